@@ -1,0 +1,415 @@
+"""``python -m etl …``: a thin command line over the library functions.
+
+Each command parses its arguments, calls one library function and turns the outcome into output
+and an exit code: 0 ok, 1 some files failed, 2 usage error or the database stayed locked. Heavy
+modules (extraction, demo, synth, bench) are imported inside the commands so that ``--help``
+is instant and works even when an optional module is missing.
+
+Output discipline: data goes to stdout (JSON for ``extract --json``), messages and the progress
+bar go to stderr, so ``python -m etl extract x.txt --json > out.json`` gives clean JSON.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+
+DEFAULT_WAIT_S = 30.0
+
+
+def _err(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
+
+
+def _db(args: argparse.Namespace) -> Path:
+    from etl import store
+
+    return Path(args.db) if getattr(args, "db", None) else store.db_path()
+
+
+def _utf8_stdout() -> None:
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            if (stream.encoding or "").lower().replace("-", "") != "utf8":
+                stream.reconfigure(encoding="utf-8")  # type: ignore[attr-defined]
+        except (AttributeError, ValueError):
+            pass
+
+
+# ---------------------------------------------------------------------------- extract
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    from etl.loader import SPREADSHEET_FORMATS, _default_extractor, _extract_spreadsheet
+    from etl.loader import display_name, expand_paths, sniff_format
+    from etl.model import InputError
+
+    extractor = _default_extractor()
+    reports: list[Any] = []
+    failed = 0
+    mem = None
+    for path in expand_paths(args.paths):
+        try:
+            if not path.is_file():
+                raise InputError(display_name(path), "no such file")
+            if path.stat().st_size and sniff_format(path) in SPREADSHEET_FORMATS:
+                if mem is None:
+                    from etl import store
+
+                    mem = store.connect(":memory:")
+                found = _extract_spreadsheet(path, mem, display_name(path))
+            else:
+                found = list(extractor(path))
+        except InputError as exc:
+            failed += 1
+            _err(f"error: {exc}")
+            continue
+        except Exception as exc:  # noqa: BLE001 - any reader failure names the file
+            failed += 1
+            _err(f"error: {display_name(path)}: could not be read ({type(exc).__name__}: {exc})")
+            continue
+        for r in found:
+            r.source = str(path)
+        reports.extend(found)
+    if args.json:
+        json.dump([r.to_dict() for r in reports], sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    else:
+        _print_reports(reports)
+    return EXIT_FAILED if failed else EXIT_OK
+
+
+def _print_reports(reports: Sequence[Any]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"{len(reports)} report(s)")
+    for col in ("source", "#", "title", "agency", "year", "kind", "form", "facts", "findings"):
+        table.add_column(col, no_wrap=col not in ("title", "agency", "source"), overflow="fold")
+    for r in reports:
+        table.add_row(
+            Path(r.source).name, str(r.position), (r.title or "")[:40], r.agency or "—",
+            str(r.year or "—"), r.kind, r.form or "—", str(len(r.facts)), str(len(r.findings)),
+        )
+    # markup=False: titles and agency names come from documents and must print verbatim.
+    console = Console(markup=False, highlight=False)
+    if not console.is_terminal:
+        console = Console(markup=False, highlight=False, width=140)
+    console.print(table)
+
+
+# ---------------------------------------------------------------------------- load
+
+
+def cmd_load(args: argparse.Namespace) -> int:
+    from etl import store
+    from etl.loader import LoadResult, load_paths
+    from etl.progress import rich_progress
+    from etl.writer import LockTimeout, open_for_write, submit_and_wait
+
+    db = _db(args)
+    started = time.monotonic()
+    try:
+        target = open_for_write(db, timeout=args.wait)
+    except LockTimeout as exc:
+        _err(f"error: {exc}")
+        return EXIT_USAGE
+    if target.con is not None:
+        try:
+            with rich_progress("loading") as progress:
+                result = load_paths(args.paths, target.con, progress=progress,
+                                    archive=store.archive_dir(db), force=args.force)
+        finally:
+            target.close()
+    else:
+        assert target.inbox is not None
+        _err(f"the dashboard holds {db}; handing the files to its writer "
+             f"(waiting up to {args.wait:g} s for it to start)")
+        remaining = max(1.0, args.wait - (time.monotonic() - started))
+        with rich_progress("loading (dashboard)") as progress:
+            answer = submit_and_wait(args.paths, target.inbox, remaining, progress=progress,
+                                     force=args.force)
+        status = answer.get("status")
+        if status == "timeout":
+            _err(f"error: {answer.get('message')}")
+            return EXIT_USAGE
+        if status != "done":
+            _err(f"error: {answer.get('message', status)}")
+            return EXIT_FAILED
+        result = LoadResult.from_dict(answer)
+    return _report_load(result, as_json=args.json)
+
+
+def _report_load(result: Any, *, as_json: bool) -> int:
+    if as_json:
+        json.dump(result.to_dict(), sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    for f in result.files:
+        if f.status == "failed":
+            _err(f"failed     {f.message}")
+        elif not as_json:
+            print(f"{f.status:<10} {f.name}: {f.reports} report(s), {f.facts} fact(s), "
+                  f"{f.findings} finding(s)")
+    summary = (f"{result.count('loaded')} loaded, {result.count('unchanged')} unchanged, "
+               f"{result.count('failed')} failed")
+    _err(summary)
+    return EXIT_FAILED if result.failed else EXIT_OK
+
+
+# ---------------------------------------------------------------------------- export
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from etl import store
+    from etl.writer import LockTimeout, open_for_write, submit_job, wait_for_job
+
+    out = Path(args.out)
+    if out.suffix.lower() not in store.EXPORT_FORMATS:
+        _err(f"error: {out.name}: unsupported format; use .csv, .xlsx or .parquet")
+        return EXIT_USAGE
+    db = _db(args)
+    if not db.exists():
+        _err(f"error: no database at {db} (run `python -m etl demo` or `python -m etl load`)")
+        return EXIT_USAGE
+    try:
+        target = open_for_write(db, timeout=args.wait, read_only=True)
+    except LockTimeout as exc:
+        _err(f"error: {str(exc).replace('nothing was written', 'nothing was exported')}")
+        return EXIT_USAGE
+    if target.con is not None:
+        try:
+            n = store.export_facts(target.con, out, agency=args.agency,
+                                   year_from=args.year_from, year_to=args.year_to)
+        except ValueError as exc:
+            _err(f"error: {exc}")
+            return EXIT_FAILED
+        finally:
+            target.close()
+    else:
+        assert target.inbox is not None
+        job = submit_job({"kind": "export", "out": str(out.resolve()), "agency": args.agency,
+                          "year_from": args.year_from, "year_to": args.year_to}, target.inbox)
+        answer = wait_for_job(job, target.inbox, args.wait)
+        if answer.get("status") != "done":
+            _err(f"error: {answer.get('message', answer.get('status'))}")
+            return EXIT_USAGE if answer.get("status") == "timeout" else EXIT_FAILED
+        n = int(answer.get("rows", 0))
+    _err(f"wrote {n} row(s) to {out}")
+    return EXIT_OK
+
+
+# ---------------------------------------------------------------------------- archive
+
+
+def cmd_check_archive(args: argparse.Namespace) -> int:
+    from etl import store
+    from etl.loader import check_archive
+    from etl.writer import LockTimeout, open_for_write
+
+    db = _db(args)
+    if not db.exists():
+        _err(f"error: no database at {db}")
+        return EXIT_USAGE
+    try:
+        target = open_for_write(db, timeout=args.wait, read_only=not args.prune)
+    except LockTimeout as exc:
+        _err(f"error: {exc}")
+        return EXIT_USAGE
+    if target.con is None:
+        _err("error: the dashboard holds the database; stop it to check the archive")
+        return EXIT_USAGE
+    try:
+        res = check_archive(target.con, store.archive_dir(db), prune=args.prune,
+                            min_age_s=args.min_age)
+    finally:
+        target.close()
+    for sha in res.missing:
+        _err(f"missing    archive file of source {sha} (load that file again to restore it)")
+    for rel in res.orphans:
+        print(f"{'pruned' if rel in res.pruned else 'orphan':<10} {rel}")
+    _err(f"{len(res.missing)} missing, {len(res.orphans)} unreferenced, {len(res.pruned)} pruned")
+    return EXIT_FAILED if res.missing else EXIT_OK
+
+
+# ---------------------------------------------------------------------------- demo/synth/bench
+
+
+def _require_unlocked(db: Path) -> bool:
+    """Builders replace the database file: refuse while another process holds it."""
+    import duckdb
+
+    from etl.writer import is_lock_error, lock_holder_pid
+
+    if not db.exists():
+        return True
+    try:
+        duckdb.connect(str(db)).close()
+        return True
+    except duckdb.Error as exc:
+        if not is_lock_error(exc):
+            return True  # not ours to judge (e.g. an old format): the builder will say
+        pid = lock_holder_pid(exc)
+        _err(f"error: database {db} is in use by another process"
+             f"{f' (pid {pid})' if pid else ''}; stop it first; nothing was written")
+        return False
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from etl.progress import rich_progress
+
+    db = _db(args)
+    if not _require_unlocked(db):
+        return EXIT_USAGE
+    from etl.demo import build_demo
+
+    with rich_progress("demo") as progress:
+        build_demo(db, force=args.force, progress=progress)
+    _err(f"demo database ready: {db}")
+    return EXIT_OK
+
+
+def _fraction_progress(progress: Callable[[int, int, str], None]) -> Callable[[str, float], None]:
+    return lambda msg, frac: progress(int(round(frac * 100)), 100, msg)
+
+
+def cmd_synth(args: argparse.Namespace) -> int:
+    from etl.progress import rich_progress
+
+    db = _db(args)
+    if not _require_unlocked(db):
+        return EXIT_USAGE
+    from etl.synth import synth
+
+    with rich_progress("synth") as progress:
+        counts = synth(db, agencies=args.agencies, year_from=args.year_from,
+                       year_to=args.year_to, seed=args.seed,
+                       progress=_fraction_progress(progress))
+    _err(f"synthetic database ready: {db} {counts if isinstance(counts, dict) else ''}")
+    return EXIT_OK
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    db = _db(args)
+    if not _require_unlocked(db):
+        return EXIT_USAGE
+    from etl.bench import run_bench
+
+    rc = run_bench(db, repeat=args.repeat)
+    return int(rc) if isinstance(rc, int) else EXIT_OK
+
+
+# ---------------------------------------------------------------------------- parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="python -m etl",
+        description="Gongkai ETL: extract numbers from government information-disclosure annual "
+                    "reports, load them into DuckDB, export them.",
+        epilog="Exit codes: 0 ok, 1 some files failed, 2 usage error or database locked.",
+    )
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    def db_opt(sp: argparse.ArgumentParser) -> None:
+        sp.add_argument("--db", metavar="PATH",
+                        help="database file (default: $GONGKAI_DB or data/gongkai.duckdb)")
+
+    def wait_opt(sp: argparse.ArgumentParser) -> None:
+        sp.add_argument("--wait", type=float, default=DEFAULT_WAIT_S, metavar="SECONDS",
+                        help=f"how long to wait for a locked database (default {DEFAULT_WAIT_S:g})")
+
+    sp = sub.add_parser("extract", help="print the reports found in files (no database)",
+                        description="Read files (or folders) and print the reports, facts and "
+                                    "findings found, without touching the database.")
+    sp.add_argument("paths", nargs="+", metavar="PATH", help="report files or folders")
+    sp.add_argument("--json", action="store_true",
+                    help="print a JSON array, one object per report (stable interface)")
+    sp.set_defaults(func=cmd_extract)
+
+    sp = sub.add_parser("load", help="load files or folders into the database",
+                        description="Load report files, spreadsheets or folders of them, one "
+                                    "transaction per file. Re-loading a file replaces what it "
+                                    "gave before. While the dashboard holds the database the "
+                                    "files are handed to its writer.")
+    sp.add_argument("paths", nargs="+", metavar="PATH", help="files or folders (recursive)")
+    db_opt(sp)
+    wait_opt(sp)
+    sp.add_argument("--force", action="store_true",
+                    help="rewrite files even when their extraction is unchanged")
+    sp.add_argument("--json", action="store_true", help="print the per-file result as JSON")
+    sp.set_defaults(func=cmd_load)
+
+    sp = sub.add_parser("export", help="export facts to csv, xlsx or parquet",
+                        description="Write agency, year, metric, breakdown, value, unit, kind and "
+                                    "source of every fact; the format follows the extension.")
+    sp.add_argument("--out", required=True, metavar="FILE", help="output file (.csv/.xlsx/.parquet)")
+    sp.add_argument("--agency", metavar="NAME", help="only this agency (name or alias)")
+    sp.add_argument("--year-from", type=int, metavar="Y", help="first reporting year")
+    sp.add_argument("--year-to", type=int, metavar="Y", help="last reporting year")
+    db_opt(sp)
+    wait_opt(sp)
+    sp.set_defaults(func=cmd_export)
+
+    sp = sub.add_parser("demo", help="build the bundled demo database",
+                        description="Build the demo database from the bundled demo corpus "
+                                    "through the real ETL path.")
+    db_opt(sp)
+    sp.add_argument("--force", action="store_true", help="rebuild even if it exists")
+    sp.set_defaults(func=cmd_demo)
+
+    sp = sub.add_parser("synth", help="build a province-scale synthetic database",
+                        description="Generate a synthetic database (default 20,000 agencies × "
+                                    "2008–2024) for benchmarks. Replaces the file.")
+    db_opt(sp)
+    sp.add_argument("--agencies", type=int, default=20_000, metavar="N")
+    sp.add_argument("--year-from", type=int, default=2008, metavar="Y")
+    sp.add_argument("--year-to", type=int, default=2024, metavar="Y")
+    sp.add_argument("--seed", type=int, default=0, metavar="S")
+    sp.set_defaults(func=cmd_synth)
+
+    sp = sub.add_parser("bench", help="benchmark the dashboard queries",
+                        description="Time every page and query against the database (medians).")
+    db_opt(sp)
+    sp.add_argument("--repeat", type=int, default=5, metavar="N")
+    sp.set_defaults(func=cmd_bench)
+
+    sp = sub.add_parser("check-archive", help="compare the raw-file archive with the database",
+                        description="List archived files no source references (harmless; "
+                                    "left by interrupted loads) and sources whose archived file "
+                                    "is missing (load the file again to restore it).")
+    db_opt(sp)
+    wait_opt(sp)
+    sp.add_argument("--prune", action="store_true", help="delete unreferenced archive files")
+    sp.add_argument("--min-age", type=float, default=600.0, metavar="SECONDS",
+                    help="only prune files older than this (default 600)")
+    sp.set_defaults(func=cmd_check_archive)
+    return p
+
+
+def command_names(parser: argparse.ArgumentParser | None = None) -> list[str]:
+    """The sub-command names (used by the test that keeps README in step with the CLI)."""
+    parser = parser or build_parser()
+    for action in parser._actions:  # noqa: SLF001 - argparse has no public accessor
+        if isinstance(action, argparse._SubParsersAction):  # noqa: SLF001
+            return list(action.choices)
+    return []
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    _utf8_stdout()
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args))
+    except KeyboardInterrupt:
+        _err("interrupted")
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK

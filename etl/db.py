@@ -1,0 +1,95 @@
+"""The dashboard's database connection: opened once per process, one cursor per thread.
+
+DuckDB lets one process hold a database file read-write, and a single connection used from two
+threads at once raises "connection is busy". Streamlit runs every session's script in its own
+thread, so the process keeps one connection per database path (the writer and uploads use it
+too) and hands each thread its own ``con.cursor()``. Cursors of one connection share the
+database instance and see every committed transaction (MVCC), so a page never sees half a file.
+"""
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import duckdb
+
+from etl import store
+
+_lock = threading.Lock()
+_connections: dict[str, duckdb.DuckDBPyConnection] = {}
+# every live cursor by path and thread id, so close() can close them and cursors of finished
+# threads (Streamlit starts a thread per script run) are closed instead of piling up
+_cursors: dict[str, dict[int, duckdb.DuckDBPyConnection]] = {}
+_local = threading.local()
+
+
+def _key(path: Path | str | None) -> str:
+    return str(Path(path) if path else store.db_path())
+
+
+def shared_connection(path: Path | str | None = None) -> duckdb.DuckDBPyConnection:
+    """The process-wide read-write connection to ``path`` (default: ``store.db_path()``).
+
+    Created (with the schema) on first use. Do not run queries on it from page code — take a
+    :func:`cursor`; this object is for owners such as the inbox writer.
+    """
+    key = _key(path)
+    with _lock:
+        con = _connections.get(key)
+        if con is None:
+            con = store.connect(key)
+            _connections[key] = con
+        return con
+
+
+def cursor(path: Path | str | None = None) -> duckdb.DuckDBPyConnection:
+    """This thread's cursor on the shared connection (created on first use per thread)."""
+    key = _key(path)
+    cache: dict[str, tuple[duckdb.DuckDBPyConnection, duckdb.DuckDBPyConnection]] = (
+        getattr(_local, "cursors", None) or {}
+    )
+    _local.cursors = cache
+    con = shared_connection(key)
+    held = cache.get(key)
+    if held is not None and held[0] is con:
+        return held[1]
+    cur = con.cursor()
+    with _lock:
+        live = {t.ident for t in threading.enumerate()}
+        by_thread = _cursors.setdefault(key, {})
+        stale = [by_thread.pop(tid) for tid in list(by_thread) if tid not in live]
+        old = by_thread.get(threading.get_ident())
+        by_thread[threading.get_ident()] = cur
+    for c in [*stale, old]:
+        if c is not None:
+            try:
+                c.close()
+            except duckdb.Error:
+                pass
+    cache[key] = (con, cur)
+    return cur
+
+
+def close(path: Path | str | None = None) -> None:
+    """Close the shared connection for ``path`` (tests; a later call reopens it)."""
+    key = _key(path)
+    with _lock:
+        con = _connections.pop(key, None)
+        curs = list(_cursors.pop(key, {}).values())
+    # cursors are connections of their own: close them too, or the file stays open
+    for c in [*curs, con]:
+        if c is None:
+            continue
+        try:
+            c.close()
+        except duckdb.Error:
+            pass
+    cache = getattr(_local, "cursors", None)
+    if cache:
+        cache.pop(key, None)
+
+
+def close_all() -> None:
+    """Close every shared connection (end of a test session)."""
+    for key in list(_connections):
+        close(key)

@@ -1,0 +1,315 @@
+"""The bundled demo: a generated corpus of 青川市 reports, loaded through the real ETL path.
+
+Why generated, not shipped: the corpus is produced by the project's own fixture generator
+(:mod:`etl.fixtures`) from a fixed seed, so it is identical on every machine, every file knows
+its answer, and nothing needs downloading. Why through the real path: the demo database is
+whatever :func:`etl.loader.load_paths` makes of those files — the same readers, splitter,
+extractors and checks a user's upload goes through — so the dashboard opens on data that is
+honest about what the extractor can do.
+
+Shape (realistic on purpose): ~40 agencies of one city over 2008–2024; free-text reports before
+2019 (txt and html, some GBK), the national form from 2019 (md, txt, html, docx, a few pdf —
+PDFs are slow to read, so they are kept to a few percent), the 2019 form kept by a few agencies
+in 2023–2024, work summaries with investment indicators for commerce agencies, a few missing
+years, a few printed totals that contradict their parts, short agency names in some years.
+"""
+from __future__ import annotations
+
+import random
+import shutil
+import time
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Sequence
+
+from etl import fixtures as fx
+from etl.registry import AGENCIES, FIRST_YEAR, LAST_YEAR, Agency
+
+DEMO_SEED = 2024
+ProgressFn = Callable[[int, int, str], None]
+
+#: (format, weight) for standard-form reports and for narrative-era reports
+STANDARD_FORMATS: tuple[tuple[str, float], ...] = (
+    ("md", 0.22), ("txt", 0.25), ("html", 0.23), ("html-gbk", 0.10), ("docx", 0.16), ("pdf", 0.05),
+)
+NARRATIVE_FORMATS: tuple[tuple[str, float], ...] = (("txt", 0.55), ("html", 0.25), ("html-gbk", 0.20))
+#: agencies (by canonical name) that keep printing the 23-row 2019 form in 2021–2024
+KEEPS_2019_FORM = ("青川市统计局", "滨江区教育局", "北塘区青石镇人民政府")
+#: (agency, year) reports printed with a total that contradicts its parts
+SOURCE_ERRORS = (("青川市民政局", 2020), ("东城区人民政府", 2022), ("青川市交通运输局", 2024))
+
+
+@dataclass
+class PlannedFile:
+    """One demo file: what it is, and the spec it was rendered from (its known answer)."""
+
+    name: str
+    agency: str
+    year: int
+    kind: str  # disclosure_report | work_summary
+    fmt: str
+    spec: object = field(repr=False, default=None)
+    printed_agency: str | None = None
+
+    def render(self) -> bytes:
+        s = self.spec
+        if isinstance(s, fx.StandardReport):
+            return fx.render(s, self.fmt)
+        if isinstance(s, fx.NarrativeReport):
+            if self.fmt == "txt":
+                return fx.render_narrative_txt(s).encode("utf-8")
+            return fx.render_narrative_html(s, "gbk" if self.fmt == "html-gbk" else "utf-8")
+        if isinstance(s, fx.WorkSummary):
+            return fx.render_work_summary_txt(s).encode("utf-8")
+        raise TypeError(f"unknown spec for {self.name}")
+
+
+def _rng(*parts: object) -> random.Random:
+    """A generator seeded from stable text (``hash()`` of a str is salted per process)."""
+    return random.Random(zlib.crc32("|".join(map(str, (DEMO_SEED, *parts))).encode("utf-8")))
+
+
+def _pick(rng: random.Random, choices: Sequence[tuple[str, float]]) -> str:
+    return rng.choices([c for c, _ in choices], weights=[w for _, w in choices])[0]
+
+
+def _profile(a: Agency, year: int) -> fx.Profile:
+    rng = _rng("profile", a.name)
+    grant = rng.uniform(0.2, 0.38) if rng.random() < 0.15 else rng.uniform(0.5, 0.85)
+    correction = rng.uniform(0.2, 0.35) if rng.random() < 0.15 else rng.uniform(0.02, 0.12)
+    items_base = rng.uniform(60, 160) * a.size
+    requests_base = rng.uniform(20, 45) * a.size
+    # requests grew after the 2019 revision of the Regulations
+    growth = 1.0 + max(0, year - 2019) * 0.12
+    return fx.Profile(size=a.size, grant_share=grant, correction_share=correction,
+                      makes_regulations=a.makes_regulations, items_base=items_base,
+                      requests_base=requests_base * growth)
+
+
+def _standard_quirks(rng: random.Random, fmt: str, error: bool) -> fx.Quirks:
+    empty = rng.random() < 0.25
+    # plain-text tables: tab-separated rows, one cell per line, or flattened number runs
+    layout = rng.choice(["tabs", "cells", "flat"]) if fmt == "txt" else "tabs"
+    if layout == "flat":
+        empty = False  # a flattened run with blanks cannot be read back by anyone
+    return fx.Quirks(
+        cell_per_line=layout == "cells",
+        flattened=layout == "flat",
+        empty_cells=empty,
+        slash_cells=empty and rng.random() < 0.4,
+        cell_note=rng.random() < 0.1,
+        source_error=error,
+        vertical_labels=layout == "tabs" and rng.random() < 0.15,
+        page_numbers=fmt == "txt" and rng.random() < 0.15,
+        straight_quotes=rng.random() < 0.15,
+        fullwidth_digits=rng.random() < 0.1,
+        halfwidth_brackets=rng.random() < 0.15,
+        layout_table=fmt.startswith("html") and rng.random() < 0.3,
+        repeat_merged=fmt == "md" and rng.random() < 0.3,
+        captions=rng.random() < 0.3,
+    )
+
+
+def select_agencies(agencies: int | Sequence[str] | None = None) -> tuple[Agency, ...]:
+    """All registry agencies, the first N, or those with the given canonical names."""
+    if agencies is None:
+        return AGENCIES
+    if isinstance(agencies, int):
+        return AGENCIES[:agencies]
+    wanted = set(agencies)
+    unknown = wanted - {a.name for a in AGENCIES}
+    if unknown:
+        raise ValueError(f"not demo agencies: {sorted(unknown)}")
+    return tuple(a for a in AGENCIES if a.name in wanted)
+
+
+def plan_corpus(agencies: int | Sequence[str] | None = None,
+                years: Iterable[int] | None = None) -> list[PlannedFile]:
+    """Every demo file with its spec, deterministic. ``agencies`` keeps the first N of the
+    registry or the named ones (tests use a small subset); ``years`` restricts the years.
+    A subset gets exactly the files the full corpus has for those agencies and years."""
+    chosen = select_agencies(agencies)
+    wanted_years = set(years) if years is not None else set(range(FIRST_YEAR, LAST_YEAR + 1))
+    files: list[PlannedFile] = []
+    for a in chosen:
+        arng = _rng("agency", a.name)
+        short_years = set()
+        if a.aliases and arng.random() < 0.6:
+            all_years = range(FIRST_YEAR, LAST_YEAR + 1)  # same choice for any year subset
+            short_years = {y for y in all_years if arng.random() < 0.3}
+        prev_std: fx.StandardReport | None = None
+        for year in range(FIRST_YEAR, LAST_YEAR + 1):  # every year: chains stay identical
+            if not a.active(year):
+                continue
+            emit = year in wanted_years
+            rng = _rng("report", a.name, year)
+            missing = rng.random() < 0.04 and (a.name, year) not in SOURCE_ERRORS
+            printed = a.aliases[rng.randrange(len(a.aliases))] if year in short_years else None
+            seed = zlib.crc32(f"{a.name}{year}".encode("utf-8"))
+            prof = _profile(a, year)
+            if not missing and year >= 2019:
+                fmt = _pick(rng, STANDARD_FORMATS)
+                form = "2019" if year < 2021 or (a.name in KEEPS_2019_FORM and year >= 2023) else "2021"
+                quirks = _standard_quirks(rng, fmt, (a.name, year) in SOURCE_ERRORS)
+                spec = fx.make_standard_report(seed, a.name, year, form, quirks, profile=prof,
+                                               prev=prev_std, printed_agency=printed)
+                prev_std = spec
+                if emit:
+                    files.append(PlannedFile(_file_name(a.name, year, fmt, "年报"), a.name,
+                                             year, "disclosure_report", fmt, spec, printed))
+            elif not missing and emit:
+                fmt = _pick(rng, NARRATIVE_FORMATS)
+                nspec = fx.make_narrative_report(seed, a.name, year, profile=prof,
+                                                 printed_agency=printed)
+                files.append(PlannedFile(_file_name(a.name, year, fmt, "年报"), a.name, year,
+                                         "disclosure_report", fmt, nspec, printed))
+            if emit and a.is_commerce and (year <= 2018 or rng.random() < 0.5):
+                ws = fx.make_work_summary(seed + 1, a.name, year, size=a.size)
+                files.append(PlannedFile(_file_name(a.name, year, "txt", "工作总结"), a.name, year,
+                                         "work_summary", "txt", ws))
+    return files
+
+
+def _file_name(agency: str, year: int, fmt: str, what: str) -> str:
+    return f"{agency}_{year}_{what}{fx.FORMAT_SUFFIX[fmt]}"
+
+
+def generate_corpus(folder: Path, *, agencies: int | Sequence[str] | None = None,
+                    years: Iterable[int] | None = None) -> list[Path]:
+    """Write the demo files into ``folder`` (created; existing demo files overwritten)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for pf in plan_corpus(agencies, years):
+        p = folder / pf.name
+        p.write_bytes(pf.render())
+        paths.append(p)
+    return paths
+
+
+def has_reports(db: Path) -> bool:
+    """True when ``db`` exists and holds at least one report (then the demo is not rebuilt)."""
+    if not Path(db).exists():
+        return False
+    from etl import store
+
+    con = store.connect(db)
+    try:
+        row = con.execute("SELECT count(*) FROM reports").fetchone()
+        return bool(row and row[0])
+    except Exception:  # noqa: BLE001 - an unreadable/old file counts as empty
+        return False
+    finally:
+        con.close()
+
+
+def register_agencies(con, agencies: Sequence[Agency] = AGENCIES) -> None:
+    """Insert the registry's agencies with region/level and their aliases, so every printed
+    name (short or full) lands on one agency, and fill region/level where an agency exists."""
+    from datetime import datetime, timezone
+
+    now = datetime.now(timezone.utc).replace(tzinfo=None)
+    con.execute("BEGIN TRANSACTION")
+    try:
+        for a in agencies:
+            row = con.execute("SELECT agency_id FROM agencies WHERE name = ?", [a.name]).fetchone()
+            if row:
+                aid = int(row[0])
+                con.execute("UPDATE agencies SET region = ?, level = ? WHERE agency_id = ?",
+                            [a.region, a.level, aid])
+            else:
+                aid = int(con.execute(
+                    "SELECT coalesce(max(agency_id), 0) + 1 FROM agencies").fetchone()[0])
+                con.execute(
+                    "INSERT INTO agencies (agency_id, name, region, level, created_at) "
+                    "VALUES (?, ?, ?, ?, ?)", [aid, a.name, a.region, a.level, now])
+            for alias in (a.name, *a.aliases):
+                con.execute("INSERT INTO agency_aliases VALUES (?, ?) ON CONFLICT (alias) DO NOTHING",
+                            [alias, aid])
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+
+
+#: tables a forced rebuild empties (corrections made by people are kept)
+_DATA_TABLES = ("facts", "findings", "reports", "sources", "source_fingerprints",
+                "agency_aliases", "agencies")
+
+
+def clear_database(con) -> None:
+    """Empty the loaded data in one transaction, so a forced rebuild starts from scratch
+    without deleting the file (another connection of this process may hold it)."""
+    existing = {r[0] for r in con.execute(
+        "SELECT table_name FROM information_schema.tables").fetchall()}
+    con.execute("BEGIN TRANSACTION")
+    try:
+        for t in _DATA_TABLES:
+            if t in existing:
+                con.execute(f"DELETE FROM {t}")
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+
+
+def build_demo(db: Path, *, force: bool = False, progress: ProgressFn | None = None,
+               agencies: int | Sequence[str] | None = None,
+               years: Iterable[int] | None = None, corpus: Path | None = None) -> None:
+    """Build the demo database at ``db`` unless it already holds reports (or ``force``).
+
+    ``force`` empties the loaded data first (corrections are kept) and rebuilds.
+    Generates the corpus into ``corpus`` (default ``db.parent / "demo_corpus"``), registers the
+    city's agencies (region, level, aliases) and loads every file through
+    :func:`etl.loader.load_paths` (archive, extraction, checks, one transaction per file).
+    """
+    db = Path(db)
+    if not force and has_reports(db):
+        return
+    from etl import store
+
+    corpus = corpus or db.parent / "demo_corpus"
+    if corpus.exists():
+        shutil.rmtree(corpus)
+    t0 = time.perf_counter()
+    if progress:
+        progress(0, 0, "generating demo corpus")
+    paths = generate_corpus(corpus, agencies=agencies, years=years)
+    chosen = select_agencies(agencies)
+    con = store.connect(db)
+    try:
+        if force:
+            clear_database(con)
+        register_agencies(con, chosen)
+        _load(paths, con, db, progress)
+        register_agencies(con, chosen)  # region/level for agencies created by the load
+        con.execute("INSERT OR REPLACE INTO meta VALUES ('demo_built_seconds', ?)",
+                    [f"{time.perf_counter() - t0:.1f}"])
+    finally:
+        con.close()
+
+
+def _load(paths: list[Path], con, db: Path, progress: ProgressFn | None) -> None:
+    try:
+        from etl.loader import load_paths
+    except ImportError:  # the loader is not there yet: extract + write directly
+        load_paths = None
+    if load_paths is not None:
+        from etl import store
+
+        archive = store.archive_dir(db)
+        load_paths(paths, con, progress=progress, archive=archive)
+        return
+    import hashlib
+
+    from etl import store
+    from etl.extract import extract_file
+
+    for i, p in enumerate(paths):
+        data = p.read_bytes()
+        reports = extract_file(p)
+        info = store.SourceInfo(sha256=hashlib.sha256(data).hexdigest(), file_name=p.name,
+                                size=len(data), format=p.suffix.lstrip("."))
+        store.write_reports(con, info, reports)
+        if progress:
+            progress(i + 1, len(paths), p.name)

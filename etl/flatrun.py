@@ -1,0 +1,589 @@
+"""Reading the form tables where only text survived (flattened runs of numbers).
+
+PDF text extraction and plain-text dumps lose the grid: empty cells vanish, labels break one
+character per line, page numbers fall between rows. A flattened table is read ONLY when the
+numbers fit the form exactly — 7 per recognised 表三 row (or 175 / 161 in all), 15 for 表四, the
+fixed cell count per 表二 row — otherwise nothing is stored and a ``table_unreadable`` finding
+says why. A wrong number in the database is worse than a missing one.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from etl.formlabels import (
+    APPLICANT_ORDER,
+    T2_LAYOUT,
+    T2_METRICS,
+    T2_MONEY_KINDS,
+    T3_ITEMS,
+    T3_ROWS_2019,
+    T3_ROWS_2021,
+    T3_SUBTOTALS,
+    T4_METRICS,
+    TRAD_TO_SIMP,
+    CellValue,
+    classify_t2_header,
+    match_t2_item,
+    match_t3_label,
+    norm,
+)
+from etl.model import Document, Evidence, Fact, Finding, Segment, Table
+
+_UNIT_CHARS = "件个项条次宗起人份家"
+PAGE_MASK = "\x00"
+_CJK_RE = re.compile(r"[\u3400-\u9fff]")
+
+
+class NormText:
+    """A text with whitespace removed and labels normalised, mapped back to raw offsets.
+
+    Lets a heading be found even when printed one character per line or in traditional script.
+    """
+
+    def __init__(self, raw: str) -> None:
+        chars: list[str] = []
+        pos: list[int] = []
+        for i, ch in enumerate(raw):
+            if ch.isspace():
+                continue
+            n = unicodedata.normalize("NFKC", ch)
+            n = "".join(TRAD_TO_SIMP.get(c, c) for c in n)
+            for c in n:
+                if c in "“”\"'‘’":
+                    continue
+                chars.append(c)
+                pos.append(i)
+        self.s = "".join(chars).replace("〔", "(").replace("〕", ")")
+        self.pos = pos
+        self.raw = raw
+
+    def find(self, word: str, start_raw: int = 0) -> int:
+        """Raw offset of the first occurrence of ``word`` at or after ``start_raw``; -1 if none."""
+        j0 = next((k for k, p in enumerate(self.pos) if p >= start_raw), len(self.pos))
+        k = self.s.find(word, j0)
+        return self.pos[k] if k >= 0 else -1
+
+    def end_of(self, word: str, start_raw: int = 0) -> int:
+        """Raw offset just after the first occurrence of ``word``; -1 if none."""
+        j0 = next((k for k, p in enumerate(self.pos) if p >= start_raw), len(self.pos))
+        k = self.s.find(word, j0)
+        if k < 0:
+            return -1
+        return self.pos[k + len(word) - 1] + 1
+
+
+def _first(nt: NormText, words: tuple[str, ...], start: int = 0) -> int:
+    hits = [h for h in (nt.find(w, start) for w in words) if h >= 0]
+    return min(hits) if hits else -1
+
+
+# --- tokens ------------------------------------------------------------------------------
+
+
+@dataclass
+class Tok:
+    kind: str  # "label" | "value"
+    text: str
+    start: int  # offset in the region string
+    value: CellValue | None = None
+    empty: bool = False  # an empty line of a one-cell-per-line dump (maybe a blank cell)
+
+
+_TOKEN_RE = re.compile(
+    r"(?P<paren>[(（][^()（）\n]{0,80}[)）])"
+    r"|(?P<listnum>(?<![\d.])\d{1,2}\s*[.、．](?![\d.]))"
+    r"|(?P<num>[+\-−]?\d[\d,，]*(?:\.\d+)?)"
+    r"|(?P<blank>(?<!\S)(?:/|／|-|－|—|——|–|\\|无)(?!\S))"
+    r"|(?P<word>[^\s\d(（)）\x00]+)"
+)
+_PAGE_LINE_RE = re.compile(
+    r"^[ \t\u3000]*(?:[-—–－]\s*\d+\s*[-—–－]|第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?|"
+    r"\d+\s*/\s*\d+|[Pp]age\s*\d+(?:\s*of\s*\d+)?)[ \t\u3000]*$",
+    re.M,
+)
+
+
+def _blank_page_numbers(text: str, boundaries: list[int]) -> str:
+    """Mask page-number lines ("- 4 -", "第 4 页", a bare number at a page break) with PAGE_MASK.
+
+    Offsets are kept (same length), so evidence offsets still point into the document.
+    """
+    text = _PAGE_LINE_RE.sub(lambda m: PAGE_MASK * len(m.group(0)), text)
+    chars = list(text)
+    for b in boundaries:
+        for line in (_line_before(text, b), _line_after(text, b)):
+            if line is None:
+                continue
+            s, e = line
+            if re.fullmatch(r"\s*\d{1,3}\s*", text[s:e]):
+                chars[s:e] = PAGE_MASK * (e - s)
+    # a form feed marks a page break too
+    for m in re.finditer(r"\f", text):
+        for line in (_line_before(text, m.start()), _line_after(text, m.end())):
+            if line and re.fullmatch(r"\s*\d{1,3}\s*", text[line[0]:line[1]]):
+                chars[line[0]:line[1]] = PAGE_MASK * (line[1] - line[0])
+    return "".join(chars)
+
+
+def _line_before(text: str, pos: int) -> tuple[int, int] | None:
+    e = pos
+    while e > 0 and text[e - 1] in " \t\r\n\f\u3000":
+        e -= 1
+    if e <= 0:
+        return None
+    s = text.rfind("\n", 0, e) + 1
+    return s, e
+
+
+def _line_after(text: str, pos: int) -> tuple[int, int] | None:
+    s = pos
+    while s < len(text) and text[s] in " \t\r\n\f\u3000":
+        s += 1
+    if s >= len(text):
+        return None
+    e = text.find("\n", s)
+    return s, (e if e >= 0 else len(text))
+
+
+def tokenize(region: str) -> list[Tok]:
+    """Labels and cell values of a flattened table region, in reading order.
+
+    A number glued to a following CJK word (2021年, 30号) or preceded by 第 is label text; a
+    parenthesis right after a number is that number's note; list numbers ("1." "2、") belong to
+    the label they start.
+    """
+    from etl.formlabels import parse_cell
+
+    toks: list[Tok] = []
+    for m in _TOKEN_RE.finditer(region):
+        kind = m.lastgroup
+        text = m.group(0)
+        s, e = m.start(), m.end()
+        if kind == "num":
+            nxt = region[e] if e < len(region) else ""
+            prv = region[s - 1] if s > 0 else ""
+            nxt2 = region[e + 1] if e + 1 < len(region) else ""
+            if prv == "第" or (_CJK_RE.match(nxt) and nxt not in _UNIT_CHARS) or (
+                    nxt in _UNIT_CHARS and nxt and _CJK_RE.match(nxt2) and _CJK_RE.match(prv or " ")):
+                toks.append(Tok("label", text, s))
+                continue
+            toks.append(Tok("value", text, s, parse_cell(text)))
+            continue
+        if kind == "blank":
+            toks.append(Tok("value", text, s, parse_cell(text)))
+            continue
+        if kind == "word":
+            if toks and toks[-1].kind == "value" and toks[-1].start + len(toks[-1].text) == s:
+                unit = re.match(r"[件个项条次宗起人份家]|万元|元", text)
+                if unit:
+                    prev = toks[-1]
+                    toks[-1] = Tok("value", prev.text + unit.group(0), prev.start,
+                                   parse_cell(prev.text + unit.group(0)))
+                    text = text[unit.end():]
+                    s += unit.end()
+                    if not text:
+                        continue
+            toks.append(Tok("label", text, s))
+            continue
+        if kind == "paren":
+            inner = text[1:-1]
+            if (toks and toks[-1].kind == "value" and toks[-1].value and toks[-1].value.kind == "number"
+                    and re.search(r"\d", inner) and not region[toks[-1].start + len(toks[-1].text):s].strip()
+                    and _CJK_RE.search(inner)):
+                prev = toks[-1]
+                toks[-1] = Tok("value", prev.text + region[prev.start + len(prev.text):e], prev.start,
+                               CellValue("number", prev.value.value, text, prev.value.unit,
+                                         prev.value.approx))
+                continue
+            toks.append(Tok("label", text, s))
+            continue
+        toks.append(Tok("label", text, s))  # listnum
+    return toks
+
+
+def tokenize_cells_per_line(region: str) -> list[Tok]:
+    """Like :func:`tokenize`, but every empty line is kept as a possible blank cell.
+
+    Used for one-cell-per-line dumps, where an empty cell leaves an empty line. A masked
+    page-number line takes one empty line on each side with it (the page-break spacing).
+    """
+    lines: list[tuple[int, str]] = []
+    pos = 0
+    for line in region.split("\n"):
+        lines.append((pos, line))
+        pos += len(line) + 1
+    drop: set[int] = set()
+    for i, (_, line) in enumerate(lines):
+        if line.strip() and set(line.strip()) <= {PAGE_MASK}:
+            drop.add(i)
+            for j in (i - 1, i + 1):
+                if 0 <= j < len(lines) and not lines[j][1].strip():
+                    drop.add(j)
+    toks: list[Tok] = []
+    for i, (start, line) in enumerate(lines):
+        if i in drop:
+            continue
+        if not line.strip():
+            toks.append(Tok("value", "", start, CellValue("blank"), empty=True))
+            continue
+        for t in tokenize(line):
+            t.start += start
+            toks.append(t)
+    return toks
+
+
+def looks_cell_per_line(region: str, min_lines: int = 40) -> bool:
+    """True when most non-empty lines hold a single cell (label or number)."""
+    lines = [ln for ln in region.split("\n") if ln.strip() and PAGE_MASK not in ln]
+    if len(lines) < min_lines:
+        return False
+    single = sum(1 for ln in lines if len(ln.split()) == 1)
+    return single >= 0.9 * len(lines)
+
+
+@dataclass
+class Group:
+    """A label and the values printed after it."""
+
+    label: str = ""
+    raw: str = ""
+    start: int = 0
+    values: list[Tok] = field(default_factory=list)
+
+
+_MARKER_RE = re.compile(r"^(?:[(（][一二三四五六七八九十\d]{1,2}[)）]|[一二三四五六七八九十]、|\d{1,2}\s*[.、．]$)")
+
+
+def group_tokens(toks: list[Tok], boundary: set[str]) -> list[Group]:
+    """Join label fragments (one-char-per-line labels rejoin here); a marker or value ends a row."""
+    groups: list[Group] = []
+    for t in toks:
+        if t.kind == "label":
+            is_marker = bool(_MARKER_RE.match(unicodedata.normalize("NFKC", t.text)))
+            if not groups or groups[-1].values or is_marker or norm(t.text) in boundary:
+                groups.append(Group(t.text, t.text, t.start))
+            else:
+                groups[-1].label += t.text
+                groups[-1].raw += " " + t.text
+        else:
+            if not groups:
+                groups.append(Group("", "", t.start))
+            groups[-1].values.append(t)
+    return groups
+
+
+def _region(seg: Segment, doc: Document, anchors: tuple[str, ...], starts: tuple[str, ...],
+            ends: tuple[str, ...], after_start: bool = False) -> tuple[str, int] | None:
+    """(region text with page numbers blanked, its absolute offset) or None.
+
+    The region is anchored on a word of the table itself (e.g. 本年新收), starts at the last
+    section heading before that anchor (a table of contents mentioning the heading earlier is
+    skipped) and ends at the first end word after the anchor.
+    """
+    nt = NormText(seg.text)
+    anchor = _first(nt, anchors)
+    if anchor < 0:
+        return None
+    best = -1
+    for w in starts:
+        pos = 0
+        while True:
+            h = nt.find(w, pos)
+            if h < 0 or h > anchor:
+                break
+            e = nt.end_of(w, h) if after_start else h
+            best = max(best, e)
+            pos = h + 1
+    if best < 0:
+        best = anchor
+    end = _first(nt, ends, anchor + 1)
+    if end < 0:
+        end = len(seg.text)
+    region = seg.text[best:end]
+    bounds = [p.offset - seg.offset - best for p in (doc.pages or seg.pages)
+              if 0 < p.offset - seg.offset - best < len(region)]
+    return _blank_page_numbers(region, bounds), seg.offset + best
+
+
+def _evidence(tok: Tok, base: int, doc: Document, table: str, row: str, col: str) -> Evidence:
+    off = base + tok.start
+    return Evidence(raw_text=tok.text, offset=off, page=doc.page_at(off) if doc.pages else None,
+                    table=table, row_label=row or None, col_label=col or None)
+
+
+def _fact(metric: str, tok: Tok, base: int, doc: Document, table: str, row: str, col: str,
+          breakdown: str = "", unit: str = "count", scale: float = 1.0) -> Fact:
+    cv = tok.value or CellValue("blank")
+    value = None if cv.value is None else cv.value * scale
+    if value is not None and abs(value - round(value)) < 1e-6:
+        value = float(round(value))
+    return Fact(metric=metric, value=value, breakdown=breakdown, unit=unit, approx=cv.approx,
+                evidence=_evidence(tok, base, doc, table, row, col), note=cv.note)
+
+
+def _unreadable(table: str, why: str) -> Finding:
+    return Finding("table_unreadable", "warning", f"{table} (flattened text): {why}; no facts stored")
+
+
+# --- 表三 --------------------------------------------------------------------------------
+
+_T3_BOUNDARY = {norm(w) for _, _, w, _ in T3_ITEMS if len(w) > 2}
+_COL_LABELS = {"": "总计", "natural_person": "自然人", "commercial": "商业企业", "research": "科研机构",
+               "public_welfare": "社会公益组织", "legal_services": "法律服务机构", "other_org": "其他"}
+
+
+def flat_t3(seg: Segment, doc: Document) -> tuple[list[Fact], str | None, list[Finding], bool]:
+    """表三 from text: per-row 7 numbers after each label, else exactly 175 / 161 numbers."""
+    reg = _region(seg, doc, ("本年新收",), ("收到和处理政府信息公开申请情况", "本年新收"),
+                  ("政府信息公开行政复议", "行政复议、行政诉讼情况", "行政复议,行政诉讼情况",
+                   "存在的主要问题", "五、存在"))
+    if reg is None:
+        return [], None, [], False
+    region, base = reg
+    nreg = norm(region)
+    if "本年新收" not in nreg or not ("予以公开" in nreg or "自然人" in nreg):
+        return [], None, [], False
+    cpl = looks_cell_per_line(region)
+    toks = tokenize_cells_per_line(region) if cpl else tokenize(region)
+    groups = group_tokens(toks, _T3_BOUNDARY)
+    metrics = [match_t3_label(g.label, None).metric for g in groups]
+    received = [i for i, m in enumerate(metrics) if m == "requests.received"]
+    carried = next((i for i, m in enumerate(metrics) if m == "requests.carried_over_in"), len(groups))
+    before = [i for i in received if i < carried]
+    start = before[-1] if before else (received[0] if received else None)
+    if start is None:
+        return [], None, [_unreadable("表三", "the row 本年新收 could not be found")], True
+    groups = groups[start:]
+    form = "2021" if ("逾期不补正" in nreg or "缴纳费用" in nreg) else None
+    facts, why = _t3_by_rows(groups, base, doc, form)
+    if facts is not None:
+        f = "2021" if any(x.metric.startswith("requests.other_") and x.metric != "requests.other_handling"
+                          for x in facts) else "2019"
+        return facts, f, [], True
+    facts2, form2, why2 = _t3_by_count(groups, base, doc, form)
+    if facts2 is not None:
+        return facts2, form2, [], True
+    return [], form, [_unreadable("表三", f"{why}; {why2}")], True
+
+
+def _t3_by_rows(groups: list[Group], base: int, doc: Document, form: str | None
+                ) -> tuple[list[Fact] | None, str]:
+    context: str | None = None
+    rows: dict[str, Group] = {}
+    for g in groups:
+        m = match_t3_label(g.label, context)
+        if m.section:
+            context = m.section
+        filled = [t for t in g.values if not t.empty]
+        if len(filled) != 7 and len(g.values) == 7:
+            filled = g.values  # one-cell-per-line dump: the empty lines are the blank cells
+        n = len(filled)
+        if m.kind == "none":
+            if n:
+                return None, f"{n} number(s) after an unrecognised label {g.label[:20]!r}"
+            continue
+        if m.kind == "heading" and n == 0:
+            if m.section == "other":
+                rows.setdefault("_other_heading", g)
+            continue
+        if m.metric is None:
+            if n:
+                return None, f"{n} number(s) after the heading {g.label[:20]!r}"
+            continue
+        if n != 7:
+            return None, f"row {g.label[:24]!r} has {n} numbers, not 7"
+        if m.metric in rows:
+            return None, f"row {g.label[:24]!r} appears twice"
+        rows[m.metric] = Group(g.label, g.raw, g.start, filled)
+        if m.metric == "requests.carried_over_out":
+            break
+    rows.pop("_other_heading", None)
+    expected = T3_ROWS_2021 if (form == "2021" or "requests.other_other" in rows) else T3_ROWS_2019
+    missing = [m for m in expected if m not in rows]
+    if missing:
+        return None, f"{len(missing)} form row(s) missing ({', '.join(x.split('.')[1] for x in missing[:4])})"
+    extra = [m for m in rows if m not in expected and m not in T3_SUBTOTALS
+             and m != "requests.other_handling"]
+    if extra:
+        return None, "rows of both forms present"
+    facts: list[Fact] = []
+    for metric, g in rows.items():
+        row_label = g.raw.strip()
+        for key, tok in zip(APPLICANT_ORDER, g.values):
+            facts.append(_fact(metric, tok, base, doc, "表三", row_label, _COL_LABELS[key], key))
+    return facts, ""
+
+
+def _t3_by_count(groups: list[Group], base: int, doc: Document, form: str | None
+                 ) -> tuple[list[Fact] | None, str | None, str]:
+    values = [t for g in groups for t in g.values if not t.empty]
+    n = len(values)
+    if n == 175 and form in (None, "2021"):
+        order, f = T3_ROWS_2021, "2021"
+    elif n == 161 and form in (None, "2019"):
+        order, f = T3_ROWS_2019, "2019"
+    else:
+        return None, None, f"{n} numbers in the table region, the form needs 175 (2021) or 161 (2019)"
+    facts: list[Fact] = []
+    for i, metric in enumerate(order):
+        for k, key in enumerate(APPLICANT_ORDER):
+            tok = values[i * 7 + k]
+            facts.append(_fact(metric, tok, base, doc, "表三", metric, _COL_LABELS[key], key))
+    return facts, f, ""
+
+
+# --- 表四 --------------------------------------------------------------------------------
+
+
+def flat_t4(seg: Segment, doc: Document) -> tuple[list[Fact], list[Finding], bool]:
+    """表四 from text: exactly 15 numbers under the 行政复议 / 行政诉讼 header."""
+    reg = _region(seg, doc, ("结果维持", "尚未审结"),
+                  ("政府信息公开行政复议、行政诉讼情况", "政府信息公开行政复议,行政诉讼情况",
+                   "行政复议、行政诉讼情况", "行政复议,行政诉讼情况"),
+                  ("存在的主要问题", "五、", "主要问题及改进"), after_start=True)
+    if reg is None:
+        return [], [], False
+    region, base = reg
+    nreg = norm(region)
+    if not ("结果维持" in nreg or "尚未审结" in nreg):
+        return [], [], False
+    start = NormText(region).find("行政复议")
+    sub = region[max(start, 0):]
+    base += max(start, 0)
+    if looks_cell_per_line(sub, 20):
+        toks = tokenize_cells_per_line(sub)
+        last_label = max((i for i, t in enumerate(toks) if t.kind == "label"), default=-1)
+        slots = toks[last_label + 1:]
+        while slots and slots[-1].empty:
+            slots.pop()
+        values = [t for t in slots if not t.empty]
+        if len(values) != 15 and len(slots) == 15:
+            values = slots
+    else:
+        values = [t for t in tokenize(sub) if t.kind == "value"]
+    if len(values) != 15:
+        return [], [_unreadable("表四", f"{len(values)} numbers where the form has 15")], True
+    labels = ["行政复议 " + k for k in ("结果维持", "结果纠正", "其他结果", "尚未审结", "总计")]
+    labels += ["行政诉讼 未经复议直接起诉 " + k for k in ("结果维持", "结果纠正", "其他结果", "尚未审结", "总计")]
+    labels += ["行政诉讼 复议后起诉 " + k for k in ("结果维持", "结果纠正", "其他结果", "尚未审结", "总计")]
+    facts = [_fact(m, t, base, doc, "表四", "", lab) for m, t, lab in zip(T4_METRICS, values, labels)]
+    return facts, [], True
+
+
+# --- 表二 --------------------------------------------------------------------------------
+
+_T2_BOUNDARY = {"规章", "行政规范性文件", "规范性文件", "行政许可", "其他对外管理服务事项", "行政处罚",
+                "行政强制", "行政事业性收费", "政府集中采购"}
+
+
+def flat_t2(seg: Segment, doc: Document) -> tuple[list[Fact], str | None, list[Finding], bool]:
+    """表二 from text: each item label followed by exactly its form's number of cells."""
+    reg = _region(seg, doc, ("第二十条第", "信息内容"), ("第二十条第", "信息内容"),
+                  ("收到和处理政府信息公开申请情况", "三、收到和处理", "本年新收"))
+    if reg is None:
+        return [], None, [], False
+    region, base = reg
+    nreg = norm(region)
+    if sum(1 for w in ("规章", "行政许可", "行政处罚", "行政强制", "信息内容") if w in nreg) < 3:
+        return [], None, [], False
+    toks = tokenize(region)
+    groups = group_tokens(toks, _T2_BOUNDARY)
+    kinds = {k for g in groups for k in [classify_t2_header(w) for w in re.split(r"\s+", g.raw)] if k}
+    form = None
+    if kinds & {"made", "repealed", "in_force", "fee_amount"}:
+        form = "2021"
+    elif kinds & {"new_made", "new_published", "published_total", "prev_items", "proc_projects"}:
+        form = "2019"
+    items: dict[str, Group] = {}
+    for g in groups:
+        item = match_t2_item(_tail_item(g.label))
+        if item is None:
+            if g.values and items:
+                return [], form, [_unreadable("表二", f"numbers after an unrecognised label {g.label[:20]!r}")], True
+            continue
+        if item in items:
+            return [], form, [_unreadable("表二", f"item {g.label!r} appears twice")], True
+        items[item] = g
+    if form is None:
+        total = sum(len(g.values) for g in items.values())
+        form = "2021" if total == 10 else "2019" if total == 22 else None
+    if form is None:
+        return [], None, [_unreadable("表二", "cannot tell the 2021 from the 2019 form")], True
+    layout = dict(T2_LAYOUT[form])
+    facts: list[Fact] = []
+    for item, kinds_of in T2_LAYOUT[form]:
+        g = items.get(item)
+        if g is None:
+            return [], form, [_unreadable("表二", f"row {item} not found")], True
+        if len(g.values) != len(kinds_of):
+            return [], form, [_unreadable(
+                "表二", f"row {g.label!r} has {len(g.values)} numbers, the {form} form has {len(kinds_of)}")], True
+    for item, kinds_of in layout.items():
+        g = items[item]
+        for kind, tok in zip(kinds_of, g.values):
+            metric = T2_METRICS[(item, kind)]
+            unit, scale = "count", 1.0
+            if kind in T2_MONEY_KINDS:
+                unit = "cny"
+                cv = tok.value
+                scale = {"万": 1e4, "亿": 1e8, "元": 1.0}.get((cv.unit if cv else None) or "", 1e4)
+            facts.append(_fact(metric, tok, base, doc, "表二", _tail_item(g.label),
+                               _T2_KIND_LABELS[kind], "", unit, scale))
+    return facts, form, [], True
+
+
+_T2_KIND_LABELS = {
+    "made": "本年制发件数", "repealed": "本年废止件数", "in_force": "现行有效件数",
+    "new_made": "本年新制作数量", "new_published": "本年新公开数量", "published_total": "对外公开总数量",
+    "prev_items": "上一年项目数量", "change": "本年增/减", "decisions": "处理决定数量",
+    "fee_amount": "本年收费金额（单位：万元）", "proc_projects": "采购项目数量",
+    "proc_amount": "采购总金额",
+}
+
+
+def _tail_item(label: str) -> str:
+    """The item name at the end of a label group (header words may precede it)."""
+    s = norm(label)
+    for w in sorted(_T2_BOUNDARY, key=len, reverse=True):
+        if s.endswith(w):
+            return w
+    return s
+
+
+# --- TAB-separated table lines in plain text ---------------------------------------------
+
+
+def tab_tables(seg: Segment) -> list[Table]:
+    """Pseudo tables from runs of TAB-separated lines (text dumps of a grid keep empty cells)."""
+    tables: list[Table] = []
+    rows: list[list[str]] = []
+    first = None
+    gap = 0
+    pos = 0
+    short: list[str] = []  # a label printed one character per line between grid rows
+    for line in seg.text.split("\n"):
+        start = pos
+        pos += len(line) + 1
+        if line.count("\t") >= 1 and line.strip():
+            if first is None:
+                first = start
+            if short:
+                rows.append(["".join(short)])
+                short = []
+            rows.append(line.rstrip("\r").split("\t"))
+            gap = 0
+            continue
+        if rows and 0 < len(line.strip()) <= 2 and not line.strip().isdigit() and len(short) < 40:
+            short.append(line.strip())
+            continue
+        if rows and (not line.strip() or _PAGE_LINE_RE.match(line) or re.fullmatch(r"\s*\d{1,3}\s*", line)) and gap < 3:
+            gap += 1
+            continue
+        if rows:
+            tables.append(Table(rows=rows, offset=seg.offset + (first or 0)))
+        rows, first, gap, short = [], None, 0, []
+    if rows:
+        tables.append(Table(rows=rows, offset=seg.offset + (first or 0)))
+    return [t for t in tables if len(t.rows) >= 2]

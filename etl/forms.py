@@ -1,0 +1,553 @@
+"""Standard-form parsing: 表二 / 表三 / 表四 of a report segment → facts, form and findings.
+
+Rows and columns are identified by their printed labels (see ``etl.formlabels``), never by
+position alone, because real reports add, drop, merge and wrap rows and columns. Where no
+table grid survived (plain text, PDF text extraction) ``etl.flatrun`` reads the flattened text,
+and only where the count of numbers fits the form exactly.
+
+Contract (docs/ARCHITECTURE.md): ``parse_forms(seg, doc) -> (facts, form, findings)`` with form
+"2021" / "2019", or None when the segment has no form tables.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from etl.flatrun import flat_t2, flat_t3, flat_t4, tab_tables
+from etl.formlabels import (
+    APPLICANT_ORDER,
+    T2_KINDS_2019,
+    T2_KINDS_2021,
+    T2_METRICS,
+    T2_MONEY_KINDS,
+    T4_METRICS,
+    CellValue,
+    applicant_hits,
+    classify_t2_header,
+    classify_t4_header,
+    match_t2_item,
+    match_t3_label,
+    norm,
+    parse_cell,
+    table_kind,
+)
+from etl.model import Document, Evidence, Fact, Finding, Segment, Table
+
+NOTICE_2021_RE = re.compile(r"[(\[]2021[)\]]30号|2021年?新?版.{0,6}格式|2021.{0,3}年度报告格式")
+_PAGE_NO_RE = re.compile(r"^\s*(?:[-—–]\s*\d+\s*[-—–]|第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+|\d{1,3})\s*$")
+
+
+@dataclass
+class TableCtx:
+    """Where a table sits, for evidence."""
+
+    name: str
+    page: int | None
+    offset: int | None
+
+
+def _ctx(name: str, t: Table, doc: Document) -> TableCtx:
+    page = t.page
+    if page is None and t.offset is not None and doc.pages:
+        page = doc.page_at(t.offset)
+    return TableCtx(name, page, t.offset)
+
+
+def _clean_label(text: str | None) -> str:
+    """A printed label made readable: line breaks inside CJK words removed."""
+    if not text:
+        return ""
+    s = re.sub(r"(?<=[^\x00-\x7f])\s*\n\s*(?=[^\x00-\x7f])", "", text)
+    return re.sub(r"\s+", " ", s).strip()
+
+
+def _distinct(cells: list[str]) -> list[str]:
+    """Cells in order, without the repeats that merge expansion produced."""
+    out: list[str] = []
+    for c in cells:
+        c = (c or "").strip()
+        if c and (not out or norm(out[-1]) != norm(c)) and norm(c) not in {norm(o) for o in out}:
+            out.append(c)
+    return out
+
+
+def make_fact(metric: str, cell: CellValue, raw: str, ctx: TableCtx, row_label: str,
+              col_label: str, breakdown: str = "", unit: str = "count", scale: float = 1.0) -> Fact:
+    """A fact for one printed cell (value None for a blank cell)."""
+    value = None if cell.value is None else cell.value * scale
+    if value is not None and abs(value - round(value)) < 1e-6:
+        value = float(round(value))
+    return Fact(
+        metric=metric,
+        value=value,
+        breakdown=breakdown,
+        unit=unit,
+        approx=cell.approx,
+        evidence=Evidence(raw_text=raw if raw is not None else "", offset=ctx.offset, page=ctx.page,
+                          table=ctx.name, row_label=row_label or None, col_label=col_label or None),
+        note=cell.note,
+    )
+
+
+def _cellname(metric: str, breakdown: str) -> str:
+    return f"{metric}[{breakdown}]" if breakdown else metric
+
+
+# --- 表三 --------------------------------------------------------------------------------
+
+
+@dataclass
+class T3Result:
+    facts: list[Fact] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    form: str | None = None
+    rows: set[str] = field(default_factory=set)
+
+
+def _t3_colmap(header_rows: list[list[str]]) -> tuple[dict[str, int], dict[str, str]]:
+    """Applicant key → column index, from header rows (merged cells repeated or blank)."""
+    width = max((len(r) for r in header_rows), default=0)
+    colmap: dict[str, int] = {}
+    labels: dict[str, str] = {}
+    for j in range(width):
+        cells = [r[j] for r in header_rows if j < len(r) and r[j]]
+        hits = applicant_hits("".join(_distinct(cells)))
+        if len(hits) > 1:
+            return {}, {}  # header cells do not line up with columns (merges collapsed)
+        key = hits[0] if hits else None
+        if key is not None and key not in colmap:
+            colmap[key] = j
+            labels[key] = _clean_label(cells[-1]) if cells else ""
+    return colmap, labels
+
+
+_T3_HEADER_WORDS = ("自然人", "申请人情况", "商业企业", "科研机构", "社会公益", "法律服务机构")
+
+
+def _is_t3_header_row(row: list[str]) -> bool:
+    """A header row names applicant columns (自然人 / 商业企业 …); data rows never do."""
+    text = norm("".join(c or "" for c in row))
+    return any(w in text for w in _T3_HEADER_WORDS)
+
+
+def parse_t3_tables(tables: list[Table], doc: Document) -> T3Result:
+    """Read the 表三 grid from one or more consecutive tables (a page break continues the grid)."""
+    res = T3Result()
+    colmap: dict[str, int] = {}
+    col_labels: dict[str, str] = {}
+    width = 0
+    context: str | None = None
+    seen: dict[str, list[float | None]] = {}
+    pending_other_blank: tuple[list[tuple[str, CellValue, str, str]], TableCtx, str] | None = None
+    for t in tables:
+        ctx = _ctx("表三", t, doc)
+        rows = [list(r) for r in t.rows if any((c or "").strip() for c in r)]
+        header = [r for r in rows if _is_t3_header_row(r)]
+        if header:
+            cm, cl = _t3_colmap(header)
+            if len(cm) >= 5:
+                colmap, col_labels = cm, cl
+                width = max(len(r) for r in header)
+        for row in rows:
+            if _is_t3_header_row(row):
+                continue
+            if all(_PAGE_NO_RE.match(c or "") or not (c or "").strip() for c in row):
+                continue
+            if len(_distinct(row)) == 1 and parse_cell(_distinct(row)[0]).kind == "text":
+                # a section label on its own line (printed vertically outside the grid)
+                m1 = match_t3_label(_distinct(row)[0], context)
+                if m1.section:
+                    context = m1.section
+                continue
+            cells = _t3_value_cells(row, colmap, width)
+            if cells is None:
+                continue
+            label_cells, values = cells
+            label_raw = _distinct(label_cells)
+            label = "".join(label_raw)
+            parsed = [(key, parse_cell(raw), raw, col_labels.get(key) or _default_col(key))
+                      for key, raw in values]
+            has_number = any(p[1].kind == "number" for p in parsed)
+            has_text = any(p[1].kind == "text" for p in parsed)
+            m = match_t3_label(label, context)
+            if m.section:
+                context = m.section
+            if m.kind == "none":
+                if has_number and not has_text:
+                    res.findings.append(Finding(
+                        "t3_unknown_row", "warning",
+                        f"表三: a row with numbers whose label is not a form row: {label[:40]!r}; not stored",
+                    ))
+                continue
+            if has_text and not has_number:
+                continue  # a title or header line that spans the value columns
+            metric = m.metric
+            if m.kind == "heading":
+                if not has_number:
+                    if m.section == "other":
+                        pending_other_blank = (parsed, ctx, _clean_label(" ".join(label_raw)))
+                    continue
+            if metric is None:
+                continue
+            vals = [p[1].value for p in parsed]
+            if metric in seen:
+                if seen[metric] != vals:
+                    res.findings.append(Finding(
+                        "t3_duplicate_row", "warning",
+                        f"表三: row {metric} printed twice with different numbers; the first is kept",
+                        [metric],
+                    ))
+                continue
+            seen[metric] = vals
+            res.rows.add(metric)
+            row_label = _clean_label(" ".join(label_raw))
+            for key, cell, raw, col_label in parsed:
+                if cell.kind == "text":
+                    res.findings.append(Finding(
+                        "table_unreadable", "warning",
+                        f"表三: cell {row_label} / {col_label} is not a number ({raw!r}); not stored",
+                        [_cellname(metric, key)],
+                    ))
+                    continue
+                res.facts.append(make_fact(metric, cell, raw, ctx, row_label, col_label, key))
+    other_items = {"requests.other_no_correction", "requests.other_fee_unpaid", "requests.other_other"}
+    if res.rows & other_items:
+        res.form = "2021"
+    elif "requests.other_handling" in res.rows:
+        res.form = "2019"
+    elif pending_other_blank is not None and res.rows:
+        parsed, ctx, row_label = pending_other_blank
+        res.form = "2019"
+        res.rows.add("requests.other_handling")
+        for key, cell, raw, col_label in parsed:
+            if cell.kind != "text":
+                res.facts.append(make_fact("requests.other_handling", cell, raw, ctx, row_label,
+                                           col_label, key))
+    return res
+
+
+def _default_col(key: str) -> str:
+    from etl.metrics import APPLICANT_LABELS_ZH
+
+    return APPLICANT_LABELS_ZH.get(key, key)
+
+
+def _t3_value_cells(row: list[str], colmap: dict[str, int], width: int
+                    ) -> tuple[list[str], list[tuple[str, str]]] | None:
+    """(label cells, [(applicant key, raw cell)]) of a data row, by header or by form order."""
+    if colmap and len(colmap) >= 5:
+        shift = len(row) - width if width and len(row) != width else 0
+        first = min(colmap.values()) + shift
+        if first <= 0:
+            return None
+        out = []
+        for key in APPLICANT_ORDER:
+            if key in colmap:
+                j = colmap[key] + shift
+                out.append((key, row[j] if 0 <= j < len(row) else ""))
+        return list(row[:first]), out
+    # no header seen: the form's column order, counted from the right
+    if len(row) < 8:
+        return None
+    tail = row[-7:]
+    if sum(1 for c in tail if parse_cell(c).kind == "text") > 0:
+        return None
+    return list(row[:-7]), list(zip(APPLICANT_ORDER, tail))
+
+
+# --- 表二 --------------------------------------------------------------------------------
+
+
+@dataclass
+class T2Result:
+    facts: list[Fact] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    kinds: set[str] = field(default_factory=set)
+
+
+def _money_scale(header_text: str) -> float:
+    s = norm(header_text)
+    if "亿元" in s:
+        return 1e8
+    if "万元" in s:
+        return 1e4
+    if "元" in s:
+        return 1.0
+    return 1e4  # the form states 万元
+
+
+def parse_t2_tables(tables: list[Table], doc: Document) -> T2Result:
+    """Read 表二 blocks: each header row (信息内容 | 本年制发件数 …) sets the columns below it."""
+    res = T2Result()
+    done: set[str] = set()
+    for t in tables:
+        ctx = _ctx("表二", t, doc)
+        kinds: dict[str, tuple[int, str]] = {}
+        for row in t.rows:
+            if not any((c or "").strip() for c in row):
+                continue
+            cls = [classify_t2_header(c) for c in row]
+            cells = [parse_cell(c) for c in row]
+            if any(k for k in cls[1:]) and not any(c.kind == "number" for c in cells):
+                kinds = {}
+                for j, k in enumerate(cls):
+                    if k and k not in kinds:
+                        kinds[k] = (j, _clean_label(row[j]))
+                res.kinds |= set(kinds)
+                continue
+            label_j = next((j for j, c in enumerate(row) if (c or "").strip()), None)
+            if label_j is None:
+                continue
+            item = match_t2_item(row[label_j])
+            if item is None:
+                continue
+            if not kinds:
+                if any(c.kind == "number" for c in cells):
+                    res.findings.append(Finding(
+                        "table_unreadable", "warning",
+                        f"表二: row {row[label_j]!r} has numbers but no column header above it; not stored",
+                    ))
+                continue
+            row_label = _clean_label(row[label_j])
+            for kind, (j, col_label) in kinds.items():
+                metric = T2_METRICS.get((item, kind))
+                if metric is None or j >= len(row) or j <= label_j:
+                    continue
+                if metric in done:
+                    continue
+                cell = parse_cell(row[j])
+                if cell.kind == "text":
+                    res.findings.append(Finding(
+                        "table_unreadable", "warning",
+                        f"表二: cell {row_label} / {col_label} is not a number ({row[j]!r}); not stored",
+                        [metric],
+                    ))
+                    continue
+                unit, scale = "count", 1.0
+                if kind in T2_MONEY_KINDS:
+                    unit = "cny"
+                    scale = {"万": 1e4, "亿": 1e8, "元": 1.0}.get(cell.unit or "", _money_scale(col_label))
+                done.add(metric)
+                res.facts.append(make_fact(metric, cell, row[j], ctx, row_label, col_label, "",
+                                           unit, scale))
+    return res
+
+
+def t2_form(kinds: set[str]) -> str | None:
+    """"2021" / "2019" from the 表二 column headers present."""
+    a, b = len(kinds & T2_KINDS_2021), len(kinds & T2_KINDS_2019)
+    if a > b:
+        return "2021"
+    if b > a:
+        return "2019"
+    return None
+
+
+# --- 表四 --------------------------------------------------------------------------------
+
+
+def _ffill(row: list[str]) -> list[str]:
+    out: list[str] = []
+    last = ""
+    for c in row:
+        c = c or ""
+        if c.strip():
+            last = c
+            out.append(c)
+        else:
+            out.append(last)
+    return out
+
+
+def _t4_colmap(header_rows: list[list[str]]) -> tuple[dict[str, int], dict[str, str]]:
+    width = max((len(r) for r in header_rows), default=0)
+    filled = [_ffill(r) + [""] * (width - len(r)) for r in header_rows]
+    colmap: dict[str, int] = {}
+    labels: dict[str, str] = {}
+    for j in range(width):
+        cells = [r[j] for r in filled if r[j]]
+        g, k = classify_t4_header("".join(_distinct(cells)))
+        if g and k:
+            metric = f"appeals.{g}_{k}"
+            if metric not in colmap:
+                colmap[metric] = j
+                labels[metric] = " ".join(_clean_label(c) for c in _distinct(cells))
+    return colmap, labels
+
+
+@dataclass
+class T4Result:
+    facts: list[Fact] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+
+
+def parse_t4_tables(tables: list[Table], doc: Document) -> T4Result:
+    """Read the single data row of 表四 under its 2–3 header rows."""
+    res = T4Result()
+    header: list[list[str]] = []
+    colmap: dict[str, int] = {}
+    labels: dict[str, str] = {}
+    for t in tables:
+        ctx = _ctx("表四", t, doc)
+        for row in t.rows:
+            if not any((c or "").strip() for c in row):
+                continue
+            cells = [parse_cell(c) for c in row]
+            numbers = [c for c in cells if c.kind == "number"]
+            if not numbers:
+                header.append(row)
+                colmap, labels = _t4_colmap(header)
+                continue
+            if len(colmap) == 15 and len(set(colmap.values())) == 15:
+                shift = len(row) - max(len(r) for r in header) if header else 0
+                picks = [(m, colmap[m] + shift) for m in T4_METRICS if m in colmap]
+            else:
+                vals = [j for j, c in enumerate(cells) if c.kind != "text"]
+                if len(vals) < 15:
+                    res.findings.append(Finding(
+                        "table_unreadable", "warning",
+                        f"表四: a data row with {len(vals)} cells and no recognisable header; not stored",
+                    ))
+                    return res
+                picks = list(zip(T4_METRICS, vals[-15:]))
+            row_label = _clean_label(" ".join(_distinct([c for c, v in zip(row, cells) if v.kind == "text"])))
+            for metric, j in picks:
+                raw = row[j] if 0 <= j < len(row) else ""
+                cell = parse_cell(raw)
+                if cell.kind == "text":
+                    res.findings.append(Finding(
+                        "table_unreadable", "warning",
+                        f"表四: cell {labels.get(metric, metric)} is not a number ({raw!r}); not stored",
+                        [metric],
+                    ))
+                    continue
+                res.facts.append(make_fact(metric, cell, raw, ctx, row_label,
+                                           labels.get(metric) or metric))
+            return res
+    return res
+
+
+# --- orchestration -----------------------------------------------------------------------
+
+
+def _classify_tables(tables: list[Table]) -> dict[str, list[Table]]:
+    """Group the segment's tables by form table; header-less continuations follow 表三."""
+    groups: dict[str, list[Table]] = {"表二": [], "表三": [], "表四": []}
+    last: str | None = None
+    for t in tables:
+        kind = table_kind(t.rows)
+        if kind is None and last == "表三" and _has_t3_rows(t):
+            kind = "表三"
+        if kind is None and last == "表四" and groups["表四"] and _t4_numbers_only(t):
+            kind = "表四"
+        if kind:
+            groups[kind].append(t)
+        last = kind or last
+    return groups
+
+
+def _has_t3_rows(t: Table) -> bool:
+    for row in t.rows:
+        label = "".join(_distinct([c for c in row if parse_cell(c).kind == "text"]))
+        if label and match_t3_label(label, None).kind == "row":
+            return True
+    return False
+
+
+def _t4_numbers_only(t: Table) -> bool:
+    return any(sum(1 for c in r if parse_cell(c).kind != "text") >= 15 for r in t.rows)
+
+
+def notice_2021_cited(text: str) -> bool:
+    """True when the text cites 国办公开办函〔2021〕30号 or says it follows the 2021 format."""
+    return bool(NOTICE_2021_RE.search(norm(text)))
+
+
+def parse_forms(seg: Segment, doc: Document) -> tuple[list[Fact], str | None, list[Finding]]:
+    """Facts of 表二/表三/表四 in one report segment, the form ("2021"/"2019"/None), findings."""
+    facts: list[Fact] = []
+    findings: list[Finding] = []
+    groups = _classify_tables(list(seg.tables))
+    if not all(groups.values()):
+        # plain-text TAB dumps keep empty cells: read them as grids before trying number runs
+        extra = _classify_tables(tab_tables(seg))
+        for kind, ts in extra.items():
+            if not groups[kind]:
+                groups[kind] = ts
+    found_any = False
+    form_t3: str | None = None
+    form_t2: str | None = None
+
+    if groups["表三"]:
+        found_any = True
+        r3 = parse_t3_tables(groups["表三"], doc)
+        facts += r3.facts
+        findings += r3.findings
+        form_t3 = r3.form
+        if not r3.facts:
+            findings.append(Finding("table_unreadable", "warning",
+                                    "表三 was found but none of its rows could be read"))
+        else:
+            findings += _missing_rows(r3.rows, r3.form)
+    else:
+        f3, form3, fnd3, present = flat_t3(seg, doc)
+        facts += f3
+        findings += fnd3
+        found_any |= present
+        form_t3 = form3
+
+    if groups["表二"]:
+        found_any = True
+        r2 = parse_t2_tables(groups["表二"], doc)
+        facts += r2.facts
+        findings += r2.findings
+        form_t2 = t2_form(r2.kinds)
+    else:
+        f2, form2, fnd2, present = flat_t2(seg, doc)
+        facts += f2
+        findings += fnd2
+        found_any |= present
+        form_t2 = form2
+
+    if groups["表四"]:
+        found_any = True
+        r4 = parse_t4_tables(groups["表四"], doc)
+        facts += r4.facts
+        findings += r4.findings
+    else:
+        f4, fnd4, present = flat_t4(seg, doc)
+        facts += f4
+        findings += fnd4
+        found_any |= present
+
+    if not found_any:
+        return facts, None, findings
+    form = form_t3 or form_t2 or "2021"
+    if form_t3 and form_t2 and form_t3 != form_t2:
+        findings.append(Finding(
+            "form_mixed", "info",
+            f"表三 follows the {form_t3} form but 表二 the {form_t2} form; form {form_t3} recorded",
+        ))
+    if form == "2019" and notice_2021_cited(seg.text):
+        findings.append(Finding(
+            "form_2019_cites_2021_notice", "warning",
+            "the report uses the 23-row 2019 form of 表三 but cites 国办公开办函〔2021〕30号 "
+            "(the 2021 format with 25 rows)",
+        ))
+    return facts, form, findings
+
+
+def _missing_rows(rows: set[str], form: str | None) -> list[Finding]:
+    from etl.formlabels import T3_ROWS_2019, T3_ROWS_2021
+
+    expected = T3_ROWS_2019 if form == "2019" else T3_ROWS_2021
+    if form is None:
+        expected = tuple(m for m in T3_ROWS_2021 if not m.startswith("requests.other_"))
+    missing = [m for m in expected if m not in rows]
+    if not missing:
+        return []
+    return [Finding(
+        "t3_missing_rows", "warning",
+        f"表三: {len(missing)} form row(s) not found: " + ", ".join(m.split('.')[1] for m in missing),
+        missing,
+    )]

@@ -1,0 +1,297 @@
+"""Display conventions shared by every page: UI strings in Chinese and English, metric labels,
+and one stable colour per agency.
+
+Pure (no Streamlit), so labels can be tested and reused by chart builders. Chinese is the
+default language because the documents and most users are Chinese; English mirrors every key.
+Other modules may add their own strings with :func:`register` instead of editing this file, so
+the analysis pages can be bilingual without a shared edit point.
+"""
+from __future__ import annotations
+
+import hashlib
+from typing import Iterable, Mapping
+
+from etl.metrics import APPLICANT_LABELS_ZH, load_metrics
+
+LANGS: tuple[str, ...] = ("zh", "en")
+DEFAULT_LANG = "zh"
+
+# key → (zh, en). Placeholders use str.format names.
+STRINGS: dict[str, tuple[str, str]] = {
+    # app / navigation
+    "app_title": ("政府信息公开年度报告分析", "Government disclosure report analytics"),
+    "page_overview": ("总览", "Overview"),
+    "page_disclosure": ("主动公开", "Disclosure volumes"),
+    "page_categories": ("公开类别", "Category shares"),
+    "page_requests": ("依申请公开", "Request outcomes"),
+    "page_investment": ("外商投资", "Investment indicators"),
+    "page_report": ("报告", "Report"),
+    "page_quality": ("数据质量", "Data quality"),
+    "page_upload": ("上传", "Upload"),
+    "page_review": ("审核", "Review"),
+    "building_demo": ("首次启动：正在生成演示数据库……", "First start: building the demo database…"),
+    "demo_built": ("演示数据库已生成。", "Demo database built."),
+    "demo_failed": ("演示数据库生成失败：{error}", "Building the demo database failed: {error}"),
+    "db_unavailable": (
+        "无法打开数据库 {path}：{error}",
+        "Cannot open the database {path}: {error}",
+    ),
+    # sidebar filters
+    "filters": ("筛选", "Filters"),
+    "language": ("语言 / Language", "语言 / Language"),
+    "agencies": ("机构", "Agencies"),
+    "agencies_help": (
+        "不选择表示全部机构", "Leave empty for all agencies",
+    ),
+    "add_by_region": ("按地区添加机构", "Add agencies by region"),
+    "add_by_level": ("按层级添加机构", "Add agencies by level"),
+    "year_from": ("起始年份", "From year"),
+    "year_to": ("截止年份", "To year"),
+    "all": ("全部", "All"),
+    "copy_link": ("复制链接", "Copy link"),
+    "copy_link_help": (
+        "复制下面的链接，发送给同事即可打开相同的页面和视图。",
+        "Copy this link to share exactly this page and view.",
+    ),
+    "relative_link_note": (
+        "（相对链接：请在前面加上本服务的地址）",
+        "(relative link: prefix it with this server's address)",
+    ),
+    "invalid_param": (
+        "链接参数无效，已忽略：{param}={value}",
+        "Invalid link parameter ignored: {param}={value}",
+    ),
+    "unknown_agency": ("未知机构，已忽略：{name}", "Unknown agency ignored: {name}"),
+    # generic
+    "no_data": ("当前筛选条件下没有数据。", "No data for this selection."),
+    "no_reports": ("数据库中还没有报告。", "The database holds no reports yet."),
+    "page_error": (
+        "本页出现错误，已记录。请调整筛选条件或稍后重试。（{error}）",
+        "This page hit an error; it has been logged. Try another selection. ({error})",
+    ),
+    "download_csv": ("下载 CSV", "Download CSV"),
+    "download_xlsx": ("下载 XLSX", "Download XLSX"),
+    "agency": ("机构", "Agency"),
+    "year": ("年份", "Year"),
+    "region": ("地区", "Region"),
+    "level": ("层级", "Level"),
+    "kind": ("类型", "Kind"),
+    "form": ("表式", "Form"),
+    "metric": ("指标", "Metric"),
+    "breakdown": ("分项", "Breakdown"),
+    "value": ("数值", "Value"),
+    "unit": ("单位", "Unit"),
+    "unknown": ("未知", "Unknown"),
+    "kind_disclosure_report": ("年度报告", "Disclosure report"),
+    "kind_work_summary": ("工作总结", "Work summary"),
+    "kind_template": ("模板", "Template"),
+    "severity_error": ("错误", "Error"),
+    "severity_warning": ("警告", "Warning"),
+    "severity_info": ("提示", "Info"),
+    # overview
+    "overview_title": ("总览", "Overview"),
+    "headline": ("主要指标", "Headline figures"),
+    "latest_year": ("{year} 年（与上年比较）", "{year} (change vs previous year)"),
+    "h_agencies_reporting": ("报告机构数", "Agencies reporting"),
+    "h_items_disclosed": ("主动公开信息数", "Items disclosed"),
+    "h_requests_received": ("新收申请数", "Requests received"),
+    "h_disclosure_rate": ("申请公开率", "Disclosure rate"),
+    "h_correction_rate": ("复议纠错率", "Review correction rate"),
+    "disclosure_rate_help": (
+        "（予以公开 + 部分公开）/ 办理结果总计",
+        "(granted + partially granted) / requests concluded",
+    ),
+    "correction_rate_help": (
+        "结果纠正 /（总计 − 尚未审结）",
+        "corrected / (total − pending)",
+    ),
+    "coverage": ("报告覆盖情况", "Report coverage"),
+    "coverage_help": (
+        "每格：报告类型和问题数；点击打开该报告。",
+        "Each cell: report kind and number of findings; click to open the report.",
+    ),
+    "open_report": ("打开报告", "Open report"),
+    "ranking": ("排名", "Ranking"),
+    "ranking_metric": ("排名指标", "Ranking metric"),
+    "ranking_year": ("排名年份", "Ranking year"),
+    "rank": ("名次", "Rank"),
+    "ranking_in_year": ("{year} 年", "Year {year}"),
+    "red_flags": ("风险提示", "Red flags"),
+    "no_red_flags": ("没有风险提示。", "No red flags."),
+    "flag": ("提示", "Flag"),
+    "detail": ("说明", "Detail"),
+    "flag_error_findings": ("存在错误级问题", "Error findings"),
+    "flag_high_correction": ("复议纠错率高于 15%", "Review correction rate above 15 %"),
+    "flag_low_disclosure": ("申请公开率低于 40%", "Disclosure rate below 40 %"),
+    "flag_missing_year": ("缺少年度报告", "Report missing for a year"),
+    "n_findings": ("问题数", "Findings"),
+    # report page
+    "report_title": ("报告详情", "Report"),
+    "pick_report": ("选择报告", "Pick a report"),
+    "report_not_found": ("未找到编号为 {id} 的报告。", "No report with id {id}."),
+    "metadata": ("基本信息", "Metadata"),
+    "title": ("标题", "Title"),
+    "printed_agency": ("原文机构名", "Printed agency"),
+    "published": ("发布日期", "Published"),
+    "source_file": ("来源文件", "Source file"),
+    "sha256": ("SHA-256", "SHA-256"),
+    "position": ("文件中位置", "Position in file"),
+    "loaded_at": ("导入时间", "Loaded at"),
+    "facts": ("数据及出处", "Facts with evidence"),
+    "no_facts": ("该报告没有数据。", "This report has no facts."),
+    "findings": ("问题", "Findings"),
+    "no_findings": ("没有问题。", "No findings."),
+    "download_original": ("下载原始文件", "Download the original file"),
+    "original_missing": (
+        "404：原始文件不在存档中（{path}）。",
+        "404: the original file is not in the archive ({path}).",
+    ),
+    "corrections": ("更正记录", "Correction history"),
+    "no_corrections": ("没有更正记录。", "No corrections."),
+    "page": ("页码", "Page"),
+    "table": ("表格", "Table"),
+    "row_label": ("行", "Row"),
+    "col_label": ("列", "Column"),
+    "raw_text": ("原文", "Raw text"),
+    "offset": ("字符位置", "Offset"),
+    "origin": ("来源", "Origin"),
+    "approx": ("约数", "Approx."),
+    "note": ("备注", "Note"),
+    "rule": ("规则", "Rule"),
+    "severity": ("严重程度", "Severity"),
+    "message": ("说明", "Message"),
+    "cells": ("单元格", "Cells"),
+    "who": ("更正人", "Who"),
+    "when": ("时间", "When"),
+    "why": ("原因", "Why"),
+    "field": ("字段", "Field"),
+    "old_value": ("原值", "Old value"),
+    "new_value": ("新值", "New value"),
+    # quality page
+    "quality_title": ("数据质量", "Data quality"),
+    "counts_by_rule": ("按规则统计", "Counts by rule"),
+    "count": ("数量", "Count"),
+    "all_findings": ("全部问题", "All findings"),
+    "n_shown": ("共 {n} 条", "{n} shown"),
+}
+
+_EXTRA: dict[str, tuple[str, str]] = {}
+
+
+def register(strings: Mapping[str, tuple[str, str]]) -> None:
+    """Add strings (key → (zh, en)) from another module; existing keys are not overwritten."""
+    for key, pair in strings.items():
+        if key not in STRINGS:
+            _EXTRA.setdefault(key, (pair[0], pair[1]))
+
+
+def norm_lang(lang: str | None) -> str:
+    """``zh`` or ``en``; anything else falls back to the default (Chinese)."""
+    return lang if lang in LANGS else DEFAULT_LANG
+
+
+def t(key: str, lang: str | None = DEFAULT_LANG, **fmt: object) -> str:
+    """The UI string for ``key`` in ``lang``; an unknown key shows itself rather than crash."""
+    pair = STRINGS.get(key) or _EXTRA.get(key)
+    if pair is None:
+        text = key
+    else:
+        text = pair[1] if norm_lang(lang) == "en" else pair[0]
+    if fmt:
+        try:
+            return text.format(**fmt)
+        except (KeyError, IndexError, ValueError):
+            return text
+    return text
+
+
+def metric_label(metric_id: str, lang: str | None = DEFAULT_LANG) -> str:
+    """The metric dictionary's label (label_zh / label_en); the id for unknown metrics."""
+    m = load_metrics().get(metric_id)
+    if m is None:
+        return metric_id
+    return m.label(norm_lang(lang))
+
+
+APPLICANT_LABELS_EN: dict[str, str] = {
+    "": "Total",
+    "natural_person": "Natural persons",
+    "commercial": "Businesses",
+    "research": "Research institutions",
+    "public_welfare": "Public-interest organisations",
+    "legal_services": "Legal service providers",
+    "other_org": "Other organisations",
+}
+
+
+def breakdown_label(breakdown: str, lang: str | None = DEFAULT_LANG) -> str:
+    """Applicant keys get their form label; categories are shown as the report wrote them."""
+    table = APPLICANT_LABELS_EN if norm_lang(lang) == "en" else APPLICANT_LABELS_ZH
+    if breakdown in table:
+        return table[breakdown]
+    return breakdown
+
+
+UNIT_LABELS: dict[str, tuple[str, str]] = {
+    "count": ("件", "items"),
+    "cny": ("元", "yuan"),
+    "usd": ("美元", "US$"),
+    "pct": ("%", "%"),
+}
+
+
+def unit_label(unit: str, lang: str | None = DEFAULT_LANG) -> str:
+    pair = UNIT_LABELS.get(unit)
+    if pair is None:
+        return unit
+    return pair[1] if norm_lang(lang) == "en" else pair[0]
+
+
+def kind_label(kind: str | None, lang: str | None = DEFAULT_LANG) -> str:
+    if not kind:
+        return t("unknown", lang)
+    return t(f"kind_{kind}", lang) if f"kind_{kind}" in STRINGS else kind
+
+
+def severity_label(severity: str, lang: str | None = DEFAULT_LANG) -> str:
+    key = f"severity_{severity}"
+    return t(key, lang) if key in STRINGS else severity
+
+
+# Plotly's "Alphabet" + "Dark24" qualitative palettes, deduplicated: 48 distinguishable colours.
+PALETTE: tuple[str, ...] = (
+    "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
+    "#bcbd22", "#17becf", "#AA0DFE", "#3283FE", "#85660D", "#782AB6", "#565656", "#1C8356",
+    "#16FF32", "#F7E1A0", "#E2E2E2", "#1CBE4F", "#C4451C", "#DEA0FD", "#FE00FA", "#325A9B",
+    "#FEAF16", "#F8A19F", "#90AD1C", "#F6222E", "#1CFFCE", "#2ED9FF", "#B10DA1", "#C075A6",
+    "#FC1CBF", "#B00068", "#FBE426", "#FA0087", "#2E91E5", "#E15F99", "#1CA71C", "#FB0D0D",
+    "#DA16FF", "#222A2A", "#B68100", "#750D86", "#EB663B", "#511CFB", "#00A08B", "#FB00D1",
+)
+
+
+def agency_color(name: str) -> str:
+    """A colour derived from the agency name alone, so it is the same on every page and run."""
+    digest = hashlib.sha256(name.encode("utf-8")).digest()
+    return PALETTE[int.from_bytes(digest[:4], "big") % len(PALETTE)]
+
+
+def agency_colors(names: Iterable[str]) -> dict[str, str]:
+    """Stable colour per agency name: its own hashed colour, unless two selected agencies
+    would share one; then the later name (in sorted order) takes the next free colour.
+
+    Depends only on the set of names, and the selection travels in the URL, so every page of
+    one view draws an agency in the same colour.
+    """
+    out: dict[str, str] = {}
+    used: set[str] = set()
+    for n in sorted(set(names)):
+        start = PALETTE.index(agency_color(n))
+        colour = PALETTE[start]
+        if len(used) < len(PALETTE):
+            for i in range(len(PALETTE)):
+                colour = PALETTE[(start + i) % len(PALETTE)]
+                if colour not in used:
+                    break
+        used.add(colour)
+        out[n] = colour
+    return out

@@ -1,0 +1,594 @@
+"""The one write path for files: hash, extract, archive, store — one transaction per file.
+
+Every way a file reaches the database (``python -m etl load``, the dashboard's upload page, the
+dashboard's inbox writer serving command-line loads) calls :func:`load_paths`, so the rules below
+hold everywhere:
+
+* **All or nothing per file.** A file's reports, facts, findings, cross-year findings and load
+  fingerprint are written in one DuckDB transaction. A reader on another cursor sees the file
+  entirely or not at all; a process killed mid-file (SIGKILL, power loss) or a write failing
+  on a full disk leaves the database as it was before that file (DuckDB's WAL only replays
+  committed transactions). Other files of the same load are unaffected.
+* **Idempotent.** Re-loading a file replaces what it gave before (``write_reports`` deletes by
+  sha256). If the new extraction is identical to what is stored (same fingerprint), nothing is
+  written and the file is reported ``unchanged`` — so re-running a load that was killed half
+  way skips the finished files quickly and keeps their report ids (shared links stay valid).
+* **Archive = content-addressed cache.** Raw bytes are kept as
+  ``archive_dir()/<sha[:2]>/<sha>`` (``sources.archive_path`` holds that absolute path; the
+  format is in ``sources.format``), written to a temporary file in the same folder,
+  fsynced and renamed, so the archive never holds a partial file. The archive is written
+  *before* the database transaction commits: a committed source row always has its archive
+  file. A crash between the two leaves an unreferenced archive file, which is harmless (same
+  content, same name on the next load) and is listed / pruned by :func:`check_archive`
+  (``python -m etl check-archive``). A source row whose archive file went missing is
+  re-archived the next time the same file is loaded.
+* **Bad input never half-writes.** Any exception while reading or extracting a file becomes a
+  ``failed`` entry naming the file and the reason; the database is untouched for that file.
+* **User file names never become paths.** The archive name is the sha256; the stored file
+  name is a sanitised display name (:func:`display_name`).
+
+In-process writers (the inbox thread and upload page of the dashboard) are serialised by
+:data:`WRITE_LOCK`, because two concurrent DuckDB transactions both allocating ``max(id)+1``
+would conflict at commit.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import re
+import tempfile
+import threading
+import time
+import unicodedata
+import zipfile
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable, Literal, Sequence
+
+import duckdb
+
+from etl import store
+from etl.model import Fact, Finding, InputError, Report
+from etl.progress import make_counter
+
+log = logging.getLogger(__name__)
+
+#: Largest file accepted is ``etl.limits.MAX_FILE_BYTES`` (read at call time).
+#: Longest display name kept for a file (characters).
+MAX_NAME_CHARS = 200
+#: Suffixes handled as spreadsheets (template, long format, 表三 grid) rather than reports.
+SPREADSHEET_FORMATS = ("xlsx", "xls", "csv")
+#: Archive files nobody references are pruned only when older than this (seconds), so a file
+#: archived by a load whose transaction is about to commit is never removed under it.
+ORPHAN_MIN_AGE_S = 600.0
+
+#: Serialises writes made through this module inside one process (see module docstring).
+WRITE_LOCK = threading.RLock()
+
+Status = Literal["loaded", "unchanged", "failed"]
+Extractor = Callable[[Path], Sequence[Report]]
+
+
+@dataclass
+class FileResult:
+    """What happened to one file of a load."""
+
+    path: str  # as given (or as found in a folder)
+    name: str  # sanitised display name, as stored in sources.file_name
+    status: Status
+    message: str = ""
+    sha256: str | None = None
+    reports: int = 0
+    facts: int = 0
+    findings: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class LoadResult:
+    """Per-file outcomes of :func:`load_paths`, in processing order."""
+
+    files: list[FileResult] = field(default_factory=list)
+
+    @property
+    def failed(self) -> list[FileResult]:
+        return [f for f in self.files if f.status == "failed"]
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+    def count(self, status: Status) -> int:
+        return sum(1 for f in self.files if f.status == status)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "files": [f.to_dict() for f in self.files],
+            "loaded": self.count("loaded"),
+            "unchanged": self.count("unchanged"),
+            "failed": self.count("failed"),
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "LoadResult":
+        return cls(files=[FileResult(**f) for f in d.get("files", [])])
+
+
+# ---------------------------------------------------------------------------- names & files
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def display_name(path: str | Path) -> str:
+    """A file's name fit for storing and showing: last path component only, no control or
+    bidi characters, no path separators, at most :data:`MAX_NAME_CHARS` characters."""
+    raw = str(path).replace("\\", "/").rstrip("/").rsplit("/", 1)[-1]
+    text = unicodedata.normalize("NFC", raw)
+    text = _CONTROL.sub("", text).replace("/", "_").replace("\\", "_").strip()
+    if text in ("", ".", ".."):
+        text = "unnamed"
+    if len(text) > MAX_NAME_CHARS:
+        stem, dot, ext = text.rpartition(".")
+        if dot and 0 < len(ext) <= 8:
+            text = stem[: MAX_NAME_CHARS - len(ext) - 2] + "…." + ext
+        else:
+            text = text[: MAX_NAME_CHARS - 1] + "…"
+    return text
+
+
+def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
+    """Files named directly, plus every file below named folders (recursively, sorted).
+
+    Hidden files and office lock files (``.*``, ``~$*``) inside folders are skipped; a path that
+    does not exist is kept so that it is reported as failed rather than silently ignored.
+    """
+    out: list[Path] = []
+    for p in paths:
+        p = Path(p)
+        if p.is_dir():
+            found = []
+            for root, dirs, files in os.walk(p):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for f in files:
+                    if f.startswith((".", "~$")):
+                        continue
+                    found.append(Path(root) / f)
+            out.extend(sorted(found, key=lambda x: str(x)))
+        else:
+            out.append(p)
+    return out
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def sniff_format(path: Path) -> str:
+    """The real format from magic bytes (falling back to the suffix for plain text / csv).
+
+    Uses ``etl.readers.sniff`` when that module provides ``sniff_format``; this local version
+    only needs to tell spreadsheets from report documents.
+    """
+    try:
+        from etl.readers import sniff as _sniff  # type: ignore[attr-defined]
+
+        fn = getattr(_sniff, "sniff_format", None) or getattr(_sniff, "sniff", None)
+        if fn is not None:
+            result = fn(path)
+            if isinstance(result, str):
+                return result
+    except Exception:  # noqa: BLE001 - absent or failing sniffer: use the local rules
+        pass
+    with path.open("rb") as fh:
+        head = fh.read(8)
+    if head.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(path) as z:
+                names = z.namelist()[:2000]
+        except (zipfile.BadZipFile, OSError, ValueError):
+            return "zip"
+        if any(n.startswith("xl/") for n in names):
+            return "xlsx"
+        if any(n.startswith("word/") for n in names):
+            return "docx"
+        return "zip"
+    if head.startswith(b"%PDF"):
+        return "pdf"
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        return "xls" if path.suffix.lower() == ".xls" else "ole"
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        return "csv"
+    if suffix in (".htm", ".html"):
+        return "html"
+    return "text"
+
+
+# ---------------------------------------------------------------------------- archive
+
+
+def archive_file(src: Path, sha: str, archive: Path) -> str:
+    """Copy ``src`` into the archive under its sha256; returns the archived file's path.
+
+    Atomic: temp file in the target folder, fsync, rename. An existing archive file with the
+    right name is kept (content-addressed). Raises ``InputError`` if the file changed since it
+    was hashed, ``OSError`` (e.g. disk full) with no partial file left behind.
+    """
+    target = archive / sha[:2] / sha
+    if target.exists() and target.stat().st_size == src.stat().st_size:
+        return str(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=target.parent)
+    try:
+        h = hashlib.sha256()
+        with os.fdopen(fd, "wb") as out, src.open("rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                h.update(chunk)
+                out.write(chunk)
+            out.flush()
+            os.fsync(out.fileno())
+        if h.hexdigest() != sha:
+            raise InputError(display_name(src), "the file changed while it was being loaded")
+        os.replace(tmp, target)
+        _fsync_dir(target.parent)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+    return str(target)
+
+
+def _fsync_dir(d: Path) -> None:
+    try:
+        fd = os.open(d, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+@dataclass
+class ArchiveCheck:
+    """Disagreements between the archive folder and the ``sources`` table."""
+
+    orphans: list[str] = field(default_factory=list)  # archive files no source references
+    missing: list[str] = field(default_factory=list)  # source sha256s whose file is absent
+    pruned: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.missing
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def check_archive(
+    con: duckdb.DuckDBPyConnection,
+    archive: Path | None = None,
+    *,
+    prune: bool = False,
+    min_age_s: float = ORPHAN_MIN_AGE_S,
+) -> ArchiveCheck:
+    """List archive files no source row references and source rows whose file is missing.
+
+    With ``prune``, orphans (and leftover ``.tmp-*`` files) older than ``min_age_s`` are
+    deleted; younger ones may belong to a load that has not committed yet.
+    """
+    archive = archive or store.archive_dir()
+    rows = con.execute("SELECT sha256, archive_path FROM sources").fetchall()
+    result = ArchiveCheck()
+    referenced: set[str] = set()
+    for sha, stored in rows:
+        f = store.archived_file(stored, archive) if stored else None
+        if f is None or not f.is_file():
+            result.missing.append(str(sha))
+        else:
+            referenced.add(str(f.resolve()))
+    if archive.is_dir():
+        now = time.time()
+        for f in sorted(archive.glob("*/*")):
+            if not f.is_file():
+                continue
+            rel = f"{f.parent.name}/{f.name}"
+            if str(f.resolve()) in referenced:
+                continue
+            result.orphans.append(rel)
+            if prune:
+                with WRITE_LOCK:
+                    try:
+                        if now - f.stat().st_mtime >= min_age_s:
+                            f.unlink()
+                            result.pruned.append(rel)
+                    except FileNotFoundError:
+                        pass
+    return result
+
+
+# ---------------------------------------------------------------------------- extraction
+
+
+def _default_extractor() -> Extractor:
+    from etl.extract import extract_file
+
+    return extract_file
+
+
+def _extract_spreadsheet(path: Path, con: duckdb.DuckDBPyConnection, name: str) -> list[Report]:
+    """Reports from a spreadsheet (template, long format, 表三 grid) via ``etl.spreadsheets``.
+
+    Any error in the sheet rejects the whole file (nothing written), naming the file and the
+    place; the upload page offers "only the valid rows" through ``etl.spreadsheets`` itself.
+    """
+    from etl.spreadsheets import parse_spreadsheet
+
+    parsed = parse_spreadsheet(path, con, name=name)
+    errors = list(parsed.errors)
+    if errors:
+        more = f" (and {len(errors) - 1} more problems)" if len(errors) > 1 else ""
+        raise InputError(name, f"{errors[0]}{more}; nothing was written")
+    if not parsed.reports:
+        raise InputError(name, "no rows to load; nothing was written")
+    return list(parsed.reports)
+
+
+def _apply_corrections(con: duckdb.DuckDBPyConnection, sha: str) -> None:
+    """Re-apply analysts' corrections for this file inside the load transaction, so they
+    survive re-extraction (``etl.corrections``, when present)."""
+    try:
+        from etl.corrections import apply_corrections
+    except ImportError:
+        return
+    apply_corrections(con, sha)
+
+
+def _fingerprint(name: str, origin: str, reports: Sequence[Report]) -> str:
+    body = [{k: v for k, v in r.to_dict().items() if k != "source"} | {"offset": r.offset}
+            for r in reports]
+    data = json.dumps([name, origin, body], sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(data.encode("utf-8")).hexdigest()
+
+
+# ---------------------------------------------------------------------------- cross-year
+
+
+#: Rules ``etl.checks.check_across_years`` emits (``ACROSS_YEAR_RULES`` there wins if defined).
+#: A later report's findings with these rules are recomputed whenever a neighbour year loads.
+CROSS_YEAR_RULES: tuple[str, ...] = ("carry_over_mismatch", "in_force_mismatch", "implausible_jump")
+
+
+def _cross_year_rules() -> tuple[Callable[..., Any] | None, tuple[str, ...]]:
+    try:
+        from etl import checks
+    except ImportError:
+        return None, ()
+    fn = getattr(checks, "check_across_years", None)
+    rules = tuple(getattr(checks, "ACROSS_YEAR_RULES", ()) or CROSS_YEAR_RULES)
+    return fn, rules
+
+
+def _facts_of(con: duckdb.DuckDBPyConnection, report_id: int) -> dict[tuple[str, str], float | None]:
+    """A stored report's values as ``{(metric, breakdown): value}`` (``etl.checks.Values``)."""
+    rows = con.execute(
+        "SELECT metric_id, breakdown, value FROM facts WHERE report_id = ?", [report_id]
+    ).fetchall()
+    return {(m, b or ""): v for m, b, v in rows}
+
+
+def _neighbour(con: duckdb.DuckDBPyConnection, agency_id: int, year: int, kind: str) -> int | None:
+    row = con.execute(
+        "SELECT max(report_id) FROM reports WHERE agency_id = ? AND year = ? AND kind = ?",
+        [agency_id, year, kind],
+    ).fetchone()
+    return int(row[0]) if row and row[0] is not None else None
+
+
+def _add_cross_year_findings(con: duckdb.DuckDBPyConnection, report_ids: Sequence[int]) -> int:
+    """Compare each new report with the same agency's report of the year before and after.
+
+    A cross-year finding belongs to the later report; before adding it, that report's earlier
+    cross-year findings are removed so re-loading never duplicates them. Returns the number of
+    findings added to the current transaction.
+    """
+    check, rules = _cross_year_rules()
+    if check is None or not report_ids:
+        return 0
+    pairs: set[tuple[int, int, int, int]] = set()  # (prev_id, cur_id, prev_year, cur_year)
+    for rid in report_ids:
+        row = con.execute(
+            "SELECT agency_id, year, kind FROM reports WHERE report_id = ?", [rid]
+        ).fetchone()
+        if not row or row[0] is None or row[1] is None:
+            continue
+        agency_id, year, kind = int(row[0]), int(row[1]), str(row[2])
+        prev = _neighbour(con, agency_id, year - 1, kind)
+        if prev is not None:
+            pairs.add((prev, rid, year - 1, year))
+        nxt = _neighbour(con, agency_id, year + 1, kind)
+        if nxt is not None:
+            pairs.add((rid, nxt, year, year + 1))
+    added = 0
+    for prev_id, cur_id, prev_year, cur_year in sorted(pairs):
+        try:
+            found = list(check(_facts_of(con, prev_id), _facts_of(con, cur_id), prev_year, cur_year))
+        except Exception:  # noqa: BLE001 - a bug in a check must not block loading the file
+            log.exception("check_across_years failed for reports %s/%s", prev_id, cur_id)
+            continue
+        _delete_cross_year_findings(con, cur_id, rules, found)
+        row = con.execute("SELECT agency_id, year FROM reports WHERE report_id = ?", [cur_id]).fetchone()
+        for fd in found:
+            if not isinstance(fd, Finding):
+                continue
+            con.execute(
+                "INSERT INTO findings VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [cur_id, row[0], row[1], fd.rule, fd.severity, fd.message, "; ".join(fd.cells)],
+            )
+            added += 1
+    return added
+
+
+def _delete_cross_year_findings(
+    con: duckdb.DuckDBPyConnection, report_id: int, rules: Sequence[str], found: Sequence[Finding]
+) -> None:
+    names = sorted({*rules, *(f.rule for f in found if isinstance(f, Finding))})
+    con.execute(
+        "DELETE FROM findings WHERE report_id = ? AND list_contains(?, rule)", [report_id, names]
+    )
+
+
+# ---------------------------------------------------------------------------- loading
+
+
+def load_paths(
+    paths: Sequence[str | Path],
+    con: duckdb.DuckDBPyConnection,
+    *,
+    progress: Callable[[int, int, str], None] | None = None,
+    origin: str = "extracted",
+    extractor: Extractor | None = None,
+    archive: Path | None = None,
+    force: bool = False,
+    should_stop: Callable[[], bool] | None = None,
+) -> LoadResult:
+    """Load files and folders into the database, one transaction per file.
+
+    ``extractor`` (default :func:`etl.extract.extract_file`) turns a report file into Reports;
+    spreadsheets go through ``etl.spreadsheets``. ``force`` rewrites files whose extraction is
+    unchanged. ``should_stop`` is asked between files; once it says yes, the remaining files
+    are reported as not loaded. Never raises for a bad file: see ``LoadResult``. Errors of the
+    database itself (e.g. the connection was closed) do propagate.
+    """
+    files = expand_paths(paths)
+    archive = archive or store.archive_dir()
+    step = make_counter(progress, len(files))
+    result = LoadResult()
+    for path in files:
+        if should_stop is not None and should_stop():
+            result.files.append(FileResult(
+                path=str(path), name=display_name(path), status="failed",
+                message=f"{display_name(path)}: not loaded (the load was stopped)"))
+            continue
+        result.files.append(
+            load_file(path, con, origin=origin, extractor=extractor, archive=archive, force=force)
+        )
+        step(display_name(path))
+    return result
+
+
+def load_file(
+    path: Path,
+    con: duckdb.DuckDBPyConnection,
+    *,
+    name: str | None = None,
+    origin: str = "extracted",
+    extractor: Extractor | None = None,
+    archive: Path | None = None,
+    force: bool = False,
+) -> FileResult:
+    """Load one file (see :func:`load_paths`). ``name`` is the name to store and show (e.g. an
+    upload's original name; sanitised, never used as a path); default: the file's own name."""
+    path = Path(path)
+    archive = archive or store.archive_dir()
+    name = display_name(name or path)
+    res = FileResult(path=str(path), name=name, status="failed")
+    try:
+        size = _check_size(path, name)
+        sha = sha256_file(path)
+        res.sha256 = sha
+        fmt = sniff_format(path)
+        if fmt in SPREADSHEET_FORMATS:
+            reports = _extract_spreadsheet(path, con, name)
+            if origin == "extracted":
+                origin = "uploaded"
+        else:
+            reports = list((extractor or _default_extractor())(path))
+    except InputError as exc:
+        res.message = str(exc) if name in str(exc) else f"{name}: {exc}"
+        return res
+    except Exception as exc:  # noqa: BLE001 - any reader failure is the file's problem
+        res.message = f"{name}: could not be read ({type(exc).__name__}: {exc})"
+        log.debug("extraction failed for %s", path, exc_info=True)
+        return res
+
+    fingerprint = _fingerprint(name, origin, reports)
+    res.reports = len(reports)
+    res.facts = sum(len(r.facts) for r in reports)
+    res.findings = sum(len(r.findings) for r in reports)
+    try:
+        rel = archive_file(path, sha, archive)
+    except InputError as exc:
+        res.message = str(exc)
+        return res
+    except OSError as exc:
+        res.message = f"{name}: could not be archived ({exc.strerror or exc}); nothing was written"
+        return res
+
+    source = store.SourceInfo(sha256=sha, file_name=name, size=size, format=fmt,
+                              archive_path=rel, origin=origin)
+    with WRITE_LOCK:
+        if not force and _is_unchanged(con, sha, fingerprint):
+            res.status = "unchanged"
+            res.message = "already loaded with the same content"
+            return res
+        con.execute("BEGIN TRANSACTION")
+        try:
+            ids = store.write_reports_in_tx(con, source, reports)
+            _apply_corrections(con, sha)
+            res.findings += _add_cross_year_findings(con, ids)
+            con.execute(
+                "INSERT OR REPLACE INTO source_fingerprints VALUES (?, ?)", [sha, fingerprint]
+            )
+            con.execute("COMMIT")
+        except BaseException as exc:
+            try:
+                con.execute("ROLLBACK")
+            except Exception:  # noqa: BLE001 - the original error matters more
+                pass
+            if not isinstance(exc, Exception):
+                raise
+            res.message = f"{name}: could not be stored ({type(exc).__name__}: {exc}); nothing was written"
+            res.reports = res.facts = res.findings = 0
+            return res
+    res.status = "loaded"
+    res.message = f"{res.reports} reports, {res.facts} facts"
+    return res
+
+
+def _check_size(path: Path, name: str) -> int:
+    from etl import limits
+
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        raise InputError(name, "no such file")
+    except OSError as exc:
+        raise InputError(name, f"cannot be opened ({exc.strerror or exc})")
+    if not path.is_file():
+        raise InputError(name, "not a regular file")
+    if st.st_size == 0:
+        raise InputError(name, "the file is empty (0 bytes)")
+    limits.check_size(name, int(st.st_size))
+    return int(st.st_size)
+
+
+def _is_unchanged(con: duckdb.DuckDBPyConnection, sha: str, fingerprint: str) -> bool:
+    row = con.execute(
+        "SELECT f.fingerprint FROM source_fingerprints f JOIN sources s USING (sha256) "
+        "WHERE f.sha256 = ?",
+        [sha],
+    ).fetchone()
+    return bool(row) and row[0] == fingerprint

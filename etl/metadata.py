@@ -1,0 +1,268 @@
+"""Report metadata: agency, reporting year, kind and publication date.
+
+Rules (each documented where it is applied):
+- Reporting year comes from the title (Arabic ``2008``/``2008年`` or Chinese ``二〇〇九年``),
+  then from the first year in the opening text, then from the signature date: a report signed
+  in January–June covers the previous year, one signed later covers the same year. The signature
+  date is the publication date, never the reporting year.
+- Kind: placeholders where numbers or names belong (``XXX局``, ``XX条``, ``X年``) make an unfilled
+  ``template``; ``总结`` in the title of a text that is not about information disclosure makes a
+  ``work_summary``; everything else is a ``disclosure_report``.
+- Agency: the printed name from the title, a name line in the title block, the subject of the
+  opening sentence, or the signature line, canonicalised by :mod:`etl.agencies`.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from etl.agencies import (
+    AGENCY_SUFFIX,
+    canonical_agency,
+    is_anonymised,
+    is_placeholder,
+    is_self_reference,
+    looks_like_agency,
+    normalise_name,
+)
+from etl.model import Document, Finding, Segment
+from etl.numerals import DATE_RE, YEAR_CHARS, YEAR_RE, find_dates, parse_year, small_number
+
+
+@dataclass
+class Meta:
+    """What :func:`detect_metadata` found about one report."""
+
+    agency: str | None
+    printed_agency: str | None
+    year: int | None
+    kind: str
+    form: str = "narrative"
+    published: str | None = None
+    findings: list[Finding] = field(default_factory=list)
+    printed_names: list[str] = field(default_factory=list)  # every printed name seen (aliases)
+
+
+_HEADER_PREFIX = re.compile(r"^\s*第\s*[一二三四五六七八九十百零〇两0-9０-９]+\s*篇\s*[:：、.．]?\s*")
+_ARABIC_YEAR = re.compile(r"(?<![0-9０-９])((?:19|20)[0-9]{2})(?![0-9０-９])\s*(?:年度|年)?")
+_REPORT_WORDS = re.compile(
+    r"(?:政府信息公开|信息公开|政务公开|政府信息|工作总结|年度工作报告|工作报告|年度报告|总结|报告)"
+)
+_PLACEHOLDER_SLOT = re.compile(r"[XＸ]+(?=[年月日条件个块份名次人余局号篇项])")
+_YEAR_OPENING = re.compile(
+    r"(?:^|[\n。])\s*(?:(?:19|20)[0-9]{2}|[一二][" + YEAR_CHARS + r"]{3}|[XＸxｘ]{1,4})\s*年度?\s*(?:以来)?\s*[，,]\s*"
+)
+_NAME_CHARS = r"[\u4e00-\u9fffA-Za-zＡ-Ｚａ-ｚ×＊*○()（）]"
+_SUBJECT = re.compile(r"(?P<a>" + _NAME_CHARS + r"{1,20}?" + AGENCY_SUFFIX + r")")
+_AGENCY_SUFFIX_AT = re.compile(AGENCY_SUFFIX)
+
+
+def _lines(text: str) -> list[str]:
+    return [ln.strip() for ln in text.split("\n") if ln.strip()]
+
+
+def title_block(seg: Segment) -> list[str]:
+    """The title and the short lines printed above the body (agency, title, document number)."""
+    block = [_HEADER_PREFIX.sub("", seg.title).strip()] if seg.title else []
+    for i, line in enumerate(_lines(seg.text)):
+        if i == 0:
+            line = _HEADER_PREFIX.sub("", line)
+        if len(line) > 60 or "。" in line or "，" in line or "," in line:
+            break
+        if i >= 6:
+            break
+        block.append(line)
+    return [b for b in block if b]
+
+
+def _year_in(text: str) -> int | None:
+    for m in YEAR_RE.finditer(text):
+        year = parse_year(m.group(1))
+        if year:
+            return year
+    m = _ARABIC_YEAR.search(text)
+    if m:
+        return int(m.group(1))
+    return None
+
+
+def _extend_name(text: str, end: int) -> int:
+    """Extend a lazily matched name over further suffixes (人民政府 + 办公厅)."""
+    while True:
+        m = _AGENCY_SUFFIX_AT.match(text, end)
+        if not m or m.end() == end:
+            return end
+        end = m.end()
+
+
+def agency_in_title(title: str) -> str | None:
+    """The printed agency of a title like ``芗城区外经局2008年政府信息公开工作年度报告``."""
+    t = _HEADER_PREFIX.sub("", title).strip()
+    m = _REPORT_WORDS.search(t)
+    head = t[: m.start()] if m else t
+    head = YEAR_RE.sub("", head)
+    head = _ARABIC_YEAR.sub("", head)
+    head = re.sub(r"^关于|关于$|的$|度$", "", head.strip())
+    head = re.sub(r"[\s:：、，,]", "", head)
+    if head and looks_like_agency(head):
+        return head
+    return None
+
+
+def agency_in_opening(text: str) -> str | None:
+    """The subject of an opening sentence ``2017年，省法制办紧紧围绕…`` (not 我局/本单位)."""
+    for m in _YEAR_OPENING.finditer(text[:1500]):
+        s = _SUBJECT.match(text, m.end())
+        if not s:
+            continue
+        end = _extend_name(text, s.end())
+        name = text[s.start():end]
+        if is_self_reference(name) or name.startswith(("我", "本")) or len(name) < 3:
+            continue
+        return name
+    return None
+
+
+def _line_spans(text: str) -> list[tuple[int, str]]:
+    out = []
+    pos = 0
+    for line in text.split("\n"):
+        if line.strip():
+            out.append((pos, line.strip()))
+        pos += len(line) + 1
+    return out
+
+
+def signature(text: str) -> tuple[str | None, str | None, int | None, int | None, int]:
+    """(printed agency, ISO date or None, year, month, start offset) of the signature block.
+
+    The signature is a short date line (``二00九年一月十九日``) among the last lines, usually
+    preceded by the agency's name on its own line. Without one, the offset is ``len(text)``.
+    """
+    lines = _line_spans(text)[-6:]
+    for idx in range(len(lines) - 1, -1, -1):
+        pos, raw = lines[idx]
+        line = raw.replace(" ", "").replace("\u3000", "")
+        dm = DATE_RE.fullmatch(line) if len(line) <= 24 else None
+        if not dm:
+            continue
+        found = find_dates(line)
+        if not found:
+            continue
+        _, date, year = found[0]
+        try:
+            month: int | None = small_number(dm.group(2))
+        except ValueError:
+            month = None
+        if idx > 0 and looks_like_agency(lines[idx - 1][1]):
+            return lines[idx - 1][1], date, year, month, lines[idx - 1][0]
+        return None, date, year, month, pos
+    return None, None, None, None, len(text)
+
+
+def detect_metadata(seg: Segment, doc: Document) -> Meta:
+    """Agency, reporting year, kind and publication date of one report (see module doc)."""
+    findings: list[Finding] = []
+    block = title_block(seg)
+    title = block[0] if block else ""
+    head_text = "\n".join(block)
+    body = seg.text
+
+    # --- kind ---------------------------------------------------------------------------
+    slots = _PLACEHOLDER_SLOT.findall(body)
+    placeholder_title = any(is_placeholder(b) for b in block)
+    if len(slots) >= 2 or placeholder_title:
+        kind = "template"
+        findings.append(
+            Finding(
+                rule="template_unfilled",
+                severity="warning",
+                message=(
+                    f"unfilled template: {len(slots)} placeholders such as "
+                    f"{', '.join(sorted(set(slots))[:3]) or 'XXX'}; its numbers are not stored"
+                ),
+            )
+        )
+    elif any("总结" in b for b in block[:3]) and not any(
+        re.search(r"信息公开|政务公开", b) for b in block[:3]
+    ):
+        kind = "work_summary"
+    else:
+        kind = "disclosure_report"
+
+    # --- dates and year -------------------------------------------------------------------
+    sig_agency, published, sig_year, sig_month, sig_start = signature(body)
+    year = None
+    for b in block:
+        year = _year_in(b)
+        if year:
+            break
+    if year is None and kind != "template":
+        # the opening text, never the signature block (its date is the publication date)
+        opening = body[: min(400, sig_start)]
+        m = re.search(r"(?<![0-9])((?:19|20)[0-9]{2})\s*年", opening)
+        if m:
+            year = int(m.group(1))
+        else:
+            y = _year_in(opening.replace("\n", " "))
+            if y:
+                year = y
+    if year is None and sig_year is not None and kind != "template":
+        early = sig_month is None or sig_month <= 6
+        year = sig_year - 1 if early and kind == "disclosure_report" else sig_year
+
+    # --- agency -------------------------------------------------------------------------
+    names: list[str] = []
+    for b in block:
+        name = agency_in_title(b)
+        if name:
+            names.append(name)
+    for b in block[1:]:
+        if looks_like_agency(b) and not _REPORT_WORDS.search(b):
+            names.append(normalise_name(b))
+    opening_name = agency_in_opening(body[len(seg.title) if body.startswith("第") else 0:])
+    if opening_name:
+        names.append(normalise_name(opening_name))
+    if sig_agency:
+        names.append(normalise_name(sig_agency))
+    names = [n for n in dict.fromkeys(names) if n and not is_self_reference(n)]
+
+    printed = names[0] if names else None
+    agency: str | None = None
+    if printed is None:
+        if kind != "template":
+            findings.append(
+                Finding(
+                    rule="agency_unknown",
+                    severity="warning",
+                    message="no agency name found in the title, the opening sentence or the signature",
+                )
+            )
+    elif is_placeholder(printed):
+        agency = None
+    elif is_anonymised(printed):
+        findings.append(
+            Finding(
+                rule="agency_anonymised",
+                severity="warning",
+                message=f"the agency name is anonymised as printed ({printed}); stored without an agency",
+            )
+        )
+    else:
+        agency = canonical_agency(printed) or None
+
+    if year is None and kind != "template":
+        findings.append(
+            Finding(rule="year_unknown", severity="warning", message="no reporting year found in the title or text")
+        )
+
+    return Meta(
+        agency=agency,
+        printed_agency=printed,
+        year=year,
+        kind=kind,
+        form="narrative",
+        published=published,
+        findings=findings,
+        printed_names=names,
+    )

@@ -1,0 +1,679 @@
+"""Numbers stated in the free text of a report → Facts.
+
+Reports of every era state their numbers in a small set of phrasings: a keyword, a short gap
+of words, a number, a measure word (``公开信息3条``, ``收到政府信息公开申请14件``,
+``新批合同外资额7400万美元``), or the number first (``4件属于已主动公开的信息``, ``发布21篇政策解读``),
+or a negation that states a zero (``没有发生…行政复议、诉讼和申诉案``, ``支出情况：无``).
+This module writes those phrasings as rules over *clauses* (text between commas) inside
+*sentences* (text between 。；), because a clause rarely holds more than one fact and never
+spans two. Two phrasings need state across clauses and are handled per sentence:
+
+- a year-on-year change (比增, 同比增长, 下降) or a plan completion (完成年计划的102.50%) belongs to
+  the amount stated just before it in the same sentence (新批合同外资额7400万美元，比增10.78%，…);
+- outcomes of reviews and lawsuits (其中维持72件) belong to the last of 行政复议 / 行政诉讼 named.
+
+Gaps between keyword and number never cross digits, commas, 、 or sentence ends, so a rule cannot
+reach a number that belongs to another statement. The first mention of a (metric, breakdown)
+wins; nothing is emitted twice. Every fact carries the clause it came from and the absolute
+offset of its number in ``Document.text``.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Callable
+
+from etl.metrics import load_metrics
+from etl.model import Document, Evidence, Fact, Segment
+from etl.numerals import QTY, Quantity, quantity_from_match
+
+G = r"[^，,。；;、\d０-９\n]"  # one gap character: no digits, no clause or sentence boundary
+N = QTY
+ZERO = r"(?P<zero>无)(?![法论需])"
+COUNT_UNITS = r"(?P<u>条|件|项|篇|个|份|宗|起|次|人次|家|名|人|场|期|户|批次|批)"
+MONEY = r"(?P<u>美元|元)"
+PCT = r"(?P<u>[%％])"
+QUOTE_OPEN = "“\"「『‘"
+QUOTE_CLOSE = "”\"」』’"
+
+_SENTENCE_END = re.compile(r"[。；;！？!?\n]")
+_CLAUSE_END = re.compile(r"(?<![0-9０-９])[，,]|[，,](?![0-9０-９])")
+_TABLE_LINE = re.compile(r"\t|^\s*\|")  # readers render table rows TAB-separated; Markdown pipes
+_HEADING = re.compile(r"^[ \t\u3000]*(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[）)])")
+_HAS_NUMBER = re.compile(
+    r"[0-9０-９]|[零〇一二两三四五六七八九十百千]+(?:条|件|项|篇|个|份|宗|起|次|人次|家|名|人|场|期|户|批)"
+)
+_DATES = re.compile(r"[0-9０-９]{4}\s*年度?|[0-9０-９]{1,2}\s*[月日号]|[XＸxｘ]+\s*[年月日]")
+
+
+def _re(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern.replace("{N}", N).replace("{G}", G).replace("{Z}", ZERO))
+
+
+@dataclass(frozen=True)
+class Rule:
+    """metric ← pattern (groups from QTY, optional ``u`` unit, ``zero``, ``cat``)."""
+
+    metric: str
+    pattern: re.Pattern[str]
+    exclude: re.Pattern[str] | None = None  # clause-level veto
+    gate: str | None = None  # name of a context test (see _GATES)
+    breakdown: Callable[[re.Match[str]], str] | None = None
+    unit: str | None = None  # printed unit when the pattern has no ``u`` group (e.g. "件")
+
+
+def _rule(metric: str, *patterns: str, exclude: str | None = None, gate: str | None = None,
+          breakdown: Callable[[re.Match[str]], str] | None = None, unit: str | None = None) -> list[Rule]:
+    ex = re.compile(exclude) if exclude else None
+    return [Rule(metric, _re(p), ex, gate, breakdown, unit) for p in patterns]
+
+
+def clean_category(name: str) -> str:
+    """A category as the metric dictionary keys it: no quotes, no trailing 类/类信息/栏目."""
+    s = name.strip().strip(QUOTE_OPEN + QUOTE_CLOSE).strip()
+    s = re.sub(r"^(?:其中|包括|主要有|主动公开|公开|发布|以及|及|和)", "", s)
+    for suffix in ("类政府信息", "类信息", "栏目", "专栏", "板块", "版块", "类"):
+        if s.endswith(suffix) and len(s) > len(suffix):
+            s = s[: -len(suffix)]
+            break
+    return s.strip()
+
+
+def _cat(m: re.Match[str]) -> str:
+    """The category name, or "" when the words before 类 are not a name (各类, 公开各类 …)."""
+    name = clean_category(m.group("cat"))
+    if re.search(r"公开|发布|公布", name) or re.search(r"[各多等几此该本其全两]$", name):
+        return ""
+    return name
+
+
+# --- clause rules, in priority order ------------------------------------------------------
+# Words that make a clause about something other than proactive disclosure counts.
+_NOT_DISCLOSURE = r"刊载|报送|上报|发表|转载|采用|录用|被.{0,6}采|申请|咨询|投诉|举报|留言"
+
+CATEGORY_RULES: list[Rule] = _rule(
+    "disclosure.items",
+    # “机构设置”栏目发布信息9条 / “招标采购”栏目发布6条 / “工作动态”类信息公开120条
+    "[" + QUOTE_OPEN + r"](?P<cat>[^" + QUOTE_CLOSE + r"\n]{1,15})[" + QUOTE_CLOSE + r"]"
+    r"(?:(?:栏目|专栏|类信息|类|板块|版块)(?:中|内)?(?:共|主动|累计)?(?:(?:发布|公开|公布|更新)了?)?"
+    r"|(?:中|内)?(?:共|主动|累计)?(?:发布|公开|公布|更新)了?)"
+    r"(?:各类)?(?:政府)?(?:信息)?{N}(?P<u>条|件|篇|项)",
+    # 其中机构职能类信息12条、政策法规类30条
+    r"(?:^|[、：:]|其中|包括)(?P<cat>[\u4e00-\u9fff]{2,10}?)类(?:政府)?(?:信息)?{N}(?P<u>条|件|篇|项)",
+    exclude=_NOT_DISCLOSURE,
+    gate="disclosure_line",
+    breakdown=_cat,
+)
+
+CLAUSE_RULES: list[Rule] = [
+    # --- proactive disclosure ---
+    *_rule(
+        "disclosure.items",
+        # 公开信息3条 / 共发布信息511条 / 主动公开各类政府信息5500余条
+        r"(?:公开|发布|公布)了?{G}{0,12}?信息{G}{0,4}?{N}(?P<u>条|件|项|篇)",
+        # 主动公开3210条政府信息
+        r"(?:主动公开|发布|公开|公布)了?{G}{0,6}?{N}(?P<u>条|件|项)(?:各类)?(?:政府)?信息",
+        exclude=_NOT_DISCLOSURE,
+    ),
+    *_rule("disclosure.electronic_pct", r"电子化{G}{0,6}?{N}" + PCT),
+    *_rule(
+        "disclosure.interpretations",
+        r"(?:政策)?解读{G}{0,8}?{N}" + r"(?P<u>篇|个|条|件|次|期|份)",
+        r"{N}(?P<u>篇|个|条|件|期|份){G}{0,4}?(?:政策)?解读",
+        exclude=r"申请|咨询",
+    ),
+    *_rule(
+        "disclosure.press_conferences",
+        r"(?:新闻)?发布会{G}{0,6}?{N}(?P<u>场|次|期|个)",
+        r"{N}(?P<u>场|次|期)(?:新闻)?发布会",
+    ),
+    # --- requests ---
+    *_rule(
+        "requests.received",
+        # 收到政府信息公开申请14件 / 受理信息公开申请无 / 新收政府信息公开申请30件
+        r"(?:收到|受理|接到|接收|新收|共收)了?[^，,。；;\d０-９\n]{0,12}?公开申请{G}{0,6}?"
+        r"(?:{N}(?P<u>件|条|个|份|宗|次|人次)|{Z})",
+        # 收到依申请公开（事项）14件
+        r"(?:收到|受理|接到|接收|新收)了?(?:各类)?依申请公开(?:事项|申请)?{G}{0,4}?{N}(?P<u>件|个|份|宗)",
+        # 收到14件政府信息公开申请
+        r"(?:收到|受理|接到|接收|新收){G}{0,4}?{N}(?P<u>件|个|份|宗)(?:政府)?(?:信息)?公开申请",
+        exclude=r"复议|诉讼|结转",
+    ),
+    *_rule(
+        "requests.channel_online",
+        r"(?:在线|网上|网络|互联网|网站)(?:提交的?|提出的?|申请的?)?申请{G}{0,4}?{N}(?P<u>件|个|份|宗)",
+        r"{N}(?P<u>件|个|份)(?:为|是|通过)?(?:在线|网上|网络|互联网|网站)(?:申请|提交|提出)",
+    ),
+    *_rule(
+        "requests.channel_paper",
+        r"(?:纸质|书面|信函|来信|邮寄)(?:形式)?(?:提交的?|提出的?)?申请{G}{0,4}?{N}(?P<u>件|个|份|宗)",
+        r"{N}(?P<u>件|个|份)(?:为|是|通过)?(?:纸质|书面|信函|来信|邮寄)(?:申请|提交|提出|形式)",
+    ),
+    *_rule(
+        "requests.channel_in_person",
+        r"(?:当面|现场)(?:提交的?|提出的?)?申请{G}{0,4}?{N}(?P<u>件|个|份|宗)",
+        r"{N}(?P<u>件|个|份)(?:为|是|通过)?(?:当面|现场)(?:申请|提交|提出)",
+    ),
+    *_rule(
+        "requests.channel_email",
+        r"(?:电子邮件|电子邮箱|邮件)(?:提交的?|提出的?)?申请{G}{0,4}?{N}(?P<u>件|个|份|宗)",
+    ),
+    *_rule("requests.channel_fax", r"传真(?:提交的?|提出的?)?申请{G}{0,4}?{N}(?P<u>件|个|份|宗)"),
+    *_rule("requests.carried_over_in", r"上(?:一)?年(?:度)?结转{G}{0,10}?{N}(?P<u>件|个|份)"),
+    *_rule(
+        "requests.carried_over_out",
+        r"结转(?:至|到)?下(?:一)?年(?:度)?{G}{0,8}?{N}(?P<u>件|个|份)",
+        r"{N}(?P<u>件|个|份){G}{0,4}?结转(?:至|到)?下(?:一)?年",
+    ),
+    *_rule("requests.processed_total", r"(?:已|共|全部)?办结{G}{0,6}?{N}(?P<u>件|个|份)", exclude=r"复议|诉讼"),
+    *_rule(
+        "requests.already_public",
+        r"{N}(?P<u>件|个|份){G}{0,6}?已(?:经)?主动公开",
+        r"属于{G}{0,6}?已(?:经)?主动公开{G}{0,8}?{N}(?P<u>件|个|份)",
+    ),
+    *_rule(
+        "requests.partially_granted",
+        r"部分公开{G}{0,4}?{N}(?P<u>件|个|份)",
+        r"{N}(?P<u>件|个|份){G}{0,4}?部分公开",
+    ),
+    *_rule(
+        "requests.denied",
+        r"不予(?:以)?公开{G}{0,4}?{N}(?P<u>件|个|份)",
+        r"{N}(?P<u>件|个|份){G}{0,4}?不予(?:以)?公开",
+    ),
+    *_rule(
+        "requests.granted",
+        r"(?<!不)(?:予以公开|同意公开|全部公开|准予公开){G}{0,4}?{N}(?P<u>件|个|份)",
+        r"{N}(?P<u>件|个|份){G}{0,6}?(?:属于)?(?:(?<!不)予以公开|同意公开|全部公开|依申请公开的(?:政府)?信息)",
+        exclude=r"不属于|部分公开|不予",
+    ),
+    *_rule(
+        "requests.not_gov_info",
+        r"{N}(?P<u>件|个|份){G}{0,6}?(?:不属于|非)(?:政府信息|本机关政府信息)(?!公开申请)",
+        r"(?:不属于|非)政府信息{G}{0,10}?{N}(?P<u>件|个|份)",
+    ),
+    *_rule(
+        "requests.unable_not_held",
+        r"(?:信息不存在|不掌握|不属于本(?:机关|部门|单位){G}{0,6}?范围){G}{0,6}?{N}(?P<u>件|个|份)",
+        r"{N}(?P<u>件|个|份){G}{0,6}?(?:信息不存在|不掌握|不属于本(?:机关|部门|单位))",
+    ),
+    *_rule(
+        "requests.consultation",
+        r"{N}(?P<u>件|个|份){G}{0,4}?属于咨询",
+        r"属于咨询{G}{0,6}?{N}(?P<u>件|个|份)",
+    ),
+    *_rule(
+        "requests.correction_requested",
+        r"{N}(?P<u>件|个|份){G}{0,8}?补正",
+        r"(?:告知|要求|通知)(?:申请人)?补正{G}{0,6}?{N}(?P<u>件|个|份)",
+    ),
+    # --- operations ---
+    *_rule(
+        "operations.consultations",
+        r"咨询{G}{0,8}?{N}(?P<u>人次|次|条|件|个|批次|人)",
+        r"{N}(?P<u>人次|次|条|个|批次)(?:的)?(?:各类)?(?:来电|来访|来人|群众|公众)?咨询",
+        exclude=r"属于咨询|咨询类|申请",
+    ),
+    *_rule(
+        "operations.complaints",
+        r"(?:投诉|举报){G}{0,8}?{N}(?P<u>条|件|次|人次|个)",
+        exclude=r"申请|复议|诉讼",
+    ),
+    *_rule(
+        "operations.staff_full_time",
+        r"(?<!兼)专职(?:工作)?人员{G}{0,4}?{N}(?P<u>名|人|个)",
+        r"{N}(?P<u>名|人|个)(?<!兼)专职(?:工作)?人员",
+    ),
+    *_rule(
+        "operations.staff_part_time",
+        r"(?<!专)兼职(?:工作)?人员{G}{0,4}?{N}(?P<u>名|人|个)",
+        r"{N}(?P<u>名|人|个)兼职(?:工作)?人员",
+    ),
+    *_rule(
+        "operations.request_fees_cny",
+        r"(?:信息处理费|处理费|收取(?:费用|{G}{0,6}?费))(?:共计|合计|共)?{G}{0,4}?{N}" + MONEY,
+        gate="fees",
+    ),
+    *_rule(
+        "operations.spending_cny",
+        r"(?:支出|经费)(?:情况)?{G}{0,6}?[:：]?\s*(?:{N}" + MONEY + r"|{Z})",
+        gate="spending",
+        exclude=r"收费|处理费",
+    ),
+    *_rule(
+        "operations.new_media_accounts",
+        r"政务新媒体{G}{0,8}?{N}(?P<u>个|家|户)",
+        r"{N}(?P<u>个|家)政务新媒体",
+    ),
+    # --- investment indicators of work summaries ---
+    *_rule(
+        "investment.fdi_new_enterprises",
+        r"新(?:办|批|设|增|引进)(?:[(（]批[)）])?(?:外商投资|外资|三资)(?:企业|项目){G}{0,4}?{N}(?P<u>家|个|户)",
+    ),
+    *_rule(
+        "investment.funds_secured_cny",
+        r"争取{G}{0,12}?(?:资金|扶持|补助|专项|经费|补贴){G}{0,8}?{N}(?P<u>元)",
+    ),
+]
+
+# Amount statements that open a "subject" for following 比增 / 完成计划 clauses.
+SUBJECT_RULES: list[Rule] = [
+    *_rule("investment.fdi_contract_usd", r"合同(?:利用)?外资(?:额|金额|总额)?{G}{0,6}?{N}(?P<u>美元)"),
+    *_rule(
+        "investment.fdi_actual_usd",
+        r"(?:实际到资|实际利用外资|实际使用外资|实际到位外资|外资实际到位|实到外资)(?:额|金额)?{G}{0,6}?{N}(?P<u>美元)",
+    ),
+    *_rule(
+        "investment.exports_usd",
+        r"(?:外贸)?出口(?:总额|额|值|总值)?{G}{0,6}?{N}(?P<u>美元)",
+        exclude=r"公司|集团|民营|国有|私营|个体|外资企业|产品|其中",
+    ),
+]
+SUBJECT_TARGETS: dict[str, tuple[str, str]] = {
+    "investment.fdi_contract_usd": ("investment.fdi_contract_yoy_pct", "investment.fdi_contract_plan_pct"),
+    "investment.fdi_actual_usd": ("investment.fdi_actual_yoy_pct", "investment.fdi_actual_plan_pct"),
+    "investment.exports_usd": ("investment.exports_yoy_pct", "investment.exports_plan_pct"),
+}
+_ANY_MONEY = re.compile(r"[0-9０-９][0-9０-９.,．]*\s*(?:万|亿)?(?:美元|元)")
+_YOY = _re(r"(?:同比|比上年|较上年|比去年)?(?P<dir>比增|比降|增长|增加|上升|下降|减少|回落|增|降)了?" + N + PCT)
+_PLAN = _re(r"完成(?:全年|年度|年)?(?:计划|目标|任务)(?:任务)?(?:的)?" + N + PCT)
+
+# Reviews and lawsuits: totals, then outcomes attached to the last one named.
+APPEAL_TOTALS: list[Rule] = [
+    *_rule(
+        "appeals.review_total",
+        r"(?:行政)?复议(?:案件|申请)?{G}{0,8}?{N}(?P<u>件|起|宗|个|次)",
+        r"{N}(?P<u>件|起|宗|个|次)(?:行政)?复议",
+        exclude=r"决定书|案例",
+    ),
+    *_rule(
+        "appeals.suit_total",
+        r"(?:行政)?(?:诉讼|应诉)(?:案件)?{G}{0,8}?{N}(?P<u>件|起|宗|个|次)",
+        r"{N}(?P<u>件|起|宗|个|次)(?:行政)?(?:诉讼|应诉)",
+        exclude=r"决定书|案例|复议后",
+    ),
+]
+OUTCOMES: list[tuple[str, re.Pattern[str]]] = [
+    (suffix, _re(pat))
+    for suffix, pat in (
+        ("upheld", r"(?:结果)?维持(?:原)?(?:决定|行政行为)?{G}{0,4}?{N}(?P<u>件|起|宗|个)"),
+        ("upheld", r"{N}(?P<u>件|起|宗|个)(?:被)?(?:予以)?维持"),
+        ("corrected", r"(?:结果)?(?:被)?纠正{G}{0,4}?{N}(?P<u>件|起|宗|个)"),
+        ("corrected", r"{N}(?P<u>件|起|宗|个)(?:被)?(?:予以)?纠正"),
+        ("other", r"其他(?:结果)?{G}{0,4}?{N}(?P<u>件|起|宗|个)"),
+        ("pending", r"(?:尚未审结|未审结|正在审理|审理中){G}{0,4}?{N}(?P<u>件|起|宗|个)"),
+        ("pending", r"{N}(?P<u>件|起|宗|个){G}{0,2}?(?:尚未审结|未审结|正在审理|审理中)"),
+    )
+]
+APPEAL_PREFIX = {"review": "appeals.review_", "suit": "appeals.suit_"}
+
+# Negations that state a zero: 没有发生…行政复议、诉讼和申诉案 / 未收到…申请 / 未收取费用.
+_NEG = r"(?:没有|并未|均未|从未|(?<!尚)未(?!经|能|予|审结|结|办结)|无一)"
+NEGATIONS: list[tuple[str, re.Pattern[str], str]] = [
+    ("appeals.review_total", re.compile(_NEG + r"[^。；;]{0,30}?(?P<k>复议)"), "appeals"),
+    ("appeals.suit_total", re.compile(_NEG + r"[^。；;]{0,30}?(?P<k>诉讼)"), "appeals"),
+    ("appeals.complaints_total", re.compile(_NEG + r"[^。；;]{0,30}?(?P<k>申诉|举报|投诉)"), "appeals"),
+    ("requests.received", re.compile(_NEG + r"(?:收到|接到|受理)[^。；;]{0,20}?(?P<k>申请)"), "requests"),
+    ("operations.request_fees_cny", re.compile(_NEG + r"(?:收取|收)[^。；;]{0,10}?(?P<k>费)"), "fees"),
+]
+
+
+# --- context ------------------------------------------------------------------------------
+
+@dataclass
+class _Ctx:
+    seg: Segment
+    doc: Document
+    text: str = ""  # the segment text with soft (wrapping) newlines removed
+    pos_map: list[int] = field(default_factory=list)  # view position → position in seg.text
+    headings: list[tuple[int, str]] = field(default_factory=list)
+
+    def heading_at(self, pos: int) -> str:
+        current = ""
+        for off, text in self.headings:
+            if off <= pos:
+                current = text
+            else:
+                break
+        return current
+
+    def line_at(self, pos: int) -> str:
+        text = self.text
+        start = text.rfind("\n", 0, pos) + 1
+        end = text.find("\n", pos)
+        return text[start: end if end >= 0 else len(text)]
+
+
+def _headings(text: str) -> list[tuple[int, str]]:
+    out = []
+    pos = 0
+    for line in text.split("\n"):
+        if _HEADING.match(line) and len(line.strip()) <= 40:
+            out.append((pos, line.strip()))
+        pos += len(line) + 1
+    return out
+
+
+def _gate_ok(gate: str | None, ctx: _Ctx, sentence: str, pos: int) -> bool:
+    if gate is None:
+        return True
+    heading = ctx.heading_at(pos)
+    if gate == "appeals":
+        return bool(re.search(r"信息公开", sentence) or re.search(r"复议|诉讼|申诉", heading))
+    if gate == "requests":
+        return bool(re.search(r"信息公开|公开申请|依申请", sentence) or re.search(r"申请", heading))
+    if gate == "fees":
+        return bool(re.search(r"信息公开|依申请|申请|处理费", sentence) or re.search(r"收费|费用", heading))
+    if gate == "spending":
+        return bool(re.search(r"信息公开", sentence) or re.search(r"支出|经费", heading))
+    if gate == "disclosure_line":
+        return bool(re.search(r"公开|发布|公布", ctx.line_at(pos)))
+    return True
+
+
+# --- extraction ---------------------------------------------------------------------------
+
+def _spans(text: str, boundary: re.Pattern[str], start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    end = len(text) if end is None else end
+    out = []
+    pos = start
+    for m in boundary.finditer(text, start, end):
+        if m.start() > pos:
+            out.append((pos, m.start()))
+        pos = m.end()
+    if pos < end:
+        out.append((pos, end))
+    return out
+
+
+def _raw(clause: str, local: int) -> str:
+    """The clause as evidence, cut to ≤ 120 characters around the number."""
+    s = clause.strip()
+    if len(s) <= 120:
+        return s
+    lead = len(clause) - len(clause.lstrip())
+    at = max(local - lead, 0)
+    lo = max(0, min(at - 60, len(s) - 120))
+    return s[lo: lo + 120]
+
+
+class _Collector:
+    """First mention wins; units checked against the metric dictionary."""
+
+    def __init__(self, ctx: _Ctx) -> None:
+        self.ctx = ctx
+        self.facts: dict[tuple[str, str], Fact] = {}
+        self.view_pos: dict[tuple[str, str], int] = {}  # where each fact's number is in ctx.text
+        self.metrics = load_metrics()
+
+    def has(self, metric: str, breakdown: str = "") -> bool:
+        return (metric, breakdown) in self.facts
+
+    def add(self, metric: str, q: Quantity, clause: str, clause_start: int, local: int,
+            breakdown: str = "", note: str | None = None) -> bool:
+        key = (metric, breakdown)
+        if key in self.facts or metric not in self.metrics:
+            return False
+        if q.unit != self.metrics[metric].unit:
+            return False
+        view_pos = clause_start + local
+        offset = self.ctx.seg.offset + self.ctx.pos_map[view_pos]
+        self.view_pos[key] = view_pos
+        ev = Evidence(raw_text=_raw(clause, local), offset=offset, page=self.ctx.doc.page_at(offset))
+        self.facts[key] = Fact(metric=metric, value=q.value, breakdown=breakdown, unit=q.unit,
+                               approx=q.approx, evidence=ev, note=note)
+        return True
+
+
+def _quantity(m: re.Match[str], default_unit: str | None) -> tuple[Quantity, int] | None:
+    """(Quantity, local offset of the number) from a rule match; 无 gives a count of 0."""
+    groups = m.groupdict()
+    if groups.get("zero"):
+        return Quantity(0.0, "count"), m.start("zero")
+    if not groups.get("n"):
+        return None
+    unit = groups.get("u") or default_unit
+    try:
+        q = quantity_from_match(m, unit)
+    except ValueError:
+        return None
+    return q, m.start("pre") if groups.get("pre") else m.start("n")
+
+
+def _apply(rule: Rule, col: _Collector, clause: str, cstart: int, sentence: str) -> re.Match[str] | None:
+    if rule.exclude and rule.exclude.search(clause):
+        return None
+    first: re.Match[str] | None = None
+    for m in rule.pattern.finditer(clause):
+        if not _gate_ok(rule.gate, col.ctx, sentence, cstart + m.start()):
+            continue
+        got = _quantity(m, rule.unit)
+        if got is None:
+            continue
+        q, local = got
+        if m.groupdict().get("zero"):
+            unit = col.metrics[rule.metric].unit if rule.metric in col.metrics else "count"
+            q = Quantity(0.0, unit, False)
+        breakdown = rule.breakdown(m) if rule.breakdown else ""
+        if rule.breakdown and not breakdown:
+            continue
+        col.add(rule.metric, q, clause, cstart, local, breakdown)
+        first = first or m
+        if not rule.breakdown:
+            return m  # one total per rule and clause; breakdowns list several (A类12条、B类30条)
+    return first
+
+
+def _investment(col: _Collector, text: str, clauses: list[tuple[int, int]]) -> None:
+    subject: str | None = None
+    for cs, ce in clauses:
+        clause = text[cs:ce]
+        search_from = 0
+        matched = False
+        for rule in SUBJECT_RULES:
+            if rule.exclude and rule.exclude.search(clause):
+                continue
+            m = rule.pattern.search(clause)
+            if not m:
+                continue
+            got = _quantity(m, None)
+            if got is None:
+                continue
+            q, local = got
+            subject = rule.metric if col.add(rule.metric, q, clause, cs, local) else None
+            search_from = m.end()
+            matched = True
+            break
+        if not matched and _ANY_MONEY.search(clause):
+            subject = None  # another amount (注册资金, 投资总额 …) closes the subject
+        if subject is None:
+            continue
+        yoy_metric, plan_metric = SUBJECT_TARGETS[subject]
+        m = _PLAN.search(clause, search_from)
+        if m:
+            got = _quantity(m, "%")
+            if got:
+                col.add(plan_metric, got[0], clause, cs, got[1])
+        for m in _YOY.finditer(clause, search_from):
+            if _PLAN.search(clause[max(0, m.start() - 8): m.end()]):
+                continue
+            got = _quantity(m, "%")
+            if got:
+                q, local = got
+                if m.group("dir") in ("比降", "下降", "减少", "回落", "降"):
+                    q = Quantity(-q.value, q.unit, q.approx)
+                col.add(yoy_metric, q, clause, cs, local)
+                break
+
+
+def _appeals(col: _Collector, text: str, clauses: list[tuple[int, int]], sentence: str,
+             carried: bool = False) -> bool:
+    """Review/lawsuit totals and outcomes of one sentence; True when it spoke about them.
+
+    ``carried``: the previous sentence of the same paragraph was about disclosure appeals,
+    so this one (行政诉讼40件，其中维持30件) is too, even without repeating 信息公开.
+    """
+    subject: str | None = None
+    spoke = False
+    for cs, ce in clauses:
+        clause = text[cs:ce]
+        if not carried and not _gate_ok("appeals", col.ctx, sentence, cs):
+            return False
+        if re.search(r"复议|诉讼", clause):
+            spoke = True
+        # every total stated in the clause (行政复议1件、行政诉讼0件), in text order
+        totals: list[tuple[re.Match[str], Rule]] = []
+        for rule in APPEAL_TOTALS:
+            if rule.exclude and rule.exclude.search(clause):
+                continue
+            m = rule.pattern.search(clause)
+            if m and _quantity(m, None) is not None:
+                totals.append((m, rule))
+        totals.sort(key=lambda t: t[0].start())
+        # outcomes after a total belong to it, up to the next total
+        if totals:
+            for i, (m, rule) in enumerate(totals):
+                got = _quantity(m, None)
+                assert got is not None
+                col.add(rule.metric, got[0], clause, cs, got[1])
+                subject = "review" if rule.metric.endswith("review_total") else "suit"
+                end = totals[i + 1][0].start() if i + 1 < len(totals) else len(clause)
+                _outcomes(col, clause, cs, subject, m.end(), end)
+            continue
+        if re.search(r"复议", clause):
+            subject = "review"
+        elif re.search(r"诉讼|起诉|应诉", clause):
+            subject = "suit"
+        if subject is not None:
+            _outcomes(col, clause, cs, subject, 0, len(clause))
+    return spoke
+
+
+def _outcomes(col: _Collector, clause: str, cs: int, subject: str, start: int, end: int) -> None:
+    for suffix, pat in OUTCOMES:
+        m = pat.search(clause, start, end)
+        if m:
+            got = _quantity(m, None)
+            if got:
+                col.add(APPEAL_PREFIX[subject] + suffix, got[0], clause, cs, got[1])
+
+
+def _negations(col: _Collector, text: str, clauses: list[tuple[int, int]], sentence: str) -> None:
+    for cs, ce in clauses:
+        clause = text[cs:ce]
+        bare = _DATES.sub("", clause)
+        if _HAS_NUMBER.search(bare) or re.search(r"[XＸxｘ]+(?:[件条个人次余])", bare):
+            continue
+        for metric, pat, gate in NEGATIONS:
+            m = pat.search(clause)
+            if not m or not _gate_ok(gate, col.ctx, sentence, cs):
+                continue
+            unit = col.metrics[metric].unit
+            col.add(metric, Quantity(0.0, unit), clause, cs, m.start("k"))
+
+
+def _derived_received(col: _Collector, text: str, sentences: list[tuple[int, int]]) -> None:
+    """全年共收到在线申请19件，纸质申请4件 → requests.received 23 (sum of the stated parts)."""
+    if col.has("requests.received"):
+        return
+    channels = [k for k in col.facts if k[0].startswith("requests.channel_") and k[1] == ""]
+    for ss, se in sentences:
+        sentence = text[ss:se]
+        if not re.search(r"(?:共|全年|累计|合计|总共|本年|年内)?(?:收到|受理|接到|接收|新收)", sentence):
+            continue
+        keys = [k for k in channels if ss <= col.view_pos[k] < se]
+        if len(keys) < 2:
+            continue
+        parts = [col.facts[k] for k in keys]
+        total = sum(p.value or 0 for p in parts)
+        local = min(col.view_pos[k] for k in keys) - ss
+        desc = " + ".join(f"{p.evidence.raw_text}" for p in parts)  # type: ignore[union-attr]
+        last = max(col.view_pos[k] for k in keys) - ss
+        cut = _CLAUSE_END.search(sentence, last)
+        stated = sentence[: cut.start() if cut else len(sentence)]
+        col.add(
+            "requests.received",
+            Quantity(total, "count", any(p.approx for p in parts)),
+            stated,
+            ss,
+            local,
+            note=f"derived: sum of the stated parts ({desc})",
+        )
+        return
+
+
+_SOFT_BREAK_END = re.compile(r"[。；;！？!?：:]\s*$")
+
+
+def joined_view(text: str) -> tuple[str, list[int]]:
+    """The text with wrapping newlines removed, and a map back to original positions.
+
+    PDF text (and text saved from it) wraps paragraphs at the page width, splitting words and
+    numbers from their measure words (``政务新\n媒体``, ``新闻发布会2\n场``). A newline is a
+    wrap when its line is about as long as the document's full lines, does not end a sentence,
+    and the next line is not a heading or a table row. Offsets are mapped back, so evidence
+    still points into the original text.
+    """
+    lines = text.split("\n")
+    lengths = sorted(len(ln.strip()) for ln in lines if len(ln.strip()) >= 10)
+    if len(lengths) < 3:
+        return text, list(range(len(text) + 1))
+    full = lengths[int(len(lengths) * 0.75)]
+    soft: set[int] = set()
+    pos = 0
+    for i, line in enumerate(lines[:-1]):
+        pos += len(line)
+        nxt = lines[i + 1]
+        body = line.strip()
+        if (
+            len(body) >= max(10, full * 0.85)
+            and not _SOFT_BREAK_END.search(body)
+            and "\t" not in line and "\t" not in nxt
+            and nxt.strip()
+            and not _HEADING.match(nxt)
+            and not nxt.lstrip().startswith(("|", "第"))
+        ):
+            soft.add(pos)
+        pos += 1
+    if not soft:
+        return text, list(range(len(text) + 1))
+    view = []
+    pos_map = []
+    for i, ch in enumerate(text):
+        if i in soft:
+            continue
+        view.append(ch)
+        pos_map.append(i)
+    pos_map.append(len(text))
+    return "".join(view), pos_map
+
+
+def extract_narrative(seg: Segment, doc: Document) -> list[Fact]:
+    """All narrative facts of one report, in text order of first mention."""
+    text, pos_map = joined_view(seg.text)
+    ctx = _Ctx(seg=seg, doc=doc, text=text, pos_map=pos_map, headings=_headings(text))
+    col = _Collector(ctx)
+    sentences = _spans(text, _SENTENCE_END)
+    carried = False
+    for ss, se in sentences:
+        sentence = text[ss:se]
+        if ss > 0 and text[ss - 1] == "\n":
+            carried = False  # a new paragraph starts a new context
+        if _TABLE_LINE.search(sentence):
+            continue  # a table rendered into the text: the form parser reads it, not prose rules
+        clauses = _spans(text, _CLAUSE_END, ss, se)
+        for cs, ce in clauses:
+            clause = text[cs:ce]
+            cat_hit = None
+            for rule in CATEGORY_RULES:
+                hit = _apply(rule, col, clause, cs, sentence)
+                cat_hit = cat_hit or hit
+            for rule in CLAUSE_RULES:
+                if cat_hit is not None and rule.metric == "disclosure.items":
+                    continue
+                _apply(rule, col, clause, cs, sentence)
+        _investment(col, text, clauses)
+        carried = _appeals(col, text, clauses, sentence, carried)
+        _negations(col, text, clauses, sentence)
+    _derived_received(col, text, sentences)
+    return list(col.facts.values())

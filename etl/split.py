@@ -1,0 +1,132 @@
+"""Splitting one file into its reports.
+
+Compilations downloaded from document sites hold several reports in one file, either headed
+``第一篇:…``, ``第二篇:…`` (Chinese or Arabic numerals), or simply one report title after another.
+Each report becomes a Segment whose ``offset`` is absolute in ``Document.text`` so evidence
+offsets found inside a segment map back to the file. A file with one report gives one segment.
+"""
+from __future__ import annotations
+
+import re
+
+from etl.agencies import looks_like_agency
+from etl.model import Document, Segment
+from etl.numerals import DATE_RE
+
+_PART_HEADER = re.compile(
+    r"^[ \t\u3000]*第\s*([一二三四五六七八九十百零〇两]+|[0-9０-９]+)\s*篇[ \t\u3000]*[:：、.．]?[ \t\u3000]*(.*)$",
+    re.M,
+)
+
+# A report title on a line of its own: short, ends with 报告 / 总结 (optionally a bracketed note).
+_TITLE_LINE = re.compile(
+    r"^[ \t\u3000]*(?P<t>[^\n。；;，,]{0,50}?(?:信息公开|政务公开)[^\n。；;，,]{0,20}?(?:报告|总结)"
+    r"|[^\n。；;，,]{2,40}?工作总结)"
+    r"[ \t\u3000]*(?:[(（][^)）\n]{0,20}[)）])?[ \t\u3000]*$",
+    re.M,
+)
+
+MIN_REPORT_CHARS = 200  # a "report" shorter than this is a repeated title, not a new report
+
+
+def _first_line(text: str) -> str:
+    for line in text.split("\n"):
+        if line.strip():
+            return line.strip()
+    return ""
+
+
+def _part_starts(text: str) -> list[tuple[int, str]]:
+    """(offset, title) of each 第N篇 header."""
+    out = []
+    for m in _PART_HEADER.finditer(text):
+        title = m.group(2).strip()
+        if not title:
+            title = _first_line(text[m.end():])
+        out.append((m.start(), title))
+    return out
+
+
+def _line_start(text: str, pos: int) -> int:
+    return text.rfind("\n", 0, pos) + 1
+
+
+def _title_starts(text: str) -> list[tuple[int, str]]:
+    """(offset, title) of each report title line, merged when closer than MIN_REPORT_CHARS.
+
+    A short agency line just above a title belongs to the new report when the line above it
+    ends the previous report with a date (a signature is agency-then-date, a heading is
+    date-then-agency).
+    """
+    starts: list[tuple[int, str]] = []
+    for m in _TITLE_LINE.finditer(text):
+        start = m.start("t")
+        start = _line_start(text, start)
+        title = m.group("t").strip()
+        if starts and start - starts[-1][0] < MIN_REPORT_CHARS:
+            continue
+        if start > 0:
+            prev_end = start - 1
+            prev_start = _line_start(text, prev_end)
+            prev_line = text[prev_start:prev_end].strip()
+            if prev_line and looks_like_agency(prev_line):
+                before_start = _line_start(text, max(prev_start - 1, 0))
+                before = text[before_start:max(prev_start - 1, 0)].strip()
+                if prev_start == 0 or not before or DATE_RE.search(before):
+                    if prev_line not in title:
+                        title = prev_line + title
+                    start = prev_start
+        starts.append((start, title))
+    return starts
+
+
+def _segment(doc: Document, position: int, title: str, start: int, end: int) -> Segment:
+    pages = [
+        p for p in doc.pages
+        if p.offset < end and p.offset + max(len(p.text), 1) > start
+    ]
+    return Segment(position=position, title=title, text=doc.text[start:end], offset=start, pages=pages)
+
+
+def split_document(doc: Document) -> list[Segment]:
+    """One Segment per report in the document, in file order."""
+    text = doc.text
+    starts = _part_starts(text)
+    if not starts:
+        titles = _title_starts(text)
+        if len(titles) >= 2:
+            starts = titles
+    if not starts:
+        title = ""
+        m = _TITLE_LINE.search(text[:2000])
+        if m:
+            title = m.group("t").strip()
+            start = _line_start(text, m.start("t"))
+            if start > 0:
+                prev_start = _line_start(text, start - 1)
+                prev_line = text[prev_start:start - 1].strip()
+                if prev_line and looks_like_agency(prev_line) and prev_line not in title:
+                    title = prev_line + title
+        else:
+            title = _first_line(text)[:80]
+        segments = [Segment(position=1, title=title, text=text, offset=0, pages=list(doc.pages))]
+    else:
+        segments = []
+        for i, (start, title) in enumerate(starts):
+            # Text before the first header (a compilation's cover) stays with the first report,
+            # so no printed character is outside every segment.
+            begin = 0 if i == 0 else start
+            end = starts[i + 1][0] if i + 1 < len(starts) else len(text)
+            segments.append(_segment(doc, i + 1, title, begin, end))
+    # attach tables
+    for table in doc.tables:
+        if table.offset is None:
+            segments[0].tables.append(table)
+            continue
+        for seg in segments:
+            if seg.offset <= table.offset < seg.offset + len(seg.text):
+                seg.tables.append(table)
+                break
+        else:
+            segments[-1 if table.offset >= len(text) else 0].tables.append(table)
+    return segments

@@ -1,0 +1,793 @@
+"""Analysts' spreadsheets (xlsx, xls, csv) → reports with origin="uploaded" facts.
+
+Three layouts are recognised per sheet, by their headers (never by the file name):
+
+* **template** (``etl.template``): one row per agency and year, one column per metric with the
+  header ``label_zh (metric_id)``; a header mentioning 万元/万美元/亿元 scales that column.
+* **long**: columns agency, year, metric_id, breakdown, value (+ unit, note), English or Chinese
+  headers (机关, 年度, 指标, 分项, 数值, 单位, 备注).
+* **表三 grid**: the official request table as printed — rows labelled 一、本年新收…, columns
+  自然人 / 商业企业 … / 总计; agency and year from cells above the grid, else the sheet or file name.
+
+Cells are read with python-calamine (the engine pandas uses for ``read_excel``), directly, because
+we need exact A1 coordinates for every problem and the merged ranges of the grid. calamine reads
+the values Excel cached: formulas are never evaluated, and a formula without a cached value reads
+as blank. Nothing here writes except :func:`load_spreadsheet`, which writes one transaction per
+file through ``etl.store`` — and only when validation found no errors, or when the analyst asked
+for the valid rows only.
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from etl.metrics import load_metrics
+from etl.model import Finding, InputError, Report
+from etl.validate import (
+    Candidate,
+    Problem,
+    Validation,
+    cell_text,
+    col_letter,
+    display_name,
+    guard_file,
+    parse_value,
+    parse_year,
+    validate_candidates,
+)
+
+SheetKind = Literal["template", "long", "table3"]
+METRIC_LIST_SHEET = "指标说明"
+TEMPLATE_SHEET = "数据"
+
+_METRIC_HEADER = re.compile(r"[(（]\s*([a-z_]+\.[a-z0-9_]+)\s*(?:\[([^\]]*)\])?\s*[)）]\s*$")
+_SCALE_HINT = re.compile(r"(亿美元|万美元|亿元|万元)")
+
+LONG_HEADERS: dict[str, tuple[str, ...]] = {
+    "agency": ("agency", "机关", "机关名称", "填报机关", "agency_name"),
+    "year": ("year", "年度", "年份", "年"),
+    "metric": ("metric_id", "metric", "指标", "指标代码", "指标id"),
+    "breakdown": ("breakdown", "分项", "细分"),
+    "value": ("value", "数值", "值", "数量"),
+    "unit": ("unit", "单位", "计量单位"),
+    "note": ("note", "备注", "说明"),
+}
+
+
+@dataclass
+class SheetParse:
+    """What a spreadsheet would give: reports, every problem, and row bookkeeping."""
+
+    file: str
+    reports: list[Report] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    sheets: dict[str, str] = field(default_factory=dict)  # sheet → layout or "ignored"
+    rows_total: int = 0
+    rows_bad: int = 0
+    new_agencies: dict[str, list[str]] = field(default_factory=dict)
+    sha256: str = ""
+    size: int = 0
+    format: str = ""
+    only_valid_rows: bool = False
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+    @property
+    def fact_count(self) -> int:
+        return sum(len(r.facts) for r in self.reports)
+
+
+@dataclass
+class SheetLoad:
+    """Outcome of :func:`load_spreadsheet`. ``status``: loaded | unchanged | refused."""
+
+    file: str
+    sha256: str
+    status: str
+    message: str
+    report_ids: list[int] = field(default_factory=list)
+    facts: int = 0
+    problems: list[Problem] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading cells
+# ---------------------------------------------------------------------------------------------
+
+
+def _read_xlsx(path: Path, name: str) -> list[tuple[str, list[list[Any]], list]]:
+    import python_calamine as pc
+
+    try:
+        wb = pc.CalamineWorkbook.from_path(str(path))
+        out = []
+        for sheet_name in wb.sheet_names:
+            sheet = wb.get_sheet_by_name(sheet_name)
+            rows = sheet.to_python(skip_empty_area=False)
+            merged = getattr(sheet, "merged_cell_ranges", None) or []
+            out.append((sheet_name, rows, merged))
+        return out
+    except InputError:
+        raise
+    except Exception as exc:  # calamine raises its own types for corrupt parts
+        raise InputError(name, f"corrupt or unreadable spreadsheet ({type(exc).__name__}: {exc})") from None
+
+
+def decode_csv(data: bytes, name: str) -> str:
+    """UTF-8 (with or without BOM) first, then GBK (as GB18030, its superset)."""
+    for enc in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+    raise InputError(name, "CSV is neither UTF-8 nor GBK text")
+
+
+def _read_csv(path: Path, name: str) -> list[tuple[str, list[list[Any]], list]]:
+    text = decode_csv(path.read_bytes(), name)
+    sample = "\n".join(text.splitlines()[:10])
+    delim = max((";", ",", "\t"), key=lambda d: sample.count(d))
+    if sample.count(delim) == 0:
+        delim = ","
+    try:
+        rows = [list(r) for r in csv.reader(io.StringIO(text), delimiter=delim)]
+    except csv.Error as exc:
+        raise InputError(name, f"malformed CSV ({exc})") from None
+    return [(Path(name).stem or "csv", rows, [])]
+
+
+# ---------------------------------------------------------------------------------------------
+# Layout detection and the three parsers
+# ---------------------------------------------------------------------------------------------
+
+
+def _norm(v: Any) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", cell_text(v))).lower()
+
+
+def _header_row(rows: list[list[Any]], limit: int = 20) -> int | None:
+    for i, row in enumerate(rows[:limit]):
+        if sum(1 for v in row if cell_text(v)) >= 2:
+            return i
+    return None
+
+
+def _long_columns(header: list[Any]) -> dict[str, int]:
+    cols: dict[str, int] = {}
+    for j, v in enumerate(header):
+        h = _norm(v)
+        h = re.sub(r"[(（].*?[)）]", "", h) or h
+        for key, names in LONG_HEADERS.items():
+            if key not in cols and h in names:
+                cols[key] = j
+                break
+    return cols
+
+
+def _template_columns(header: list[Any]) -> tuple[int | None, int | None, dict[int, tuple[str, str, str]]]:
+    agency = year = None
+    metrics: dict[int, tuple[str, str, str]] = {}
+    for j, v in enumerate(header):
+        text = cell_text(v)
+        m = _METRIC_HEADER.search(unicodedata.normalize("NFKC", text))
+        if m:
+            scale = _SCALE_HINT.search(text)
+            metrics[j] = (m.group(1), m.group(2) or "", scale.group(1) if scale else "")
+            continue
+        h = _norm(text)
+        if agency is None and (h.endswith("(agency)") or h in LONG_HEADERS["agency"]):
+            agency = j
+        elif year is None and (h.endswith("(year)") or h in LONG_HEADERS["year"]):
+            year = j
+    return agency, year, metrics
+
+
+def detect_layout(rows: list[list[Any]]) -> tuple[SheetKind | None, int | None]:
+    """(layout, header row index) of a sheet, or (None, None) when it is none of ours."""
+    top = rows[:40]
+    flat = [_norm(v) for row in top for v in row[:40]]
+    if any("商业企业" in v for v in flat) and any(("予以公开" in v or "本年新收" in v) for v in flat):
+        return "table3", None
+    h = _header_row(rows)
+    if h is None:
+        return None, None
+    agency, year, metrics = _template_columns(rows[h])
+    if metrics and agency is not None and year is not None:
+        return "template", h
+    cols = _long_columns(rows[h])
+    if {"agency", "year", "metric", "value"} <= cols.keys():
+        return "long", h
+    return None, h
+
+
+def _cell(row: list[Any], j: int | None) -> Any:
+    if j is None or j >= len(row):
+        return None
+    return row[j]
+
+
+def _parse_template(sheet: str, rows: list[list[Any]], h: int, file: str,
+                    problems: list[Problem]) -> tuple[list[Candidate], int]:
+    agency_j, year_j, metrics = _template_columns(rows[h])
+    known = load_metrics()
+    header = rows[h]
+    for j, (mid, _b, _s) in metrics.items():
+        if mid not in known:
+            problems.append(Problem(file, f"unknown metric {mid!r} in the header; this column is not loaded",
+                                    "error", sheet, h + 1, col_letter(j), cell_text(header[j])))
+    cands: list[Candidate] = []
+    n = 0
+    for i in range(h + 1, len(rows)):
+        row = rows[i]
+        if not any(cell_text(v) for v in row):
+            continue
+        n += 1
+        agency, year = _cell(row, agency_j), _cell(row, year_j)
+        for j, (mid, breakdown, scale) in metrics.items():
+            if mid not in known:
+                continue
+            v = _cell(row, j)
+            if parse_value(v)[0] == "blank":
+                continue
+            cands.append(Candidate(
+                sheet=sheet, row=i + 1, column=col_letter(j), agency=cell_text(agency), year=year,
+                metric=mid, breakdown=breakdown, value=v, unit=scale, unit_from="header",
+                row_label=f"{cell_text(agency)} {cell_text(year)}", col_label=cell_text(header[j]),
+                agency_cell=col_letter(agency_j or 0), year_cell=col_letter(year_j or 0),
+                metric_cell=col_letter(j),
+            ))
+    return cands, n
+
+
+def _parse_long(sheet: str, rows: list[list[Any]], h: int) -> tuple[list[Candidate], int]:
+    cols = _long_columns(rows[h])
+    L = {k: col_letter(j) for k, j in cols.items()}
+    cands: list[Candidate] = []
+    n = 0
+    header_unit = ""
+    hv = cell_text(rows[h][cols["value"]])
+    m = _SCALE_HINT.search(hv)
+    if m:
+        header_unit = m.group(1)
+    for i in range(h + 1, len(rows)):
+        row = rows[i]
+        if not any(cell_text(v) for v in row):
+            continue
+        n += 1
+        unit = cell_text(_cell(row, cols.get("unit")))
+        unit_from = "unit column"
+        if not unit and header_unit:
+            unit, unit_from = header_unit, "header"
+        cands.append(Candidate(
+            sheet=sheet, row=i + 1, column=L["value"], agency=cell_text(_cell(row, cols["agency"])),
+            year=_cell(row, cols["year"]), metric=cell_text(_cell(row, cols["metric"])),
+            breakdown=cell_text(_cell(row, cols.get("breakdown"))), value=_cell(row, cols["value"]),
+            unit=unit, unit_from=unit_from, note=cell_text(_cell(row, cols.get("note"))) or None,
+            agency_cell=L["agency"], year_cell=L["year"], metric_cell=L["metric"],
+            row_label=cell_text(_cell(row, cols["metric"])),
+            col_label=cell_text(_cell(row, cols.get("breakdown"))) or None,
+        ))
+    return cands, n
+
+
+# --- 表三 grid --------------------------------------------------------------------------------
+
+_APPLICANT_HEADERS = (
+    ("自然人", "natural_person"), ("商业企业", "commercial"), ("科研机构", "research"),
+    ("社会公益组织", "public_welfare"), ("法律服务机构", "legal_services"),
+)
+
+# (substring of the row label, metric) — most specific first
+_GRID_ROWS: tuple[tuple[str, str], ...] = (
+    ("结转下年度", "requests.carried_over_out"),
+    ("本年新收", "requests.received"),
+    ("上年结转", "requests.carried_over_in"),
+    ("予以公开", "requests.granted"),
+    ("部分公开", "requests.partially_granted"),
+    ("国家秘密", "requests.denied_state_secret"),
+    ("禁止公开", "requests.denied_prohibited_by_law"),
+    ("三安全一稳定", "requests.denied_security_stability"),
+    ("第三方", "requests.denied_third_party"),
+    ("内部事务", "requests.denied_internal_affairs"),
+    ("过程性", "requests.denied_process_info"),
+    ("执法案卷", "requests.denied_enforcement_files"),
+    ("行政查询", "requests.denied_query_matters"),
+    ("不掌握", "requests.unable_not_held"),
+    ("另行制作", "requests.unable_needs_creation"),
+    ("仍不明确", "requests.unable_unclear"),
+    ("信访", "requests.rejected_petition"),
+    ("重复申请", "requests.rejected_repeat"),
+    ("出版物", "requests.rejected_publication"),
+    ("大量反复", "requests.rejected_excessive"),
+    ("重新出具", "requests.rejected_confirm"),
+    ("不补正", "requests.other_no_correction"),
+    ("缴纳费用", "requests.other_fee_unpaid"),
+    ("总计", "requests.processed_total"),
+)
+
+
+def grid_metric(label: str, section: str) -> str | None:
+    """The 表三 metric of a row from its most specific label and the enclosing section."""
+    lab = _norm(label)
+    if not lab:
+        return None
+    if re.search(r"(^|[0-9.．、])其他$", lab) and ("其他处理" in section or "其他处理" in lab):
+        return "requests.other_other"
+    for needle, metric in _GRID_ROWS:
+        if needle in lab:
+            return metric
+    if "其他处理" in lab:
+        return "requests.other_handling"
+    if "不予公开" in lab and "小计" in lab:
+        return "requests.denied"
+    return None
+
+
+_AGENCY_CELL = re.compile(r"(?:填报单位|填报机关|机关名称|单位名称|机关|单位)\s*[:：]\s*(\S.*)$")
+_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+_NAME_JUNK = re.compile(r"(政府信息公开工作年度报告|政府信息公开|年度报告|工作报告|收到和处理|申请情况|表三|表3|sheet\d*|年度|年)",
+                        re.IGNORECASE)
+
+
+def _name_guess(text: str) -> tuple[str, int | None]:
+    t = unicodedata.normalize("NFKC", Path(text).stem if "." in text else text)
+    y = re.search(r"((?:19|20)\d{2})", t)
+    rest = re.sub(r"(19|20)\d{2}", "", t)
+    rest = _NAME_JUNK.sub("", rest)
+    rest = re.sub(r"[\s_\-—()（）\[\]【】·.]+", "", rest)
+    return rest, int(y.group(1)) if y else None
+
+
+def _parse_grid(sheet: str, rows: list[list[Any]], merged: list, file: str,
+                problems: list[Problem]) -> tuple[list[Candidate], int]:
+    # forward-fill merged label cells so each row carries its section labels
+    grid = [list(r) for r in rows]
+    for rng in merged:
+        try:
+            (r0, c0), (r1, c1) = rng
+        except (TypeError, ValueError):
+            continue
+        if r0 >= len(grid) or c0 >= len(grid[r0]):
+            continue
+        v = grid[r0][c0]
+        for r in range(r0, min(r1, len(grid) - 1) + 1):
+            for c in range(c0, c1 + 1):
+                if c < len(grid[r]) and not cell_text(grid[r][c]):
+                    grid[r][c] = v
+    # header: the row holding 商业企业
+    hr = next(i for i, row in enumerate(grid[:40]) if any("商业企业" in _norm(v) for v in row))
+    cols: dict[str, int] = {}
+    for i in range(0, min(hr + 2, len(grid))):
+        for j, v in enumerate(grid[i]):
+            t = _norm(v)
+            for label, key in _APPLICANT_HEADERS:
+                if t == label and key not in cols:
+                    cols[key] = j
+    for i in range(0, min(hr + 2, len(grid))):
+        for j, v in enumerate(grid[i]):
+            t = _norm(v)
+            if t in ("其他", "其他组织") and "other_org" not in cols and j > cols.get("commercial", 10**6):
+                cols["other_org"] = j
+    first_num = min(cols.values()) if cols else 1
+    for i in range(0, min(hr + 2, len(grid))):
+        for j, v in enumerate(grid[i]):
+            if _norm(v) in ("总计", "合计") and j > max(cols.values(), default=0):
+                cols[""] = j
+    data_start = hr + 1
+    while data_start < len(grid) and not any(
+        cell_text(v) and parse_value(v)[0] != "number" for v in grid[data_start][:first_num]
+    ):
+        data_start += 1
+    # agency / year above the grid, else sheet name, else file name
+    agency, year, agency_cell, year_cell = "", None, None, None
+    top_rows = min(hr, len(grid))
+    for i in range(top_rows):
+        for j, v in enumerate(grid[i]):
+            t = unicodedata.normalize("NFKC", cell_text(v))
+            if not t:
+                continue
+            m = _AGENCY_CELL.search(t)
+            if m and not agency:
+                agency, agency_cell = m.group(1).strip(), f"{col_letter(j)}{i + 1}"
+            ym = _YEAR.search(t)
+            if ym and year is None:
+                year, year_cell = int(ym.group(1)), f"{col_letter(j)}{i + 1}"
+                if not agency and not m:
+                    guess = t[: ym.start()].strip(" ：:")
+                    if len(guess) >= 2:
+                        agency, agency_cell = guess, f"{col_letter(j)}{i + 1}"
+    for text in (sheet, file):
+        g_agency, g_year = _name_guess(text)
+        if year is None and g_year:
+            year, year_cell = g_year, f"name {text!r}"
+        if not agency and len(g_agency) >= 2:
+            agency, agency_cell = g_agency, f"name {text!r}"
+    header_names = {v: k for k, v in {**dict((k, lbl) for lbl, k in _APPLICANT_HEADERS),
+                                      "other_org": "其他", "": "总计"}.items()}
+    label_of = {k: lbl for lbl, k in header_names.items()}
+    cands: list[Candidate] = []
+    section = major = ""
+    n = 0
+    seen_metrics: set[str] = set()
+    for i in range(data_start, len(grid)):
+        row = grid[i]
+        labels = [cell_text(v) for v in row[:first_num] if cell_text(v) and parse_value(v)[0] != "number"]
+        values = {k: _cell(row, j) for k, j in cols.items()}
+        has_numbers = any(parse_value(v)[0] != "blank" for v in values.values())
+        if not labels and not has_numbers:
+            continue
+        for lab in labels:  # merged cells repeat the major heading on every row it spans
+            if re.match(r"^[一二三四五]、", lab):
+                if lab != major:
+                    major, section = lab, ""
+            elif re.match(r"^[（(][一二三四五六七八九][)）]", lab):
+                section = lab
+        label = labels[-1] if labels else ""
+        if not has_numbers:
+            continue
+        n += 1
+        metric = grid_metric(label, section)
+        if metric is None:
+            problems.append(Problem(file, "row label not recognised as a 表三 row; row ignored", "warning",
+                                    sheet, i + 1, col_letter(0), label))
+            continue
+        seen_metrics.add(metric)
+        for key, v in values.items():
+            j = cols[key]
+            cands.append(Candidate(
+                sheet=sheet, row=i + 1, column=col_letter(j), agency=agency, year=year,
+                metric=metric, breakdown=key, value=v, row_label=" ".join(dict.fromkeys(labels)),
+                col_label=label_of.get(key, key), table="表三",
+                agency_cell=agency_cell, year_cell=year_cell, metric_cell=col_letter(0),
+            ))
+    if not agency:
+        problems.append(Problem(file, "agency not found: put 填报单位：<name> above the table or name the sheet "
+                                      "after the agency", "error", sheet, None, None, None))
+    if year is None:
+        problems.append(Problem(file, "year not found: put 2023年 above the table or in the sheet name",
+                                "error", sheet, None, None, None))
+    return cands, n
+
+
+# ---------------------------------------------------------------------------------------------
+# Parse → reports
+# ---------------------------------------------------------------------------------------------
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with Path(path).open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _dedupe(problems: list[Problem]) -> list[Problem]:
+    seen: set[tuple] = set()
+    out = []
+    for p in problems:
+        k = (p.severity, p.sheet, p.row, p.column, p.message)
+        if k not in seen:
+            seen.add(k)
+            out.append(p)
+    return out
+
+
+def _identity_findings(report: Report) -> list[Finding]:
+    try:
+        from etl.checks import check_report  # type: ignore[import-not-found]
+    except ImportError:
+        return []
+    try:
+        return list(check_report(report))
+    except Exception as exc:  # a checker bug must not block an upload
+        return [Finding("check_failed", "warning", f"identity checks could not run: {exc}")]
+
+
+def parse_spreadsheet(path: Path, con: Any = None, *, name: str | None = None,
+                      only_valid_rows: bool = False) -> SheetParse:
+    """Read, recognise and validate a spreadsheet; build the reports it would load.
+
+    ``name`` is the file name to show (an upload's own name; never used as a path). The
+    reports hold only rows without errors; the caller must refuse to write when ``errors`` is
+    non-empty unless the analyst chose to load only the valid rows.
+    Raises :class:`InputError` for files that cannot be read at all.
+    """
+    path = Path(path)
+    file = display_name(name or path.name)
+    kind = guard_file(path, file)
+    if kind == "report":
+        raise InputError(file, "not a spreadsheet (use the report loader for this file)")
+    result = SheetParse(file=file, sha256=sha256_file(path), size=path.stat().st_size, format=kind,
+                        only_valid_rows=only_valid_rows)
+    sheets = _read_csv(path, file) if kind == "csv" else _read_xlsx(path, file)
+    cands: list[Candidate] = []
+    problems: list[Problem] = []
+    for sheet, rows, merged in sheets:
+        if sheet.startswith(METRIC_LIST_SHEET) or not rows:
+            result.sheets[sheet] = "ignored"
+            continue
+        layout, h = detect_layout(rows)
+        if layout is None:
+            result.sheets[sheet] = "ignored"
+            if any(cell_text(v) for row in rows[:50] for v in row):
+                problems.append(Problem(file, "sheet not recognised (not the template, long format or 表三); ignored",
+                                        "warning", sheet))
+            continue
+        result.sheets[sheet] = layout
+        if layout == "template":
+            c, n = _parse_template(sheet, rows, h or 0, file, problems)
+        elif layout == "long":
+            c, n = _parse_long(sheet, rows, h or 0)
+        else:
+            c, n = _parse_grid(sheet, rows, merged, file, problems)
+        cands += c
+        result.rows_total += n
+    if not any(v != "ignored" for v in result.sheets.values()):
+        problems.append(Problem(file, "no sheet in the layout of the template, the long format (agency, year, "
+                                      "metric_id, breakdown, value) or the 表三 grid"))
+    val: Validation = validate_candidates(cands, file, con)
+    problems += val.problems
+    result.new_agencies = val.new_agencies
+    bad_rows = val.bad_rows | {(p.sheet, p.row) for p in problems if p.severity == "error" and p.row}
+    result.rows_bad = len({k for k in bad_rows if k[1] is not None})
+    sheet_kind = result.sheets
+    groups: dict[tuple[str, int], Report] = {}
+    for vf in val.facts:
+        if vf.row_key in bad_rows:  # never half a row; errors block the file unless valid-rows-only
+            continue
+        key = (vf.agency, vf.year)
+        rep = groups.get(key)
+        if rep is None:
+            form = None
+            if sheet_kind.get(vf.row_key[0]) == "table3":
+                form = "table3"
+            rep = Report(source=file, position=len(groups) + 1, title=f"{vf.agency} {vf.year}年 · {file}",
+                         agency=vf.agency, printed_agency=vf.printed_agency, year=vf.year,
+                         kind="disclosure_report", form=form)
+            groups[key] = rep
+        rep.facts.append(vf.fact)
+    for rep in groups.values():
+        if rep.form == "table3":
+            rep.form = "2021" if any(f.metric.startswith("requests.other_") and f.metric != "requests.other_handling"
+                                     for f in rep.facts) else "2019"
+        found = _identity_findings(rep)
+        rep.findings += found
+        for fd in found:
+            problems.append(Problem(file, f"{rep.agency} {rep.year}: {fd.message}", "warning"))
+    result.reports = list(groups.values())
+    result.problems = _dedupe(problems)
+    return result
+
+
+# ---------------------------------------------------------------------------------------------
+# Writing
+# ---------------------------------------------------------------------------------------------
+
+
+def source_loaded(con: Any, sha256: str) -> bool:
+    row = con.execute("SELECT 1 FROM sources WHERE sha256 = ?", [sha256]).fetchone()
+    return row is not None
+
+
+def write_parsed(con: Any, path: Path, parsed: SheetParse) -> list[int]:
+    """Write a parsed spreadsheet exactly like ``etl.loader.load_file`` writes a file.
+
+    Archive under the sha256 first (atomic, content-addressed), then ONE transaction:
+    ``write_reports_in_tx`` + ``apply_corrections`` + cross-year findings + the load
+    fingerprint (so ``python -m etl load`` of the same file later says "unchanged"). Serialised
+    with the loader's in-process write lock. Raises on failure with the database unchanged.
+    """
+    from contextlib import nullcontext
+
+    from etl import loader, store
+    from etl.corrections import apply_corrections
+
+    archived = loader.archive_file(path, parsed.sha256, store.archive_dir())
+    source = store.SourceInfo(sha256=parsed.sha256, file_name=parsed.file, size=parsed.size,
+                              format=parsed.format, archive_path=archived, origin="uploaded")
+    fingerprint = getattr(loader, "_fingerprint", None)
+    cross_year = getattr(loader, "_add_cross_year_findings", None)
+    with getattr(loader, "WRITE_LOCK", None) or nullcontext():
+        con.execute("BEGIN TRANSACTION")
+        try:
+            ids = store.write_reports_in_tx(con, source, parsed.reports)
+            apply_corrections(con, parsed.sha256)
+            if cross_year is not None:
+                cross_year(con, ids)
+            if fingerprint is not None:
+                con.execute("INSERT OR REPLACE INTO source_fingerprints VALUES (?, ?)",
+                            [parsed.sha256, fingerprint(parsed.file, "uploaded", parsed.reports)])
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+    return ids
+
+
+def load_spreadsheet(path: Path, con: Any, *, only_valid_rows: bool = False, name: str | None = None,
+                     parsed: SheetParse | None = None) -> SheetLoad:
+    """Validate and write one spreadsheet in one transaction; never half a file by accident.
+
+    * same sha256 already loaded → ``unchanged`` (nothing written);
+    * any error and not ``only_valid_rows`` → ``refused`` (nothing written, problems listed);
+    * otherwise the raw file is archived under its sha256 and the reports are written, with
+      earlier corrections re-applied, in one transaction → ``loaded``.
+    Raises :class:`InputError` for a file that cannot be read (database untouched).
+    """
+    path = Path(path)
+    file = display_name(name or path.name)
+    sha = parsed.sha256 if parsed else sha256_file(path)
+    if source_loaded(con, sha):
+        return SheetLoad(file, sha, "unchanged", f"{file}: already loaded (same content); nothing changed")
+    if parsed is None:
+        parsed = parse_spreadsheet(path, con, name=file, only_valid_rows=only_valid_rows)
+    errors = parsed.errors
+    if errors and not only_valid_rows:
+        return SheetLoad(file, sha, "refused",
+                         f"{file}: not loaded — {len(errors)} error(s); fix the file or load only the valid rows",
+                         problems=parsed.problems)
+    if not parsed.reports:
+        return SheetLoad(file, sha, "refused", f"{file}: not loaded — no valid rows", problems=parsed.problems)
+    ids = write_parsed(con, path, parsed)
+    skipped = f", {parsed.rows_bad} row(s) with errors skipped" if only_valid_rows and parsed.rows_bad else ""
+    return SheetLoad(file, sha, "loaded",
+                     f"{file}: loaded {len(ids)} report(s), {parsed.fact_count} fact(s){skipped}",
+                     report_ids=ids, facts=parsed.fact_count, problems=parsed.problems)
+
+
+# ---------------------------------------------------------------------------------------------
+# Preview: what a file would add, change or leave unchanged
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class UploadPreview:
+    """Per file: the reports/facts it would add, change or leave unchanged, and every problem.
+
+    ``status``: ``new`` (would write), ``unchanged`` (same sha256 already loaded),
+    ``refused`` (unreadable / hostile: ``message`` says why). ``kind``: spreadsheet | report.
+    """
+
+    file: str
+    status: str
+    kind: str = "spreadsheet"
+    message: str = ""
+    sha256: str = ""
+    reports: list[dict[str, Any]] = field(default_factory=list)
+    facts: list[dict[str, Any]] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    new_agencies: dict[str, list[str]] = field(default_factory=dict)
+    rows_bad: int = 0
+    parsed: SheetParse | None = None
+    extracted: list[Report] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    def count(self, action: str) -> int:
+        return sum(1 for f in self.facts if f["action"] == action)
+
+
+def _existing_values(con: Any, agency_id: int | None, year: int | None) -> dict[tuple[str, str], list[float | None]]:
+    if agency_id is None or year is None:
+        return {}
+    out: dict[tuple[str, str], list[float | None]] = {}
+    for m, b, v in con.execute(
+        "SELECT metric_id, breakdown, value FROM facts WHERE agency_id = ? AND year = ?", [agency_id, year]
+    ).fetchall():
+        out.setdefault((m, b or ""), []).append(v)
+    return out
+
+
+def _same(a: float | None, b: float | None) -> bool:
+    if a is None or b is None:
+        return a is None and b is None
+    return abs(float(a) - float(b)) <= 1e-9 * max(1.0, abs(float(a)))
+
+
+def diff_reports(con: Any, reports: list[Report]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """(report rows, fact rows) with ``action`` add | change | unchanged against the database,
+    comparing facts of the same agency, year, metric and breakdown."""
+    from etl.validate import known_agencies
+
+    known = known_agencies(con)
+    rep_rows: list[dict[str, Any]] = []
+    fact_rows: list[dict[str, Any]] = []
+    for r in reports:
+        agency_id = known.get(r.agency or "") if r.agency else None
+        if agency_id is None and r.printed_agency:
+            agency_id = known.get(r.printed_agency)
+        existing = _existing_values(con, agency_id, r.year)
+        counts = {"add": 0, "change": 0, "unchanged": 0}
+        for f in r.facts:
+            olds = existing.get((f.metric, f.breakdown))
+            if not olds:
+                action, old = "add", None
+            elif any(_same(o, f.value) for o in olds):
+                action, old = "unchanged", f.value
+            else:
+                action, old = "change", olds[0]
+            counts[action] += 1
+            fact_rows.append({
+                "agency": r.agency, "year": r.year, "metric": f.metric, "breakdown": f.breakdown,
+                "value": f.value, "old_value": old, "action": action,
+                "cell": f.evidence.table if f.evidence else None,
+            })
+        if not existing:
+            action = "add"
+        elif counts["change"] or counts["add"]:
+            action = "change"
+        else:
+            action = "unchanged"
+        rep_rows.append({
+            "position": r.position, "agency": r.agency or r.printed_agency, "year": r.year,
+            "new_agency": agency_id is None and bool(r.agency), "action": action,
+            "facts_add": counts["add"], "facts_change": counts["change"],
+            "facts_unchanged": counts["unchanged"], "findings": len(r.findings),
+        })
+    return rep_rows, fact_rows
+
+
+def preview_upload(path: Path, con: Any, *, name: str | None = None) -> UploadPreview:
+    """Everything the upload page shows before the analyst confirms; writes nothing.
+
+    Spreadsheets are parsed and validated here; report files go through
+    ``etl.extract.extract_file``. Unreadable or hostile files come back ``refused`` with the
+    reason (never an exception), so one bad file never breaks the page for the others.
+    """
+    from etl.validate import is_spreadsheet
+
+    path = Path(path)
+    file = display_name(name or path.name)
+    try:
+        kind = guard_file(path, file)
+        sha = sha256_file(path)
+        if con is not None and source_loaded(con, sha):
+            return UploadPreview(file, "unchanged", "spreadsheet" if is_spreadsheet(file) else "report",
+                                 f"{file}: already loaded (same content, sha256 {sha[:12]}…); nothing will change",
+                                 sha256=sha)
+        if kind == "report":
+            from etl.extract import extract_file
+
+            reports = list(extract_file(path))
+            for r in reports:
+                r.source = file
+            rep_rows, fact_rows = diff_reports(con, reports)
+            problems = [Problem(file, f"{r.agency or r.printed_agency or '?'} {r.year or '?'}: {fd.message}",
+                                "warning" if fd.severity != "error" else "error")
+                        for r in reports for fd in r.findings if fd.severity in ("error", "warning")]
+            # findings of a report file are stored with it (review queue), they do not block it
+            for p in problems:
+                p.severity = "warning"
+            if not reports:
+                return UploadPreview(file, "refused", "report", f"{file}: no report found in the file", sha256=sha)
+            from etl.validate import closest_agencies, known_agencies
+
+            known = list(known_agencies(con)) if con is not None else []
+            new_agencies = {row["agency"]: closest_agencies(row["agency"], known)
+                            for row in rep_rows if row["new_agency"] and con is not None}
+            return UploadPreview(file, "new", "report", "", sha, rep_rows, fact_rows, problems,
+                                 new_agencies, extracted=reports)
+        parsed = parse_spreadsheet(path, con, name=file)
+        rep_rows, fact_rows = diff_reports(con, parsed.reports)
+        return UploadPreview(file, "new", "spreadsheet", "", sha, rep_rows, fact_rows, parsed.problems,
+                             parsed.new_agencies, parsed.rows_bad, parsed=parsed)
+    except InputError as exc:
+        msg = str(exc) if file in str(exc) else f"{file}: {exc}"
+        return UploadPreview(file, "refused", message=msg)
+    except Exception as exc:  # a reader bug must not take the page down
+        return UploadPreview(file, "refused", message=f"{file}: could not be read ({type(exc).__name__}: {exc})")

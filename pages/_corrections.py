@@ -1,0 +1,215 @@
+"""Analyst role and correction controls shared by the upload, review and report pages.
+
+``analyst_gate()`` decides (via the pure rules in ``etl.access``) whether this session is an
+analyst, showing the sign-in or key field where needed; ``render_corrections(report_id, con)``
+is called by the report page and shows correction controls ONLY to analysts — viewers get
+nothing. The analyst key lives in ``st.session_state`` only: never in the URL, so a shared link
+never carries it.
+"""
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import streamlit as st
+
+from etl import access, i18n
+from etl.access import Decision
+from etl.metrics import load_metrics
+
+_SS_KEY = "_gk_analyst_key"  # the key this session entered (session only, never the URL)
+_SS_WHO = "_gk_who"
+
+i18n.register({
+    "gk_analyst_only": ("此功能仅限分析员使用。", "This is for analysts only."),
+    "gk_enter_key": ("分析员密钥", "Analyst key"),
+    "gk_key_help": (
+        "密钥只保存在本次会话中，不会出现在链接里。",
+        "The key is kept for this session only and never appears in a link.",
+    ),
+    "gk_key_submit": ("以分析员身份登录", "Sign in as analyst"),
+    "gk_sign_in": ("登录", "Sign in"),
+    "gk_sign_out": ("退出分析员身份", "Leave analyst mode"),
+    "gk_log_out": ("退出登录", "Sign out"),
+    "gk_role_analyst": ("分析员：{reason}", "Analyst: {reason}"),
+    "gk_corrections": ("更正（分析员）", "Corrections (analyst)"),
+    "gk_fix_fact": ("更正数值", "Correct a value"),
+    "gk_fix_report": ("更正机关或年度", "Correct agency or year"),
+    "gk_merge": ("合并机关名称", "Merge agency names"),
+    "gk_who": ("更正人", "Your name"),
+    "gk_why": ("原因", "Reason"),
+    "gk_metric": ("指标", "Metric"),
+    "gk_breakdown": ("分项（留空为总计）", "Breakdown (empty = total)"),
+    "gk_new_value": ("新数值（留空表示无数据）", "New value (empty = no value)"),
+    "gk_field": ("项目", "Field"),
+    "gk_agency": ("机关", "Agency"),
+    "gk_year": ("年度", "Year"),
+    "gk_merge_alias": ("被合并的名称", "Name to merge away"),
+    "gk_merge_target": ("合并到", "Merge into"),
+    "gk_save": ("保存更正", "Save correction"),
+    "gk_saved": ("已保存更正 #{id}。", "Correction #{id} saved."),
+    "gk_not_saved": ("未保存：{error}", "Not saved: {error}"),
+    "gk_history": ("更正记录", "Correction history"),
+    "gk_no_history": ("暂无更正记录。", "No corrections yet."),
+    "gk_need_who_why": ("请填写更正人和原因。", "Enter your name and a reason."),
+})
+
+
+def _t(key: str, **fmt: object) -> str:
+    return i18n.t(key, i18n.norm_lang(st.session_state.get("qp_lang")), **fmt)
+
+
+def _secrets() -> dict[str, Any]:
+    """``st.secrets`` as a plain dict; {} when there is no secrets file."""
+    try:
+        return {k: st.secrets[k] for k in st.secrets.keys()}
+    except Exception:  # noqa: BLE001 — no secrets.toml is normal
+        return {}
+
+
+def access_config() -> access.AccessConfig:
+    return access.load_config(_secrets(), os.environ)
+
+
+def _user() -> tuple[bool, str | None]:
+    try:
+        logged_in = bool(st.user.is_logged_in)
+        email = st.user.get("email") if logged_in else None
+        return logged_in, (str(email) if email else None)
+    except Exception:  # noqa: BLE001 — auth not configured / not available in AppTest
+        return False, None
+
+
+def _client() -> tuple[str | None, dict[str, str]]:
+    try:
+        ip = st.context.ip_address
+    except Exception:  # noqa: BLE001
+        ip = None
+    if not isinstance(ip, str):  # AppTest returns a mock object: no real client
+        ip = None
+    try:
+        headers = {k: v for k, v in st.context.headers.items()}
+    except Exception:  # noqa: BLE001
+        headers = {}
+    return ip, headers
+
+
+def current_decision() -> Decision:
+    """This session's role, rendering nothing (for pages that only hide controls)."""
+    cfg = access_config()
+    logged_in, email = _user()
+    ip, headers = _client()
+    return access.decide(cfg, user_email=email, logged_in=logged_in,
+                         entered_key=st.session_state.get(_SS_KEY), ip=ip, headers=headers)
+
+
+def _submit_key() -> None:
+    st.session_state[_SS_KEY] = st.session_state.get("gk_key_input", "") or ""
+
+
+def analyst_gate() -> Decision:
+    """Decide the role and, for a viewer, show how to become an analyst (or why not)."""
+    cfg = access_config()
+    decision = current_decision()
+    if decision.is_analyst:
+        if cfg.mode == "key" and st.sidebar.button(_t("gk_sign_out"), key="gk_sign_out"):
+            st.session_state.pop(_SS_KEY, None)
+            st.rerun()
+        if cfg.mode == "oidc" and st.sidebar.button(_t("gk_log_out"), key="gk_log_out"):
+            st.logout()
+        return decision
+    if cfg.mode == "oidc":
+        st.info(decision.reason)
+        logged_in, _ = _user()
+        if not logged_in and st.button(_t("gk_sign_in"), key="gk_login"):
+            st.login()
+    elif cfg.mode == "key":
+        if st.session_state.get(_SS_KEY):
+            st.error(decision.reason)
+        with st.form("gk_key_form", clear_on_submit=True):
+            st.text_input(_t("gk_enter_key"), type="password", key="gk_key_input", help=_t("gk_key_help"))
+            st.form_submit_button(_t("gk_key_submit"), on_click=_submit_key)
+    else:
+        st.warning(decision.reason)
+    return decision
+
+
+def who_default(decision: Decision) -> str:
+    return decision.who or st.session_state.get(_SS_WHO, "")
+
+
+def render_history(report_id: int, con: Any) -> None:
+    """The report's correction history (safe for everyone: it shows, it changes nothing)."""
+    from etl.corrections import history
+
+    df = history(con, int(report_id))
+    st.markdown(f"**{_t('gk_history')}**")
+    if df.empty:
+        st.caption(_t("gk_no_history"))
+    else:
+        st.dataframe(df, hide_index=True)
+
+
+def render_corrections(report_id: int, con: Any) -> None:
+    """Correction controls for one report — only for analysts; viewers see nothing at all."""
+    decision = current_decision()
+    if not decision.is_analyst:
+        return
+    from etl import corrections
+
+    row = con.execute(
+        "SELECT r.year, a.name FROM reports r LEFT JOIN agencies a USING (agency_id) WHERE r.report_id = ?",
+        [int(report_id)],
+    ).fetchone()
+    if row is None:
+        return
+    year, agency = row
+    with st.expander(_t("gk_corrections"), expanded=False):
+        who = st.text_input(_t("gk_who"), value=who_default(decision), key=f"gk_who_{report_id}",
+                            disabled=bool(decision.who))
+        if who and not decision.who:
+            st.session_state[_SS_WHO] = who
+        tab_fact, tab_report, tab_merge = st.tabs([_t("gk_fix_fact"), _t("gk_fix_report"), _t("gk_merge")])
+        metrics = list(load_metrics())
+        with tab_fact, st.form(f"gk_fact_{report_id}"):
+            have = [r[0] for r in con.execute(
+                "SELECT DISTINCT metric_id FROM facts WHERE report_id = ? ORDER BY 1", [int(report_id)]).fetchall()]
+            options = have + [m for m in metrics if m not in have]
+            metric = st.selectbox(_t("gk_metric"), options,
+                                  format_func=lambda m: f"{i18n.metric_label(m)} ({m})")
+            breakdown = st.text_input(_t("gk_breakdown"))
+            new_value = st.text_input(_t("gk_new_value"))
+            why = st.text_input(_t("gk_why"), key=f"gk_why_fact_{report_id}")
+            if st.form_submit_button(_t("gk_save")):
+                _save(lambda: corrections.correct_fact(
+                    con, int(report_id), metric, breakdown.strip(),
+                    float(new_value.replace(",", "")) if new_value.strip() else None, who, why))
+        with tab_report, st.form(f"gk_report_{report_id}"):
+            field = st.radio(_t("gk_field"), ["agency", "year"], horizontal=True,
+                             format_func=lambda f: _t("gk_agency") if f == "agency" else _t("gk_year"))
+            value = st.text_input(f"{_t('gk_agency')} / {_t('gk_year')}",
+                                  value=str(agency or "") if field == "agency" else str(year or ""))
+            why = st.text_input(_t("gk_why"), key=f"gk_why_report_{report_id}")
+            if st.form_submit_button(_t("gk_save")):
+                _save(lambda: corrections.correct_report(con, int(report_id), field, value, who, why))
+        with tab_merge, st.form(f"gk_merge_{report_id}"):
+            names = [r[0] for r in con.execute("SELECT name FROM agencies ORDER BY name").fetchall()]
+            alias = st.selectbox(_t("gk_merge_alias"), names,
+                                 index=names.index(agency) if agency in names else 0)
+            target = st.selectbox(_t("gk_merge_target"), names)
+            why = st.text_input(_t("gk_why"), key=f"gk_why_merge_{report_id}")
+            if st.form_submit_button(_t("gk_save")):
+                _save(lambda: corrections.merge_agencies(con, alias, target, who, why))
+    # the history itself is shown to everyone by the report page (queries.report_corrections)
+
+
+def _save(action: Any) -> None:
+    from etl.corrections import CorrectionError
+
+    try:
+        cid = action()
+    except (CorrectionError, ValueError) as exc:
+        st.error(_t("gk_not_saved", error=str(exc)))
+        return
+    st.success(_t("gk_saved", id=cid))
+    st.cache_data.clear()

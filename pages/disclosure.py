@@ -1,0 +1,101 @@
+"""Disclosure volumes (/disclosure): items disclosed and the 表二 items per agency over years,
+their year-on-year change, and the peer group's median and interquartile band.
+
+Page choices in the URL: ``series`` (items, regulations, normative_docs, licensing, penalty,
+coercion, fees) and ``peer`` (``selection`` or ``all`` agencies in the database).
+With no agency selected the largest agencies (by the chosen series) are drawn.
+"""
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from etl import analysis as an
+from etl import charts as ch
+from etl import i18n
+from etl.exports import safe_filename
+from pages._ui import (
+    agencies_df, empty_state, error_boundary, get_con, lang, page_setup, selection,
+    show_chart, t, url_selectbox,
+)
+
+TOP_N = 10
+
+i18n.register({
+    "dis_series": ("指标", "Series"),
+    "dis_peer": ("同组范围", "Peer group"),
+    "dis_peer_selection": ("所选机构", "Selected agencies"),
+    "dis_peer_all": ("全部机构", "All agencies"),
+    "dis_lines": ("各机构逐年变化与同组中位数", "Per agency over years, with the peer median"),
+    "dis_yoy": ("同比变化", "Year-on-year change"),
+    "dis_top_note": (
+        "未选择机构：显示该指标合计最大的 {n} 个机构。可在侧栏选择机构。",
+        "No agency selected: showing the {n} largest agencies for this series. Pick agencies in the sidebar.",
+    ),
+    "dis_no_yoy": ("没有连续两年的数据，无法计算同比。", "No two consecutive years: no year-on-year change."),
+    "dis_band_note": (
+        "灰色带为同组机构的 25%–75% 分位区间，虚线为中位数（按年计算）。",
+        "Grey band: the peer group's 25th–75th percentile; dashed line: its median (per year).",
+    ),
+})
+
+
+def _download_frame(df: pd.DataFrame, band: pd.DataFrame, label: str, peer_label: str) -> pd.DataFrame:
+    """Exactly what the chart draws: the agency lines and the peer band, one long table."""
+    lines = df.assign(series_label=label, q25=None, q75=None, agencies=None)[
+        ["agency", "year", "series", "series_label", "value", "yoy_pct", "q25", "q75", "agencies", "unit"]
+    ]
+    if band.empty:
+        return lines
+    peer = pd.DataFrame({
+        "agency": peer_label, "year": band["year"], "series": df["series"].iloc[0],
+        "series_label": label, "value": band["median"], "yoy_pct": None, "q25": band["q25"],
+        "q75": band["q75"], "agencies": band["agencies"], "unit": band["unit"],
+    })
+    return pd.concat([lines, peer], ignore_index=True)
+
+
+filters = page_setup("disclosure", "page_disclosure")
+with error_boundary():
+    L = lang()
+    con = get_con()
+    ids, y0, y1 = selection(filters)
+    c0, c1 = st.columns(2)
+    key = url_selectbox(
+        t("dis_series"), list(an.DISCLOSURE_SERIES), "series", container=c0,
+        format_func=lambda k: an.series_label(an.DISCLOSURE_SERIES[k], L),
+    )
+    peer = url_selectbox(
+        t("dis_peer"), ["selection", "all"], "peer", container=c1,
+        format_func=lambda p: t(f"dis_peer_{p}"),
+    )
+    series = an.DISCLOSURE_SERIES[key]
+    label = an.series_label(series, L)
+    shown = ids
+    if ids is None:
+        shown = an.top_agencies(con, series.metrics, None, y0, y1, n=TOP_N)
+        st.caption(t("dis_top_note", n=TOP_N))
+    df = an.series_values(con, series, shown, y0, y1)
+    if df.empty:
+        empty_state()
+    else:
+        peer_scope = None if (peer == "all" or ids is None) else ids
+        band = an.peer_band(con, series, peer_scope, y0, y1)
+        colors = ch.stable_colors(agencies_df()["name"].tolist(), df["agency"].unique().tolist())
+        st.subheader(t("dis_lines"))
+        fig = ch.band_chart(df, band, unit=series.unit, lang=L, y_label=label, colors=colors)
+        show_chart(
+            fig, _download_frame(df, band, label, ch.tr("an_peer_median", L)),
+            safe_filename(f"disclosure_{key}"), key=f"disclosure_{key}_lines",
+        )
+        st.caption(t("dis_band_note"))
+        st.subheader(t("dis_yoy"))
+        yoy = df.dropna(subset=["yoy_pct"])[["agency", "year", "series", "value", "yoy_pct", "unit"]]
+        if yoy.empty:
+            empty_state(t("dis_no_yoy"))
+        else:
+            show_chart(
+                ch.yoy_chart(yoy, lang=L, colors=colors, value_unit=series.unit),
+                yoy.reset_index(drop=True), safe_filename(f"disclosure_{key}_yoy"),
+                key=f"disclosure_{key}_yoy",
+            )

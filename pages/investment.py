@@ -1,0 +1,126 @@
+"""Investment indicators (/investment): new foreign-invested enterprises (家), contracted
+versus actually received foreign investment and exports (stored in US dollars, shown in 万美元),
+their year-on-year change (as stated, else computed from the previous year) and plan completion.
+
+No page-specific URL parameters beyond the common filters. With no agency selected the agencies
+with the largest investment figures are drawn.
+"""
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from etl import analysis as an
+from etl import charts as ch
+from etl import i18n
+from pages._ui import (
+    agencies_df, empty_state, error_boundary, get_con, lang, page_setup, selection,
+    show_chart, t,
+)
+
+TOP_N = 10
+
+i18n.register({
+    "inv_enterprises": ("新办外商投资企业", "New foreign-invested enterprises"),
+    "inv_fdi": ("合同外资与实际到资", "Contracted versus received foreign investment"),
+    "inv_exports": ("外贸出口", "Exports"),
+    "inv_yoy": ("同比变化", "Year-on-year change"),
+    "inv_yoy_note": (
+        "同比以报告所述为准；报告未写明时按上年数计算（悬停可见“计算值”）。",
+        "Changes are as the report states them; where it states none they are computed from the previous year (hover shows which).",
+    ),
+    "inv_plan": ("完成年度计划", "Share of the annual plan achieved"),
+    "inv_top_note": (
+        "未选择机构：显示投资指标最大的 {n} 个机构。可在侧栏选择机构。",
+        "No agency selected: showing the {n} agencies with the largest investment figures. Pick agencies in the sidebar.",
+    ),
+    "inv_empty": (
+        "所选范围内没有外商投资或外贸指标（这些指标通常见于工作总结）。",
+        "No investment or trade indicators in this selection (they usually come from work summaries).",
+    ),
+    "inv_source": ("来源", "Source"),
+    "inv_stated": ("报告所述", "stated"),
+    "inv_computed": ("计算值", "computed"),
+})
+
+AMOUNT_METRICS = (
+    "investment.fdi_actual_usd", "investment.fdi_contract_usd", "investment.exports_usd",
+)
+
+
+def _labels(lang_: str) -> dict[str, str]:
+    return {k: ch.tr(f"an_ind_{k}", lang_) for k in an.INVESTMENT_SERIES}
+
+
+def _part(inv: pd.DataFrame, indicators: list[str], column: str) -> pd.DataFrame:
+    df = inv[inv["indicator"].isin(indicators)].dropna(subset=[column])
+    return df.reset_index(drop=True)
+
+
+filters = page_setup("investment", "page_investment")
+with error_boundary():
+    L = lang()
+    con = get_con()
+    ids, y0, y1 = selection(filters)
+    shown = ids
+    if ids is None:
+        shown = an.top_agencies(
+            con, AMOUNT_METRICS + ("investment.fdi_new_enterprises",), None, y0, y1, n=TOP_N
+        )
+        st.caption(t("inv_top_note", n=TOP_N))
+    inv = an.investment(con, shown, y0, y1)
+    if inv.empty:
+        empty_state(t("inv_empty"))
+        st.stop()
+    labels = _labels(L)
+    inv["indicator_label"] = inv["indicator"].map(labels)
+    colors = ch.stable_colors(agencies_df()["name"].tolist(), inv["agency"].unique().tolist())
+
+    for title_key, indicators, unit, name in (
+        ("inv_enterprises", ["enterprises"], "家", "investment_enterprises"),
+        ("inv_fdi", ["contract", "actual"], "万美元", "investment_fdi"),
+        ("inv_exports", ["exports"], "万美元", "investment_exports"),
+    ):
+        st.subheader(t(title_key))
+        df = _part(inv, indicators, "value")
+        if df.empty:
+            empty_state()
+            continue
+        df = df[["agency", "year", "indicator", "indicator_label", "value", "unit"]]
+        fig = ch.line_chart(
+            df, unit=unit, lang=L, y_label=labels[indicators[0]] if len(indicators) == 1 else t(title_key),
+            colors=colors, dash="indicator" if len(indicators) > 1 else None,
+            dash_labels=labels,
+        )
+        show_chart(fig, df, name, key=name)
+
+    st.subheader(t("inv_yoy"))
+    st.caption(t("inv_yoy_note"))
+    yoy = _part(inv, list(an.INVESTMENT_SERIES), "yoy_pct")
+    if yoy.empty:
+        empty_state()
+    else:
+        yoy = yoy[["agency", "year", "indicator", "indicator_label", "yoy_pct", "yoy_source", "unit"]]
+        yoy = yoy.assign(source_label=yoy["yoy_source"].map(
+            lambda s: t("inv_computed") if s == "computed" else t("inv_stated")))
+        fig = ch.line_chart(
+            yoy, unit="%", y="yoy_pct", lang=L, y_label=ch.tr("an_yoy", L), colors=colors,
+            dash="indicator", dash_labels=labels, extra_hover={"source_label": t("inv_source")},
+        )
+        fig.update_yaxes(ticksuffix="%", zeroline=True)
+        show_chart(fig, yoy.drop(columns="unit").assign(unit="%"), "investment_yoy",
+                   key="investment_yoy")
+
+    st.subheader(t("inv_plan"))
+    plan = _part(inv, list(an.INVESTMENT_SERIES), "plan_pct")
+    if plan.empty:
+        empty_state()
+    else:
+        plan = plan[["agency", "year", "indicator", "indicator_label", "plan_pct"]].assign(unit="%")
+        fig = ch.line_chart(
+            plan, unit="%", y="plan_pct", lang=L, y_label=t("inv_plan"), colors=colors,
+            dash="indicator",
+            dash_labels=labels,
+        )
+        fig.update_yaxes(ticksuffix="%", rangemode="tozero")
+        show_chart(fig, plan, "investment_plan", key="investment_plan")

@@ -1,0 +1,202 @@
+"""Overview (/): headline figures with change vs the previous year, report coverage
+(agency × year, each cell opens the report), a ranking by a metric chosen in the URL, and
+red flags. Thin: filters from pages/_ui.py, numbers from etl/queries.py."""
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import streamlit as st
+
+from etl import i18n, queries
+from etl.metrics import load_metrics
+from pages._ui import (
+    empty_state, error_boundary, get_con, lang, link_to, metric_label, page_setup,
+    selection, show_chart, show_table, t, url_selectbox,
+)
+
+RANK_DEFAULT = "disclosure.items"
+
+
+def _num(v: object) -> float | None:
+    if v is None:
+        return None
+    try:
+        f = float(v)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(f) else f
+
+
+def fmt_count(v: object) -> str:
+    f = _num(v)
+    return "—" if f is None else f"{f:,.0f}"
+
+
+def fmt_pct(v: object) -> str:
+    f = _num(v)
+    return "—" if f is None else f"{f:.1f}%"
+
+
+def _delta_count(cur: object, prev: object) -> str | None:
+    c, p = _num(cur), _num(prev)
+    if c is None or p is None:
+        return None
+    return f"{c - p:+,.0f}"
+
+
+def _delta_pct(cur: object, prev: object) -> str | None:
+    c, p = _num(cur), _num(prev)
+    if c is None or p is None:
+        return None
+    return f"{c - p:+.1f} pp"
+
+
+def headline_section(con, ids, y0, y1) -> pd.DataFrame:  # type: ignore[no-untyped-def]
+    st.subheader(t("headline"))
+    df = queries.headline(con, ids, y0, y1)
+    df = df[(df["agencies_reporting"] > 0) | df["items_disclosed"].notna()] if not df.empty else df
+    if df.empty:
+        empty_state()
+        return df
+    df = df.sort_values("year")
+    cur = df.iloc[-1]
+    year = int(cur["year"])
+    prev_rows = df[df["year"] == year - 1]
+    prev = prev_rows.iloc[0] if not prev_rows.empty else None
+    st.caption(t("latest_year", year=year))
+
+    def p(col: str) -> object:
+        return None if prev is None else prev[col]
+
+    cols = st.columns(5)
+    cols[0].metric(t("h_agencies_reporting"), fmt_count(cur["agencies_reporting"]),
+                   _delta_count(cur["agencies_reporting"], p("agencies_reporting")))
+    cols[1].metric(t("h_items_disclosed"), fmt_count(cur["items_disclosed"]),
+                   _delta_count(cur["items_disclosed"], p("items_disclosed")))
+    cols[2].metric(t("h_requests_received"), fmt_count(cur["requests_received"]),
+                   _delta_count(cur["requests_received"], p("requests_received")))
+    cols[3].metric(t("h_disclosure_rate"), fmt_pct(cur["disclosure_rate"]),
+                   _delta_pct(cur["disclosure_rate"], p("disclosure_rate")),
+                   help=t("disclosure_rate_help"))
+    cols[4].metric(t("h_correction_rate"), fmt_pct(cur["correction_rate"]),
+                   _delta_pct(cur["correction_rate"], p("correction_rate")),
+                   help=t("correction_rate_help"), delta_color="inverse")
+
+    trend = pd.concat([
+        pd.DataFrame({"year": df["year"], "series": t("h_items_disclosed"),
+                      "value": df["items_disclosed"]}),
+        pd.DataFrame({"year": df["year"], "series": t("h_requests_received"),
+                      "value": df["requests_received"]}),
+    ]).dropna(subset=["value"])
+    if not trend.empty:
+        from etl import charts
+
+        fig = charts.grouped_bar_chart(trend, group="series", value="value", unit="件",
+                                       lang=lang(), y_label=t("value"))
+        show_chart(fig, trend, "overview_headline")
+    return df
+
+
+def coverage_section(con, ids, y0, y1) -> pd.DataFrame:  # type: ignore[no-untyped-def]
+    st.subheader(t("coverage"))
+    cov = queries.coverage(con, ids, y0, y1)
+    if cov.empty:
+        empty_state()
+        return cov
+    st.caption(t("coverage_help"))
+    unknown = t("unknown")
+    cov = cov.assign(agency=cov["agency"].fillna(unknown))
+    kind_order = {"disclosure_report": 0, "work_summary": 1, "template": 2}
+    cells: dict[tuple[str, int], str] = {}
+    for (agency, year), g in cov.groupby(["agency", "year"], sort=False):
+        g = g.assign(_o=g["kind"].map(kind_order).fillna(9)).sort_values(["_o", "report_id"])
+        first = g.iloc[0]
+        label = " + ".join(dict.fromkeys(i18n.kind_label(k, lang()) for k in g["kind"]))
+        n = int(g["n_findings"].sum())
+        if n:
+            label += f" · ⚠{n}"
+        cells[(str(agency), int(year))] = (
+            f"{link_to('report', report=str(int(first['report_id'])))}#{label}"
+        )
+    agencies = list(dict.fromkeys(cov["agency"]))
+    years = sorted({int(y) for y in cov["year"]})
+    matrix = pd.DataFrame(
+        [[cells.get((a, y)) for y in years] for a in agencies],
+        columns=[str(y) for y in years],
+    )
+    matrix.insert(0, t("agency"), agencies)
+    config = {
+        str(y): st.column_config.LinkColumn(str(y), display_text=r"#(.*)$") for y in years
+    }
+    st.dataframe(matrix, hide_index=True, column_config=config)
+    return cov
+
+
+def ranking_section(con, ids, y0, y1) -> None:  # type: ignore[no-untyped-def]
+    st.subheader(t("ranking"))
+    options = list(queries.RATE_METRICS) + list(load_metrics())
+    labels = {"rate.disclosure": t("h_disclosure_rate") + " (%)",
+              "rate.correction": t("h_correction_rate") + " (%)"}
+    metric = url_selectbox(
+        t("ranking_metric"), options, "metric", default=RANK_DEFAULT,
+        format_func=lambda m, _lg=lang(): labels.get(m) or i18n.metric_label(m, _lg),
+    )
+    rank = queries.ranking(con, metric, y1, ids, limit=20)
+    if rank.empty:
+        empty_state()
+        return
+    st.caption(t("ranking_in_year", year=int(rank["year"].iloc[0])))
+    out = rank[["rank", "agency", "year", "value"]].rename(columns={
+        "rank": t("rank"), "agency": t("agency"), "year": t("year"),
+        "value": labels.get(metric) or metric_label(metric),
+    })
+    show_table(out, name=f"ranking_{metric}")
+
+
+def red_flags_section(con, ids, y0, y1, cov: pd.DataFrame) -> None:  # type: ignore[no-untyped-def]
+    st.subheader(t("red_flags"))
+    flags = queries.red_flags(con, ids, y0, y1)
+    if flags.empty:
+        st.success(t("no_red_flags"))
+        return
+    first_report: dict[tuple[int, int], int] = {}
+    if not cov.empty:
+        for r in cov[cov["agency_id"].notna()].itertuples():
+            first_report.setdefault((int(r.agency_id), int(r.year)), int(r.report_id))
+    rows = []
+    for r in flags.itertuples():
+        rid = r.report_id if not pd.isna(r.report_id) else first_report.get(
+            (int(r.agency_id), int(r.year)))
+        if r.flag == "error_findings":
+            detail = f"{fmt_count(r.value)} {t('n_findings')}"
+        elif r.flag in ("high_correction", "low_disclosure"):
+            detail = fmt_pct(r.value)
+        else:
+            detail = ""
+        rows.append({
+            t("agency"): r.agency, t("year"): int(r.year), t("flag"): t(f"flag_{r.flag}"),
+            t("detail"): detail,
+            t("open_report"): None if rid is None or pd.isna(rid)
+            else link_to("report", report=str(int(rid))),
+        })
+    out = pd.DataFrame(rows)
+    st.dataframe(out, hide_index=True, column_config={
+        t("open_report"): st.column_config.LinkColumn(t("open_report"), display_text=r"report=(\d+)"),
+    })
+
+
+filters = page_setup("overview", "overview_title")
+with error_boundary():
+    con = get_con()
+    if queries.report_count(con) == 0:
+        empty_state(t("no_reports"))
+    else:
+        ids, y0, y1 = selection(filters)
+        headline_section(con, ids, y0, y1)
+        cov = coverage_section(con, ids, y0, y1)
+        left, right = st.columns(2)
+        with left:
+            ranking_section(con, ids, y0, y1)
+        with right:
+            red_flags_section(con, ids, y0, y1, cov)

@@ -1,0 +1,149 @@
+"""Report (/report?report=ID): one report's metadata, facts with their evidence, findings, the
+original file and the correction history. Without ``report`` a picker lists the selection's
+reports. Document text is only shown through st.dataframe / st.text / st.code (escaped)."""
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from etl import i18n, queries
+from etl.urlstate import to_int
+from pages._ui import (
+    download_buttons, empty_state, error_boundary, get_con, lang, metric_label, page_setup,
+    selection, set_url_param, t, url_param,
+)
+
+
+def picker(filters) -> None:  # type: ignore[no-untyped-def]
+    ids, y0, y1 = selection(filters)
+    reports = queries.reports_list(get_con(), ids, y0, y1)
+    if reports.empty:
+        empty_state()
+        return
+    unknown = t("unknown")
+    labels = {
+        int(r.report_id): f"#{int(r.report_id)} · {r.agency if isinstance(r.agency, str) else unknown}"
+        f" · {'' if pd.isna(r.year) else int(r.year)} · {i18n.kind_label(r.kind, lang())}"
+        for r in reports.itertuples()
+    }
+    choice = st.selectbox(t("pick_report"), [None, *labels], index=0, key="report_picker",
+                          format_func=lambda k: "—" if k is None else labels[k])
+    if choice is not None:
+        set_url_param("report", str(choice))
+        st.rerun()
+
+
+def metadata(rep: dict) -> None:
+    st.subheader(t("metadata"))
+    unknown = t("unknown")
+    rows = [
+        (t("title"), rep.get("title")),
+        (t("agency"), rep.get("agency") or unknown),
+        (t("printed_agency"), rep.get("printed_agency")),
+        (t("region"), rep.get("region")),
+        (t("level"), rep.get("level")),
+        (t("year"), None if rep.get("year") is None else str(int(rep["year"]))),
+        (t("kind"), i18n.kind_label(rep.get("kind"), lang())),
+        (t("form"), rep.get("form")),
+        (t("published"), None if rep.get("published") is None else str(rep["published"])[:10]),
+        (t("source_file"), rep.get("file_name")),
+        (t("position"), None if rep.get("position") is None else str(int(rep["position"]))),
+        (t("sha256"), rep.get("sha256")),
+        (t("loaded_at"), None if rep.get("loaded_at") is None else str(rep["loaded_at"])[:19]),
+    ]
+    df = pd.DataFrame([(k, "" if v is None else str(v)) for k, v in rows],
+                      columns=[t("field"), t("value")])
+    st.dataframe(df, hide_index=True)
+
+
+def facts_section(rid: int) -> None:
+    st.subheader(t("facts"))
+    facts = queries.report_facts(get_con(), rid)
+    if facts.empty:
+        empty_state(t("no_facts"))
+        return
+    out = pd.DataFrame({
+        t("metric"): [metric_label(m) for m in facts["metric_id"]],
+        "metric_id": facts["metric_id"],
+        t("breakdown"): [i18n.breakdown_label(b, lang()) for b in facts["breakdown"]],
+        t("value"): facts["value"],
+        t("unit"): [i18n.unit_label(u, lang()) for u in facts["unit"]],
+        t("approx"): facts["approx"],
+        t("page"): facts["page"],
+        t("table"): facts["table_name"],
+        t("row_label"): facts["row_label"],
+        t("col_label"): facts["col_label"],
+        t("raw_text"): facts["raw_text"],
+        t("offset"): facts["char_offset"],
+        t("origin"): facts["origin"],
+        t("note"): facts["note"],
+    })
+    st.dataframe(out, hide_index=True)
+    download_buttons(out, f"report_{rid}_facts")
+
+
+def findings_section(rid: int) -> None:
+    st.subheader(t("findings"))
+    fd = queries.report_findings(get_con(), rid)
+    if fd.empty:
+        st.success(t("no_findings"))
+        return
+    out = fd.assign(severity=[i18n.severity_label(s, lang()) for s in fd["severity"]]).rename(
+        columns={"rule": t("rule"), "severity": t("severity"), "message": t("message"),
+                 "cells": t("cells")})
+    st.dataframe(out, hide_index=True)
+
+
+def original_section(rep: dict) -> None:
+    st.subheader(t("download_original"))
+    path = queries.original_file(rep.get("archive_path"))
+    if path is None:
+        st.warning(t("original_missing", path=rep.get("archive_path") or "—"))
+        return
+    st.download_button(
+        t("download_original"), path.read_bytes(), file_name=rep.get("file_name") or path.name,
+        mime="application/octet-stream", key="download_original", on_click="ignore",
+    )
+
+
+def corrections_section(rid: int) -> None:
+    st.subheader(t("corrections"))
+    try:
+        from pages._corrections import render_corrections  # type: ignore[import-not-found]
+    except ImportError:
+        render_corrections = None
+    if render_corrections is not None:
+        render_corrections(rid, get_con())
+    hist = queries.report_corrections(get_con(), rid)
+    if hist.empty:
+        st.caption(t("no_corrections"))
+        return
+    out = hist.rename(columns={
+        "made_at": t("when"), "who": t("who"), "metric_id": t("metric"),
+        "breakdown": t("breakdown"), "field": t("field"), "old_value": t("old_value"),
+        "new_value": t("new_value"), "why": t("why"),
+    })
+    st.dataframe(out, hide_index=True)
+
+
+filters = page_setup("report", "report_title")
+with error_boundary():
+    raw = url_param("report")
+    if raw is None:
+        picker(filters)
+    else:
+        rid = to_int(raw)
+        rep = queries.report(get_con(), rid) if rid is not None else None
+        if rid is None:
+            st.warning(t("invalid_param", param="report", value=raw[:80]))
+            picker(filters)
+        elif rep is None:
+            st.warning(t("report_not_found", id=rid))
+            picker(filters)
+        else:
+            st.text(rep.get("title") or "")
+            metadata(rep)
+            facts_section(rid)
+            findings_section(rid)
+            original_section(rep)
+            corrections_section(rid)

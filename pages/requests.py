@@ -1,0 +1,220 @@
+"""Request outcomes (/requests): received, concluded and carried over per year; the outcome
+mix compared across agencies; the flow from received to outcomes for one agency-year; the
+applicant mix; administrative review and litigation outcomes with the correction rate.
+
+Page choices in the URL: ``mix_year`` (year of the mixes; default: all years in range summed),
+``flow_agency`` and ``flow_year`` (the agency-year of the flow).
+"""
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from etl import analysis as an
+from etl import charts as ch
+from etl import i18n
+from etl.exports import safe_filename
+from pages._ui import (
+    agencies_df, empty_state, error_boundary, get_con, lang, page_setup, selection,
+    show_chart, t, url_selectbox,
+)
+
+TOP_N = 10
+
+i18n.register({
+    "req_volumes": ("申请数量（所选机构合计）", "Requests per year (shown agencies together)"),
+    "req_mix": ("办理结果构成", "Outcome mix"),
+    "req_mix_year": ("构成年份", "Year of the mix"),
+    "req_all_years": ("所选年份合计", "All years in range"),
+    "req_flow": ("办理流向", "Flow from requests to outcomes"),
+    "req_flow_agency": ("机构", "Agency"),
+    "req_flow_year": ("年份", "Year"),
+    "req_flow_empty": ("该机构该年度没有申请办理数据。", "No request figures for this agency and year."),
+    "req_applicants": ("申请人构成（新收申请）", "Applicants (new requests)"),
+    "req_applicants_empty": ("所选范围内没有按申请人类型分列的数据。", "No breakdown by applicant in this selection."),
+    "req_appeals": ("行政复议和行政诉讼", "Administrative review and litigation"),
+    "req_rate": ("复议纠错率", "Review correction rate"),
+    "req_rate_help": (
+        "纠错率 = 结果纠正 /（总计 − 尚未审结）",
+        "Correction rate = corrected / (total − pending)",
+    ),
+    "req_rate_empty": ("没有可计算纠错率的复议数据。", "No review figures to compute a correction rate."),
+    "req_review_mix": ("行政复议结果", "Administrative review outcomes"),
+    "req_suit_mix": ("行政诉讼结果", "Lawsuit outcomes"),
+    "req_top_note": (
+        "未选择机构：显示新收申请合计最大的 {n} 个机构。可在侧栏选择机构。",
+        "No agency selected: showing the {n} agencies with the most requests. Pick agencies in the sidebar.",
+    ),
+})
+
+
+def _node_label(key: str, lang_: str) -> str:
+    if key == "handled":
+        return ch.tr("an_handled", lang_)
+    if key in ch.OUTCOME_GROUP_COLORS:
+        return ch.tr(f"an_group_{key}", lang_)
+    return an.metric_label(key, lang_)
+
+
+def _appeal_mix(ap: pd.DataFrame, kind: str, lang_: str) -> pd.DataFrame:
+    """Review (or lawsuit) outcomes per agency, summed over the years shown (long)."""
+    parts = ["upheld", "corrected", "other", "pending"]
+    cols = [f"{kind}_{p}" for p in parts]
+    sums = ap.groupby("agency")[cols].sum(min_count=1).reset_index()
+    long = sums.melt(id_vars="agency", value_vars=cols, var_name="part", value_name="count")
+    long = long.dropna(subset=["count"])
+    long["part"] = long["part"].str.removeprefix(f"{kind}_")
+    long["part_label"] = long["part"].map(lambda p: ch.tr(f"an_appeal_{p}", lang_))
+    long["unit"] = "件"
+    order = {p: i for i, p in enumerate(parts)}
+    long = long.assign(_o=long["part"].map(order)).sort_values(["agency", "_o"]).drop(columns="_o")
+    return long.reset_index(drop=True)
+
+
+filters = page_setup("requests", "page_requests")
+with error_boundary():
+    L = lang()
+    con = get_con()
+    ids, y0, y1 = selection(filters)
+    shown = ids
+    if ids is None:
+        shown = an.top_agencies(con, ("requests.received",), None, y0, y1, n=TOP_N)
+        st.caption(t("req_top_note", n=TOP_N))
+    volumes = an.request_volumes(con, shown, y0, y1)
+    outcomes = an.request_outcomes(con, shown, y0, y1)
+    applicants = an.applicant_mix(con, shown, y0, y1)
+    ap = an.appeals(con, shown, y0, y1)
+    if volumes.empty and outcomes.empty and applicants.empty and ap.empty:
+        empty_state()
+        st.stop()
+
+    # --- volumes per year -------------------------------------------------------------------
+    st.subheader(t("req_volumes"))
+    by_year = an.volumes_by_year(volumes)
+    if by_year.empty:
+        empty_state()
+    else:
+        by_year["measure_label"] = by_year["measure"].map(lambda m: an.metric_label(m, L))
+        fig = ch.grouped_bar_chart(
+            by_year, group="measure_label", lang=L, y_label=ch.tr("an_count", L),
+            group_order=[an.metric_label(m, L) for m in an.REQUEST_VOLUMES],
+            extra_hover={"agencies": ch.tr("an_peer_n", L)},
+        )
+        show_chart(fig, by_year, "requests_volumes", key="requests_volumes")
+
+    # --- outcome mix across agencies ----------------------------------------------------------
+    years = sorted(set(an.years_in(outcomes)) | set(an.years_in(applicants)))
+    mix_year = url_selectbox(
+        t("req_mix_year"), ["", *years], "mix_year",
+        format_func=lambda y: str(y) if y != "" else t("req_all_years"),
+    )
+
+    def _in_year(df: pd.DataFrame) -> pd.DataFrame:
+        return df if mix_year == "" else df[df["year"] == int(mix_year)]
+
+    st.subheader(t("req_mix"))
+    mix = an.mix_by_agency(_in_year(outcomes), "outcome")
+    if mix.empty:
+        empty_state()
+    else:
+        mix["outcome_label"] = mix["outcome"].map(lambda m: an.metric_label(m, L))
+        present = [o for o in an.OUTCOME_ORDER if o in set(mix["outcome"])]
+        colours = ch.outcome_colors(present, an.GROUP_OF)
+        fig = ch.stacked_bar_chart(
+            mix, x="agency", part="outcome_label", lang=L,
+            part_order=[an.metric_label(o, L) for o in present],
+            part_colors={an.metric_label(o, L): colours[o] for o in present},
+        )
+        show_chart(fig, mix, safe_filename(f"requests_outcomes_{mix_year or 'all'}"),
+                   key="requests_outcomes")
+
+    # --- flow for one agency-year -------------------------------------------------------------
+    st.subheader(t("req_flow"))
+    pairs = sorted(
+        set(zip(volumes["agency"], volumes["year"])) | set(zip(outcomes["agency"], outcomes["year"]))
+    )
+    if not pairs:
+        empty_state()
+    else:
+        c0, c1 = st.columns(2)
+        flow_agencies = sorted({a for a, _ in pairs})
+        default_agency = pairs[-1][0]
+        flow_agency = url_selectbox(
+            t("req_flow_agency"), flow_agencies, "flow_agency", container=c0,
+            default=default_agency,
+        )
+        flow_years = sorted({int(y) for a, y in pairs if a == flow_agency})
+        flow_year = url_selectbox(
+            t("req_flow_year"), flow_years, "flow_year", container=c1, default=flow_years[-1],
+        )
+        links = an.request_flow(volumes, outcomes, flow_agency, int(flow_year))
+        if links.empty:
+            empty_state(t("req_flow_empty"))
+        else:
+            links["source_label"] = links["source"].map(lambda k: _node_label(k, L))
+            links["target_label"] = links["target"].map(lambda k: _node_label(k, L))
+            node_colors = {k: ch.OUTCOME_GROUP_COLORS[k] for k in ch.OUTCOME_GROUP_COLORS}
+            node_colors.update(ch.outcome_colors(list(an.OUTCOME_ORDER), an.GROUP_OF))
+            node_colors.update({"handled": "#1f77b4", "requests.received": "#1f77b4",
+                                "requests.carried_over_in": "#aec7e8",
+                                "requests.carried_over_out": "#aec7e8"})
+            fig = ch.sankey_chart(
+                links, node_label=lambda k: _node_label(k, L), lang=L,
+                title=f"{flow_agency} · {flow_year}", node_colors=node_colors,
+            )
+            show_chart(fig, links, safe_filename(f"requests_flow_{flow_agency}_{flow_year}"),
+                       key="requests_flow")
+
+    # --- applicant mix ------------------------------------------------------------------------
+    st.subheader(t("req_applicants"))
+    amix = an.mix_by_agency(_in_year(applicants), "applicant")
+    if amix.empty:
+        empty_state(t("req_applicants_empty"))
+    else:
+        amix["applicant_label"] = amix["applicant"].map(lambda k: i18n.breakdown_label(k, L))
+        present = [k for k in an.APPLICANT_KEYS if k in set(amix["applicant"])]
+        fig = ch.stacked_bar_chart(
+            amix, x="agency", part="applicant_label", lang=L,
+            part_order=[i18n.breakdown_label(k, L) for k in present],
+        )
+        show_chart(fig, amix, safe_filename(f"requests_applicants_{mix_year or 'all'}"),
+                   key="requests_applicants")
+
+    # --- review and litigation ----------------------------------------------------------------
+    st.subheader(t("req_appeals"))
+    if ap.empty:
+        empty_state()
+    else:
+        rate = ap.dropna(subset=["correction_rate_pct"])[
+            ["agency", "year", "review_corrected", "review_total", "review_pending",
+             "correction_rate_pct"]
+        ].reset_index(drop=True)
+        st.markdown(f"**{t('req_rate')}**")
+        st.caption(t("req_rate_help"))
+        if rate.empty:
+            empty_state(t("req_rate_empty"))
+        else:
+            rate["unit"] = "%"
+            colors = ch.stable_colors(agencies_df()["name"].tolist(), rate["agency"].unique().tolist())
+            fig = ch.line_chart(
+                rate, unit="%", y="correction_rate_pct", lang=L,
+                y_label=t("req_rate"), colors=colors,
+                extra_hover={"review_corrected": ch.tr("an_appeal_corrected", L),
+                             "review_total": ch.tr("an_appeal_total", L),
+                             "review_pending": ch.tr("an_appeal_pending", L)},
+            )
+            fig.update_yaxes(ticksuffix="%", rangemode="tozero")
+            show_chart(fig, rate, "requests_correction_rate", key="requests_rate")
+        for kind, title_key in (("review", "req_review_mix"), ("suit", "req_suit_mix")):
+            long = _appeal_mix(ap, kind, L)
+            st.markdown(f"**{t(title_key)}**")
+            if long.empty:
+                empty_state()
+                continue
+            parts = [p for p in ("upheld", "corrected", "other", "pending") if p in set(long["part"])]
+            fig = ch.stacked_bar_chart(
+                long, x="agency", part="part_label", share=None, normalise=False, lang=L,
+                part_order=[ch.tr(f"an_appeal_{p}", L) for p in parts],
+                part_colors={ch.tr(f"an_appeal_{p}", L): ch.APPEAL_PART_COLORS[p] for p in parts},
+            )
+            show_chart(fig, long, f"requests_{kind}_outcomes", key=f"requests_{kind}")

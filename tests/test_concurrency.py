@@ -1,0 +1,191 @@
+"""The dashboard process holds the database; ``python -m etl load`` runs at the same time.
+
+A server process (standing in for the dashboard: shared connection, ``InboxWriter``, reader
+threads on per-thread cursors) holds the file while the real command line loads many files.
+Every reader snapshot must show each file either absent or complete; no reader may see an
+error; the command must succeed through the inbox. A second test holds the file from a
+process that is not a dashboard: the command waits a bounded time, exits 2, writes nothing.
+"""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from etl import store, writer
+
+ROOT = Path(__file__).resolve().parent.parent
+N_FILES = 30
+FACTS_PER_REPORT = 150
+
+SERVER = textwrap.dedent('''
+    import json, sys, threading, time
+    from pathlib import Path
+    sys.path.insert(0, sys.argv[1])
+    db_path, out_path, stop_path = Path(sys.argv[2]), Path(sys.argv[3]), Path(sys.argv[4])
+    n_facts = int(sys.argv[5])
+    from etl import db as shared_db, writer
+    from etl.metrics import load_metrics
+    from etl.model import Fact, Report
+
+    METRICS = list(load_metrics())
+
+    def fake(path):
+        i = int(Path(path).read_text(encoding="utf-8"))
+        reports = []
+        for pos, year in enumerate((2020, 2021), start=1):
+            facts = [Fact(METRICS[j % len(METRICS)], float(i + j), breakdown=f"b{j // len(METRICS)}")
+                     for j in range(n_facts)]
+            reports.append(Report(source=str(path), position=pos, title=f"{i}-{year}",
+                                  agency=f"并发{i}局", printed_agency=None, year=year,
+                                  kind="disclosure_report", form="narrative", facts=facts))
+        return reports
+
+    con = shared_db.shared_connection(db_path)
+    w = writer.InboxWriter(con, writer.inbox_dir(db_path), poll_s=0.1, extractor=fake).start()
+    stop = threading.Event()
+    errors, violations, seen = [], [], {"snapshots": 0, "states": set()}
+
+    def reader():
+        cur = shared_db.cursor(db_path)
+        while not stop.is_set():
+            try:
+                cur.execute("BEGIN TRANSACTION")  # one snapshot for both queries
+                per_file = cur.execute("""
+                    SELECT s.file_name, count(DISTINCT r.report_id), count(f.metric_id)
+                    FROM sources s LEFT JOIN reports r USING (source_id)
+                    LEFT JOIN facts f USING (report_id) GROUP BY s.file_name""").fetchall()
+                agencies = cur.execute("SELECT count(*) FROM agencies").fetchall()[0][0]
+                cur.execute("COMMIT")
+            except Exception as exc:
+                errors.append(repr(exc))
+                try:
+                    cur.execute("ROLLBACK")
+                except Exception:
+                    pass
+                continue
+            seen["snapshots"] += 1
+            seen["states"].add(len(per_file))
+            for name, n_reports, n_facts_seen in per_file:
+                if (n_reports, n_facts_seen) != (2, 2 * n_facts):
+                    violations.append([name, n_reports, n_facts_seen])
+            if agencies != len(per_file):
+                violations.append(["agencies", agencies, len(per_file)])
+
+    threads = [threading.Thread(target=reader, daemon=True) for _ in range(3)]
+    for t in threads:
+        t.start()
+    print("READY", flush=True)
+    while not stop_path.exists():
+        time.sleep(0.05)
+    stop.set()
+    for t in threads:
+        t.join(10)
+    w.stop()
+    out_path.write_text(json.dumps({"errors": errors[:20], "violations": violations[:20],
+                                    "snapshots": seen["snapshots"],
+                                    "states": sorted(seen["states"]), "jobs": w.jobs_done}))
+''')
+
+
+def test_cli_load_through_a_live_dashboard_while_readers_read(tmp_path):
+    db = tmp_path / "data" / "g.duckdb"
+    store.connect(db).close()
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for i in range(N_FILES):
+        (folder / f"{i:03d}.txt").write_text(str(i), encoding="utf-8")
+    script = tmp_path / "server.py"
+    script.write_text(SERVER, encoding="utf-8")
+    out, stop = tmp_path / "server.json", tmp_path / "stop"
+    env = {**os.environ, "GONGKAI_DB": str(db), "GONGKAI_ARCHIVE": str(tmp_path / "archive")}
+    server = subprocess.Popen(
+        [sys.executable, str(script), str(ROOT), str(db), str(out), str(stop), str(FACTS_PER_REPORT)],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        assert server.stdout.readline().strip() == "READY", server.stderr.read()
+        cli_env = {k: v for k, v in env.items() if k != "GONGKAI_DB"}
+        r = subprocess.run(
+            [sys.executable, "-m", "etl", "load", str(folder), "--db", str(db), "--wait", "30", "--json"],
+            cwd=ROOT, env=cli_env, capture_output=True, text=True, timeout=120,
+        )
+        assert r.returncode == 0, r.stderr
+        assert "handing the files to its writer" in r.stderr
+        result = json.loads(r.stdout)
+        assert result["loaded"] == N_FILES and result["failed"] == 0
+        # again: everything unchanged, still through the inbox, nothing duplicated
+        r2 = subprocess.run(
+            [sys.executable, "-m", "etl", "load", str(folder), "--db", str(db), "--json"],
+            cwd=ROOT, env=cli_env, capture_output=True, text=True, timeout=120,
+        )
+        assert r2.returncode == 0 and json.loads(r2.stdout)["unchanged"] == N_FILES, r2.stderr
+        # export while the dashboard holds the file goes through the writer too
+        r3 = subprocess.run(
+            [sys.executable, "-m", "etl", "export", "--out", str(tmp_path / "all.csv"),
+             "--db", str(db)], cwd=ROOT, env=cli_env, capture_output=True, text=True, timeout=120,
+        )
+        assert r3.returncode == 0, r3.stderr
+        lines = (tmp_path / "all.csv").read_text(encoding="utf-8-sig").splitlines()
+        assert len(lines) == 1 + N_FILES * 2 * FACTS_PER_REPORT
+    finally:
+        stop.touch()
+        try:
+            server.wait(timeout=30)
+        finally:
+            if server.poll() is None:
+                server.kill()
+    report = json.loads(out.read_text())
+    assert report["errors"] == []
+    assert report["violations"] == []
+    assert report["jobs"] == 3
+    assert report["snapshots"] > 0 and max(report["states"]) == N_FILES
+    con = store.connect(db, read_only=True)
+    try:
+        assert con.execute("SELECT count(*) FROM sources").fetchone()[0] == N_FILES
+        assert con.execute("SELECT count(*) FROM facts").fetchone()[0] == N_FILES * 2 * FACTS_PER_REPORT
+    finally:
+        con.close()
+    assert list((db.parent / "inbox").glob("*.json")) == []  # heartbeat gone, no leftovers
+
+
+HOLDER = """
+import sys, time, duckdb
+con = duckdb.connect(sys.argv[1])
+print("READY", flush=True)
+time.sleep(120)
+"""
+
+
+def test_lock_held_by_another_process_times_out_and_writes_nothing(tmp_path):
+    db = tmp_path / "g.duckdb"
+    store.connect(db).close()
+    f = tmp_path / "a.txt"
+    f.write_text("我局2019年共主动公开政府信息120条。", encoding="utf-8")
+    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(db)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "READY"
+        env = {**os.environ, "GONGKAI_ARCHIVE": str(tmp_path / "archive")}
+        t0 = time.monotonic()
+        r = subprocess.run([sys.executable, "-m", "etl", "load", str(f), "--db", str(db), "--wait", "1.5"],
+                           cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+        waited = time.monotonic() - t0
+        assert r.returncode == 2
+        assert "locked by another process" in r.stderr and f"pid {holder.pid}" in r.stderr
+        assert "nothing was written" in r.stderr
+        assert waited >= 1.5  # it did wait (bounded by the test's own timeout above)
+    finally:
+        holder.kill()
+        holder.wait()
+    con = store.connect(db, read_only=True)
+    try:
+        assert con.execute("SELECT count(*) FROM sources").fetchone()[0] == 0
+    finally:
+        con.close()
+    assert not (tmp_path / "archive").exists()  # nothing archived either

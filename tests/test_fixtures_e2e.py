@@ -1,0 +1,314 @@
+"""End to end, per format: a report generated from known numbers → etl.extract.extract_file →
+every printed cell, the form, year, agency and the expected findings.
+
+The fixtures (etl.fixtures) render the same kind of spec into txt, md, html (utf-8, gbk),
+docx and pdf with real-document quirks; each spec knows its answer. The first block checks
+the generator itself (its answers are right and its files are what they claim to be); the
+second runs the real pipeline.
+"""
+from __future__ import annotations
+
+import io
+import math
+from pathlib import Path
+
+import pytest
+
+from etl import fixtures as fx
+from etl.fixtures import Quirks, make_standard_report, render
+from etl.metrics import APPLICANT_KEYS, load_metrics
+
+# ---------------------------------------------------------------------------------------
+# the generator's own answers
+# ---------------------------------------------------------------------------------------
+
+
+def _identities_hold(spec: fx.StandardReport) -> list[str]:
+    """The 表三/表四 identities, checked on the spec's printed values (blank = 0)."""
+    v = lambda m, k="": int(spec.t3.get((m, k)) or 0)  # noqa: E731
+    bad = []
+    outcomes = fx.OUTCOME_METRICS_2021 if spec.form == "2021" else fx.OUTCOME_METRICS_2019
+    for k in (*APPLICANT_KEYS, ""):
+        if v("requests.received", k) + v("requests.carried_over_in", k) != \
+                v("requests.processed_total", k) + v("requests.carried_over_out", k):
+            bad.append(f"column {k or '总计'}: 新收+结转 ≠ 总计+结转下年")
+        if sum(v(m, k) for m in outcomes) != v("requests.processed_total", k):
+            bad.append(f"column {k or '总计'}: outcomes ≠ 总计")
+    for row in fx.t3_rows(spec.form):
+        if sum(v(row.metric, k) for k in APPLICANT_KEYS) != v(row.metric):
+            bad.append(f"row {row.metric}: applicants ≠ 总计")
+    t4 = [int(x or 0) for x in spec.t4]
+    for i in range(3):
+        if sum(t4[i * 5:i * 5 + 4]) != t4[i * 5 + 4]:
+            bad.append(f"表四 group {i}")
+    return bad
+
+
+@pytest.mark.parametrize("form,rows", [("2021", 25), ("2019", 23)])
+def test_form_rows_and_metric_ids(form: str, rows: int) -> None:
+    metrics = load_metrics()
+    t3 = fx.t3_rows(form)
+    assert len(t3) == rows
+    assert len({r.metric for r in t3}) == rows
+    for r in t3:
+        assert r.metric in metrics, r.metric
+    t2 = fx.T2_2021 if form == "2021" else fx.T2_2019
+    for _, cols, items in t2:
+        for _, ms in items:
+            assert len(ms) == len(cols)
+            for m in ms:
+                assert m in metrics and metrics[m].source.startswith("table2"), m
+    assert len(fx.T4_METRICS) == 15 and all(m in metrics for m in fx.T4_METRICS)
+
+
+@pytest.mark.parametrize("seed", range(12))
+@pytest.mark.parametrize("form", ["2019", "2021"])
+def test_generated_specs_are_consistent(seed: int, form: str) -> None:
+    spec = make_standard_report(seed, year=2023, form=form)
+    assert _identities_hold(spec) == []
+    exp = spec.expected_facts()
+    n_t2 = 10 if form == "2021" else 22
+    n_rows = 25 if form == "2021" else 23
+    assert len([k for k in exp if k[0].startswith("requests.")]) == n_rows * 7
+    assert len([k for k in exp if k[0].startswith("appeals.")]) == 15
+    assert len([k for k in exp if k[0].startswith("disclosure.") and k[0] in
+                {m for _, _, items in (fx.T2_2021 if form == "2021" else fx.T2_2019)
+                 for _, ms in items for m in ms}]) == n_t2
+    assert all(v is not None for v in exp.values())  # no blanks without the quirk
+
+
+def test_blank_cells_are_expected_as_none_and_keep_identities() -> None:
+    spec = make_standard_report(4, form="2021", quirks=Quirks(empty_cells=True))
+    exp = spec.expected_facts()
+    blanks = [k for k, v in exp.items() if v is None]
+    assert 4 <= len(blanks) <= 8
+    assert _identities_hold(spec) == []  # blanks replace printed zeros only
+    txt = fx.render_txt(spec)
+    # a blank cell shows as an empty field between tabs
+    assert "\t\t" in txt or "\t\n" in txt
+
+
+def test_source_error_breaks_an_identity_and_keeps_the_printed_value() -> None:
+    clean = make_standard_report(5, form="2021")
+    bad = make_standard_report(5, form="2021", quirks=Quirks(source_error=True))
+    assert bad.expects_identity_error and not clean.expects_identity_error
+    assert _identities_hold(bad)
+    k = bad.source_error_cell
+    assert bad.expected_facts()[k] != clean.expected_facts()[k]
+    assert bad.expected_facts()[k] == bad.t3[k]  # the printed value is the answer
+
+
+def test_wan_yuan_and_notes() -> None:
+    spec = make_standard_report(6, form="2019", quirks=Quirks(cell_note=True))
+    exp = spec.expected_facts()
+    amount = spec.t2["disclosure.procurement_amount_cny"]
+    assert math.isclose(exp[("disclosure.procurement_amount_cny", "")], amount * 10000)
+    assert spec.expected_notes() == {("disclosure.normative_docs_published_total", ""): "自然失效"}
+    assert "（含自然失效" in fx.render_txt(spec)
+
+
+def test_rendering_is_deterministic() -> None:
+    a = make_standard_report(7, quirks=fx.ALL_TEXT_QUIRKS)
+    b = make_standard_report(7, quirks=fx.ALL_TEXT_QUIRKS)
+    for fmt in ("txt", "md", "html-gbk", "pdf"):
+        assert render(a, fmt) == render(b, fmt), fmt
+
+
+def test_phrasings_vary_with_the_seed() -> None:
+    firsts = {fx.standard_paragraphs(make_standard_report(s), Quirks())[fx.SECTION_HEADINGS[0]][0][:8]
+              for s in range(30)}
+    assert len(firsts) >= 3
+
+
+def test_text_quirks_are_present() -> None:
+    spec = make_standard_report(8, form="2021", quirks=fx.ALL_TEXT_QUIRKS)
+    txt = fx.render_txt(spec)
+    assert "- 4 -" in txt
+    assert "\n本\n年\n度\n" in txt  # a merged label one character per line
+    assert "其他法律行政止公开" in txt  # the typo
+    assert '"三安全一稳定"' in txt
+    assert "(一)予以公开" in txt and "1、属于国家秘密" in txt
+    assert any("０" <= ch <= "９" for ch in txt)
+    flat = fx.render_txt(make_standard_report(8, form="2019"), Quirks(flattened=True))
+    lines = flat.splitlines()
+    start = lines.index("四、结转下年度继续办理") + 1
+    assert all(line.isdigit() for line in lines[start:start + 23 * 7])
+
+
+def test_html_gbk_declares_and_uses_gbk() -> None:
+    spec = make_standard_report(9, quirks=Quirks(layout_table=True, empty_cells=True))
+    data = render(spec, "html-gbk")
+    with pytest.raises(UnicodeDecodeError):
+        data.decode("utf-8")
+    text = data.decode("gbk")
+    assert 'charset=gb2312' in text and "rowspan=" in text and "&nbsp;" in text
+    assert text.count("<table") == 4  # layout table + 表二/三/四
+
+
+def test_docx_has_merged_cells() -> None:
+    docx = pytest.importorskip("docx")
+    spec = make_standard_report(10, form="2021")
+    d = docx.Document(io.BytesIO(render(spec, "docx")))
+    t3 = d.tables[1]
+    first_col = [row.cells[0].text for row in t3.rows]
+    assert first_col.count("三、本年度办理结果") == 22  # vertically merged label
+    assert t3.rows[0].cells[3].text == t3.rows[0].cells[9].text == "申请人情况"
+
+
+def test_pdf_table_runs_over_a_page_break() -> None:
+    pdfplumber = pytest.importorskip("pdfplumber")
+    spec = make_standard_report(11, form="2021")
+    with pdfplumber.open(io.BytesIO(render(spec, "pdf"))) as pdf:
+        pages_with_t3 = [p.page_number for p in pdf.pages
+                         if "予以公开" in (p.extract_text() or "")
+                         or "本年新收" in (p.extract_text() or "")]
+        assert len(set(pages_with_t3)) >= 2
+        texts = [p.extract_text() or "" for p in pdf.pages]
+        assert any(f"- {i} -" in t for i, t in enumerate(texts, 1))
+        cells = [c for p in pdf.pages for t in p.extract_tables() for row in t for c in row if c]
+        assert str(spec.t3[("requests.granted", "")]) in cells
+
+
+# ---------------------------------------------------------------------------------------
+# the real pipeline on each format and both forms
+# ---------------------------------------------------------------------------------------
+
+FORMAT_QUIRKS: dict[tuple[str, str], Quirks] = {
+    ("txt", "2021"): Quirks(empty_cells=True, cell_note=True, vertical_labels=True,
+                            page_numbers=True, straight_quotes=True, fullwidth_digits=True,
+                            halfwidth_brackets=True),
+    ("txt", "2019"): Quirks(flattened=True, typo=True, captions=True),
+    ("md", "2021"): Quirks(empty_cells=True, slash_cells=True, captions=True),
+    ("md", "2019"): Quirks(repeat_merged=True, cell_note=True),
+    ("html-utf8", "2021"): Quirks(layout_table=True, empty_cells=True, cell_note=True),
+    ("html-utf8", "2019"): Quirks(halfwidth_brackets=True),
+    ("html-gbk", "2021"): Quirks(empty_cells=True, slash_cells=True, fullwidth_digits=True),
+    ("html-gbk", "2019"): Quirks(straight_quotes=True, layout_table=True),
+    ("docx", "2021"): Quirks(empty_cells=True, cell_note=True),
+    ("docx", "2019"): Quirks(halfwidth_brackets=True, captions=True),
+    ("pdf", "2021"): Quirks(empty_cells=True),
+    ("pdf", "2019"): Quirks(cell_note=True),
+}
+CASES = sorted(FORMAT_QUIRKS)
+SUFFIX = {"txt": ".txt", "md": ".md", "html-utf8": ".html", "html-gbk": ".htm",
+          "docx": ".docx", "pdf": ".pdf"}
+# reports of 2023/2024 may still print the 2019 form: use one for the 2019 cases
+YEAR = {"2021": 2022, "2019": 2023}
+
+
+def _extract(tmp_path: Path, spec: fx.StandardReport, fmt: str, quirks: Quirks | None = None):
+    from etl.extract import extract_file
+
+    path = tmp_path / f"report{SUFFIX[fmt]}"
+    path.write_bytes(render(spec, "html" if fmt == "html-utf8" else fmt, quirks))
+    return extract_file(path)
+
+
+def _same(a: float | None, b: float | None) -> bool:
+    if a is None or b is None:
+        return a is None and b is None
+    return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-6)
+
+
+def _check_facts(report, spec: fx.StandardReport) -> None:
+    exp = spec.expected_facts()
+    got = {f.key: f for f in report.facts}
+    problems = []
+    for key, value in sorted(exp.items(), key=lambda kv: kv[0]):
+        fact = got.get(key)
+        if fact is None:
+            problems.append(f"missing {key} (expected {value})")
+        elif not _same(fact.value, value):
+            problems.append(f"wrong {key}: got {fact.value}, expected {value}")
+    for key in sorted(set(got) - set(exp)):
+        problems.append(f"unexpected {key} = {got[key].value}")
+    for key, text in spec.expected_notes().items():
+        fact = got.get(key)
+        if fact is not None and text not in (fact.note or ""):
+            problems.append(f"note of {key}: got {fact.note!r}, expected to contain {text!r}")
+    assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems[:60])
+
+
+@pytest.mark.parametrize("fmt,form", CASES)
+def test_every_cell_of_a_standard_report(tmp_path: Path, fmt: str, form: str) -> None:
+    seed = 100 + CASES.index((fmt, form))
+    spec = make_standard_report(seed, "青川市教育局", YEAR[form], form, FORMAT_QUIRKS[(fmt, form)])
+    reports = _extract(tmp_path, spec, fmt)
+    assert len(reports) == 1
+    r = reports[0]
+    assert (r.agency, r.year, r.kind, r.form) == (spec.agency, spec.year, "disclosure_report", form)
+    _check_facts(r, spec)
+    errors = [f.to_dict() for f in r.findings if f.severity == "error"]
+    assert errors == [], "a consistent report must not produce error findings"
+    assert not [f for f in r.findings if f.rule == "narrative_vs_table"]
+
+
+@pytest.mark.parametrize("fmt", ["txt", "html-gbk", "docx", "pdf"])
+def test_printed_total_contradicting_its_parts_is_kept_and_flagged(tmp_path: Path, fmt: str) -> None:
+    base = FORMAT_QUIRKS[(fmt, "2021")]
+    clean = make_standard_report(300, "青川市民政局", 2022, "2021", base)
+    bad = make_standard_report(300, "青川市民政局", 2022, "2021",
+                               Quirks(**{**base.__dict__, "source_error": True}))
+    (r_clean,) = _extract(tmp_path, clean, fmt)
+    (r_bad,) = _extract(tmp_path, bad, fmt)
+    key = bad.source_error_cell
+    fact = r_bad.fact(*key)
+    assert fact is not None and _same(fact.value, bad.expected_facts()[key]), "kept as printed"
+    clean_rules = {(f.rule, f.message) for f in r_clean.findings}
+    new = [f for f in r_bad.findings if (f.rule, f.message) not in clean_rules
+           and f.severity in ("error", "warning")]
+    assert new, f"no identity finding; findings: {[f.to_dict() for f in r_bad.findings]}"
+
+
+def test_short_printed_name_resolves_to_the_canonical_agency(tmp_path: Path) -> None:
+    spec = make_standard_report(400, "青川市人力资源和社会保障局", 2021, "2021",
+                                printed_agency="青川市人社局")
+    assert spec.title.startswith("青川市人社局")
+    (r,) = _extract(tmp_path, spec, "txt")
+    assert r.agency == "青川市人力资源和社会保障局"
+    _check_facts(r, spec)
+
+
+def test_form_2021_cited_by_notice_and_2019_form_of_2024(tmp_path: Path) -> None:
+    spec = make_standard_report(401, "滨江区教育局", 2024, "2019")
+    (r,) = _extract(tmp_path, spec, "md")
+    assert (r.year, r.form) == (2024, "2019")
+
+
+# ---------------------------------------------------------------------------------------
+# narrative-era reports and work summaries (the same generator feeds the demo corpus)
+# ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("seed,fmt", [(1, "txt"), (2, "html-gbk"), (3, "txt"), (4, "html"),
+                                      (5, "txt"), (6, "html")])
+def test_narrative_era_report(tmp_path: Path, seed: int, fmt: str) -> None:
+    from etl.extract import extract_file
+
+    spec = fx.make_narrative_report(seed, "青川市司法局", 2009 + seed)
+    path = tmp_path / ("r.txt" if fmt == "txt" else "r.html")
+    if fmt == "txt":
+        path.write_text(fx.render_narrative_txt(spec), encoding="utf-8")
+    else:
+        path.write_bytes(fx.render_narrative_html(spec, "gbk" if fmt == "html-gbk" else "utf-8"))
+    (r,) = extract_file(path)
+    assert (r.agency, r.year, r.kind) == ("青川市司法局", spec.year, "disclosure_report")
+    got = {f.key: f.value for f in r.facts}
+    problems = [f"{k}: got {got.get(k, 'nothing')}, expected {v}"
+                for k, v in spec.expected_facts().items() if not _same(got.get(k), v)]
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_work_summary_investment_indicators(tmp_path: Path, seed: int) -> None:
+    from etl.extract import extract_file
+
+    spec = fx.make_work_summary(seed, "滨江区对外贸易经济合作局", 2010 + seed)
+    path = tmp_path / "summary.txt"
+    path.write_text(fx.render_work_summary_txt(spec), encoding="utf-8")
+    (r,) = extract_file(path)
+    assert (r.agency, r.year, r.kind) == ("滨江区对外贸易经济合作局", spec.year, "work_summary")
+    got = {f.key: f.value for f in r.facts}
+    problems = [f"{k}: got {got.get(k, 'nothing')}, expected {v}"
+                for k, v in spec.expected_facts().items() if not _same(got.get(k), v)]
+    assert not problems, "\n".join(problems)

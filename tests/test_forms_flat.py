@@ -1,0 +1,243 @@
+"""Flattened form tables (text only): read only when the count of numbers fits the form."""
+from __future__ import annotations
+
+from etl.forms import parse_forms
+from etl.formlabels import APPLICANT_ORDER, T3_ROWS_2019, T3_ROWS_2021
+from etl.model import Document, Page, Segment
+from tests.test_forms import T3_LABELS, t3_values
+
+HEAD3 = ("三、收到和处理政府信息公开申请情况\n"
+         "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）\n"
+         "申请人情况\n自然人\n法人或其他组织\n总计\n商业企业\n科研机构\n社会公益组织\n法律服务机构\n其他\n")
+TAIL = "四、政府信息公开行政复议、行政诉讼情况\n"
+
+
+def row_label(m: str) -> str:
+    a, b, c = T3_LABELS[m]
+    parts = []
+    for p in (a, b, c):
+        if p not in parts:
+            parts.append(p)
+    return "\n".join(parts)
+
+
+def flat_rows(vals, form="2021", sep=" ", label_of=row_label) -> str:
+    order = T3_ROWS_2021 if form == "2021" else T3_ROWS_2019
+    lines = []
+    seen_sections = set()
+    for m in order:
+        a, b, c = T3_LABELS[m]
+        label = label_of(m)
+        # print a section heading only once, like the form does
+        if b in seen_sections and c != b:
+            label = c
+        seen_sections.add(b)
+        lines.append(label + sep + sep.join(str(v) for v in vals[m]))
+    return "\n".join(lines) + "\n"
+
+
+def seg_doc(text: str, pages: list[Page] | None = None):
+    doc = Document(source="x.txt", format="text", text=text, pages=pages or [])
+    return Segment(position=1, title="x", text=text, offset=0, tables=[]), doc
+
+
+def by_key(facts):
+    return {f.key: f for f in facts}
+
+
+def assert_all(facts, vals, form):
+    got = by_key([f for f in facts if f.metric.startswith("requests.")])
+    order = T3_ROWS_2021 if form == "2021" else T3_ROWS_2019
+    expected = {(m, k): v for m in order for k, v in zip(APPLICANT_ORDER, vals[m])}
+    assert set(got) == set(expected)
+    for k, v in expected.items():
+        assert got[k].value == v, (k, got[k].value, v)
+
+
+def test_flat_rows_with_labels_2021_and_page_numbers_and_split_labels():
+    vals = t3_values("2021", seed=21)
+    body = flat_rows(vals)
+    body = body.replace("1.属于国家秘密", "1.属\n于\n国\n家\n秘\n密")
+    body = body.replace("3.补正后申请内容仍不明确 ", "3.补正后申请内容仍不明确\n- 4 -\n")
+    body = body.replace("2.重复申请", "第 5 页\n2.重复申请")
+    text = "二、主动公开政府信息情况\n……\n" + HEAD3 + body + TAIL
+    seg, doc = seg_doc(text)
+    facts, form, findings = parse_forms(seg, doc)
+    assert form == "2021"
+    assert_all(facts, vals, "2021")
+    assert not [f for f in findings if f.rule == "table_unreadable"]
+    f = by_key(facts)[("requests.received", "")]
+    assert f.evidence.table == "表三" and text[f.evidence.offset:].startswith(f.evidence.raw_text)
+
+
+def test_flat_rows_2019():
+    vals = t3_values("2019", seed=22)
+    text = HEAD3 + flat_rows(vals, "2019") + TAIL
+    facts, form, findings = parse_forms(*seg_doc(text))
+    assert form == "2019"
+    assert_all(facts, vals, "2019")
+
+
+def test_flat_number_run_exact_count_read_positionally():
+    vals = t3_values("2021", seed=23)
+    labels = "\n".join(row_label(m) for m in T3_ROWS_2021)
+    numbers = "\n".join(" ".join(str(v) for v in vals[m]) for m in T3_ROWS_2021)
+    text = HEAD3 + labels + "\n" + numbers + "\n" + TAIL
+    facts, form, findings = parse_forms(*seg_doc(text))
+    assert form == "2021"
+    assert_all(facts, vals, "2021")
+
+
+def test_flat_one_cell_per_line_dump():
+    vals = t3_values("2021", seed=24)
+    text = HEAD3 + flat_rows(vals, sep="\n") + TAIL
+    facts, form, _ = parse_forms(*seg_doc(text))
+    assert_all(facts, vals, "2021")
+
+
+def test_flat_wrong_count_gives_no_facts_and_a_finding():
+    vals = t3_values("2021", seed=25)
+    body = flat_rows(vals)
+    lines = body.split("\n")
+    i = next(k for k, ln in enumerate(lines) if ln.startswith("4.保护第三方合法权益"))
+    lines[i] = " ".join(lines[i].split(" ")[:-2] + lines[i].split(" ")[-1:])  # a blank cell vanished
+    text = HEAD3 + "\n".join(lines) + TAIL
+    facts, form, findings = parse_forms(*seg_doc(text))
+    assert not [f for f in facts if f.metric.startswith("requests.")]
+    bad = [f for f in findings if f.rule == "table_unreadable"]
+    assert bad and bad[0].severity == "warning" and "表三" in bad[0].message
+
+
+def test_flat_bare_page_number_at_page_break_is_ignored():
+    vals = t3_values("2021", seed=26)
+    body = flat_rows(vals)
+    cut = body.index("1.本机关不掌握")
+    first = HEAD3 + body[:cut] + "7\n"
+    text = first + body[cut:] + TAIL
+    pages = [Page(1, first, 0), Page(2, text[len(first):], len(first))]
+    facts, form, findings = parse_forms(*seg_doc(text, pages))
+    assert_all(facts, vals, "2021")
+    assert by_key(facts)[("requests.carried_over_out", "")].evidence.page == 2
+
+
+def test_flat_blank_markers_count_as_cells():
+    vals = t3_values("2021", seed=27)
+    body = flat_rows(vals)
+    r = " ".join(str(v) for v in vals["requests.denied_query_matters"])
+    body = body.replace("8.属于行政查询事项 " + r, "8.属于行政查询事项 / - — 无 / / /")
+    facts, _, _ = parse_forms(*seg_doc(HEAD3 + body + TAIL))
+    got = by_key(facts)
+    assert [got[("requests.denied_query_matters", k)].value for k in APPLICANT_ORDER] == [
+        None, None, None, 0, None, None, None]
+
+
+def test_flat_note_after_number_is_kept():
+    vals = t3_values("2021", seed=28)
+    body = flat_rows(vals)
+    r = " ".join(str(v) for v in vals["requests.granted"])
+    v = vals["requests.granted"]
+    new = " ".join(str(x) for x in v[:6]) + f" {v[6]}（含自然失效 2 件）"
+    body = body.replace(r, new, 1)
+    facts, _, _ = parse_forms(*seg_doc(HEAD3 + body + TAIL))
+    f = by_key(facts)[("requests.granted", "")]
+    assert f.value == v[6] and f.note == "（含自然失效 2 件）"
+
+
+def test_flat_t4_exact_and_wrong_count():
+    head = ("四、政府信息公开行政复议、行政诉讼情况\n行政复议\n行政诉讼\n结果维持 结果纠正 其他结果 尚未审结 总计\n"
+            "未经复议直接起诉 复议后起诉\n结果维持 结果纠正 其他结果 尚未审结 总计 结果维持 结果纠正 其他结果 尚未审结 总计\n")
+    nums = " ".join(str(i) for i in range(15))
+    text = head + nums + "\n五、存在的主要问题及改进情况\n今年共有 3 项整改。"
+    facts, form, findings = parse_forms(*seg_doc(text))
+    t4 = [f for f in facts if f.metric.startswith("appeals.")]
+    assert [f.value for f in t4] == list(range(15))
+    assert t4[0].metric == "appeals.review_upheld" and t4[-1].metric == "appeals.suit_after_review_total"
+    text = head + " ".join(str(i) for i in range(14)) + "\n五、存在的主要问题及改进情况\n"
+    facts, form, findings = parse_forms(*seg_doc(text))
+    assert not [f for f in facts if f.metric.startswith("appeals.")]
+    assert any(f.rule == "table_unreadable" and "表四" in f.message for f in findings)
+
+
+T2_FLAT_2021 = """二、主动公开政府信息情况
+第二十条第（一）项
+信息内容 本年制发件数 本年废止件数 现行有效件数
+规章 2 0 15
+行政规范性文件 5 1 40
+第二十条第（五）项
+信息内容 本年处理决定数量
+行政许可 1234
+第二十条第（六）项
+信息内容 本年处理决定数量
+行政处罚 56
+行政强制 0
+第二十条第（八）项
+信息内容 本年收费金额（单位：万元）
+行政事业性收费 12.5
+三、收到和处理政府信息公开申请情况
+"""
+
+T2_FLAT_2019 = """二、主动公开政府信息情况
+第二十条第（一）项
+信息内容 本年新制作数量 本年新公开数量 对外公开总数量
+规章 1 1 9
+规范性文件 3 3 27
+第二十条第（五）项
+信息内容 上一年项目数量 本年增/减 处理决定数量
+行政许可 20 -2 300
+其他对外管理服务事项 4 0 10
+第二十条第（六）项
+信息内容 上一年项目数量 本年增/减 处理决定数量
+行政处罚 100 3 45
+行政强制 8 / 0
+第二十条第（八）项
+信息内容 上一年项目数量 本年增/减
+行政事业性收费 2 0
+第二十条第（九）项
+信息内容 采购项目数量 采购总金额
+政府集中采购 7 88.6
+三、收到和处理政府信息公开申请情况
+"""
+
+
+def test_flat_t2_2021():
+    facts, form, findings = parse_forms(*seg_doc(T2_FLAT_2021))
+    got = {f.metric: f.value for f in facts}
+    assert got == {
+        "disclosure.regulations_made": 2, "disclosure.regulations_repealed": 0,
+        "disclosure.regulations_in_force": 15, "disclosure.normative_docs_made": 5,
+        "disclosure.normative_docs_repealed": 1, "disclosure.normative_docs_in_force": 40,
+        "disclosure.licensing_decisions": 1234, "disclosure.penalty_decisions": 56,
+        "disclosure.coercion_decisions": 0, "disclosure.admin_fees_cny": 125000,
+    }
+    assert form == "2021" and findings == []
+
+
+def test_flat_t2_2019_and_wrong_count():
+    facts, form, findings = parse_forms(*seg_doc(T2_FLAT_2019))
+    got = {f.metric: f.value for f in facts}
+    assert len(got) == 22
+    assert got["disclosure.licensing_items_change"] == -2
+    assert got["disclosure.coercion_items_change"] is None
+    assert got["disclosure.procurement_amount_cny"] == 886000
+    assert got["disclosure.other_services_decisions"] == 10
+    assert form == "2019"
+    broken = T2_FLAT_2019.replace("行政强制 8 / 0", "行政强制 8 0")
+    facts, form, findings = parse_forms(*seg_doc(broken))
+    assert not facts
+    assert any(f.rule == "table_unreadable" and "表二" in f.message for f in findings)
+
+
+def test_tab_separated_dump_keeps_empty_cells():
+    vals = t3_values("2021", seed=29)
+    lines = ["\t".join(["", "", "", "自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"])]
+    for m in T3_ROWS_2021:
+        cells = [str(v) for v in vals[m]]
+        if m == "requests.rejected_publication":
+            cells[1] = ""
+        lines.append("\t".join(list(T3_LABELS[m]) + cells))
+    text = "三、收到和处理政府信息公开申请情况\n" + "\n".join(lines) + "\n" + TAIL
+    facts, form, findings = parse_forms(*seg_doc(text))
+    got = by_key(facts)
+    assert got[("requests.rejected_publication", "commercial")].value is None
+    vals["requests.rejected_publication"][1] = None
+    assert_all(facts, vals, "2021")

@@ -1,0 +1,163 @@
+"""AppTest runs of the overview page and the router (numbers from tests/conftest.py)."""
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import expected
+
+TIMEOUT = 30
+
+
+def run(path: str = "../pages/overview.py", **params: str | list[str]) -> AppTest:
+    at = AppTest.from_file(path, default_timeout=TIMEOUT)
+    for k, v in params.items():
+        at.query_params[k] = v
+    return at.run()
+
+
+def metrics(at: AppTest) -> dict[str, tuple[str, str | None]]:
+    return {m.label: (m.value, m.delta) for m in at.metric}
+
+
+def test_headline_figures_for_selection_in_english(small_db_env) -> None:
+    at = run(agency=["甲市商务局", "丙市丁县人民政府"], year_to="2022", lang="en")
+    assert not at.exception
+    e1, e5 = expected(1, 2022), expected(5, 2022)
+    p1, p5 = expected(1, 2021), expected(5, 2021)
+    m = metrics(at)
+    assert m["Agencies reporting"] == ("2", "+0")
+    items = e1["disclosure.items"] + e5["disclosure.items"]
+    prev_items = p1["disclosure.items"] + p5["disclosure.items"]
+    assert m["Items disclosed"] == (f"{items:,.0f}", f"{items - prev_items:+,.0f}")
+    rec = e1["requests.received"] + e5["requests.received"]
+    assert m["Requests received"][0] == f"{rec:,.0f}"
+    rate = 100 * (e1["requests.granted"] + 1 + e5["requests.granted"] + 1) / rec
+    assert m["Disclosure rate"][0] == f"{rate:.1f}%"
+    assert m["Review correction rate"][0] == f"{100 * 3 / 14:.1f}%"
+    assert m["Review correction rate"][1] == "+0.0 pp"
+    # the sidebar shows the URL's filters
+    assert at.multiselect(key="qp_agency").value == ["甲市商务局", "丙市丁县人民政府"]
+    assert at.selectbox(key="qp_year_to").value == 2022
+    assert at.selectbox(key="qp_lang").value == "en"
+    assert at.multiselect(key="qp_agency").label == "Agencies"
+    # the copy link carries the whole view
+    link = at.code[0].value
+    assert link.startswith("/?") and "year_to=2022" in link and "lang=en" in link
+    assert link.count("agency=") == 2
+
+
+def test_chinese_by_default(small_db_env) -> None:
+    at = run(agency="丙市教育局", year_from="2023")
+    assert not at.exception
+    m = metrics(at)
+    assert m["报告机构数"][0] == "1"
+    assert m["申请公开率"][0] == f"{100 / expected(6, 2023)['requests.processed_total']:.1f}%"
+    assert at.title[0].value == "总览"
+
+
+def test_coverage_matrix_links_open_reports(small_db_env) -> None:
+    at = run(agency=["甲市商务局", "甲市乙区商务局"], lang="en")
+    assert not at.exception
+    matrix = at.dataframe[0].value
+    assert list(matrix["Agency"]) == ["甲市乙区商务局", "甲市商务局"]
+    row3 = matrix[matrix["Agency"] == "甲市乙区商务局"].iloc[0]
+    assert row3["2020"] is None or row3["2020"] != row3["2020"]  # missing report: empty cell
+    cell = matrix[matrix["Agency"] == "甲市商务局"].iloc[0]["2017"]
+    assert "/report?" in cell and "report=" in cell and "lang=en" in cell
+    assert cell.endswith("#Disclosure report + Work summary")
+    assert matrix[matrix["Agency"] == "甲市商务局"].iloc[0]["2023"].endswith("· ⚠1")
+
+
+def test_ranking_metric_from_url(small_db_env) -> None:
+    at = run(metric="requests.received", year_to="2019", lang="en")
+    assert not at.exception
+    assert at.selectbox(key="qp_overview_metric").value == "requests.received"
+    ranking = at.dataframe[1].value
+    assert ranking.columns[-1] == "New requests received this year"
+    assert ranking["Agency"].tolist()[:2] == ["丙市教育局", "丙市丁县人民政府"]
+    assert ranking.iloc[0, -1] == expected(6, 2019)["requests.received"]
+
+
+def test_red_flags_listed(small_db_env) -> None:
+    at = run(lang="en")
+    assert not at.exception
+    flags = at.dataframe[2].value
+    pairs = {(a, f) for a, f in zip(flags["Agency"], flags["Flag"])}
+    assert ("丙市商务局", "Error findings") in pairs
+    assert ("甲市乙区商务局", "Report missing for a year") in pairs
+    assert ("丙市丁县人民政府", "Review correction rate above 15 %") in pairs
+    assert ("丙市教育局", "Disclosure rate below 40 %") in pairs
+
+
+def test_invalid_params_give_messages_not_tracebacks(small_db_env) -> None:
+    at = run(year_from="zz", metric="no.such.metric", agency="不存在的机构")
+    assert not at.exception
+    warnings = " ".join(w.value for w in at.warning)
+    assert "year_from=zz" in warnings
+    assert "metric=no.such.metric" in warnings
+    assert "不存在的机构" in warnings
+    # ignored means ignored: dropped from the selection and from the URL
+    assert at.multiselect(key="qp_agency").value == []
+    assert "agency" not in at.query_params and "year_from" not in at.query_params
+    assert at.metric  # the page still shows its figures
+
+
+def test_empty_database(empty_db_env) -> None:
+    at = run()
+    assert not at.exception
+    assert any("还没有报告" in i.value for i in at.info)
+
+
+def test_error_boundary_shows_message(small_db_env, monkeypatch) -> None:
+    from etl import queries
+
+    def boom(*a, **k):
+        raise RuntimeError("kaboom")
+
+    monkeypatch.setattr(queries, "headline", boom)
+    at = run(lang="en")
+    assert not at.exception
+    assert any("RuntimeError" in e.value for e in at.error)
+
+
+def test_region_picker_adds_agencies_to_url(small_db_env) -> None:
+    at = run()
+    at.multiselect(key="add_region").select("丙市").run()
+    assert not at.exception
+    assert sorted(at.multiselect(key="qp_agency").value) == sorted(
+        ["丙市商务局", "丙市丁县人民政府", "丙市教育局"])
+    assert sorted(at.query_params["agency"]) == sorted(
+        ["丙市商务局", "丙市丁县人民政府", "丙市教育局"])
+    assert at.multiselect(key="add_region").value == []
+    at.multiselect(key="add_level").select("区县级").run()
+    assert "甲市乙区商务局" in at.query_params["agency"]
+
+
+def test_router_keeps_filters_across_pages(small_db_env) -> None:
+    at = run("../dashboard.py", agency="丙市教育局", year_from="2019")
+    assert not at.exception
+    assert metrics(at)["报告机构数"][0] == "1"
+    at.selectbox(key="qp_lang").set_value("en").run()
+    # the sidebar menu drops the query string: the session restores the filters
+    at.query_params.clear()
+    at.switch_page("pages/quality.py").run()
+    assert not at.exception
+    assert at.query_params.get("agency") == "丙市教育局"
+    assert at.query_params.get("year_from") == "2019"
+    assert at.query_params.get("lang") == "en"
+    assert at.multiselect(key="qp_agency").value == ["丙市教育局"]
+    assert at.title[0].value == "Data quality"
+
+
+def test_router_lists_existing_pages_only(small_db_env) -> None:
+    at = run("../dashboard.py")
+    assert not at.exception
+    # the default page is the overview
+    assert at.title[0].value == "总览"
+
+
+@pytest.mark.parametrize("lang,label", [("zh", "机构"), ("en", "Agencies")])
+def test_sidebar_language(small_db_env, lang, label) -> None:
+    at = run(lang=lang)
+    assert at.multiselect(key="qp_agency").label == label
