@@ -55,7 +55,7 @@ def ensure_data(lang: str) -> None:
     """Build the demo database on first start when the database holds no reports."""
     state = _process_state()
     path = str(store.db_path())
-    if path in state["checked"]:
+    if path in state["checked"] or db.read_only():
         return
     with state["lock"]:
         if path in state["checked"]:
@@ -104,6 +104,8 @@ def _build_demo(build_demo, path: Path, lang: str) -> None:  # type: ignore[no-u
 
 def start_writer() -> None:
     """Start the inbox writer once per process and database (if etl.writer exists)."""
+    if db.read_only():
+        return
     try:
         from etl.writer import start_dashboard_writer
     except ImportError:

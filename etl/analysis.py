@@ -204,10 +204,10 @@ def resolve_agency_ids(con: Con, agencies: AgencyScope) -> list[int] | None:
 
 def top_agencies(
     con: Con,
-    metrics: Sequence[str],
-    agencies: AgencyScope,
-    year_from: int | None,
-    year_to: int | None,
+    metrics: Sequence[str] = ("disclosure.items",),
+    agencies: AgencyScope = None,
+    year_from: int | None = None,
+    year_to: int | None = None,
     n: int = 10,
 ) -> list[int]:
     """Ids of the ``n`` agencies with the largest sum of ``metrics`` (totals) over the range.
@@ -316,6 +316,16 @@ def _series_cte(
     return sql, params
 
 
+def get_series(series: Series | str) -> Series:
+    """A series by key (disclosure or investment), or the series itself."""
+    if isinstance(series, Series):
+        return series
+    found = DISCLOSURE_SERIES.get(series) or INVESTMENT_SERIES.get(series)
+    if found is None:
+        raise KeyError(f"unknown series: {series}")
+    return found
+
+
 def _empty(columns: Sequence[str]) -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series([], dtype=object) for c in columns})
 
@@ -336,10 +346,10 @@ SERIES_COLUMNS = ("agency", "year", "series", "metric", "value", "unit", "yoy_pc
 
 def series_values(
     con: Con,
-    series: Series,
-    agencies: AgencyScope,
-    year_from: int | None,
-    year_to: int | None,
+    series: Series | str = "items",
+    agencies: AgencyScope = None,
+    year_from: int | None = None,
+    year_to: int | None = None,
 ) -> pd.DataFrame:
     """Per agency and year: the series value (display unit) and its year-on-year change (%).
 
@@ -347,6 +357,7 @@ def series_values(
     ``year_from`` is read too so the first year has a change; ``yoy_pct`` is NULL when the
     previous year is missing or zero.
     """
+    series = get_series(series)
     ids = resolve_agency_ids(con, agencies)
     if ids == []:
         return _empty(SERIES_COLUMNS)
@@ -374,16 +385,17 @@ BAND_COLUMNS = ("year", "agencies", "q25", "median", "q75", "unit")
 
 def peer_band(
     con: Con,
-    series: Series,
-    agencies: AgencyScope,
-    year_from: int | None,
-    year_to: int | None,
+    series: Series | str = "items",
+    agencies: AgencyScope = None,
+    year_from: int | None = None,
+    year_to: int | None = None,
 ) -> pd.DataFrame:
     """Per year over the peer group: number of agencies reporting, 25th, 50th, 75th percentile.
 
     The peer group is ``agencies`` (``None`` = every agency in the database). Percentiles are
     continuous (linear interpolation), computed in SQL.
     """
+    series = get_series(series)
     ids = resolve_agency_ids(con, agencies)
     if ids == []:
         return _empty(BAND_COLUMNS)
@@ -410,9 +422,9 @@ CATEGORY_COLUMNS = ("agency", "year", "category", "count", "share_pct", "unit")
 
 def category_shares(
     con: Con,
-    agencies: AgencyScope,
-    year_from: int | None,
-    year_to: int | None,
+    agencies: AgencyScope = None,
+    year_from: int | None = None,
+    year_to: int | None = None,
 ) -> pd.DataFrame:
     """Items disclosed by category, per agency and year, with each category's share (%).
 
@@ -442,9 +454,9 @@ GAP_COLUMNS = ("agency", "year", "categories_sum", "stated_total", "difference")
 
 def category_gaps(
     con: Con,
-    agencies: AgencyScope,
-    year_from: int | None,
-    year_to: int | None,
+    agencies: AgencyScope = None,
+    year_from: int | None = None,
+    year_to: int | None = None,
     tolerance: float = 0.5,
 ) -> pd.DataFrame:
     """Agency-years whose category counts do not add up to the stated total of items disclosed.
@@ -542,9 +554,9 @@ VOLUME_COLUMNS = ("agency", "year", "measure", "value", "unit")
 
 def request_volumes(
     con: Con,
-    agencies: AgencyScope,
-    year_from: int | None,
-    year_to: int | None,
+    agencies: AgencyScope = None,
+    year_from: int | None = None,
+    year_to: int | None = None,
 ) -> pd.DataFrame:
     """Received, carried in, concluded and carried out (总计 column), per agency and year.
 
@@ -583,9 +595,9 @@ OUTCOME_COLUMNS = ("agency", "year", "group", "outcome", "count", "unit")
 
 def request_outcomes(
     con: Con,
-    agencies: AgencyScope,
-    year_from: int | None,
-    year_to: int | None,
+    agencies: AgencyScope = None,
+    year_from: int | None = None,
+    year_to: int | None = None,
 ) -> pd.DataFrame:
     """Outcomes (总计 column) per agency and year, by reason where the report itemises them.
 
@@ -646,9 +658,9 @@ APPLICANT_COLUMNS = ("agency", "year", "applicant", "count", "unit")
 
 def applicant_mix(
     con: Con,
-    agencies: AgencyScope,
-    year_from: int | None,
-    year_to: int | None,
+    agencies: AgencyScope = None,
+    year_from: int | None = None,
+    year_to: int | None = None,
 ) -> pd.DataFrame:
     """New requests received by applicant type (表三 columns), per agency and year."""
     ids = resolve_agency_ids(con, agencies)
@@ -669,13 +681,19 @@ def applicant_mix(
 
 
 def request_flow(
-    volumes: pd.DataFrame, outcomes: pd.DataFrame, agency: str, year: int
+    volumes: pd.DataFrame,
+    outcomes: pd.DataFrame,
+    agency: str,
+    year: int,
+    itemise: Sequence[str] = ("denied",),
 ) -> pd.DataFrame:
-    """Links of the flow received (+ carried in) → handled → outcome groups → reasons.
+    """Links of the flow received (+ carried in) → handled → outcome groups (→ reasons).
 
     Built from the outputs of :func:`request_volumes` and :func:`request_outcomes` for one
     agency-year. Columns ``source, target, value, unit``; node keys are metric ids or
-    ``"handled"`` and the outcome group keys. Zero flows are dropped (Sankey cannot draw them).
+    ``"handled"`` and the outcome group keys. Only the groups in ``itemise`` (by default
+    不予公开, whose reasons matter most) are split further into reasons: two dozen tiny reason
+    nodes would make the flow unreadable. Zero flows are dropped (Sankey cannot draw them).
     """
     cols = ["source", "target", "value", "unit"]
     vol = volumes[(volumes["agency"] == agency) & (volumes["year"] == year)]
@@ -691,7 +709,7 @@ def request_flow(
         if total <= 0:
             continue
         links.append(("handled", grp, total))
-        if sub is not None and len(part) and not (part["outcome"] == sub).all():
+        if grp in itemise and sub is not None and not (part["outcome"] == sub).all():
             for m, c in zip(part["outcome"], part["count"]):
                 if c and c > 0:
                     links.append((grp, m, float(c)))
@@ -714,9 +732,9 @@ APPEAL_COLUMNS = (
 
 def appeals(
     con: Con,
-    agencies: AgencyScope,
-    year_from: int | None,
-    year_to: int | None,
+    agencies: AgencyScope = None,
+    year_from: int | None = None,
+    year_to: int | None = None,
 ) -> pd.DataFrame:
     """Administrative review and litigation outcomes per agency and year, wide.
 
@@ -781,9 +799,9 @@ INVESTMENT_COLUMNS = (
 
 def investment(
     con: Con,
-    agencies: AgencyScope,
-    year_from: int | None,
-    year_to: int | None,
+    agencies: AgencyScope = None,
+    year_from: int | None = None,
+    year_to: int | None = None,
 ) -> pd.DataFrame:
     """Investment indicators per agency, year and indicator (long), in display units.
 

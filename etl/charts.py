@@ -345,36 +345,37 @@ def stacked_bar_chart(
         bar_keys = []
 
     def _axis_values(rows: list[tuple]) -> list | list[list]:
-        cols = [[str(int(v)) if xs_cols[i] == "year" else str(v) for v in col]
-                for i, col in enumerate(zip(*rows))] if rows else [[] for _ in xs_cols]
+        cols = [
+            [str(int(v)) if xs_cols[i] == "year" else str(v) for v in col]
+            for i, col in enumerate(zip(*rows))
+        ]
         return cols[0] if len(xs_cols) == 1 else cols
 
-    y_col = share if normalise and share else value
+    stacked = bool(normalise and share)
     for p in parts:
-        sub = df[df[part] == p]
-        by_key = {tuple(r[:-2]): (r[-2], r[-1]) for r in sub[[*xs_cols, value, share or value]].itertuples(index=False, name=None)}
+        sub = df[df[part] == p][[*xs_cols, value, share or value]]
+        by_key = {tuple(r[:-2]): (r[-2], r[-1]) for r in sub.itertuples(index=False, name=None)}
         rows = [k for k in bar_keys if k in by_key]
         if not rows:
             continue
         counts = [by_key[k][0] for k in rows]
-        shares = [by_key[k][1] for k in rows] if share else counts
-        ys = shares if normalise and share else counts
-        custom = list(zip(counts, shares))
-        where = "%{x}"
-        hover = (f"<b>{p}</b><br>{where}<br>{tr('an_count', lang)}: " + _value_text("customdata[0]", unit, lang))
+        shares = [by_key[k][1] for k in rows]
+        hover = (f"<b>{p}</b><br>%{{x}}<br>{tr('an_count', lang)}: "
+                 + _value_text("customdata[0]", unit, lang))
         if share:
             hover += f"<br>{tr('an_share', lang)}: %{{customdata[1]:.1f}}%"
         fig.add_trace(go.Bar(
-            x=_axis_values(rows), y=ys, name=str(p), marker_color=colours.get(p),
-            customdata=custom, hovertemplate=hover + "<extra></extra>",
+            x=_axis_values(rows), y=shares if stacked else counts, name=str(p),
+            marker_color=colours.get(p), customdata=list(zip(counts, shares)),
+            hovertemplate=hover + "<extra></extra>",
         ))
     fig.update_layout(barmode="stack")
     if len(xs_cols) > 1:
         fig.update_xaxes(type="multicategory")
     else:
-        fig.update_xaxes(type="category",
-                         title_text=tr("an_year_axis", lang) if xs_cols[0] == "year" else tr("an_agency", lang))
-    if normalise and share:
+        x_title = tr("an_year_axis", lang) if xs_cols[0] == "year" else tr("an_agency", lang)
+        fig.update_xaxes(type="category", title_text=x_title)
+    if stacked:
         fig.update_yaxes(range=[0, 100], ticksuffix="%")
         y_title = tr("an_share_axis", lang)
     else:

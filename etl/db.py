@@ -8,6 +8,7 @@ database instance and see every committed transaction (MVCC), so a page never se
 """
 from __future__ import annotations
 
+import os
 import threading
 from pathlib import Path
 
@@ -27,8 +28,15 @@ def _key(path: Path | str | None) -> str:
     return str(Path(path) if path else store.db_path())
 
 
+def read_only() -> bool:
+    """``GONGKAI_READ_ONLY=1``: open the database read-only (benchmarks, a second viewer);
+    then no demo build, no uploads and no inbox writer."""
+    return os.environ.get("GONGKAI_READ_ONLY", "").strip().lower() in ("1", "true", "yes")
+
+
 def shared_connection(path: Path | str | None = None) -> duckdb.DuckDBPyConnection:
-    """The process-wide read-write connection to ``path`` (default: ``store.db_path()``).
+    """The process-wide connection to ``path`` (default: ``store.db_path()``), read-write
+    unless :func:`read_only`.
 
     Created (with the schema) on first use. Do not run queries on it from page code — take a
     :func:`cursor`; this object is for owners such as the inbox writer.
@@ -37,7 +45,7 @@ def shared_connection(path: Path | str | None = None) -> duckdb.DuckDBPyConnecti
     with _lock:
         con = _connections.get(key)
         if con is None:
-            con = store.connect(key)
+            con = store.connect(key, read_only=read_only())
             _connections[key] = con
         return con
 

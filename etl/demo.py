@@ -15,8 +15,8 @@ years, a few printed totals that contradict their parts, short agency names in s
 """
 from __future__ import annotations
 
+import logging
 import random
-import shutil
 import time
 import zlib
 from dataclasses import dataclass, field
@@ -25,6 +25,8 @@ from typing import Callable, Iterable, Sequence
 
 from etl import fixtures as fx
 from etl.registry import AGENCIES, FIRST_YEAR, LAST_YEAR, Agency
+
+log = logging.getLogger(__name__)
 
 DEMO_SEED = 2024
 ProgressFn = Callable[[int, int, str], None]
@@ -36,6 +38,8 @@ STANDARD_FORMATS: tuple[tuple[str, float], ...] = (
 NARRATIVE_FORMATS: tuple[tuple[str, float], ...] = (("txt", 0.55), ("html", 0.25), ("html-gbk", 0.20))
 #: agencies (by canonical name) that keep printing the 23-row 2019 form in 2021–2024
 KEEPS_2019_FORM = ("青川市统计局", "滨江区教育局", "北塘区青石镇人民政府")
+#: (agency, year) whose annual report and work summary come as one compilation file (第一篇 …)
+COMPILATIONS = (("东城区对外贸易经济合作局", 2008), ("东城区对外贸易经济合作局", 2009))
 #: (agency, year) reports printed with a total that contradicts its parts
 SOURCE_ERRORS = (("青川市民政局", 2020), ("东城区人民政府", 2022), ("青川市交通运输局", 2024))
 
@@ -51,8 +55,17 @@ class PlannedFile:
     fmt: str
     spec: object = field(repr=False, default=None)
     printed_agency: str | None = None
+    extra: list = field(repr=False, default_factory=list)  # further documents (compilation)
+
+    @property
+    def parts(self) -> list:
+        """The specs of the reports in this file, in file order."""
+        return [self.spec, *self.extra]
 
     def render(self) -> bytes:
+        if self.extra:
+            return fx.render_compilation_txt(
+                [(p.title, fx.spec_text(p)) for p in self.parts]).encode("utf-8")
         s = self.spec
         if isinstance(s, fx.StandardReport):
             return fx.render(s, self.fmt)
@@ -91,8 +104,8 @@ def _standard_quirks(rng: random.Random, fmt: str, error: bool) -> fx.Quirks:
     empty = rng.random() < 0.25
     # plain-text tables: tab-separated rows, one cell per line, or flattened number runs
     layout = rng.choice(["tabs", "cells", "flat"]) if fmt == "txt" else "tabs"
-    if layout == "flat":
-        empty = False  # a flattened run with blanks cannot be read back by anyone
+    if layout != "tabs":
+        empty = False  # blanks in a flattened run or a cell-per-line dump are ambiguous
     return fx.Quirks(
         cell_per_line=layout == "cells",
         flattened=layout == "flat",
@@ -144,7 +157,7 @@ def plan_corpus(agencies: int | Sequence[str] | None = None,
                 continue
             emit = year in wanted_years
             rng = _rng("report", a.name, year)
-            missing = rng.random() < 0.04 and (a.name, year) not in SOURCE_ERRORS
+            missing = rng.random() < 0.04 and (a.name, year) not in (*SOURCE_ERRORS, *COMPILATIONS)
             printed = a.aliases[rng.randrange(len(a.aliases))] if year in short_years else None
             seed = zlib.crc32(f"{a.name}{year}".encode("utf-8"))
             prof = _profile(a, year)
@@ -166,8 +179,14 @@ def plan_corpus(agencies: int | Sequence[str] | None = None,
                                          "disclosure_report", fmt, nspec, printed))
             if emit and a.is_commerce and (year <= 2018 or rng.random() < 0.5):
                 ws = fx.make_work_summary(seed + 1, a.name, year, size=a.size)
-                files.append(PlannedFile(_file_name(a.name, year, "txt", "工作总结"), a.name, year,
-                                         "work_summary", "txt", ws))
+                last = files[-1] if files else None
+                if (a.name, year) in COMPILATIONS and last and (last.agency, last.year) == (a.name, year):
+                    # a web compilation (汇编): the annual report and the work summary in one file
+                    files[-1] = PlannedFile(_file_name(a.name, year, "txt", "汇编"), a.name, year,
+                                            last.kind, "txt", last.spec, last.printed_agency, [ws])
+                else:
+                    files.append(PlannedFile(_file_name(a.name, year, "txt", "工作总结"), a.name,
+                                             year, "work_summary", "txt", ws))
     return files
 
 
@@ -178,12 +197,19 @@ def _file_name(agency: str, year: int, fmt: str, what: str) -> str:
 def generate_corpus(folder: Path, *, agencies: int | Sequence[str] | None = None,
                     years: Iterable[int] | None = None) -> list[Path]:
     """Write the demo files into ``folder`` (created; existing demo files overwritten)."""
+    return _write_files(folder, plan_corpus(agencies, years))
+
+
+def _write_files(folder: Path, plan: Sequence[PlannedFile],
+                 step: Callable[[int], object] | None = None) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
-    for pf in plan_corpus(agencies, years):
+    for i, pf in enumerate(plan, 1):
         p = folder / pf.name
         p.write_bytes(pf.render())
         paths.append(p)
+        if step and i % 20 == 0:
+            step(i)
     return paths
 
 
@@ -268,20 +294,25 @@ def build_demo(db: Path, *, force: bool = False, progress: ProgressFn | None = N
         return
     from etl import store
 
-    corpus = corpus or db.parent / "demo_corpus"
-    if corpus.exists():
-        shutil.rmtree(corpus)
+    corpus = corpus or db.parent / "demo_corpus"  # files are overwritten, never deleted
     t0 = time.perf_counter()
+    plan = plan_corpus(agencies, years)
+    # one bar for both phases: writing a file costs about a tenth of loading it
+    n = len(plan)
+    head = max(1, n // 10)
+    total = head + n
     if progress:
-        progress(0, 0, "generating demo corpus")
-    paths = generate_corpus(corpus, agencies=agencies, years=years)
+        progress(0, total, "generating demo corpus")
+    paths = _write_files(corpus, plan, lambda i: progress and progress(i * head // n, total,
+                                                                      "generating demo corpus"))
+    load_progress = (lambda done, _t, label: progress(head + done, total, label)) if progress else None
     chosen = select_agencies(agencies)
     con = store.connect(db)
     try:
         if force:
             clear_database(con)
         register_agencies(con, chosen)
-        _load(paths, con, db, progress)
+        _load(paths, con, db, load_progress)
         register_agencies(con, chosen)  # region/level for agencies created by the load
         con.execute("INSERT OR REPLACE INTO meta VALUES ('demo_built_seconds', ?)",
                     [f"{time.perf_counter() - t0:.1f}"])
@@ -290,26 +321,42 @@ def build_demo(db: Path, *, force: bool = False, progress: ProgressFn | None = N
 
 
 def _load(paths: list[Path], con, db: Path, progress: ProgressFn | None) -> None:
-    try:
-        from etl.loader import load_paths
-    except ImportError:  # the loader is not there yet: extract + write directly
-        load_paths = None
-    if load_paths is not None:
-        from etl import store
-
-        archive = store.archive_dir(db)
-        load_paths(paths, con, progress=progress, archive=archive)
-        return
-    import hashlib
-
+    """Through the one write path for files (archive, extract, checks, a transaction each)."""
     from etl import store
-    from etl.extract import extract_file
+    from etl.loader import load_paths
 
-    for i, p in enumerate(paths):
-        data = p.read_bytes()
-        reports = extract_file(p)
-        info = store.SourceInfo(sha256=hashlib.sha256(data).hexdigest(), file_name=p.name,
-                                size=len(data), format=p.suffix.lstrip("."))
-        store.write_reports(con, info, reports)
-        if progress:
-            progress(i + 1, len(paths), p.name)
+    result = load_paths(paths, con, progress=progress, archive=store.archive_dir(db))
+    if result.failed:  # a bug worth hearing about, but the rest of the demo is still useful
+        names = "; ".join(f.message for f in result.failed[:3])
+        log.warning("%d demo files failed to load: %s", len(result.failed), names)
+
+
+def compare_with_plan(con, plan: Sequence[PlannedFile]) -> list[str]:
+    """Differences between what the database holds and what each demo file is known to say:
+    one line per missing, wrong or unexpected fact (empty list = the demo is exact)."""
+    rows = con.execute(
+        "SELECT s.file_name, r.position, f.metric_id, f.breakdown, f.value FROM facts f "
+        "JOIN reports r USING (report_id) JOIN sources s USING (source_id)").fetchall()
+    got: dict[tuple[str, int], dict[tuple[str, str], float | None]] = {}
+    for name, position, metric, breakdown, value in rows:
+        got.setdefault((name, position), {})[(metric, breakdown)] = value
+    problems: list[str] = []
+    for pf in plan:
+        for position, spec in enumerate(pf.parts, 1):
+            where = pf.name if len(pf.parts) == 1 else f"{pf.name}#{position}"
+            have = got.get((pf.name, position), {})
+            want = spec.expected_facts()
+            for key, value in want.items():
+                if key not in have:
+                    problems.append(f"{where}: missing {key} (expected {value})")
+                elif not _same(have[key], value):
+                    problems.append(f"{where}: {key} = {have[key]}, expected {value}")
+            for key in set(have) - set(want):
+                problems.append(f"{where}: unexpected {key} = {have[key]}")
+    return problems
+
+
+def _same(a: float | None, b: float | None) -> bool:
+    if a is None or b is None:
+        return a is None and b is None
+    return abs(a - b) <= 1e-6 * max(1.0, abs(b))

@@ -132,6 +132,8 @@ def render_pdf(spec: StandardReport, quirks: Quirks | None = None) -> bytes:
                 story.append(Paragraph(name, head))
             if name == "表三":
                 story.append(Spacer(1, 40 * mm))  # push 表三 over the page break
+            if name == "表四" and q.split_table4:
+                story.append(_fill_leaving(_header_height(t, cell)))
             story.append(_pdf_table(t, name, cell))
             story.append(Spacer(1, 3 * mm))
     right = ParagraphStyle("zhr", parent=body, alignment=2, firstLineIndent=0)
@@ -150,6 +152,32 @@ def render_pdf(spec: StandardReport, quirks: Quirks | None = None) -> bytes:
                             author=spec.agency, invariant=1)
     doc.build(story, onFirstPage=footer, onLaterPages=footer)
     return buf.getvalue()
+
+
+def _fill_leaving(leave: float):
+    """A flowable taking all the page's remaining height except ``leave`` points, so the
+    next table's header fits at the page bottom and its data rows go to the next page."""
+    from reportlab.platypus import Flowable
+
+    class _Fill(Flowable):
+        def wrap(self, aw, ah):  # noqa: ANN001 - reportlab protocol
+            self.height = max(0.0, ah - leave)
+            return aw, self.height
+
+        def draw(self) -> None:
+            pass
+
+    return _Fill()
+
+
+def _header_height(table: LTable, cell_style) -> float:
+    """Height of a table's header rows as reportlab lays them out (plus a little slack)."""
+    from reportlab.lib.pagesizes import A4
+
+    n_header = sum(1 for row in table if row and all(c.header for c in row))
+    t = _pdf_table(table[:n_header], "表四", cell_style)
+    _, h = t.wrap(A4[0], A4[1])
+    return h + 6
 
 
 def _pdf_table(table: LTable, name: str, cell_style):

@@ -192,6 +192,7 @@ class Quirks:
     layout_table: bool = False  # html: the article inside a layout table
     repeat_merged: bool = False  # md/txt: merged label text repeated in every covered cell
     captions: bool = False  # "表二" style captions above tables
+    split_table4: bool = False  # pdf: 表四's header at a page bottom, its numbers on the next
 
 
 ALL_TEXT_QUIRKS = Quirks(empty_cells=True, cell_note=True, vertical_labels=True,
@@ -244,6 +245,10 @@ class StandardReport:
         for m, v in self.narrative.items():
             out.setdefault((m, ""), float(v))
         return out
+
+    def expected_approx(self) -> set[Key]:
+        """Keys whose narrative value is stated approximately (余, 约): approx must be set."""
+        return {(m, "") for m in self.narrative_approx}
 
     def expected_notes(self) -> dict[Key, str]:
         """(metric, breakdown) → text a fact's note must contain."""
@@ -389,9 +394,12 @@ def make_standard_report(
         t2["disclosure.normative_docs_made"] = nmade
         t2["disclosure.normative_docs_repealed"] = nrep
         t2["disclosure.normative_docs_in_force"] = prev_in_force_nd + nmade - nrep
-        t2["disclosure.licensing_decisions"] = int(rng.randint(0, 3000) * prof.size)
-        t2["disclosure.penalty_decisions"] = int(rng.randint(0, 400) * prof.size)
-        t2["disclosure.coercion_decisions"] = rng.randint(0, 30)
+        t2["disclosure.licensing_decisions"] = _drift(
+            rng, prev, "disclosure.licensing_decisions", lambda: rng.randint(0, 3000) * prof.size)
+        t2["disclosure.penalty_decisions"] = _drift(
+            rng, prev, "disclosure.penalty_decisions", lambda: rng.randint(0, 400) * prof.size)
+        t2["disclosure.coercion_decisions"] = _drift(
+            rng, prev, "disclosure.coercion_decisions", lambda: rng.randint(0, 30))
         t2["disclosure.admin_fees_cny"] = rng.choice([0, 0, round(rng.uniform(0.5, 900), 2)])
     else:
         for base in ("regulations", "normative_docs"):
@@ -403,9 +411,14 @@ def make_standard_report(
             for suffix, v in zip(("new_made", "new_published", "published_total"), vals):
                 t2[f"disclosure.{base}_{suffix}"] = v
         for base in ("licensing", "other_services", "penalty", "coercion"):
-            t2[f"disclosure.{base}_items_prev_year"] = rng.randint(0, 60)
-            t2[f"disclosure.{base}_items_change"] = rng.choice([0, 0, 1, 2, -1, -3])
-            t2[f"disclosure.{base}_decisions"] = int(rng.randint(0, 900) * prof.size)
+            items_prev = rng.randint(0, 60)
+            if prev is not None and prev.form == "2019":  # last year's count + its change
+                items_prev = int(prev.t2.get(f"disclosure.{base}_items_prev_year") or 0) + int(
+                    prev.t2.get(f"disclosure.{base}_items_change") or 0)
+            t2[f"disclosure.{base}_items_prev_year"] = max(0, items_prev)
+            t2[f"disclosure.{base}_items_change"] = max(-items_prev, rng.choice([0, 0, 1, 2, -1, -3]))
+            t2[f"disclosure.{base}_decisions"] = _drift(
+                rng, prev, f"disclosure.{base}_decisions", lambda: rng.randint(0, 900) * prof.size)
         t2["disclosure.fee_items_prev_year"] = rng.randint(0, 8)
         t2["disclosure.fee_items_change"] = rng.choice([0, 0, -1])
         t2["disclosure.procurement_projects"] = rng.randint(0, 40)
@@ -442,6 +455,14 @@ def make_standard_report(
         published=f"{year + 1}-0{rng.randint(1, 3)}-{rng.randint(10, 28)}",
     )
     return apply_data_quirks(spec, quirks)
+
+
+def _drift(rng: random.Random, prev: StandardReport | None, metric: str, draw) -> int:
+    """Last year's value with a modest change (agencies do not jump 20× a year), else a draw."""
+    last = prev.t2.get(metric) if prev is not None else None
+    if last is None:
+        return int(draw())
+    return max(0, int(round(float(last) * rng.uniform(0.8, 1.25))) + rng.randint(-2, 2))
 
 
 def _prev_t2(prev: StandardReport | None, metric: str, default: int) -> int:
@@ -651,6 +672,10 @@ def standard_paragraphs(spec: StandardReport, q: Quirks) -> dict[str, list[str]]
     q_close = "”" if not q.straight_quotes else '"'
     p2 = (f"{we}坚持以{q_open}公开为常态、不公开为例外{q_close}为原则，"
           "进一步健全政府信息公开工作机制，规范依申请公开办理流程。")
+    t4 = spec.t4
+    if rng.random() < 0.35 and t4[4] and t4[0] is not None:  # repeats 表四: must agree
+        p2 += (f"全年共发生政府信息公开行政复议{_n(t4[4], q)}件，其中维持{_n(t4[0], q)}件，"
+               "均依法妥善处理。")
     if "requests.received" in nv:
         p2 += rng.choice([
             f"全年共收到政府信息公开申请{_n(nv['requests.received'], q)}件，均在法定期限内答复。",
@@ -1136,6 +1161,30 @@ def render_work_summary_txt(spec: WorkSummary) -> str:
         f"{spec.year}年12月",
     ]
     return "\n".join(lines) + "\n"
+
+
+_ORDINALS = "一二三四五六七八九十"
+
+
+def render_compilation_txt(docs: list[tuple[str, str]]) -> str:
+    """Several documents in one text file, as web compilations (大全, 汇编) print them:
+    ``第一篇：<title>`` before each document's own text. ``docs`` = [(title, text)]."""
+    out = []
+    for i, (title, text) in enumerate(docs):
+        out.append(f"第{_ORDINALS[i]}篇：{title}")
+        out.append(text.rstrip("\n"))
+    return "\n".join(out) + "\n"
+
+
+def spec_text(spec: object) -> str:
+    """The plain-text rendering of any spec (standard, narrative or work summary)."""
+    if isinstance(spec, StandardReport):
+        return render_txt(spec)
+    if isinstance(spec, NarrativeReport):
+        return render_narrative_txt(spec)
+    if isinstance(spec, WorkSummary):
+        return render_work_summary_txt(spec)
+    raise TypeError(type(spec).__name__)
 
 
 # ----------------------------------------------------------------------------------------

@@ -99,8 +99,9 @@ _TOKEN_RE = re.compile(
     r"|(?P<word>[^\s\d(（)）\x00]+)"
 )
 _PAGE_LINE_RE = re.compile(
-    r"^[ \t\u3000]*(?:[-—–－]\s*\d+\s*[-—–－]|第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?|"
-    r"\d+\s*/\s*\d+|[Pp]age\s*\d+(?:\s*of\s*\d+)?)[ \t\u3000]*$",
+    r"^[ \t\u3000]*(?:[-—–－][ \t\u3000]*\d+[ \t\u3000]*[-—–－]|第[ \t\u3000]*\d+[ \t\u3000]*页"
+    r"(?:[ \t\u3000]*[,，/]?[ \t\u3000]*共[ \t\u3000]*\d+[ \t\u3000]*页)?|"
+    r"\d+[ \t\u3000]*/[ \t\u3000]*\d+|[Pp]age[ \t\u3000]*\d+(?:[ \t\u3000]*of[ \t\u3000]*\d+)?)[ \t\u3000]*$",
     re.M,
 )
 
@@ -256,13 +257,19 @@ class Group:
 _MARKER_RE = re.compile(r"^(?:[(（][一二三四五六七八九十\d]{1,2}[)）]|[一二三四五六七八九十]、|\d{1,2}\s*[.、．]$)")
 
 
+_BARE_MARKER_RE = re.compile(r"^(?:\([一二三四五六七八九十\d]{1,2}\)|[一二三四五六七八九十]、|\d{1,2}[.、])$")
+
+
 def group_tokens(toks: list[Tok], boundary: set[str]) -> list[Group]:
     """Join label fragments (one-char-per-line labels rejoin here); a marker or value ends a row."""
     groups: list[Group] = []
     for t in toks:
         if t.kind == "label":
             is_marker = bool(_MARKER_RE.match(unicodedata.normalize("NFKC", t.text)))
-            if not groups or groups[-1].values or is_marker or norm(t.text) in boundary:
+            splits = is_marker or norm(t.text) in boundary
+            if splits and groups and not groups[-1].values and _BARE_MARKER_RE.match(norm(groups[-1].label)):
+                splits = False  # "1." then "属于国家秘密": one label
+            if not groups or groups[-1].values or splits:
                 groups.append(Group(t.text, t.text, t.start))
             else:
                 groups[-1].label += t.text
@@ -274,8 +281,25 @@ def group_tokens(toks: list[Tok], boundary: set[str]) -> list[Group]:
     return groups
 
 
+def _anchor(nt: NormText, anchors: tuple[str, ...], confirm: tuple[str, ...], window: int) -> int:
+    """Raw offset of the first anchor word followed within ``window`` characters by a confirm
+    word — the table itself, not a sentence of the narrative that uses the same words."""
+    hits: list[int] = []
+    for w in anchors:
+        k = nt.s.find(w)
+        while k >= 0:
+            hits.append(k)
+            k = nt.s.find(w, k + 1)
+    for k in sorted(hits):
+        near = nt.s[k:k + window]
+        if any(c in near for c in confirm):
+            return nt.pos[k]
+    return -1
+
+
 def _region(seg: Segment, doc: Document, anchors: tuple[str, ...], starts: tuple[str, ...],
-            ends: tuple[str, ...], after_start: bool = False) -> tuple[str, int] | None:
+            ends: tuple[str, ...], after_start: bool = False, confirm: tuple[str, ...] = (),
+            window: int = 300) -> tuple[str, int] | None:
     """(region text with page numbers blanked, its absolute offset) or None.
 
     The region is anchored on a word of the table itself (e.g. 本年新收), starts at the last
@@ -283,7 +307,7 @@ def _region(seg: Segment, doc: Document, anchors: tuple[str, ...], starts: tuple
     skipped) and ends at the first end word after the anchor.
     """
     nt = NormText(seg.text)
-    anchor = _first(nt, anchors)
+    anchor = _anchor(nt, anchors, confirm, window) if confirm else _first(nt, anchors)
     if anchor < 0:
         return None
     best = -1
@@ -329,6 +353,7 @@ def _unreadable(table: str, why: str) -> Finding:
 
 # --- 表三 --------------------------------------------------------------------------------
 
+T3_ROWS_2019_SHORT = tuple(m for m in T3_ROWS_2019 if m != "requests.rejected_confirm")
 _T3_BOUNDARY = {norm(w) for _, _, w, _ in T3_ITEMS if len(w) > 2}
 _COL_LABELS = {"": "总计", "natural_person": "自然人", "commercial": "商业企业", "research": "科研机构",
                "public_welfare": "社会公益组织", "legal_services": "法律服务机构", "other_org": "其他"}
@@ -338,7 +363,7 @@ def flat_t3(seg: Segment, doc: Document) -> tuple[list[Fact], str | None, list[F
     """表三 from text: per-row 7 numbers after each label, else exactly 175 / 161 numbers."""
     reg = _region(seg, doc, ("本年新收",), ("收到和处理政府信息公开申请情况", "本年新收"),
                   ("政府信息公开行政复议", "行政复议、行政诉讼情况", "行政复议,行政诉讼情况",
-                   "存在的主要问题", "五、存在"))
+                   "存在的主要问题", "五、存在"), confirm=("上年结转", "结转"), window=120)
     if reg is None:
         return [], None, [], False
     region, base = reg
@@ -366,6 +391,43 @@ def flat_t3(seg: Segment, doc: Document) -> tuple[list[Fact], str | None, list[F
     if facts2 is not None:
         return facts2, form2, [], True
     return [], form, [_unreadable("表三", f"{why}; {why2}")], True
+
+
+def flat_t3_rows(seg: Segment, doc: Document, wanted: set[str]) -> tuple[list[Fact], list[Finding]]:
+    """Only the ``wanted`` 表三 rows, from text rows with exactly 7 numbers after their label.
+
+    Completes a grid that broke off; a wanted row found with another count of numbers is
+    reported, never guessed.
+    """
+    reg = _region(seg, doc, ("本年新收",), ("收到和处理政府信息公开申请情况", "本年新收"),
+                  ("政府信息公开行政复议", "行政复议、行政诉讼情况", "行政复议,行政诉讼情况",
+                   "存在的主要问题", "五、存在"), confirm=("上年结转", "结转"), window=120)
+    if reg is None:
+        return [], []
+    region, base = reg
+    cpl = looks_cell_per_line(region)
+    groups = group_tokens(tokenize_cells_per_line(region) if cpl else tokenize(region), _T3_BOUNDARY)
+    context: str | None = None
+    facts: list[Fact] = []
+    findings: list[Finding] = []
+    done: set[str] = set()
+    for g in groups:
+        m = match_t3_label(g.label, context)
+        if m.section:
+            context = m.section
+        metric = m.metric if m.kind == "row" else None
+        if metric not in wanted or metric in done:
+            continue
+        filled = [t for t in g.values if not t.empty]
+        if len(filled) != 7 and len(g.values) == 7:
+            filled = g.values
+        if len(filled) != 7:
+            findings.append(_unreadable("表三", f"row {g.label[:24]!r} has {len(filled)} numbers, not 7"))
+            continue
+        done.add(metric)
+        for key, tok in zip(APPLICANT_ORDER, filled):
+            facts.append(_fact(metric, tok, base, doc, "表三", g.raw.strip(), _COL_LABELS[key], key))
+    return facts, findings
 
 
 def _t3_by_rows(groups: list[Group], base: int, doc: Document, form: str | None
@@ -401,6 +463,8 @@ def _t3_by_rows(groups: list[Group], base: int, doc: Document, form: str | None
             break
     rows.pop("_other_heading", None)
     expected = T3_ROWS_2021 if (form == "2021" or "requests.other_other" in rows) else T3_ROWS_2019
+    if expected is T3_ROWS_2019 and "requests.rejected_confirm" not in rows:
+        expected = T3_ROWS_2019_SHORT  # a 2019-form version without 5.要求行政机关确认…
     missing = [m for m in expected if m not in rows]
     if missing:
         return None, f"{len(missing)} form row(s) missing ({', '.join(x.split('.')[1] for x in missing[:4])})"
@@ -420,10 +484,21 @@ def _t3_by_count(groups: list[Group], base: int, doc: Document, form: str | None
                  ) -> tuple[list[Fact] | None, str | None, str]:
     values = [t for g in groups for t in g.values if not t.empty]
     n = len(values)
+    if n not in (175, 161, 154):
+        # one-cell-per-line dump: empty lines between the first and the last number are cells
+        allv = [t for g in groups for t in g.values]
+        idx = [i for i, t in enumerate(allv) if not t.empty]
+        if idx and any(t.empty for t in allv):
+            inner = allv[idx[0]:idx[-1] + 1]
+            if len(inner) in (175, 161, 154):
+                values, n = inner, len(inner)
     if n == 175 and form in (None, "2021"):
         order, f = T3_ROWS_2021, "2021"
     elif n == 161 and form in (None, "2019"):
         order, f = T3_ROWS_2019, "2019"
+    elif n == 154 and form in (None, "2019") and not any(
+            "确认或重新出具" in g.label or "重新出具" in g.label for g in groups):
+        order, f = T3_ROWS_2019_SHORT, "2019"
     else:
         return None, None, f"{n} numbers in the table region, the form needs 175 (2021) or 161 (2019)"
     facts: list[Fact] = []
@@ -439,10 +514,10 @@ def _t3_by_count(groups: list[Group], base: int, doc: Document, form: str | None
 
 def flat_t4(seg: Segment, doc: Document) -> tuple[list[Fact], list[Finding], bool]:
     """表四 from text: exactly 15 numbers under the 行政复议 / 行政诉讼 header."""
-    reg = _region(seg, doc, ("结果维持", "尚未审结"),
-                  ("政府信息公开行政复议、行政诉讼情况", "政府信息公开行政复议,行政诉讼情况",
+    reg = _region(seg, doc, ("结果维持", "尚未审结"), confirm=("结果纠正", "尚未审结", "其他结果"),
+                  window=40, starts=("政府信息公开行政复议、行政诉讼情况", "政府信息公开行政复议,行政诉讼情况",
                    "行政复议、行政诉讼情况", "行政复议,行政诉讼情况"),
-                  ("存在的主要问题", "五、", "主要问题及改进"), after_start=True)
+                  ends=("存在的主要问题", "五、", "主要问题及改进"), after_start=True)
     if reg is None:
         return [], [], False
     region, base = reg
@@ -481,7 +556,8 @@ _T2_BOUNDARY = {"规章", "行政规范性文件", "规范性文件", "行政许
 def flat_t2(seg: Segment, doc: Document) -> tuple[list[Fact], str | None, list[Finding], bool]:
     """表二 from text: each item label followed by exactly its form's number of cells."""
     reg = _region(seg, doc, ("第二十条第", "信息内容"), ("第二十条第", "信息内容"),
-                  ("收到和处理政府信息公开申请情况", "三、收到和处理", "本年新收"))
+                  ("收到和处理政府信息公开申请情况", "三、收到和处理", "本年新收"),
+                  confirm=("规章", "规范性文件", "行政许可", "制发", "新制作"), window=80)
     if reg is None:
         return [], None, [], False
     region, base = reg

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
@@ -35,18 +36,28 @@ _QUOTES = "“”\"'‘’「」『』〝〞＂"
 _QUOTE_TABLE = str.maketrans({q: "" for q in _QUOTES})
 
 
+_WS_RE = re.compile(r"\s+")
+_NUMDOT_RE = re.compile(r"(?<!\d)(\d{1,2})[、.,，:：](?=\D)")
+
+
 def norm(text: str | None) -> str:
     """Canonical spelling of a printed label: NFKC, simplified, no whitespace or quotes.
 
     Numbering is unified too: ``1、`` / ``1．`` / ``1,`` → ``1.`` and ``（一）`` → ``(一)``.
+    Cached: the same labels and headers recur in every row and every report.
     """
     if not text:
         return ""
+    return _norm(text) if len(text) < 400 else _norm.__wrapped__(text)
+
+
+@lru_cache(maxsize=65536)
+def _norm(text: str) -> str:
     s = unicodedata.normalize("NFKC", text)
     s = s.translate(_TRAD_TABLE).translate(_QUOTE_TABLE)
-    s = re.sub(r"\s+", "", s)
+    s = _WS_RE.sub("", s)
     s = s.replace("〔", "(").replace("〕", ")").replace("【", "(").replace("】", ")")
-    s = re.sub(r"(?<!\d)(\d{1,2})[、.,，:：](?=\D)", r"\1.", s)
+    s = _NUMDOT_RE.sub(r"\1.", s)
     return s
 
 
@@ -81,6 +92,14 @@ class CellValue:
 
 
 def parse_cell(raw: str | None) -> CellValue:
+    """Read one table cell (cached; see :func:`_parse_cell`)."""
+    if raw is None:
+        return CellValue("blank")
+    return _parse_cell(raw) if len(raw) < 200 else _parse_cell.__wrapped__(raw)
+
+
+@lru_cache(maxsize=65536)
+def _parse_cell(raw: str) -> CellValue:
     """Read one table cell. "无" is 0; "", "/", "-", "—" are blank; a note after the number is kept.
 
     Anything else that does not start with a number (after an optional 约/近/增加/减少) is text:
@@ -283,6 +302,12 @@ def _strip_item_number(s: str) -> tuple[int | None, str]:
 
 
 def match_t3_label(label: str, context_section: str | None) -> RowMatch:
+    """Identify a 表三 row from its label (cached; see :func:`_match_t3_label`)."""
+    return _match_t3_label(label, context_section)
+
+
+@lru_cache(maxsize=16384)
+def _match_t3_label(label: str, context_section: str | None) -> RowMatch:
     """Identify a 表三 row from its (normalised, concatenated) label.
 
     ``context_section`` is the section of the previous rows, used when the printed row shows

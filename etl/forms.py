@@ -13,12 +13,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from etl.flatrun import flat_t2, flat_t3, flat_t4, tab_tables
+from etl.flatrun import flat_t2, flat_t3, flat_t3_rows, flat_t4, tab_tables
 from etl.formlabels import (
     APPLICANT_ORDER,
     T2_KINDS_2019,
     T2_KINDS_2021,
     T2_METRICS,
+    T3_ROWS_2019,
+    T3_ROWS_2021,
     T2_MONEY_KINDS,
     T4_METRICS,
     CellValue,
@@ -64,9 +66,14 @@ def _clean_label(text: str | None) -> str:
 def _distinct(cells: list[str]) -> list[str]:
     """Cells in order, without the repeats that merge expansion produced."""
     out: list[str] = []
+    seen: set[str] = set()
     for c in cells:
         c = (c or "").strip()
-        if c and (not out or norm(out[-1]) != norm(c)) and norm(c) not in {norm(o) for o in out}:
+        if not c:
+            continue
+        n = norm(c)
+        if n not in seen:
+            seen.add(n)
             out.append(c)
     return out
 
@@ -145,7 +152,7 @@ def parse_t3_tables(tables: list[Table], doc: Document) -> T3Result:
         header = [r for r in rows if _is_t3_header_row(r)]
         if header:
             cm, cl = _t3_colmap(header)
-            if len(cm) >= 5:
+            if len(cm) == 7 or ("" in cm and len(cm) >= 2):
                 colmap, col_labels = cm, cl
                 width = max(len(r) for r in header)
         for row in rows:
@@ -234,8 +241,13 @@ def _default_col(key: str) -> str:
 
 def _t3_value_cells(row: list[str], colmap: dict[str, int], width: int
                     ) -> tuple[list[str], list[tuple[str, str]]] | None:
-    """(label cells, [(applicant key, raw cell)]) of a data row, by header or by form order."""
-    if colmap and len(colmap) >= 5:
+    """(label cells, [(applicant key, raw cell)]) of a data row, by header or by form order.
+
+    A complete header (7 columns) maps by name, right-aligned when a row is shorter or longer
+    than the header (collapsed label cells). A partial header (e.g. only 自然人 / 总计 printed)
+    is trusted only for rows exactly as wide as the header.
+    """
+    if colmap and (len(colmap) == 7 or (len(row) == width and "" in colmap and len(colmap) >= 2)):
         shift = len(row) - width if width and len(row) != width else 0
         first = min(colmap.values()) + shift
         if first <= 0:
@@ -280,19 +292,16 @@ def parse_t2_tables(tables: list[Table], doc: Document) -> T2Result:
     """Read 表二 blocks: each header row (信息内容 | 本年制发件数 …) sets the columns below it."""
     res = T2Result()
     done: set[str] = set()
+    kinds: dict[str, tuple[list[int], str]] = {}
     for t in tables:
         ctx = _ctx("表二", t, doc)
-        kinds: dict[str, tuple[int, str]] = {}
         for row in t.rows:
             if not any((c or "").strip() for c in row):
                 continue
             cls = [classify_t2_header(c) for c in row]
             cells = [parse_cell(c) for c in row]
             if any(k for k in cls[1:]) and not any(c.kind == "number" for c in cells):
-                kinds = {}
-                for j, k in enumerate(cls):
-                    if k and k not in kinds:
-                        kinds[k] = (j, _clean_label(row[j]))
+                kinds = _t2_spans(row, cls)
                 res.kinds |= set(kinds)
                 continue
             label_j = next((j for j, c in enumerate(row) if (c or "").strip()), None)
@@ -309,12 +318,13 @@ def parse_t2_tables(tables: list[Table], doc: Document) -> T2Result:
                     ))
                 continue
             row_label = _clean_label(row[label_j])
-            for kind, (j, col_label) in kinds.items():
+            for kind, (span, col_label) in kinds.items():
                 metric = T2_METRICS.get((item, kind))
-                if metric is None or j >= len(row) or j <= label_j:
+                span = [j for j in span if label_j < j < len(row)]
+                if metric is None or not span or metric in done:
                     continue
-                if metric in done:
-                    continue
+                # a merged value cell is repeated (or left blank) across the header's span
+                j = next((j for j in span if parse_cell(row[j]).kind != "blank"), span[0])
                 cell = parse_cell(row[j])
                 if cell.kind == "text":
                     res.findings.append(Finding(
@@ -331,6 +341,28 @@ def parse_t2_tables(tables: list[Table], doc: Document) -> T2Result:
                 res.facts.append(make_fact(metric, cell, row[j], ctx, row_label, col_label, "",
                                            unit, scale))
     return res
+
+
+def _t2_spans(row: list[str], cls: list[str | None]) -> dict[str, tuple[list[int], str]]:
+    """Column kind → (its columns, printed header) for one 表二 header row.
+
+    A header merged over several columns arrives repeated (HTML/DOCX) or followed by empty
+    cells (PDF); both give the kind a span, and the value is the first non-blank cell in it.
+    """
+    kinds: dict[str, tuple[list[int], str]] = {}
+    current: str | None = None
+    for j, k in enumerate(cls):
+        if k:
+            if k in kinds and current != k:
+                current = None
+                continue
+            kinds.setdefault(k, ([], _clean_label(row[j])))[0].append(j)
+            current = k
+        elif current and j > 0 and not (row[j] or "").strip():
+            kinds[current][0].append(j)
+        else:
+            current = None
+    return kinds
 
 
 def t2_form(kinds: set[str]) -> str | None:
@@ -481,14 +513,35 @@ def parse_forms(seg: Segment, doc: Document) -> tuple[list[Fact], str | None, li
     if groups["表三"]:
         found_any = True
         r3 = parse_t3_tables(groups["表三"], doc)
-        facts += r3.facts
-        findings += r3.findings
-        form_t3 = r3.form
+        t3_facts, t3_find, form_t3 = r3.facts, r3.findings, r3.form
         if not r3.facts:
-            findings.append(Finding("table_unreadable", "warning",
-                                    "表三 was found but none of its rows could be read"))
+            f3, form3, fnd3, present = flat_t3(seg, doc)
+            if f3:
+                t3_facts, t3_find, form_t3 = f3, fnd3, form3
+            else:
+                t3_find = t3_find + [Finding("table_unreadable", "warning",
+                                             "表三 was found but none of its rows could be read")]
         else:
-            findings += _missing_rows(r3.rows, r3.form)
+            missing = set(_missing_metrics(r3.rows, r3.form))
+            if r3.form is None:
+                missing |= set(OTHER_2021) | {"requests.other_handling"}
+            if missing:
+                # the grid broke off (e.g. a continuation page without ruling): complete it from
+                # text rows that carry exactly 7 numbers after a recognisable label
+                extra, fnd = flat_t3_rows(seg, doc, missing)
+                t3_facts = t3_facts + extra
+                rows = r3.rows | {f.metric for f in extra}
+                if r3.form is None:
+                    if any(m in rows for m in OTHER_2021):
+                        form_t3 = "2021"
+                    elif "requests.other_handling" in rows:
+                        form_t3 = "2019"
+                t3_find = t3_find + fnd
+            else:
+                rows = r3.rows
+            t3_find += _missing_rows(rows, form_t3)
+        facts += t3_facts
+        findings += t3_find
     else:
         f3, form3, fnd3, present = flat_t3(seg, doc)
         facts += f3
@@ -496,25 +549,29 @@ def parse_forms(seg: Segment, doc: Document) -> tuple[list[Fact], str | None, li
         found_any |= present
         form_t3 = form3
 
+    r2_ok = False
     if groups["表二"]:
         found_any = True
         r2 = parse_t2_tables(groups["表二"], doc)
         facts += r2.facts
         findings += r2.findings
         form_t2 = t2_form(r2.kinds)
-    else:
+        r2_ok = bool(r2.facts)
+    if not r2_ok:
         f2, form2, fnd2, present = flat_t2(seg, doc)
         facts += f2
         findings += fnd2
         found_any |= present
-        form_t2 = form2
+        form_t2 = form_t2 or form2
 
+    r4_ok = False
     if groups["表四"]:
         found_any = True
         r4 = parse_t4_tables(groups["表四"], doc)
         facts += r4.facts
         findings += r4.findings
-    else:
+        r4_ok = bool(r4.facts)
+    if not r4_ok:
         f4, fnd4, present = flat_t4(seg, doc)
         facts += f4
         findings += fnd4
@@ -537,13 +594,20 @@ def parse_forms(seg: Segment, doc: Document) -> tuple[list[Fact], str | None, li
     return facts, form, findings
 
 
-def _missing_rows(rows: set[str], form: str | None) -> list[Finding]:
-    from etl.formlabels import T3_ROWS_2019, T3_ROWS_2021
+OTHER_2021 = ("requests.other_no_correction", "requests.other_fee_unpaid", "requests.other_other")
 
+
+def _missing_metrics(rows: set[str], form: str | None) -> list[str]:
+    """Rows of the form (as far as it is known) that the grid did not give."""
     expected = T3_ROWS_2019 if form == "2019" else T3_ROWS_2021
     if form is None:
         expected = tuple(m for m in T3_ROWS_2021 if not m.startswith("requests.other_"))
-    missing = [m for m in expected if m not in rows]
+    optional = {"requests.rejected_confirm"} if form == "2019" else set()
+    return [m for m in expected if m not in rows and m not in optional]
+
+
+def _missing_rows(rows: set[str], form: str | None) -> list[Finding]:
+    missing = _missing_metrics(rows, form)
     if not missing:
         return []
     return [Finding(

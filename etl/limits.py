@@ -57,7 +57,7 @@ MAX_COLSPAN: int = 1000
 MAX_ROWSPAN: int = 65534
 
 #: Wall-clock budget for reading one file (seconds); checked between pages / parts.
-TIME_BUDGET_SECONDS: float = 120.0
+TIME_BUDGET_SECONDS: float = 60.0
 
 
 def describe() -> str:

@@ -34,7 +34,6 @@ would conflict at commit.
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import os
 import re
@@ -357,10 +356,21 @@ def _apply_corrections(con: duckdb.DuckDBPyConnection, sha: str) -> None:
 
 
 def _fingerprint(name: str, origin: str, reports: Sequence[Report]) -> str:
-    body = [{k: v for k, v in r.to_dict().items() if k != "source"} | {"offset": r.offset}
-            for r in reports]
-    data = json.dumps([name, origin, body], sort_keys=True, ensure_ascii=False, default=str)
-    return hashlib.sha256(data.encode("utf-8")).hexdigest()
+    """A hash of everything a load would store for this file (not of the bytes: the same
+    bytes give a different fingerprint when the extractor improves, so the file is rewritten)."""
+    h = hashlib.sha256()
+    h.update(repr((name, origin)).encode("utf-8"))
+    for r in reports:
+        h.update(repr((r.position, r.title, r.agency, r.printed_agency, r.year, r.kind, r.form,
+                       r.published, r.offset)).encode("utf-8"))
+        for f in r.facts:
+            ev = f.evidence
+            h.update(repr((f.metric, f.breakdown, f.value, f.unit, f.approx, f.origin, f.note,
+                           (ev.raw_text, ev.offset, ev.page, ev.table, ev.row_label, ev.col_label)
+                           if ev else None)).encode("utf-8"))
+        for fd in r.findings:
+            h.update(repr(("finding", fd.rule, fd.severity, fd.message, tuple(fd.cells))).encode("utf-8"))
+    return h.hexdigest()
 
 
 # ---------------------------------------------------------------------------- cross-year

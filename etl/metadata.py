@@ -26,6 +26,7 @@ from etl.agencies import (
     normalise_name,
 )
 from etl.model import Document, Finding, Segment
+from etl.split import clean_title, is_breadcrumb
 from etl.numerals import DATE_RE, YEAR_CHARS, YEAR_RE, find_dates, parse_year, small_number
 
 
@@ -48,9 +49,13 @@ _ARABIC_YEAR = re.compile(r"(?<![0-9０-９])((?:19|20)[0-9]{2})(?![0-9０-９])
 _REPORT_WORDS = re.compile(
     r"(?:政府信息公开|信息公开|政务公开|政府信息|工作总结|年度工作报告|工作报告|年度报告|总结|报告)"
 )
-_PLACEHOLDER_SLOT = re.compile(r"[XＸ]+(?=[年月日条件个块份名次人余局号篇项])")
+# an upper-case X where a number belongs (XX条, X年, XX余人次); names (XX局) may be anonymised
+_PLACEHOLDER_SLOT = re.compile(r"[XＸ]+(?=[年月日条件个块份名次余号篇项]|人次)")
 _YEAR_OPENING = re.compile(
     r"(?:^|[\n。])\s*(?:(?:19|20)[0-9]{2}|[一二][" + YEAR_CHARS + r"]{3}|[XＸxｘ]{1,4})\s*年度?\s*(?:以来)?\s*[，,]\s*"
+)
+_PAGE_DATE = re.compile(
+    r"(?:发布|成文|印发|公开)?(?:日期|时间)\s*[：:]\s*((?:19|20)[0-9]{2})\s*[-/.年]\s*([0-9]{1,2})\s*[-/.月]\s*([0-9]{1,2})"
 )
 _NAME_CHARS = r"[\u4e00-\u9fffA-Za-zＡ-Ｚａ-ｚ×＊*○()（）]"
 _SUBJECT = re.compile(r"(?P<a>" + _NAME_CHARS + r"{1,20}?" + AGENCY_SUFFIX + r")")
@@ -63,10 +68,13 @@ def _lines(text: str) -> list[str]:
 
 def title_block(seg: Segment) -> list[str]:
     """The title and the short lines printed above the body (agency, title, document number)."""
-    block = [_HEADER_PREFIX.sub("", seg.title).strip()] if seg.title else []
+    block = [clean_title(_HEADER_PREFIX.sub("", seg.title))] if seg.title else []
     for i, line in enumerate(_lines(seg.text)):
+        line = clean_title(line)
         if i == 0:
             line = _HEADER_PREFIX.sub("", line)
+        if is_breadcrumb(line):
+            continue
         if len(line) > 60 or "。" in line or "，" in line or "," in line:
             break
         if i >= 6:
@@ -169,9 +177,9 @@ def detect_metadata(seg: Segment, doc: Document) -> Meta:
     body = seg.text
 
     # --- kind ---------------------------------------------------------------------------
+    # a template has X where numbers belong; an X in a name alone may be anonymisation
     slots = _PLACEHOLDER_SLOT.findall(body)
-    placeholder_title = any(is_placeholder(b) for b in block)
-    if len(slots) >= 2 or placeholder_title:
+    if len(slots) >= 2:
         kind = "template"
         findings.append(
             Finding(
@@ -192,21 +200,31 @@ def detect_metadata(seg: Segment, doc: Document) -> Meta:
 
     # --- dates and year -------------------------------------------------------------------
     sig_agency, published, sig_year, sig_month, sig_start = signature(body)
+    if published is None:
+        # a saved web page states its date in the header: 发布日期：2020-02-13
+        pm = _PAGE_DATE.search(body[:1500])
+        if pm:
+            y, mo, d = (int(g) for g in pm.groups())
+            if 1 <= mo <= 12 and 1 <= d <= 31:
+                published = f"{y:04d}-{mo:02d}-{d:02d}"
+                if sig_year is None:
+                    sig_year, sig_month = y, mo
     year = None
     for b in block:
-        year = _year_in(b)
+        year = _year_in(_PAGE_DATE.sub("", b))
         if year:
             break
     if year is None and kind != "template":
         # the opening text, never the signature block (its date is the publication date)
-        opening = body[: min(400, sig_start)]
+        opening = _PAGE_DATE.sub("", body[: min(400, sig_start)])
         m = re.search(r"(?<![0-9])((?:19|20)[0-9]{2})\s*年", opening)
         if m:
             year = int(m.group(1))
         else:
-            y = _year_in(opening.replace("\n", " "))
-            if y:
-                year = y
+            for ym in YEAR_RE.finditer(opening):
+                year = parse_year(ym.group(1))
+                if year:
+                    break
     if year is None and sig_year is not None and kind != "template":
         early = sig_month is None or sig_month <= 6
         year = sig_year - 1 if early and kind == "disclosure_report" else sig_year
@@ -238,9 +256,9 @@ def detect_metadata(seg: Segment, doc: Document) -> Meta:
                     message="no agency name found in the title, the opening sentence or the signature",
                 )
             )
-    elif is_placeholder(printed):
-        agency = None
-    elif is_anonymised(printed):
+    elif is_placeholder(printed) and kind == "template":
+        agency = None  # the template finding says it all
+    elif is_anonymised(printed) or is_placeholder(printed):
         findings.append(
             Finding(
                 rule="agency_anonymised",

@@ -20,6 +20,7 @@ offset of its number in ``Document.text``.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -30,7 +31,6 @@ from etl.numerals import QTY, Quantity, quantity_from_match
 G = r"[^，,。；;、\d０-９\n]"  # one gap character: no digits, no clause or sentence boundary
 N = QTY
 ZERO = r"(?P<zero>无)(?![法论需])"
-COUNT_UNITS = r"(?P<u>条|件|项|篇|个|份|宗|起|次|人次|家|名|人|场|期|户|批次|批)"
 MONEY = r"(?P<u>美元|元)"
 PCT = r"(?P<u>[%％])"
 QUOTE_OPEN = "“\"「『‘"
@@ -57,7 +57,7 @@ class Rule:
     metric: str
     pattern: re.Pattern[str]
     exclude: re.Pattern[str] | None = None  # clause-level veto
-    gate: str | None = None  # name of a context test (see _GATES)
+    gate: str | None = None  # name of a context test (see _gate_ok)
     breakdown: Callable[[re.Match[str]], str] | None = None
     unit: str | None = None  # printed unit when the pattern has no ``u`` group (e.g. "件")
 
@@ -138,6 +138,13 @@ CLAUSE_RULES: list[Rule] = [
         # 收到14件政府信息公开申请
         r"(?:收到|受理|接到|接收|新收){G}{0,4}?{N}(?P<u>件|个|份|宗)(?:政府)?(?:信息)?公开申请",
         exclude=r"复议|诉讼|结转",
+    ),
+    # 共收到申请3件 — only under a heading about requests (依申请公开情况)
+    *_rule(
+        "requests.received",
+        r"(?:收到|受理|接到|接收|新收)了?(?:各类)?申请{G}{0,4}?{N}(?P<u>件|个|份|宗)",
+        exclude=r"复议|诉讼|结转|投诉|举报|咨询",
+        gate="requests_heading",
     ),
     *_rule(
         "requests.channel_online",
@@ -325,8 +332,12 @@ class _Ctx:
     seg: Segment
     doc: Document
     text: str = ""  # the segment text with soft (wrapping) newlines removed
-    pos_map: list[int] = field(default_factory=list)  # view position → position in seg.text
+    breaks: list[int] = field(default_factory=list)  # view positions where a newline was removed
     headings: list[tuple[int, str]] = field(default_factory=list)
+
+    def original(self, view_pos: int) -> int:
+        """Position in ``seg.text`` of a position in the joined view."""
+        return view_pos + bisect_right(self.breaks, view_pos)
 
     def heading_at(self, pos: int) -> str:
         current = ""
@@ -366,6 +377,8 @@ def _gate_ok(gate: str | None, ctx: _Ctx, sentence: str, pos: int) -> bool:
         return bool(re.search(r"信息公开|依申请|申请|处理费", sentence) or re.search(r"收费|费用", heading))
     if gate == "spending":
         return bool(re.search(r"信息公开", sentence) or re.search(r"支出|经费", heading))
+    if gate == "requests_heading":
+        return bool(re.search(r"申请", heading))
     if gate == "disclosure_line":
         return bool(re.search(r"公开|发布|公布", ctx.line_at(pos)))
     return True
@@ -417,7 +430,7 @@ class _Collector:
         if q.unit != self.metrics[metric].unit:
             return False
         view_pos = clause_start + local
-        offset = self.ctx.seg.offset + self.ctx.pos_map[view_pos]
+        offset = self.ctx.seg.offset + self.ctx.original(view_pos)
         self.view_pos[key] = view_pos
         ev = Evidence(raw_text=_raw(clause, local), offset=offset, page=self.ctx.doc.page_at(offset))
         self.facts[key] = Fact(metric=metric, value=q.value, breakdown=breakdown, unit=q.unit,
@@ -606,20 +619,20 @@ _SOFT_BREAK_END = re.compile(r"[。；;！？!?：:]\s*$")
 
 
 def joined_view(text: str) -> tuple[str, list[int]]:
-    """The text with wrapping newlines removed, and a map back to original positions.
+    """The text with wrapping newlines removed, and where they were (in view positions).
 
     PDF text (and text saved from it) wraps paragraphs at the page width, splitting words and
     numbers from their measure words (``政务新\n媒体``, ``新闻发布会2\n场``). A newline is a
     wrap when its line is about as long as the document's full lines, does not end a sentence,
-    and the next line is not a heading or a table row. Offsets are mapped back, so evidence
-    still points into the original text.
+    and the next line is not a heading or a table row. Positions map back (see
+    ``_Ctx.original``), so evidence still points into the original text.
     """
     lines = text.split("\n")
     lengths = sorted(len(ln.strip()) for ln in lines if len(ln.strip()) >= 10)
     if len(lengths) < 3:
-        return text, list(range(len(text) + 1))
+        return text, []
     full = lengths[int(len(lengths) * 0.75)]
-    soft: set[int] = set()
+    soft: list[int] = []
     pos = 0
     for i, line in enumerate(lines[:-1]):
         pos += len(line)
@@ -633,25 +646,24 @@ def joined_view(text: str) -> tuple[str, list[int]]:
             and not _HEADING.match(nxt)
             and not nxt.lstrip().startswith(("|", "第"))
         ):
-            soft.add(pos)
+            soft.append(pos)
         pos += 1
     if not soft:
-        return text, list(range(len(text) + 1))
-    view = []
-    pos_map = []
-    for i, ch in enumerate(text):
-        if i in soft:
-            continue
-        view.append(ch)
-        pos_map.append(i)
-    pos_map.append(len(text))
-    return "".join(view), pos_map
+        return text, []
+    pieces = []
+    prev = 0
+    for p in soft:
+        pieces.append(text[prev:p])
+        prev = p + 1
+    pieces.append(text[prev:])
+    # the character after the j-th removed newline sits at view position soft[j] - j
+    return "".join(pieces), [p - j for j, p in enumerate(soft)]
 
 
 def extract_narrative(seg: Segment, doc: Document) -> list[Fact]:
     """All narrative facts of one report, in text order of first mention."""
-    text, pos_map = joined_view(seg.text)
-    ctx = _Ctx(seg=seg, doc=doc, text=text, pos_map=pos_map, headings=_headings(text))
+    text, breaks = joined_view(seg.text)
+    ctx = _Ctx(seg=seg, doc=doc, text=text, breaks=breaks, headings=_headings(text))
     col = _Collector(ctx)
     sentences = _spans(text, _SENTENCE_END)
     carried = False
@@ -664,6 +676,8 @@ def extract_narrative(seg: Segment, doc: Document) -> list[Fact]:
         clauses = _spans(text, _CLAUSE_END, ss, se)
         for cs, ce in clauses:
             clause = text[cs:ce]
+            if "无" not in clause and not _HAS_NUMBER.search(clause):
+                continue  # every clause rule needs a number or 无
             cat_hit = None
             for rule in CATEGORY_RULES:
                 hit = _apply(rule, col, clause, cs, sentence)

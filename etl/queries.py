@@ -30,6 +30,13 @@ HEADLINE_METRICS: tuple[str, ...] = (
 )
 
 RATE_METRICS: tuple[str, ...] = ("rate.disclosure", "rate.correction")
+# rate id → (numerator metrics, metrics subtracted from the denominator, (denominator,))
+RATE_PARTS: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {
+    "rate.disclosure": (("requests.granted", "requests.partially_granted"), (),
+                        ("requests.processed_total",)),
+    "rate.correction": (("appeals.review_corrected",), ("appeals.review_pending",),
+                        ("appeals.review_total",)),
+}
 DISCLOSURE_RATE_FLAG = 40.0  # percent: below is a red flag
 CORRECTION_RATE_FLAG = 15.0  # percent: above is a red flag
 
@@ -81,6 +88,20 @@ def agencies_stamp(con: Con) -> tuple:
         "coalesce(sum(hash(name, region, level)), 0)::VARCHAR FROM agencies"
     ).fetchone()
     return tuple(row) if row else (0, 0, "0")
+
+
+def data_stamp(con: Con) -> tuple:
+    """Changes whenever a load, deletion, correction or agency edit changes what pages show;
+    a cheap cache key (counts and maxima of small tables, never a scan of facts)."""
+    row = con.execute("""
+        SELECT (SELECT count(*) FROM reports), (SELECT coalesce(max(report_id), 0) FROM reports),
+               (SELECT count(*) FROM sources),
+               (SELECT coalesce(max(loaded_at)::VARCHAR, '') FROM sources),
+               (SELECT count(*) FROM findings),
+               (SELECT count(*) FROM corrections),
+               (SELECT coalesce(max(made_at)::VARCHAR, '') FROM corrections)
+    """).fetchone()
+    return (*(row or ()), *agencies_stamp(con))
 
 
 def agency_ids_for(con: Con, names: Sequence[str]) -> list[int]:
@@ -147,21 +168,6 @@ def coverage(
     return _df(con, sql, [*params, int(limit_agencies)])
 
 
-def _agency_year_sql(where: str) -> str:
-    """Per agency-year sums of the headline metrics (totals only, printed values only)."""
-    cols = ",\n".join(
-        f"sum(value) FILTER (WHERE metric_id = '{m}') AS \"{m}\"" for m in HEADLINE_METRICS
-    )
-    return f"""
-        SELECT agency_id, year::INTEGER AS year,
-        {cols}
-        FROM facts
-        WHERE metric_id IN ({_in(HEADLINE_METRICS)}) AND breakdown = '' AND value IS NOT NULL
-          AND year IS NOT NULL {where}
-        GROUP BY agency_id, year
-    """
-
-
 def headline(
     con: Con,
     agency_ids: Sequence[int] | None,
@@ -171,28 +177,38 @@ def headline(
     """Per year of the selection: agencies_reporting, items_disclosed, requests_received,
     disclosure_rate (%), correction_rate (%), plus the sums they come from.
 
-    Rates are ratios of sums over the agency-years that print the denominator (an agency that
-    gives 予以公开 without a 总计 does not distort the rate).
+    Rates are ratios of sums over the selection, (Σ予以公开 + Σ部分公开) / Σ总计 and
+    Σ纠正 / (Σ总计 − Σ尚未审结), computed from one scan grouped by year (no per-agency
+    grouping, which at province scale would cost ten times more); a year whose denominator
+    is missing or zero has no rate.
     """
     where, params = _where(agency_ids, year_from, year_to)
     rwhere, rparams = _where(agency_ids, year_from, year_to)
+    # group by (year, metric) first — a plain hash aggregate, 2–3× faster on 35 M facts than
+    # FILTER aggregates on the raw rows — then pivot the ~100 sums
+    sums = ",\n".join(
+        f"max(v) FILTER (WHERE metric_id = '{m}') AS \"{m}\"" for m in HEADLINE_METRICS
+    )
     sql = f"""
-        WITH ay AS ({_agency_year_sql(where)}),
+        WITH s0 AS (
+            SELECT year::INTEGER AS year, metric_id, sum(value) AS v
+            FROM facts
+            WHERE metric_id IN ({_in(HEADLINE_METRICS)}) AND breakdown = ''
+              AND value IS NOT NULL AND year IS NOT NULL {where}
+            GROUP BY year, metric_id
+        ),
+        s AS (SELECT year, {sums} FROM s0 GROUP BY year),
         y AS (
             SELECT year,
-                sum("disclosure.items") AS items_disclosed,
-                sum("requests.received") AS requests_received,
-                sum(coalesce("requests.granted", 0) + coalesce("requests.partially_granted", 0))
-                    FILTER (WHERE "requests.processed_total" > 0) AS granted_or_partial,
-                sum("requests.processed_total") FILTER (WHERE "requests.processed_total" > 0)
-                    AS processed_total,
-                sum(coalesce("appeals.review_corrected", 0)) FILTER (
-                    WHERE "appeals.review_total" - coalesce("appeals.review_pending", 0) > 0
-                ) AS review_corrected,
-                sum("appeals.review_total" - coalesce("appeals.review_pending", 0)) FILTER (
-                    WHERE "appeals.review_total" - coalesce("appeals.review_pending", 0) > 0
-                ) AS review_closed
-            FROM ay GROUP BY year
+                "disclosure.items" AS items_disclosed,
+                "requests.received" AS requests_received,
+                coalesce("requests.granted", 0) + coalesce("requests.partially_granted", 0)
+                    AS granted_or_partial,
+                nullif("requests.processed_total", 0) AS processed_total,
+                coalesce("appeals.review_corrected", 0) AS review_corrected,
+                nullif("appeals.review_total" - coalesce("appeals.review_pending", 0), 0)
+                    AS review_closed
+            FROM s
         ),
         rep AS (
             SELECT year::INTEGER AS year, count(DISTINCT agency_id) AS agencies_reporting
@@ -232,21 +248,42 @@ def ranking(
     ``metric_id`` may be a dictionary metric or ``rate.disclosure`` / ``rate.correction``
     (percent). ``year`` None = the latest year in the selection holding the metric.
     """
-    if metric_id in RATE_METRICS:
-        where, params = _where(agency_ids, year, year)
-        base = f"SELECT * FROM ({_agency_year_sql(where)})"
-        if metric_id == "rate.disclosure":
-            expr = ('100.0 * (coalesce("requests.granted", 0) + coalesce("requests.partially_granted", 0))'
-                    ' / "requests.processed_total"')
-            cond = '"requests.processed_total" > 0'
-        else:
-            expr = ('100.0 * coalesce("appeals.review_corrected", 0) / '
-                    '("appeals.review_total" - coalesce("appeals.review_pending", 0))')
-            cond = '("appeals.review_total" - coalesce("appeals.review_pending", 0)) > 0'
-        inner = f"SELECT agency_id, year, {expr} AS value FROM ({base}) WHERE {cond}"
-        qparams: list[Any] = [*HEADLINE_METRICS, *params]
+    parts = RATE_PARTS.get(metric_id)
+    if year is None:
+        # the latest year holding the metric (its denominator for a rate): one cheap scan,
+        # after which the ranking scans a single year
+        key = parts[2][0] if parts else metric_id
+        awhere, aparams = _where(agency_ids, None, None)
+        row = con.execute(
+            f"SELECT max(year) FROM facts WHERE metric_id = ? AND breakdown = ? "
+            f"AND value IS NOT NULL {awhere}",
+            [key, "" if parts else breakdown, *aparams],
+        ).fetchone()
+        if not row or row[0] is None:
+            return pd.DataFrame(columns=["rank", "agency_id", "agency", "year", "value"])
+        year = int(row[0])
+    where, params = _where(agency_ids, year, year)
+    if parts:
+        num, minus, den = parts
+        names = [*num, *minus, *den]
+
+        def total(ms: tuple[str, ...]) -> str:
+            return " + ".join(
+                f"coalesce(sum(value) FILTER (WHERE metric_id = '{m}'), 0)" for m in ms
+            ) or "0"
+
+        inner = f"""
+            SELECT agency_id, year, 100.0 * num / den AS value FROM (
+                SELECT agency_id, year::INTEGER AS year, {total(num)} AS num,
+                       sum(value) FILTER (WHERE metric_id = '{den[0]}') - ({total(minus)}) AS den
+                FROM facts
+                WHERE metric_id IN ({_in(names)}) AND breakdown = '' AND value IS NOT NULL
+                  AND agency_id IS NOT NULL AND year IS NOT NULL {where}
+                GROUP BY agency_id, year
+            ) WHERE den > 0
+        """
+        qparams: list[Any] = [*names, *params]
     else:
-        where, params = _where(agency_ids, year, year)
         inner = f"""
             SELECT agency_id, year::INTEGER AS year, sum(value) AS value FROM facts
             WHERE metric_id = ? AND breakdown = ? AND value IS NOT NULL AND agency_id IS NOT NULL
@@ -287,18 +324,31 @@ def red_flags(
     rwhere_all, rparams_all = _where(agency_ids, None, None)
     ywhere, yparams = _where(None, year_from, year_to, "g.")
     sql = f"""
-        WITH ay AS ({_agency_year_sql(fwhere)}),
-        rates AS (
-            SELECT agency_id, year,
-                CASE WHEN "requests.processed_total" > 0 THEN
-                    100.0 * (coalesce("requests.granted", 0)
-                             + coalesce("requests.partially_granted", 0))
-                    / "requests.processed_total" END AS disclosure_rate,
-                CASE WHEN "appeals.review_total" - coalesce("appeals.review_pending", 0) > 0 THEN
-                    100.0 * coalesce("appeals.review_corrected", 0)
-                    / ("appeals.review_total" - coalesce("appeals.review_pending", 0))
-                    END AS correction_rate
-            FROM ay WHERE agency_id IS NOT NULL
+        WITH dr AS (
+            SELECT agency_id, year::INTEGER AS year,
+                coalesce(sum(value) FILTER (WHERE metric_id <> 'requests.processed_total'), 0)
+                    AS num,
+                sum(value) FILTER (WHERE metric_id = 'requests.processed_total') AS den
+            FROM facts
+            WHERE metric_id IN ('requests.granted', 'requests.partially_granted',
+                                'requests.processed_total')
+              AND breakdown = '' AND value IS NOT NULL AND agency_id IS NOT NULL
+              AND year IS NOT NULL {fwhere}
+            GROUP BY agency_id, year
+        ),
+        cr AS (
+            SELECT agency_id, year::INTEGER AS year,
+                coalesce(sum(value) FILTER (WHERE metric_id = 'appeals.review_corrected'), 0)
+                    AS num,
+                sum(value) FILTER (WHERE metric_id = 'appeals.review_total')
+                    - coalesce(sum(value) FILTER (WHERE metric_id = 'appeals.review_pending'), 0)
+                    AS den
+            FROM facts
+            WHERE metric_id IN ('appeals.review_corrected', 'appeals.review_total',
+                                'appeals.review_pending')
+              AND breakdown = '' AND value IS NOT NULL AND agency_id IS NOT NULL
+              AND year IS NOT NULL {fwhere}
+            GROUP BY agency_id, year
         ),
         err AS (
             SELECT agency_id, year::INTEGER AS year, 'error_findings' AS flag,
@@ -307,15 +357,15 @@ def red_flags(
             GROUP BY agency_id, year ORDER BY agency_id, year LIMIT ?
         ),
         hc AS (
-            SELECT agency_id, year, 'high_correction' AS flag, correction_rate AS value,
+            SELECT agency_id, year, 'high_correction' AS flag, 100.0 * num / den AS value,
                    NULL::INTEGER AS report_id
-            FROM rates WHERE correction_rate > {CORRECTION_RATE_FLAG}
+            FROM cr WHERE den > 0 AND 100.0 * num / den > {CORRECTION_RATE_FLAG}
             ORDER BY agency_id, year LIMIT ?
         ),
         ld AS (
-            SELECT agency_id, year, 'low_disclosure' AS flag, disclosure_rate AS value,
+            SELECT agency_id, year, 'low_disclosure' AS flag, 100.0 * num / den AS value,
                    NULL::INTEGER AS report_id
-            FROM rates WHERE disclosure_rate < {DISCLOSURE_RATE_FLAG}
+            FROM dr WHERE den > 0 AND 100.0 * num / den < {DISCLOSURE_RATE_FLAG}
             ORDER BY agency_id, year LIMIT ?
         ),
         r AS (
@@ -342,7 +392,7 @@ def red_flags(
     """
     lim = int(limit)
     params = [
-        *HEADLINE_METRICS, *fparams,  # ay
+        *fparams, *fparams,  # dr, cr
         *fparams, lim,  # err
         lim, lim,  # hc, ld
         *rparams_all,  # r
@@ -393,17 +443,23 @@ def original_file(archive_path: str | None, archive: Path | None = None) -> Path
     return p if p.is_file() else None
 
 
-def report_facts(con: Con, report_id: int) -> pd.DataFrame:
-    """All facts of a report with their evidence, in dictionary order of metric."""
-    return _df(con, """
+def report_facts(con: Con, report_id: int, report_year: int | None = None) -> pd.DataFrame:
+    """All facts of a report with their evidence, in dictionary order of metric.
+
+    ``report_year`` (the report's year, if known) lets DuckDB skip the row groups of other
+    years (facts are stored in (metric, year) order), several times faster at province scale.
+    """
+    year_cond = "AND f.year = ?" if report_year is not None else ""
+    params: list[Any] = [int(report_id)] + ([int(report_year)] if report_year is not None else [])
+    return _df(con, f"""
         SELECT f.metric_id, f.breakdown, f.value, f.unit, f.approx, f.origin, f.page,
                f.table_name, f.row_label, f.col_label, f.raw_text, f.char_offset, f.note
         FROM facts f
         LEFT JOIN (SELECT metric_id, row_number() OVER () AS ord FROM metrics) m
                ON m.metric_id = f.metric_id
-        WHERE f.report_id = ?
+        WHERE f.report_id = ? {year_cond}
         ORDER BY m.ord NULLS LAST, f.metric_id, f.breakdown
-    """, [int(report_id)])
+    """, params)
 
 
 def report_findings(con: Con, report_id: int) -> pd.DataFrame:

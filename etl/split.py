@@ -26,7 +26,21 @@ _TITLE_LINE = re.compile(
     re.M,
 )
 
-MIN_REPORT_CHARS = 200  # a "report" shorter than this is a repeated title, not a new report
+_BREADCRUMB = re.compile(r"[>＞»›]|首页|当前位置|您的位置|所在位置")
+_MARKUP = re.compile(r"^[#>*\s\u3000]+|[*_]{2,}|\s*#+\s*$")
+_HAS_YEAR = re.compile(r"(?:19|20)[0-9]{2}|[一二][〇○OoＯ0零一二三四五六七八九]{3}年")
+
+MIN_REPORT_CHARS = 200
+
+
+def clean_title(line: str) -> str:
+    """A title line without Markdown marks (``# 标题``, ``**标题**``) and outer spaces."""
+    return _MARKUP.sub("", line).strip()
+
+
+def is_breadcrumb(line: str) -> bool:
+    """``首页 > 政府信息公开 > 年度报告`` — a saved web page's navigation, not a title."""
+    return bool(_BREADCRUMB.search(line))  # a "report" shorter than this is a repeated title, not a new report
 
 
 def _first_line(text: str) -> str:
@@ -40,9 +54,9 @@ def _part_starts(text: str) -> list[tuple[int, str]]:
     """(offset, title) of each 第N篇 header."""
     out = []
     for m in _PART_HEADER.finditer(text):
-        title = m.group(2).strip()
+        title = clean_title(m.group(2))
         if not title:
-            title = _first_line(text[m.end():])
+            title = clean_title(_first_line(text[m.end():]))
         out.append((m.start(), title))
     return out
 
@@ -59,10 +73,13 @@ def _title_starts(text: str) -> list[tuple[int, str]]:
     date-then-agency).
     """
     starts: list[tuple[int, str]] = []
+    seen: set[str] = set()
     for m in _TITLE_LINE.finditer(text):
+        if is_breadcrumb(m.group("t")):
+            continue
         start = m.start("t")
         start = _line_start(text, start)
-        title = m.group("t").strip()
+        title = clean_title(m.group("t"))
         if starts and start - starts[-1][0] < MIN_REPORT_CHARS:
             continue
         if start > 0:
@@ -76,8 +93,28 @@ def _title_starts(text: str) -> list[tuple[int, str]]:
                     if prev_line not in title:
                         title = prev_line + title
                     start = prev_start
+        if title in seen:
+            continue  # a running page header repeats the same title: not a new report
+        seen.add(title)
         starts.append((start, title))
     return starts
+
+
+def _single_title(text: str) -> str:
+    """The title of a one-report file: the first title line with a year, else the first title
+    line, else the first line; an agency line just above it is prefixed."""
+    candidates = [m for m in _TITLE_LINE.finditer(text[:3000]) if not is_breadcrumb(m.group("t"))]
+    if not candidates:
+        return clean_title(_first_line(text))[:80]
+    m = next((c for c in candidates if _HAS_YEAR.search(c.group("t"))), candidates[0])
+    title = clean_title(m.group("t"))
+    start = _line_start(text, m.start("t"))
+    if start > 0:
+        prev_start = _line_start(text, start - 1)
+        prev_line = clean_title(text[prev_start:start - 1])
+        if prev_line and looks_like_agency(prev_line) and prev_line not in title:
+            title = prev_line + title
+    return title
 
 
 def _segment(doc: Document, position: int, title: str, start: int, end: int) -> Segment:
@@ -97,18 +134,7 @@ def split_document(doc: Document) -> list[Segment]:
         if len(titles) >= 2:
             starts = titles
     if not starts:
-        title = ""
-        m = _TITLE_LINE.search(text[:2000])
-        if m:
-            title = m.group("t").strip()
-            start = _line_start(text, m.start("t"))
-            if start > 0:
-                prev_start = _line_start(text, start - 1)
-                prev_line = text[prev_start:start - 1].strip()
-                if prev_line and looks_like_agency(prev_line) and prev_line not in title:
-                    title = prev_line + title
-        else:
-            title = _first_line(text)[:80]
+        title = _single_title(text)
         segments = [Segment(position=1, title=title, text=text, offset=0, pages=list(doc.pages))]
     else:
         segments = []

@@ -141,8 +141,17 @@ def _read_csv(path: Path, name: str) -> list[tuple[str, list[list[Any]], list]]:
     delim = max((";", ",", "\t"), key=lambda d: sample.count(d))
     if sample.count(delim) == 0:
         delim = ","
+    from etl.validate import MAX_SHEET_COLUMNS, MAX_SHEET_ROWS
+
+    rows: list[list[Any]] = []
     try:
-        rows = [list(r) for r in csv.reader(io.StringIO(text), delimiter=delim)]
+        for r in csv.reader(io.StringIO(text), delimiter=delim):
+            if len(r) > MAX_SHEET_COLUMNS:
+                raise InputError(name, f"refused: row {len(rows) + 1} has {len(r):,} columns "
+                                       f"(limit {MAX_SHEET_COLUMNS:,})")
+            rows.append(r)
+            if len(rows) > MAX_SHEET_ROWS:
+                raise InputError(name, f"refused: more than {MAX_SHEET_ROWS:,} rows")
     except csv.Error as exc:
         raise InputError(name, f"malformed CSV ({exc})") from None
     return [(Path(name).stem or "csv", rows, [])]
@@ -335,6 +344,25 @@ def grid_metric(label: str, section: str) -> str | None:
     return None
 
 
+def _shared_t3_match(labels: list[str], context: str | None) -> tuple[str | None, str | None]:
+    """(metric, section) from the report extractor's tolerant 表三 vocabulary
+    (``etl.formlabels.match_t3_label``: typos, traditional characters, garbled numbering), so
+    a grid typed into Excel is read like the same grid printed in a report. (None, None) when
+    that module is absent or does not recognise the row; :func:`grid_metric` is the fallback."""
+    try:
+        from etl.formlabels import match_t3_label
+    except ImportError:
+        return None, None
+    try:
+        m = match_t3_label("".join(dict.fromkeys(labels)), context)
+    except Exception:  # a vocabulary bug must not block an upload: fall back
+        return None, None
+    if m.kind in ("row", "heading"):
+        return m.metric, m.section
+    return None, None
+
+
+_UNIT_WORDS = {"件", "个", "条", "次", "元", "万元", "亿元", "美元", "万美元", "人", "%"}
 _AGENCY_CELL = re.compile(r"(?:填报单位|填报机关|机关名称|单位名称|机关|单位)\s*[:：]\s*(\S.*)$")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 _NAME_JUNK = re.compile(r"(政府信息公开工作年度报告|政府信息公开|年度报告|工作报告|收到和处理|申请情况|表三|表3|sheet\d*|年度|年)",
@@ -350,9 +378,12 @@ def _name_guess(text: str) -> tuple[str, int | None]:
     return rest, int(y.group(1)) if y else None
 
 
-def _parse_grid(sheet: str, rows: list[list[Any]], merged: list, file: str,
-                problems: list[Problem]) -> tuple[list[Candidate], int]:
-    # forward-fill merged label cells so each row carries its section labels
+def fill_merged(rows: list[list[Any]], merged: list) -> list[list[Any]]:
+    """Copy each merged range's value (kept by Excel only in its top-left cell) into every cell
+    of the range, so a row whose agency or section label is merged with the row above still
+    carries it. Returns a new grid; ranges outside the sheet are ignored."""
+    if not merged:
+        return rows
     grid = [list(r) for r in rows]
     for rng in merged:
         try:
@@ -363,9 +394,15 @@ def _parse_grid(sheet: str, rows: list[list[Any]], merged: list, file: str,
             continue
         v = grid[r0][c0]
         for r in range(r0, min(r1, len(grid) - 1) + 1):
-            for c in range(c0, c1 + 1):
-                if c < len(grid[r]) and not cell_text(grid[r][c]):
+            for c in range(c0, min(c1, len(grid[r]) - 1) + 1):
+                if not cell_text(grid[r][c]):
                     grid[r][c] = v
+    return grid
+
+
+def _parse_grid(sheet: str, rows: list[list[Any]], file: str,
+                problems: list[Problem]) -> tuple[list[Candidate], int]:
+    grid = rows
     # header: the row holding 商业企业
     hr = next(i for i, row in enumerate(grid[:40]) if any("商业企业" in _norm(v) for v in row))
     cols: dict[str, int] = {}
@@ -399,6 +436,8 @@ def _parse_grid(sheet: str, rows: list[list[Any]], merged: list, file: str,
             if not t:
                 continue
             m = _AGENCY_CELL.search(t)
+            if m and (len(m.group(1).strip()) < 2 or m.group(1).strip() in _UNIT_WORDS):
+                m = None  # "单位：件" states the unit, not the agency
             if m and not agency:
                 agency, agency_cell = m.group(1).strip(), f"{col_letter(j)}{i + 1}"
             ym = _YEAR.search(t)
@@ -414,11 +453,10 @@ def _parse_grid(sheet: str, rows: list[list[Any]], merged: list, file: str,
             year, year_cell = g_year, f"name {text!r}"
         if not agency and len(g_agency) >= 2:
             agency, agency_cell = g_agency, f"name {text!r}"
-    header_names = {v: k for k, v in {**dict((k, lbl) for lbl, k in _APPLICANT_HEADERS),
-                                      "other_org": "其他", "": "总计"}.items()}
-    label_of = {k: lbl for lbl, k in header_names.items()}
+    label_of = {key: label for label, key in _APPLICANT_HEADERS} | {"other_org": "其他", "": "总计"}
     cands: list[Candidate] = []
     section = major = ""
+    t3_context: str | None = None
     n = 0
     seen_metrics: set[str] = set()
     for i in range(data_start, len(grid)):
@@ -435,10 +473,12 @@ def _parse_grid(sheet: str, rows: list[list[Any]], merged: list, file: str,
             elif re.match(r"^[（(][一二三四五六七八九][)）]", lab):
                 section = lab
         label = labels[-1] if labels else ""
+        shared_metric, shared_section = _shared_t3_match(labels, t3_context)
+        t3_context = shared_section or t3_context
         if not has_numbers:
             continue
         n += 1
-        metric = grid_metric(label, section)
+        metric = shared_metric or grid_metric(label, section)
         if metric is None:
             problems.append(Problem(file, "row label not recognised as a 表三 row; row ignored", "warning",
                                     sheet, i + 1, col_letter(0), label))
@@ -452,6 +492,11 @@ def _parse_grid(sheet: str, rows: list[list[Any]], merged: list, file: str,
                 col_label=label_of.get(key, key), table="表三",
                 agency_cell=agency_cell, year_cell=year_cell, metric_cell=col_letter(0),
             ))
+    if not cols:
+        problems.append(Problem(file, "表三 header not recognised: the applicant columns (自然人, 商业企业 … 总计) "
+                                      "were not found", "error", sheet, hr + 1, None, None))
+    elif n and not seen_metrics:
+        problems.append(Problem(file, "no 表三 row recognised (一、本年新收… to 四、结转下年度继续办理)", "error", sheet))
     if not agency:
         problems.append(Problem(file, "agency not found: put 填报单位：<name> above the table or name the sheet "
                                       "after the agency", "error", sheet, None, None, None))
@@ -519,6 +564,7 @@ def parse_spreadsheet(path: Path, con: Any = None, *, name: str | None = None,
         if sheet.startswith(METRIC_LIST_SHEET) or not rows:
             result.sheets[sheet] = "ignored"
             continue
+        rows = fill_merged(rows, merged)
         layout, h = detect_layout(rows)
         if layout is None:
             result.sheets[sheet] = "ignored"
@@ -532,7 +578,7 @@ def parse_spreadsheet(path: Path, con: Any = None, *, name: str | None = None,
         elif layout == "long":
             c, n = _parse_long(sheet, rows, h or 0)
         else:
-            c, n = _parse_grid(sheet, rows, merged, file, problems)
+            c, n = _parse_grid(sheet, rows, file, problems)
         cands += c
         result.rows_total += n
     if not any(v != "ignored" for v in result.sheets.values()):

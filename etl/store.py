@@ -217,8 +217,17 @@ def write_reports(
         con.execute("COMMIT")
         return ids
     except BaseException:
-        con.execute("ROLLBACK")
+        rollback_quietly(con)
         raise
+
+
+def rollback_quietly(con: duckdb.DuckDBPyConnection) -> None:
+    """Roll back if a transaction is still open. A failed COMMIT (e.g. disk full while writing
+    the WAL) has already ended the transaction; a second error must not hide the first."""
+    try:
+        con.execute("ROLLBACK")
+    except duckdb.Error:
+        pass
 
 
 def write_reports_in_tx(

@@ -16,6 +16,7 @@ returned text stay true to what was printed.
 from __future__ import annotations
 
 import codecs
+import re
 
 from etl.model import InputError
 
@@ -40,7 +41,21 @@ def _plausible(ch: str) -> bool:
         0x20 <= o < 0x7F or ch in "\n\r\t"
         or 0x4E00 <= o <= 0x9FFF or 0x3000 <= o <= 0x303F or 0xFF00 <= o <= 0xFFEF
         or 0x2010 <= o <= 0x206F or 0xA0 <= o <= 0xFF or 0x2460 <= o <= 0x24FF
+        or 0x2100 <= o <= 0x21FF or 0x25A0 <= o <= 0x25FF or 0x3300 <= o <= 0x4DBF
+        or 0xF900 <= o <= 0xFAFF or o == 0xFEFF
     )
+
+
+_IMPLAUSIBLE = re.compile(
+    "[^\x20-\x7e\n\r\t\u4e00-\u9fff\u3000-\u303f\uff00-\uffef\u2010-\u206f\u00a0-\u00ff"
+    "\u2460-\u24ff\u2100-\u21ff\u25a0-\u25ff\u3300-\u4dbf\uf900-\ufaff\ufeff]"
+)
+
+
+def _score(text: str) -> float:
+    """Share of plausible report characters in (a sample of) a decoded text."""
+    sample = text[:20000]
+    return sum(1 for ch in sample if _plausible(ch)) / max(len(sample), 1)
 
 
 def _utf16_guess(data: bytes) -> str | None:
@@ -58,7 +73,7 @@ def _utf16_guess(data: bytes) -> str | None:
             text = data.decode(enc)
         except UnicodeDecodeError:
             continue
-        score = sum(1 for ch in text if _plausible(ch)) / max(len(text), 1)
+        score = _score(text)
         if best is None or score > best[0]:
             best = (score, enc)
     if best and best[0] >= 0.9:
@@ -93,9 +108,22 @@ def decode_bytes(data: bytes, name: str) -> tuple[str, str]:
             return normalise_newlines(text), enc
     if b"\x00" not in data:
         try:
-            return normalise_newlines(data.decode("utf-8")), "utf-8"
+            text = data.decode("utf-8")
         except UnicodeDecodeError:
             pass
+        else:
+            # Short GBK text can happen to be valid UTF-8 (CF A2 "息" → U+03E2): if UTF-8 gives
+            # unusual characters and GB18030 reads it all as plausible text, GB18030 wins.
+            if not text.isascii() and _IMPLAUSIBLE.search(text, 0, 20000):
+                utf8_score = _score(text)
+                if utf8_score < 1.0:
+                    try:
+                        gb = data.decode("gb18030")
+                    except UnicodeDecodeError:
+                        gb = None
+                    if gb is not None and _score(gb) > utf8_score:
+                        return normalise_newlines(gb), "gb18030"
+            return normalise_newlines(text), "utf-8"
     guess = _utf16_guess(data)
     if guess:
         try:

@@ -148,7 +148,11 @@ class InboxWriter:
         """Stop both threads (the current file finishes first) and remove the heartbeat."""
         self._stop.set()
         for t in self._threads:
-            t.join(timeout)
+            if t is not threading.current_thread():
+                t.join(timeout)
+        self._drop_heartbeat()
+
+    def _drop_heartbeat(self) -> None:
         try:
             hb = _read_json(self.inbox / HEARTBEAT)
             if isinstance(hb, dict) and hb.get("pid") == os.getpid():
@@ -176,7 +180,19 @@ class InboxWriter:
         try:
             while not self._stop.is_set():
                 try:
+                    cur.execute("SELECT 1").fetchall()  # cheap probe: is the connection open?
                     self.run_once(cur)
+                except duckdb.ConnectionException:
+                    # The dashboard closed its connection (e.g. shutting down, or rebuilding the
+                    # demo): stop serving and drop the heartbeat so clients open the file
+                    # themselves once it is released, instead of waiting on a dead writer.
+                    log.warning("inbox writer stopped: the database connection was closed")
+                    self._stop.set()
+                    for t in self._threads:
+                        if t is not threading.current_thread():
+                            t.join(5)
+                    self._drop_heartbeat()
+                    break
                 except Exception:  # noqa: BLE001 - the thread must survive one bad job
                     log.exception("inbox writer failed")
                 self._stop.wait(self.poll_s)

@@ -19,6 +19,7 @@ from etl.metrics import load_metrics
 
 _SS_KEY = "_gk_analyst_key"  # the key this session entered (session only, never the URL)
 _SS_WHO = "_gk_who"
+_SS_SAVED = "_gk_correction_saved"  # id of the correction saved in the previous run
 
 i18n.register({
     "gk_analyst_only": ("此功能仅限分析员使用。", "This is for analysts only."),
@@ -41,7 +42,6 @@ i18n.register({
     "gk_metric": ("指标", "Metric"),
     "gk_breakdown": ("分项（留空为总计）", "Breakdown (empty = total)"),
     "gk_new_value": ("新数值（留空表示无数据）", "New value (empty = no value)"),
-    "gk_field": ("项目", "Field"),
     "gk_agency": ("机关", "Agency"),
     "gk_year": ("年度", "Year"),
     "gk_merge_alias": ("被合并的名称", "Name to merge away"),
@@ -164,7 +164,10 @@ def render_corrections(report_id: int, con: Any) -> None:
     if row is None:
         return
     year, agency = row
-    with st.expander(_t("gk_corrections"), expanded=False):
+    saved = st.session_state.pop(_SS_SAVED, None)
+    with st.expander(_t("gk_corrections"), expanded=saved is not None):
+        if saved is not None:
+            st.success(_t("gk_saved", id=saved))
         who = st.text_input(_t("gk_who"), value=who_default(decision), key=f"gk_who_{report_id}",
                             disabled=bool(decision.who))
         if who and not decision.who:
@@ -184,26 +187,31 @@ def render_corrections(report_id: int, con: Any) -> None:
                 _save(lambda: corrections.correct_fact(
                     con, int(report_id), metric, breakdown.strip(),
                     float(new_value.replace(",", "")) if new_value.strip() else None, who, why))
-        with tab_report, st.form(f"gk_report_{report_id}"):
-            field = st.radio(_t("gk_field"), ["agency", "year"], horizontal=True,
-                             format_func=lambda f: _t("gk_agency") if f == "agency" else _t("gk_year"))
-            value = st.text_input(f"{_t('gk_agency')} / {_t('gk_year')}",
-                                  value=str(agency or "") if field == "agency" else str(year or ""))
-            why = st.text_input(_t("gk_why"), key=f"gk_why_report_{report_id}")
-            if st.form_submit_button(_t("gk_save")):
-                _save(lambda: corrections.correct_report(con, int(report_id), field, value, who, why))
+        with tab_report:
+            with st.form(f"gk_agency_{report_id}"):
+                new_agency = st.text_input(_t("gk_agency"), value=str(agency or ""))
+                why_a = st.text_input(_t("gk_why"), key=f"gk_why_agency_{report_id}")
+                if st.form_submit_button(_t("gk_save")):
+                    _save(lambda: corrections.correct_report(con, int(report_id), "agency", new_agency, who, why_a))
+            with st.form(f"gk_year_{report_id}"):
+                new_year = st.number_input(_t("gk_year"), min_value=2000, max_value=2100, step=1,
+                                           value=int(year) if year else 2000)
+                why_y = st.text_input(_t("gk_why"), key=f"gk_why_year_{report_id}")
+                if st.form_submit_button(_t("gk_save")):
+                    _save(lambda: corrections.correct_report(con, int(report_id), "year", int(new_year), who, why_y))
+        names = [r[0] for r in con.execute("SELECT name FROM agencies ORDER BY name").fetchall()]
         with tab_merge, st.form(f"gk_merge_{report_id}"):
-            names = [r[0] for r in con.execute("SELECT name FROM agencies ORDER BY name").fetchall()]
             alias = st.selectbox(_t("gk_merge_alias"), names,
                                  index=names.index(agency) if agency in names else 0)
             target = st.selectbox(_t("gk_merge_target"), names)
             why = st.text_input(_t("gk_why"), key=f"gk_why_merge_{report_id}")
-            if st.form_submit_button(_t("gk_save")):
+            if st.form_submit_button(_t("gk_save")) and alias and target:
                 _save(lambda: corrections.merge_agencies(con, alias, target, who, why))
     # the history itself is shown to everyone by the report page (queries.report_corrections)
 
 
 def _save(action: Any) -> None:
+    """Run a correction; on success rerun so every number on the page shows the new value."""
     from etl.corrections import CorrectionError
 
     try:
@@ -211,5 +219,6 @@ def _save(action: Any) -> None:
     except (CorrectionError, ValueError) as exc:
         st.error(_t("gk_not_saved", error=str(exc)))
         return
-    st.success(_t("gk_saved", id=cid))
     st.cache_data.clear()
+    st.session_state[_SS_SAVED] = cid
+    st.rerun()

@@ -110,6 +110,29 @@ def agencies_df() -> pd.DataFrame:
     return _agencies_cached(str(db_path()), stamp)
 
 
+@st.cache_data(show_spinner=False, max_entries=512, ttl=3600)
+def _cached_call(path: str, stamp: tuple, module: str, name: str, args: tuple,
+                 kwargs: dict) -> Any:
+    import importlib
+
+    fn = getattr(importlib.import_module(module), name)
+    return fn(db.cursor(path), *args, **kwargs)
+
+
+def cached(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """``fn(con, *args, **kwargs)`` through st.cache_data, keyed by the database file, a data
+    stamp (``queries.data_stamp``: changes on every load/correction) and the arguments.
+
+    For module-level query functions (etl.queries / etl.analysis) whose arguments are plain
+    values; a rerun that only changes another widget then costs nothing. Results are copies.
+    """
+    from etl.store import db_path
+
+    con = get_con()
+    return _cached_call(str(db_path()), queries.data_stamp(con), fn.__module__, fn.__name__,
+                        tuple(tuple(a) if isinstance(a, list) else a for a in args), kwargs)
+
+
 def selection(filters: Filters) -> tuple[list[int] | None, int | None, int | None]:
     """(agency ids or None for all, year_from, year_to) for query functions."""
     if not filters.agencies:

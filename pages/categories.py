@@ -56,7 +56,7 @@ with error_boundary():
     else:
         other = ch.tr("an_other", L)
         c0, c1 = st.columns(2)
-        top = url_selectbox(t("cat_top"), [8, 5, 10, 15, 20], "top", container=c0)
+        top = url_selectbox(t("cat_top"), [5, 8, 10, 15, 20], "top", container=c0, default=8)
         agencies = sorted(shares["agency"].unique().tolist())
         trend_for = url_selectbox(
             t("cat_trend_agency"), ["", *agencies], "trend_agency", container=c1,

@@ -2,8 +2,9 @@
 versus actually received foreign investment and exports (stored in US dollars, shown in 万美元),
 their year-on-year change (as stated, else computed from the previous year) and plan completion.
 
-No page-specific URL parameters beyond the common filters. With no agency selected the agencies
-with the largest investment figures are drawn.
+Page choice in the URL: ``indicator`` (enterprises, contract, actual, exports; default actual)
+for the change and plan-completion charts, one line per agency. With no agency selected the
+agencies with the largest investment figures are drawn.
 """
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from etl import charts as ch
 from etl import i18n
 from pages._ui import (
     agencies_df, empty_state, error_boundary, get_con, lang, page_setup, selection,
-    show_chart, t,
+    show_chart, t, url_selectbox,
 )
 
 TOP_N = 10
@@ -39,6 +40,8 @@ i18n.register({
         "No investment or trade indicators in this selection (they usually come from work summaries).",
     ),
     "inv_source": ("来源", "Source"),
+    "inv_indicator": ("同比和计划完成的指标", "Indicator for the change and plan charts"),
+    "inv_no_plan": ("该指标没有年度计划。", "This indicator has no annual plan."),
     "inv_stated": ("报告所述", "stated"),
     "inv_computed": ("计算值", "computed"),
 })
@@ -87,40 +90,46 @@ with error_boundary():
             empty_state()
             continue
         df = df[["agency", "year", "indicator", "indicator_label", "value", "unit"]]
+        y_label = labels[indicators[0]] if len(indicators) == 1 else t(title_key)
         fig = ch.line_chart(
-            df, unit=unit, lang=L, y_label=labels[indicators[0]] if len(indicators) == 1 else t(title_key),
-            colors=colors, dash="indicator" if len(indicators) > 1 else None,
-            dash_labels=labels,
+            df, unit=unit, lang=L, y_label=y_label, colors=colors,
+            dash="indicator" if len(indicators) > 1 else None, dash_labels=labels,
         )
         show_chart(fig, df, name, key=name)
 
-    st.subheader(t("inv_yoy"))
+    st.divider()
+    indicator = url_selectbox(
+        t("inv_indicator"), list(an.INVESTMENT_SERIES), "indicator", default="actual",
+        format_func=lambda k: labels[k],
+    )
+    st.subheader(f'{t("inv_yoy")} · {labels[indicator]}')
     st.caption(t("inv_yoy_note"))
-    yoy = _part(inv, list(an.INVESTMENT_SERIES), "yoy_pct")
+    yoy = _part(inv, [indicator], "yoy_pct")
     if yoy.empty:
         empty_state()
     else:
-        yoy = yoy[["agency", "year", "indicator", "indicator_label", "yoy_pct", "yoy_source", "unit"]]
-        yoy = yoy.assign(source_label=yoy["yoy_source"].map(
-            lambda s: t("inv_computed") if s == "computed" else t("inv_stated")))
+        yoy = yoy[["agency", "year", "indicator", "indicator_label", "yoy_pct", "yoy_source"]]
+        yoy = yoy.assign(
+            source_label=yoy["yoy_source"].map(
+                lambda s: t("inv_computed") if s == "computed" else t("inv_stated")
+            ),
+            unit="%",
+        )
         fig = ch.line_chart(
             yoy, unit="%", y="yoy_pct", lang=L, y_label=ch.tr("an_yoy", L), colors=colors,
-            dash="indicator", dash_labels=labels, extra_hover={"source_label": t("inv_source")},
+            extra_hover={"source_label": t("inv_source")},
         )
         fig.update_yaxes(ticksuffix="%", zeroline=True)
-        show_chart(fig, yoy.drop(columns="unit").assign(unit="%"), "investment_yoy",
-                   key="investment_yoy")
+        show_chart(fig, yoy, f"investment_yoy_{indicator}", key="investment_yoy")
 
-    st.subheader(t("inv_plan"))
-    plan = _part(inv, list(an.INVESTMENT_SERIES), "plan_pct")
+    st.subheader(f'{t("inv_plan")} · {labels[indicator]}')
+    plan = _part(inv, [indicator], "plan_pct")
     if plan.empty:
-        empty_state()
+        empty_state(t("inv_no_plan") if indicator not in an.INVESTMENT_PLAN else None)
     else:
         plan = plan[["agency", "year", "indicator", "indicator_label", "plan_pct"]].assign(unit="%")
         fig = ch.line_chart(
             plan, unit="%", y="plan_pct", lang=L, y_label=t("inv_plan"), colors=colors,
-            dash="indicator",
-            dash_labels=labels,
         )
         fig.update_yaxes(ticksuffix="%", rangemode="tozero")
-        show_chart(fig, plan, "investment_plan", key="investment_plan")
+        show_chart(fig, plan, f"investment_plan_{indicator}", key="investment_plan")

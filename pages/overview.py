@@ -11,7 +11,7 @@ import streamlit as st
 from etl import i18n, queries
 from etl.metrics import load_metrics
 from pages._ui import (
-    empty_state, error_boundary, get_con, lang, link_to, metric_label, page_setup,
+    cached, empty_state, error_boundary, get_con, lang, link_to, metric_label, page_setup,
     selection, show_chart, show_table, t, url_selectbox,
 )
 
@@ -54,7 +54,7 @@ def _delta_pct(cur: object, prev: object) -> str | None:
 
 def headline_section(con, ids, y0, y1) -> pd.DataFrame:  # type: ignore[no-untyped-def]
     st.subheader(t("headline"))
-    df = queries.headline(con, ids, y0, y1)
+    df = cached(queries.headline, ids, y0, y1)
     df = df[(df["agencies_reporting"] > 0) | df["items_disclosed"].notna()] if not df.empty else df
     if df.empty:
         empty_state()
@@ -100,7 +100,7 @@ def headline_section(con, ids, y0, y1) -> pd.DataFrame:  # type: ignore[no-untyp
 
 def coverage_section(con, ids, y0, y1) -> pd.DataFrame:  # type: ignore[no-untyped-def]
     st.subheader(t("coverage"))
-    cov = queries.coverage(con, ids, y0, y1)
+    cov = cached(queries.coverage, ids, y0, y1)
     if cov.empty:
         empty_state()
         return cov
@@ -142,7 +142,7 @@ def ranking_section(con, ids, y0, y1) -> None:  # type: ignore[no-untyped-def]
         t("ranking_metric"), options, "metric", default=RANK_DEFAULT,
         format_func=lambda m, _lg=lang(): labels.get(m) or i18n.metric_label(m, _lg),
     )
-    rank = queries.ranking(con, metric, y1, ids, limit=20)
+    rank = cached(queries.ranking, metric, y1, ids, limit=20)
     if rank.empty:
         empty_state()
         return
@@ -156,7 +156,7 @@ def ranking_section(con, ids, y0, y1) -> None:  # type: ignore[no-untyped-def]
 
 def red_flags_section(con, ids, y0, y1, cov: pd.DataFrame) -> None:  # type: ignore[no-untyped-def]
     st.subheader(t("red_flags"))
-    flags = queries.red_flags(con, ids, y0, y1)
+    flags = cached(queries.red_flags, ids, y0, y1)
     if flags.empty:
         st.success(t("no_red_flags"))
         return

@@ -53,12 +53,12 @@ def metadata(rep: dict) -> None:
     ]
     df = pd.DataFrame([(k, "" if v is None else str(v)) for k, v in rows],
                       columns=[t("field"), t("value")])
-    st.dataframe(df, hide_index=True)
+    st.dataframe(df, hide_index=True, height=36 * (len(df) + 1) + 3)
 
 
-def facts_section(rid: int) -> None:
+def facts_section(rid: int, year: int | None) -> None:
     st.subheader(t("facts"))
-    facts = queries.report_facts(get_con(), rid)
+    facts = queries.report_facts(get_con(), rid, None if year is None else int(year))
     if facts.empty:
         empty_state(t("no_facts"))
         return
@@ -143,7 +143,7 @@ with error_boundary():
         else:
             st.text(rep.get("title") or "")
             metadata(rep)
-            facts_section(rid)
+            facts_section(rid, rep.get("year"))
             findings_section(rid)
             original_section(rep)
             corrections_section(rid)

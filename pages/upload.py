@@ -59,7 +59,10 @@ i18n.register({
     ),
     "up_confirm_agencies": ("确认新建这些机关", "Create these agencies"),
     "up_confirm": ("确认写入数据库", "Confirm and write to the database"),
-    "up_nothing": ("没有可写入的文件。", "Nothing to write."),
+    "up_nothing": (
+        "当前没有可写入的文件（已拒绝、内容未变化，或错误尚未处理）。",
+        "Nothing to write yet (files refused, unchanged, or with errors not dealt with).",
+    ),
     "up_written": ("已写入：{msg}", "Written: {msg}"),
     "up_not_written": ("未写入：{msg}", "Not written: {msg}"),
     "up_go_overview": ("查看总览", "Open the overview"),

@@ -300,3 +300,25 @@ def test_group_small_categories(con: duckdb.DuckDBPyConnection) -> None:
     assert list(r22["category"]) == ["部门动态", "其他"]
     assert r21["share_pct"].sum() == pytest.approx(100.0)
     assert an.group_small_categories(df.iloc[0:0]).empty
+
+
+def test_series_by_key_and_defaults(con: duckdb.DuckDBPyConnection) -> None:
+    by_key = an.series_values(con, "fees", [A])
+    assert by_key["value"].tolist() == [pytest.approx(12.34)]
+    assert an.get_series("enterprises").unit == "家"
+    with pytest.raises(KeyError):
+        an.get_series("nope")
+    # every query runs with only a connection (the benchmark binds parameters by name)
+    assert len(an.series_values(con)) == 6
+    assert list(an.peer_band(con)["year"]) == [2020, 2021, 2022]
+
+
+def test_request_flow_itemises_only_chosen_groups(con: duckdb.DuckDBPyConnection) -> None:
+    vol = an.request_volumes(con, [A], None, None)
+    out = an.request_outcomes(con, [A], None, None)
+    default = an.request_flow(vol, out, A, 2021)
+    assert default[default["source"] == "unable"].empty  # unable_not_held is not split out
+    more = an.request_flow(vol, out, A, 2021, itemise=("denied", "unable"))
+    assert _val(more, source="unable", target="requests.unable_not_held")["value"] == 10
+    none = an.request_flow(vol, out, A, 2021, itemise=())
+    assert none[none["source"] == "denied"].empty

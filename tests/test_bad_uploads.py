@@ -69,6 +69,8 @@ CASES = {
     "empty.xlsx": (lambda: b"", "the file is empty"),
     "empty.csv": (lambda: b"", "the file is empty"),
     "report.exe": (lambda: b"MZ\x90\x00", "unsupported file type .exe"),
+    "wide.csv": (lambda: b"agency" + b"," * 1_000_000 + b"\n", "1,000,001 columns"),
+    "binary_text.csv": (lambda: bytes(range(128, 256)) * 4, "neither UTF-8 nor GBK"),
 }
 
 

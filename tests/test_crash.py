@@ -86,7 +86,7 @@ def make_files(folder: Path, kind: str, n_files: int) -> list[Path]:
     for i in range(n_files):
         p = folder / f"{i:03d}.txt"
         if kind == "fake":
-            text = f"i={i}\nn=600\nagency=测试{i}局\n" if i != 7 else "CORRUPT\n"
+            text = f"i={i}\nn=400\nagency=测试{i}局\n" if i != 7 else "CORRUPT\n"
         else:
             items = 100 + i
             text = NARRATIVE.format(agency=f"临江市第{i}局", year=2015 + i % 4, items=items,
@@ -171,7 +171,7 @@ def restrict(ref: dict[str, set[tuple]], shas: set[str]) -> dict[str, set[tuple]
 def test_sigkill_at_random_moments_never_leaves_part_of_a_file(tmp_path, kind):
     if kind == "real":
         pytest.importorskip("etl.extract")
-    n_files = 24 if kind == "fake" else 16
+    n_files = 16 if kind == "fake" else 12
     folder = tmp_path / "in"
     files = make_files(folder, kind, n_files)
     order = [hashlib.sha256(p.read_bytes()).hexdigest() for p in files]
@@ -189,7 +189,7 @@ def test_sigkill_at_random_moments_never_leaves_part_of_a_file(tmp_path, kind):
     rng = random.Random(20260127)
     loaded_before: set[str] = set()
     prefixes = []
-    for i in range(6 if kind == "fake" else 4):
+    for i in range(5 if kind == "fake" else 4):
         # Odd rounds rewrite every file (--force): a kill then lands inside a *replacement*,
         # which must leave the file's previous version intact.
         kill_at = (rng.randrange(n_files), rng.uniform(0.0, 0.06))
@@ -214,3 +214,48 @@ def test_sigkill_at_random_moments_never_leaves_part_of_a_file(tmp_path, kind):
     assert_archive_agrees(final)
     assert final == ref
     print(f"{kind}: files stored after each kill {prefixes} of {len(loadable)}")
+
+
+def _limit_file_size(limit: int):
+    """For the child: files may not grow beyond ``limit`` bytes (like a full disk: EFBIG)."""
+    import resource
+
+    def apply() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # fail the write instead of killing
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    return apply
+
+
+def test_disk_full_mid_load_keeps_whole_files_and_a_rerun_completes(tmp_path):
+    folder = tmp_path / "in"
+    files = make_files(folder, "fake", 16)
+    order = [hashlib.sha256(p.read_bytes()).hexdigest() for p in files]
+    driver = tmp_path / "driver.py"
+    driver.write_text(DRIVER, encoding="utf-8")
+    run_load(driver, "fake", folder, tmp_path / "ref.duckdb", tmp_path / "ref-archive")
+    ref = canonical(tmp_path / "ref.duckdb")
+    assert_archive_agrees(ref)
+    loadable = [s for s in order if s in {r[0] for r in ref["sources"]}]
+
+    db, archive = tmp_path / "k.duckdb", tmp_path / "k-archive"
+    store.connect(db).close()
+    env = {**os.environ, "GONGKAI_DB": str(db), "GONGKAI_ARCHIVE": str(archive)}
+    limit = 500_000  # bytes per file: the WAL (~100 KB per file here) fills up after a few files
+    r = subprocess.run([sys.executable, str(driver), str(ROOT), "fake", "load", str(folder)],
+                       cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
+                       preexec_fn=_limit_file_size(limit))
+    assert r.returncode == 1, r.stderr  # some files failed, reported, no crash
+    assert "could not be stored" in r.stderr or "could not be archived" in r.stderr
+    state = canonical(db)
+    assert_archive_agrees(state)
+    loaded = {row[0] for row in state["sources"]}
+    assert 0 < len(loaded) < len(loadable)
+    assert loaded == set(loadable[: len(loaded)])
+    state.pop("orphan_agencies")
+    assert state == restrict(ref, loaded)
+
+    run_load(driver, "fake", folder, db, archive)
+    final = canonical(db)
+    assert_archive_agrees(final)
+    assert final == ref

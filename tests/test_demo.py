@@ -53,7 +53,7 @@ def test_plan_has_a_realistic_shape() -> None:
     years = {p.year for p in plan}
     assert min(years) == 2008 and max(years) == 2024
     for p in plan:
-        if p.kind == "work_summary":
+        if p.kind == "work_summary" or p.extra:
             assert by_name()[p.agency].is_commerce
         elif p.year < 2019:
             assert isinstance(p.spec, fx.NarrativeReport) and p.fmt in ("txt", "html", "html-gbk")
@@ -65,6 +65,7 @@ def test_plan_has_a_realistic_shape() -> None:
     assert sum(1 for p in plan if p.printed_agency) >= 10  # short names in some years
     # a few missing years: fewer reports than active agency-years
     active = sum(1 for a in AGENCIES for y in range(2008, 2025) if a.active(y))
+    assert sum(1 for p in plan if p.extra) == len(demo.COMPILATIONS)
     reports = sum(1 for p in plan if p.kind == "disclosure_report")
     assert 0.9 * active <= reports < active
     # disclosure rates: most agencies grant most requests, some below 40 %
@@ -91,12 +92,16 @@ def test_cross_year_chains_hold_in_the_demo() -> None:
                 + s.t2["disclosure.normative_docs_made"] - s.t2["disclosure.normative_docs_repealed"])
 
 
+def _kind(spec: object) -> str:
+    return "work_summary" if isinstance(spec, fx.WorkSummary) else "disclosure_report"
+
+
 def _subset() -> tuple[list[str], list[int]]:
     """A small subset holding a commerce agency and an agency printing a short name."""
     plan = demo.plan_corpus()
     short = next(p for p in plan if p.printed_agency and p.year >= 2019 and p.fmt in ("md", "html"))
-    names = sorted({short.agency, "滨江区对外贸易经济合作局"})
-    return names, sorted({short.year, 2012, 2017, 2021})
+    names = sorted({short.agency, "东城区对外贸易经济合作局"})
+    return names, sorted({short.year, 2008, 2012, 2017, 2021})  # 2008: a compilation file
 
 
 @pytest.fixture()
@@ -108,6 +113,8 @@ def demo_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, list
     calls = []
     demo.build_demo(db, agencies=names, years=years, progress=lambda *a: calls.append(a))
     assert calls, "progress is reported"
+    done = [c[0] for c in calls]
+    assert done == sorted(done) and calls[-1][0] == calls[-1][1]  # one bar, 0 → total
     return db, names, years
 
 
@@ -121,8 +128,8 @@ def test_build_demo_subset(demo_db) -> None:
         got = con.execute(
             "SELECT a.name, r.year, r.kind, r.form FROM reports r JOIN agencies a USING (agency_id) "
             "ORDER BY 1, 2, 3").fetchall()
-        want = sorted((p.agency, p.year, p.kind, p.spec.form if p.kind != "work_summary" else None)
-                      for p in plan)
+        want = sorted((part.agency, part.year, _kind(part), getattr(part, "form", None))
+                      for p in plan for part in p.parts)
         assert [(a, y, k) for a, y, k, _ in got] == [(a, y, k) for a, y, k, _ in want]
         forms = {(a, y, k): f for a, y, k, f in got}
         for a, y, k, f in want:
@@ -154,6 +161,8 @@ def test_build_demo_subset(demo_db) -> None:
         for key in [("requests.received", ""), ("requests.processed_total", ""),
                     ("appeals.review_total", "")]:
             assert rows.get("|".join(key)) == exp[key], key
+        # and the whole subset is exactly what its files say
+        assert demo.compare_with_plan(con, plan) == []
         ws = next(p for p in plan if p.kind == "work_summary")
         v = con.execute(
             "SELECT value FROM facts f JOIN agencies a ON a.agency_id = f.agency_id "

@@ -155,6 +155,17 @@ def test_docx_has_merged_cells() -> None:
     assert t3.rows[0].cells[3].text == t3.rows[0].cells[9].text == "申请人情况"
 
 
+def test_pdf_table4_header_and_numbers_on_two_pages() -> None:
+    pdfplumber = pytest.importorskip("pdfplumber")
+    spec = make_standard_report(12, form="2021", quirks=Quirks(split_table4=True))
+    with pdfplumber.open(io.BytesIO(render(spec, "pdf"))) as pdf:
+        found = [(p.page_number, t) for p in pdf.pages for t in p.extract_tables()
+                 if t and (t[0][0] == "行政复议" or len(t[0]) == 15 and len(t) == 1)]
+    assert [len(t) for _, t in found] == [3, 1]  # three header rows, then the data row
+    assert found[1][0] == found[0][0] + 1
+    assert found[1][1][0] == [fx._fmt_num(v, "") for v in spec.t4]
+
+
 def test_pdf_table_runs_over_a_page_break() -> None:
     pdfplumber = pytest.importorskip("pdfplumber")
     spec = make_standard_report(11, form="2021")
@@ -178,6 +189,8 @@ FORMAT_QUIRKS: dict[tuple[str, str], Quirks] = {
                             page_numbers=True, straight_quotes=True, fullwidth_digits=True,
                             halfwidth_brackets=True),
     ("txt", "2019"): Quirks(flattened=True, typo=True, captions=True),
+    ("txt-cells", "2021"): Quirks(cell_per_line=True, empty_cells=True, slash_cells=True),
+    ("txt-cells", "2019"): Quirks(cell_per_line=True, page_numbers=True),
     ("md", "2021"): Quirks(empty_cells=True, slash_cells=True, captions=True),
     ("md", "2019"): Quirks(repeat_merged=True, cell_note=True),
     ("html-utf8", "2021"): Quirks(layout_table=True, empty_cells=True, cell_note=True),
@@ -188,10 +201,12 @@ FORMAT_QUIRKS: dict[tuple[str, str], Quirks] = {
     ("docx", "2019"): Quirks(halfwidth_brackets=True, captions=True),
     ("pdf", "2021"): Quirks(empty_cells=True),
     ("pdf", "2019"): Quirks(cell_note=True),
+    ("pdf-split", "2021"): Quirks(split_table4=True, captions=True),
+    ("pdf-split", "2019"): Quirks(split_table4=True, empty_cells=True),
 }
 CASES = sorted(FORMAT_QUIRKS)
-SUFFIX = {"txt": ".txt", "md": ".md", "html-utf8": ".html", "html-gbk": ".htm",
-          "docx": ".docx", "pdf": ".pdf"}
+SUFFIX = {"txt": ".txt", "txt-cells": ".txt", "md": ".md", "html-utf8": ".html", "html-gbk": ".htm",
+          "docx": ".docx", "pdf": ".pdf", "pdf-split": ".pdf"}
 # reports of 2023/2024 may still print the 2019 form: use one for the 2019 cases
 YEAR = {"2021": 2022, "2019": 2023}
 
@@ -200,7 +215,8 @@ def _extract(tmp_path: Path, spec: fx.StandardReport, fmt: str, quirks: Quirks |
     from etl.extract import extract_file
 
     path = tmp_path / f"report{SUFFIX[fmt]}"
-    path.write_bytes(render(spec, "html" if fmt == "html-utf8" else fmt, quirks))
+    fmt = {"html-utf8": "html", "txt-cells": "txt", "pdf-split": "pdf"}.get(fmt, fmt)
+    path.write_bytes(render(spec, fmt, quirks))
     return extract_file(path)
 
 
@@ -222,6 +238,10 @@ def _check_facts(report, spec: fx.StandardReport) -> None:
             problems.append(f"wrong {key}: got {fact.value}, expected {value}")
     for key in sorted(set(got) - set(exp)):
         problems.append(f"unexpected {key} = {got[key].value}")
+    for key in spec.expected_approx():
+        fact = got.get(key)
+        if fact is not None and not fact.approx:
+            problems.append(f"{key} is stated with 余 but not marked approx")
     for key, text in spec.expected_notes().items():
         fact = got.get(key)
         if fact is not None and text not in (fact.note or ""):
@@ -312,3 +332,28 @@ def test_work_summary_investment_indicators(tmp_path: Path, seed: int) -> None:
     problems = [f"{k}: got {got.get(k, 'nothing')}, expected {v}"
                 for k, v in spec.expected_facts().items() if not _same(got.get(k), v)]
     assert not problems, "\n".join(problems)
+
+
+def test_compilation_file_is_split_into_its_reports(tmp_path: Path) -> None:
+    from etl.extract import extract_file
+
+    parts = [
+        fx.make_narrative_report(21, "东城区对外贸易经济合作局", 2010),
+        fx.make_work_summary(22, "东城区对外贸易经济合作局", 2010),
+        make_standard_report(23, "青川市审计局", 2021, "2021", Quirks(empty_cells=True)),
+    ]
+    path = tmp_path / "compilation.txt"
+    path.write_text(fx.render_compilation_txt([(p.title, fx.spec_text(p)) for p in parts]),
+                    encoding="utf-8")
+    reports = extract_file(path)
+    assert [(r.position, r.agency, r.year, r.kind) for r in reports] == [
+        (1, "东城区对外贸易经济合作局", 2010, "disclosure_report"),
+        (2, "东城区对外贸易经济合作局", 2010, "work_summary"),
+        (3, "青川市审计局", 2021, "disclosure_report"),
+    ]
+    assert reports[2].form == "2021"
+    _check_facts(reports[2], parts[2])
+    for r, p in zip(reports[:2], parts[:2]):
+        got = {f.key: f.value for f in r.facts}
+        wrong = {k: (got.get(k), v) for k, v in p.expected_facts().items() if not _same(got.get(k), v)}
+        assert wrong == {}

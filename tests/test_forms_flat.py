@@ -241,3 +241,108 @@ def test_tab_separated_dump_keeps_empty_cells():
     assert got[("requests.rejected_publication", "commercial")].value is None
     vals["requests.rejected_publication"][1] = None
     assert_all(facts, vals, "2021")
+
+
+def test_narrative_mention_before_the_table_is_skipped():
+    vals = t3_values("2021", seed=30)
+    intro = ("一、总体情况\n本年新收政府信息公开申请45件，办结40件，发生政府信息公开行政复议2件。\n"
+             "二、主动公开政府信息情况\n略\n")
+    text = intro + HEAD3 + flat_rows(vals) + TAIL
+    facts, form, findings = parse_forms(*seg_doc(text))
+    assert_all(facts, vals, "2021")
+    assert not [f for f in findings if f.rule == "table_unreadable"]
+
+
+def test_cell_per_line_dump_empty_lines_are_blank_cells():
+    vals = t3_values("2021", seed=31)
+    vals["requests.carried_over_in"][5] = None
+    vals["requests.rejected_publication"][0] = None
+    body = flat_rows(vals, sep="\n").replace("None", "")
+    t4 = ("四、政府信息公开行政复议、行政诉讼情况\n行政复议\n行政诉讼\n结果维持\n结果纠正\n其他结果\n尚未审结\n总计\n"
+          "未经复议直接起诉\n复议后起诉\n" + "结果维持\n结果纠正\n其他结果\n尚未审结\n总计\n" * 2
+          + "1\n0\n\n0\n1\n1\n0\n0\n0\n1\n0\n0\n0\n0\n0\n\n五、存在的主要问题及改进情况\n")
+    text = HEAD3.replace("\t", "\n") + body + t4
+    facts, form, findings = parse_forms(*seg_doc(text))
+    assert_all(facts, vals, "2021")
+    t4v = [f.value for f in facts if f.metric.startswith("appeals.")]
+    assert t4v == [1, 0, None, 0, 1, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0]
+
+
+def test_ragged_tab_dump_with_collapsed_merges_and_vertical_section_labels():
+    vals = t3_values("2021", seed=32)
+    vals["requests.denied_third_party"][3] = None
+    lines = ["三、收到和处理政府信息公开申请情况",
+             "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）\t申请人情况",
+             "自然人\t法人或其他组织\t总计",
+             "商业企业\t科研机构\t社会公益组织\t法律服务机构\t其他"]
+    last_section = None
+    for m in T3_ROWS_2021:
+        a, b, c = T3_LABELS[m]
+        cells = ["" if v is None else str(v) for v in vals[m]]
+        if a == b == c:
+            lines.append("\t".join([a] + cells))
+        elif b == c:
+            lines.append("\t".join([c] + cells))
+        else:
+            if b != last_section:
+                lines.extend(list(b))  # the section label printed one character per line
+            lines.append("\t".join([c] + cells))
+        last_section = b
+    text = "\n".join(lines) + "\n" + TAIL
+    facts, form, findings = parse_forms(*seg_doc(text))
+    assert form == "2021"
+    assert_all(facts, vals, "2021")
+
+
+def test_2019_variant_without_confirm_row():
+    vals = t3_values("2019", seed=33)
+    body = "\n".join(ln for ln in flat_rows(vals, "2019").split("\n") if "确认或重新出具" not in ln)
+    facts, form, findings = parse_forms(*seg_doc(HEAD3 + body + "\n" + TAIL))
+    assert form == "2019"
+    got = by_key(facts)
+    assert ("requests.rejected_confirm", "") not in got
+    assert got[("requests.other_handling", "")].value == vals["requests.other_handling"][6]
+    assert not [f for f in findings if f.rule in ("table_unreadable", "t3_missing_rows")]
+
+
+def test_t4_header_in_a_table_numbers_only_in_text():
+    from etl.model import Table
+    header = [["行政复议"] * 5 + ["行政诉讼"] * 10,
+              ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"] + ["未经复议直接起诉"] * 5 + ["复议后起诉"] * 5,
+              ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"] * 3]
+    text = ("四、政府信息公开行政复议、行政诉讼情况\n" + "\n".join("\t".join(r) for r in header)
+            + "\n- 2 -\n" + " ".join(str(i) for i in range(15)) + "\n五、存在的主要问题及改进情况\n")
+    doc = Document(source="x.pdf", format="pdf", text=text, tables=[Table(rows=header, page=2, offset=20)])
+    seg = Segment(1, "x", text, 0, doc.tables)
+    facts, form, findings = parse_forms(seg, doc)
+    assert [f.value for f in facts if f.metric.startswith("appeals.")] == list(range(15))
+
+
+def test_t3_grid_that_breaks_off_is_completed_from_text_rows():
+    from etl.model import Table
+    from tests.test_forms import t3_grid
+    vals = t3_values("2021", seed=34)
+    grid = t3_grid(vals)[:18]  # header + 15 data rows; the rest only as text
+    text = HEAD3 + flat_rows(vals) + TAIL
+    doc = Document(source="x.pdf", format="pdf", text=text, tables=[Table(rows=grid, page=3, offset=0)])
+    seg = Segment(1, "x", text, 0, doc.tables)
+    facts, form, findings = parse_forms(seg, doc)
+    assert form == "2021"
+    assert_all(facts, vals, "2021")
+    assert not [f for f in findings if f.rule == "t3_missing_rows"]
+
+
+def test_grid_that_breaks_off_with_blank_cells_in_text_is_not_guessed():
+    from etl.model import Table
+    from tests.test_forms import t3_grid
+    vals = t3_values("2021", seed=35)
+    grid = t3_grid(vals)[:18]
+    body = flat_rows(vals).replace("3.其他 " + " ".join(str(v) for v in vals["requests.other_other"]),
+                                   "3.其他 " + " ".join(str(v) for v in vals["requests.other_other"][1:]))
+    text = HEAD3 + body + TAIL
+    doc = Document(source="x.pdf", format="pdf", text=text, tables=[Table(rows=grid)])
+    facts, form, findings = parse_forms(Segment(1, "x", text, 0, doc.tables), doc)
+    got = by_key(facts)
+    assert ("requests.other_other", "") not in got
+    assert ("requests.other_fee_unpaid", "") in got
+    assert any(f.rule == "t3_missing_rows" and "requests.other_other" in f.cells for f in findings)

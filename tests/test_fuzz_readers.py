@@ -270,6 +270,22 @@ def test_pdf_with_thousands_of_pages() -> None:
     assert time.monotonic() - start < HANG_GUARD_SECONDS
 
 
+def test_pdf_page_with_thousands_of_rules() -> None:
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=A4)
+    c.setFont(FONT, 8)
+    c.drawString(20, 830, "申请人情况 自然人 总计 1 2 3")
+    for i in range(205):
+        c.line(10, 10 + i * 4, 580, 10 + i * 4)
+    for i in range(143):
+        c.line(10 + i * 4, 10, 10 + i * 4, 826)
+    c.showPage()
+    c.save()
+    doc = check(buf.getvalue(), "rules.pdf")
+    assert doc is not None and "申请人情况" in doc.text
+    assert [w.rule for w in doc.warnings] == ["pdf_tables_skipped"]
+
+
 def test_pdf_claiming_a_huge_page_count() -> None:
     forged = PDF.replace(b"/Count 1", b"/Count 99999999")
     assert forged != PDF

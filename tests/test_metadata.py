@@ -140,3 +140,14 @@ def test_agency_unknown() -> None:
 
 def test_form_defaults_to_narrative() -> None:
     assert meta_of("甲局2018年政府信息公开年度报告\n" + FILLER).form == "narrative"
+
+
+def test_upper_case_anonymised_report_with_numbers_is_not_a_template() -> None:
+    m = meta_of("XX局2015年政府信息公开工作年度报告\n2015年，我局共主动公开政府信息120条，接待咨询30人次。" + FILLER)
+    assert m.kind == "disclosure_report" and m.agency is None and m.year == 2015
+    assert [f.rule for f in m.findings] == ["agency_anonymised"]
+
+
+def test_web_page_date_is_the_publication_date() -> None:
+    m = meta_of("首页 > 信息公开\n甲局政府信息公开工作年度报告\n来源：甲局 发布日期：2020-02-13\n" + FILLER)
+    assert m.published == "2020-02-13" and m.year == 2019

@@ -370,6 +370,7 @@ def test_wrapped_pdf_lines_are_joined_and_offsets_stay_true() -> None:
     assert facts["disclosure.press_conferences"].value == 2
     assert text[facts["disclosure.press_conferences"].evidence.offset] == "2"
     assert facts["operations.new_media_accounts"].value == 11
+    assert text[facts["operations.new_media_accounts"].evidence.offset:][:2] == "11"  # after a joined wrap
     assert facts["disclosure.items"].approx
 
 
@@ -381,3 +382,22 @@ def test_table_rows_in_text_are_left_to_the_form_parser() -> None:
         "| 本年新收政府信息公开申请数量 | 12件 |\n"
     )
     assert run(text) == []
+
+
+def test_old_era_phrasings() -> None:
+    v = values(
+        "2012年，我局共主动公开政府信息156条，其中机构职能类12条，政策法规类35条，业务工作类109条。"
+        "全年共接待群众来电来访咨询120人次。"
+    )
+    assert v[("disclosure.items", "")] == 156
+    assert v[("disclosure.items", "机构职能")] == 12 and v[("disclosure.items", "业务工作")] == 109
+    assert v[("operations.consultations", "")] == 120
+    assert one("全年累计发布政务信息1.2万余条。", "disclosure.items") == 12000
+    assert one("申请人通过网上申请的有15件。", "requests.channel_online") == 15
+    v = values("我局未发生政府信息公开申请行政复议、行政诉讼和申诉案件。")
+    assert v == {("appeals.review_total", ""): 0, ("appeals.suit_total", ""): 0, ("appeals.complaints_total", ""): 0}
+
+
+def test_bare_received_needs_a_requests_heading() -> None:
+    assert one("三、政府信息依申请公开情况\n全年共收到申请3件，均已按期答复。\n", "requests.received") == 3
+    assert one("二、其他工作\n全年共收到申请3件。\n", "requests.received") is None

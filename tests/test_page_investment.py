@@ -61,20 +61,21 @@ def test_indicators_in_display_units(small_db_env: Path, downloads: dict) -> Non
     assert fdi["layout"]["xaxis"]["type"] == "category"
     assert trace(exports, "甲市商务局")["y"] == [35000.0, 38000.0]
     # no stated changes: computed from the previous year, hover says so
-    y = trace(yoy, "甲市商务局 · 实际到资")
+    y = trace(yoy, "甲市商务局")  # default indicator: foreign investment received
     assert y["x"] == ["2018"] and y["y"][0] == pytest.approx(100 * 4 / 41)
     assert y["customdata"][0][0] == "计算值"
     assert downloads["investment_fdi"]["value"].tolist() == [4100.0, 4500.0]
-    assert set(downloads["investment_yoy"]["yoy_source"]) == {"computed"}
+    assert set(downloads["investment_yoy_actual"]["yoy_source"]) == {"computed"}
     assert any("计划" in i.value or "没有数据" in i.value for i in at.info)  # no plan figures
 
 
 def test_year_range_excludes_previous_year_rows(small_db_env: Path) -> None:
-    at = run(agency="甲市商务局", year_from="2018")
+    at = run(agency="甲市商务局", year_from="2018", indicator="enterprises")
     ent = charts(at)[0]
     assert trace(ent, "甲市商务局")["x"] == ["2018"]
     yoy = charts(at)[3]
-    assert trace(yoy, "甲市商务局 · 新办外商投资企业")["y"][0] == pytest.approx(100 * 4 / 31)
+    assert trace(yoy, "甲市商务局")["y"][0] == pytest.approx(100 * 4 / 31)
+    assert any("没有年度计划" in i.value for i in at.info)
 
 
 def test_agency_without_investment_gives_empty_state(small_db_env: Path) -> None:

@@ -116,6 +116,9 @@ def test_error_boundary_shows_message(small_db_env, monkeypatch) -> None:
         raise RuntimeError("kaboom")
 
     monkeypatch.setattr(queries, "headline", boom)
+    import streamlit as st
+
+    st.cache_data.clear()  # the overview caches query results per data stamp
     at = run(lang="en")
     assert not at.exception
     assert any("RuntimeError" in e.value for e in at.error)

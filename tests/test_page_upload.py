@@ -41,6 +41,7 @@ def _no_access_config(monkeypatch):
 def test_upload_preview_confirm_and_dashboard_shows_it(empty_db_env):
     at = _app()
     assert len(at.file_uploader) == 1  # local machine, nothing configured → analyst
+    assert "模板" in at.get("download_button")[0].proto.label  # the template is downloadable
     at.file_uploader[0].upload("..\\..\\tmp/新数据.csv", GOOD, "text/csv")
     at.run()
     assert not at.exception, at.exception
@@ -194,3 +195,59 @@ def test_report_file_upload_goes_through_the_loader(empty_db_env):
     assert not at.exception, at.exception
     assert db.cursor().execute("SELECT file_name, origin FROM sources").fetchall() == [("汇编.txt", "uploaded")]
     assert db.cursor().execute("SELECT count(*) FROM reports").fetchone()[0] == 5
+
+
+def test_oidc_configured_viewer_must_sign_in(empty_db_env):
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    at.secrets["auth"] = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x",
+                          "client_id": "id", "client_secret": "s",
+                          "server_metadata_url": "https://idp.example/.well-known/openid-configuration"}
+    at.secrets["gongkai"] = {"analysts": ["ana@example.org"]}
+    at.run()
+    assert not at.exception, at.exception
+    assert len(at.file_uploader) == 0  # not signed in: a viewer, even on the local machine
+    assert any("sign in" in i.value for i in at.info)
+    assert any(b.key == "gk_login" for b in at.button)
+
+
+def test_analyst_key_from_secrets(empty_db_env):
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    at.secrets["gongkai"] = {"analyst_key": "from-secrets"}
+    at.run()
+    assert len(at.file_uploader) == 0
+    at.text_input(key="gk_key_input").input("from-secrets")
+    _submit(at, "gk_key_form").run()
+    assert not at.exception, at.exception
+    assert len(at.file_uploader) == 1
+
+
+def test_correct_year_and_merge_through_the_controls(small_db_env, tmp_path, monkeypatch):
+    import shutil
+
+    copy = tmp_path / "copy2.duckdb"
+    shutil.copy(small_db_env, copy)
+    monkeypatch.setenv("GONGKAI_DB", str(copy))
+    con = db.cursor()
+    rid = con.execute("SELECT r.report_id FROM reports r JOIN agencies a USING (agency_id) "
+                      "WHERE a.name = '甲市财政局' AND r.year = 2019").fetchone()[0]
+    at = AppTest.from_string(f"""
+from etl import db
+from pages._corrections import render_corrections
+render_corrections({rid}, db.cursor())
+""", default_timeout=60)
+    at.run()
+    at.text_input(key=f"gk_who_{rid}").input("tester")
+    at.number_input[0].set_value(2018)
+    at.text_input(key=f"gk_why_year_{rid}").input("cover page says 2018")
+    _submit(at, f"gk_year_{rid}").run()
+    assert not at.exception, at.exception
+    assert db.cursor().execute("SELECT year FROM reports WHERE report_id = ?", [rid]).fetchone()[0] == 2018
+    at.selectbox[1].set_value("甲市财政局")
+    at.selectbox[2].set_value("甲市商务局")
+    at.text_input(key=f"gk_why_merge_{rid}").input("one agency")
+    _submit(at, f"gk_merge_{rid}").run()
+    assert not at.exception, at.exception
+    assert db.cursor().execute("SELECT count(*) FROM agencies WHERE name = '甲市财政局'").fetchone()[0] == 0
+    rows = db.cursor().execute("SELECT field, old_value, new_value, who FROM corrections "
+                               "WHERE who = 'tester' ORDER BY correction_id").fetchall()
+    assert rows == [("year", "2019", "2018", "tester"), ("merge", "甲市财政局", "甲市商务局", "tester")]

@@ -135,6 +135,9 @@ def test_report_and_evidence(con) -> None:
     assert set(facts[facts["metric_id"] == "requests.received"]["breakdown"]) == \
         {"", "natural_person", "commercial"}
     assert queries.report(con, 999999) is None
+    same = queries.report_facts(con, rid, 2021)
+    assert same.equals(facts)
+    assert queries.report_facts(con, rid, 2020).empty
 
 
 def test_report_findings_and_corrections(con) -> None:

@@ -150,3 +150,59 @@ def test_truncated_docx_is_input_error() -> None:
     with pytest.raises(InputError) as err:
         read_data(data[: len(data) // 2], "cut.docx")
     assert "cut.docx" in str(err.value)
+
+
+def _numbered_docx() -> bytes:
+    """Headings numbered "一、" / "二、" and cell labels "（一）" / "（二）" by Word's list engine."""
+    from docx.oxml import parse_xml
+
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    d = docx.Document()
+    numbering = d.part.numbering_part.element
+    numbering.insert(
+        0,
+        parse_xml(
+            f'<w:abstractNum xmlns:w="{w}" w:abstractNumId="77">'
+            '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="%1、"/></w:lvl>'
+            '<w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="（%2）"/></w:lvl>'
+            '<w:lvl w:ilvl="2"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%3."/></w:lvl>'
+            "</w:abstractNum>"
+        ),
+    )
+    numbering.append(parse_xml(f'<w:num xmlns:w="{w}" w:numId="77"><w:abstractNumId w:val="77"/></w:num>'))
+
+    def number(paragraph, level: int) -> None:  # noqa: ANN001
+        p_pr = paragraph._p.get_or_add_pPr()
+        p_pr.append(parse_xml(f'<w:numPr xmlns:w="{w}"><w:ilvl w:val="{level}"/><w:numId w:val="77"/></w:numPr>'))
+
+    number(d.add_paragraph("总体情况"), 0)
+    number(d.add_paragraph("主动公开政府信息情况"), 0)
+    table = d.add_table(rows=2, cols=2)
+    for r, (label, value) in enumerate((("予以公开", "5"), ("部分公开", "1"))):
+        cell = table.cell(r, 0)
+        cell.text = label
+        number(cell.paragraphs[0], 1)
+        table.cell(r, 1).text = value
+    number(d.add_paragraph("小项"), 2)
+    number(d.add_paragraph("收到和处理政府信息公开申请情况"), 0)
+    d.add_paragraph("十一个段落", style="List Bullet")
+    buf = io.BytesIO()
+    d.save(buf)
+    return buf.getvalue()
+
+
+def test_automatic_list_numbers_are_rendered() -> None:
+    doc = read_data(_numbered_docx(), "numbered.docx")
+    lines = doc.text.split("\n")
+    assert lines[:2] == ["一、总体情况", "二、主动公开政府信息情况"]
+    assert doc.tables[0].rows == [["（一）予以公开", "5"], ["（二）部分公开", "1"]]
+    assert lines[4:] == ["1.小项", "三、收到和处理政府信息公开申请情况", "十一个段落"]
+
+
+def test_chinese_counter_format() -> None:
+    from etl.readers.docx import _format_number
+
+    assert [_format_number(n, "chineseCounting") for n in (1, 10, 11, 20, 35)] == ["一", "十", "十一", "二十", "三十五"]
+    assert _format_number(3, "ideographTraditional") == "丙"
+    assert _format_number(2, "decimalEnclosedCircle") == "②"
+    assert _format_number(4, "upperRoman") == "IV" and _format_number(12, "decimalFullWidth") == "１２"

@@ -45,7 +45,7 @@ def _page_number(c: canvas.Canvas, doc) -> None:  # noqa: ANN001 - reportlab cal
     c.drawCentredString(A4[0] / 2, 30, f"- {doc.page} -")
 
 
-def make_report_pdf(path: Path, *, rotate: int = 0) -> Path:
+def make_report_pdf(path: Path, *, rotate: int = 0, vertical_label: bool = True, narrative_pages: int = 1) -> Path:
     """A 4-page report: narrative, 表二 (merged title row), 表三 split over pages 2–3, 表四.
 
     表三's header has cells merged over rows and columns, and header texts wrapped inside
@@ -54,6 +54,8 @@ def make_report_pdf(path: Path, *, rotate: int = 0) -> Path:
     story: list = []
     story.append(Paragraph("某某市商务局2021年政府信息公开工作年度报告", BODY))
     story.append(Paragraph("一、总体情况 " + "本机关主动公开政府信息5500余条，政策解读21个。" * 14, BODY))
+    for _ in range(narrative_pages - 1):
+        story += [PageBreak(), Paragraph("（续）" + "本机关严格执行信息公开保密审查制度，政务新媒体95个。" * 40, BODY)]
     story.append(PageBreak())
     story.append(Paragraph("二、主动公开政府信息情况", BODY))
     t2 = [["第二十条第（一）项", "", "", ""], ["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"], ["规章", "0", "0", "3"], ["行政规范性文件", "5", "1", "20"]]
@@ -64,7 +66,7 @@ def make_report_pdf(path: Path, *, rotate: int = 0) -> Path:
         [Paragraph("（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", CELL), "申请人情况", "", "", "", "", "", ""],
         ["", "自然人", "法人或其他组织", "", "", "", "", "总计"],
         ["", "", Paragraph("商业<br/>企业", CELL), Paragraph("科研<br/>机构", CELL), Paragraph("社会公益组织", CELL),
-         Paragraph("法<br/>律<br/>服<br/>务<br/>机<br/>构", CELL), "其他", ""],
+         Paragraph("法<br/>律<br/>服<br/>务<br/>机<br/>构" if vertical_label else "法律服务机构", CELL), "其他", ""],
     ]
     body = [[label] + [table3_values(r, c) for c in range(7)] for r, label in enumerate(ROW_LABELS)]
     table3 = Table(header + body, colWidths=[170] + [44] * 7, repeatRows=0)
@@ -231,18 +233,105 @@ def test_plain_pages_do_not_run_the_table_finder(tmp_path: Path, monkeypatch: py
     assert "主动公开信息100条" in doc.pages[0].text and "本年无收费" in doc.pages[1].text
 
 
-def test_only_table_pages_go_to_the_table_finder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    seen: list[list[int]] = []
-    real = pdf_reader._find_tables
+def test_only_table_pages_go_to_the_table_finders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    fast_pages: list[int] = []
+    slow_pages: list[int] = []
+    real_fast, real_slow = pdf_reader._fast_tables, pdf_reader._find_tables
 
-    def spy(name, data, candidates, deadline):  # noqa: ANN001
-        seen.append(list(candidates))
-        return real(name, data, candidates, deadline)
+    def spy_fast(pdf, info):  # noqa: ANN001
+        fast_pages.append(info.number)
+        return real_fast(pdf, info)
 
-    monkeypatch.setattr(pdf_reader, "_find_tables", spy)
+    def spy_slow(name, data, candidates, deadline):  # noqa: ANN001
+        slow_pages.extend(candidates)
+        return real_slow(name, data, candidates, deadline)
+
+    monkeypatch.setattr(pdf_reader, "_fast_tables", spy_fast)
+    monkeypatch.setattr(pdf_reader, "_find_tables", spy_slow)
     doc = read_file(make_report_pdf(tmp_path / "r.pdf"))
-    assert seen and 1 not in seen[0]  # page 1 is narrative only
-    assert {t.page for t in doc.tables} <= set(seen[0])
+    assert 1 not in fast_pages + slow_pages  # page 1 is narrative only
+    # Page 2 prints a label one glyph per line in a non-embedded font: pdfium drops such
+    # glyphs, so that page goes to pdfplumber; page 3 is handled by the fast finder alone.
+    assert slow_pages == [2] and fast_pages == [3]
+    assert {t.page for t in doc.tables} == {2, 3}
+
+
+def _ruled_pdf(path: Path, style: str) -> Path:
+    """A 3×3 table drawn the ways PDF producers draw rules: lines, thin filled rects, cell rects."""
+    c = canvas.Canvas(str(path), pagesize=A4)
+    c.setFont(FONT, 10)
+    c.drawString(72, 780, "三、收到和处理政府信息公开申请情况")
+    xs, ys = [72, 252, 332, 412], [760, 740, 720, 700]
+    cells = [["申请人情况", "自然人", "总计"], ["一、本年新收", "3", "3"], ["结转下年度", "", "0"]]
+    if style == "lines":
+        path_obj = c.beginPath()
+        for x in xs:
+            path_obj.moveTo(x, ys[0])
+            path_obj.lineTo(x, ys[-1])
+        for y in ys:
+            path_obj.moveTo(xs[0], y)
+            path_obj.lineTo(xs[-1], y)
+        c.drawPath(path_obj, stroke=1, fill=0)
+    elif style == "filled":
+        for x in xs:
+            c.rect(x - 0.25, ys[-1], 0.5, ys[0] - ys[-1], stroke=0, fill=1)
+        for y in ys:
+            c.rect(xs[0], y - 0.25, xs[-1] - xs[0], 0.5, stroke=0, fill=1)
+    else:
+        for r in range(3):
+            for col in range(3):
+                c.rect(xs[col], ys[r + 1], xs[col + 1] - xs[col], ys[r] - ys[r + 1], stroke=1, fill=0)
+    for r, row in enumerate(cells):
+        for col, text in enumerate(row):
+            c.drawString(xs[col] + 4, ys[r] - 14, text)
+    c.drawString(72, 660, "四、政府信息公开行政复议")
+    c.showPage()
+    c.save()
+    return path
+
+
+@pytest.mark.parametrize("style", ["lines", "filled", "rects"])
+def test_fast_finder_reads_rules_however_drawn(tmp_path: Path, style: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pdf_reader, "_find_tables", lambda *a: pytest.fail("pdfplumber was needed"))
+    doc = read_file(_ruled_pdf(tmp_path / f"{style}.pdf", style))
+    (table,) = doc.tables
+    assert table.rows == [["申请人情况", "自然人", "总计"], ["一、本年新收", "3", "3"], ["结转下年度", "", "0"]]
+    assert doc.text.split("\n") == [
+        "三、收到和处理政府信息公开申请情况",
+        "申请人情况\t自然人\t总计",
+        "一、本年新收\t3\t3",
+        "结转下年度\t\t0",
+        "四、政府信息公开行政复议",
+    ]
+
+
+def test_fast_finder_agrees_with_pdfplumber(tmp_path: Path) -> None:
+    """Same grids and boxes from both finders on every table page (merged headers included)."""
+    import pypdfium2 as pdfium
+
+    data = make_report_pdf(tmp_path / "r.pdf", vertical_label=False).read_bytes()
+    slow, _ = pdf_reader._find_tables("r.pdf", data, [2, 3], limits.Deadline("r.pdf"))
+    pdf = pdfium.PdfDocument(data)
+    try:
+        for number in (2, 3):
+            page = pdf[number - 1]
+            info = pdf_reader._PageInfo(number, "", 0, 0, 0, 0, tuple(page.get_mediabox()))
+            page.close()
+            fast = pdf_reader._fast_tables(pdf, info)
+            assert len(fast) == len(slow[number]) == 2
+            assert [g for _b, g in fast] == [g for _b, g in slow[number]]
+            for (fb, _g), (sb, _h) in zip(fast, slow[number]):
+                assert all(abs(a - b) < 2 for a, b in zip(fb, sb))
+    finally:
+        pdf.close()
+
+
+def test_embedded_style_report_needs_no_pdfplumber(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pdf_reader, "_find_tables", lambda *a: pytest.fail("pdfplumber was needed"))
+    doc = read_file(make_report_pdf(tmp_path / "r.pdf", vertical_label=False, narrative_pages=3))
+    assert len(doc.pages) == 5 and len(_table3_parts(doc)) == 2
+    head = _table3_parts(doc)[0].rows
+    assert head[2][2:7] == ["商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他"]
 
 
 def test_no_text_layer_gives_error_finding_and_no_text(tmp_path: Path) -> None:
@@ -310,3 +399,10 @@ def test_unopenable_pdf_is_input_error_naming_file(tmp_path: Path) -> None:
     with pytest.raises(InputError) as err:
         read_file(tmp_path / "junk.pdf")
     assert "junk.pdf" in str(err.value)
+
+
+def test_garbled_text_layer_warns(tmp_path: Path) -> None:
+    doc_text = "\ue000\ue001\ue002" * 20
+    from etl.readers.pdf import _is_garbled
+
+    assert _is_garbled(doc_text) and not _is_garbled("主动公开政府信息100条" * 5)

@@ -75,3 +75,17 @@ def test_tables_and_pages_attached_by_offset() -> None:
 def test_empty_document() -> None:
     segs = split_document(_doc(""))
     assert len(segs) == 1 and segs[0].text == ""
+
+
+def test_running_page_header_does_not_split() -> None:
+    header = "甲市商务局2019年政府信息公开工作年度报告\n"
+    text = header + BODY + "- 1 -\n" + header + BODY + "- 2 -\n" + header + BODY
+    assert len(split_document(_doc(text))) == 1
+
+
+def test_breadcrumb_and_markdown_marks_are_not_the_title() -> None:
+    text = "首页 > 政府信息公开 > 年度报告\n# 甲市商务局2019年政府信息公开工作年度报告\n" + BODY
+    (seg,) = split_document(_doc(text))
+    assert seg.title == "甲市商务局2019年政府信息公开工作年度报告"
+    text = "第一篇：**乙局2010年政府信息公开年度报告**\n" + BODY + "第二篇：丙局报告\n" + BODY
+    assert split_document(_doc(text))[0].title == "乙局2010年政府信息公开年度报告"

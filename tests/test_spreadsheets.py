@@ -82,6 +82,7 @@ def build_grid_xlsx(path: Path, *, agency: str | None = "甲市商务局", year:
         ws["A1"] = f"填报单位：{agency}"
     if year:
         ws["D1"] = f"{year}年度"
+    ws["I2"] = "单位：件"  # the unit line printed above the form is not an agency
     ws["A3"] = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
     ws.merge_cells("A3:C5")
     ws["D3"] = "申请人情况"
@@ -193,6 +194,7 @@ def test_template_roundtrip(tmp_path):
     p.write_bytes(data)
     parsed = parse_spreadsheet(p)
     assert parsed.sheets == {"数据": "template", "指标说明": "ignored"}
+    assert parsed.rows_total == 2
     assert not parsed.errors, parsed.problems
     facts = _facts(parsed)
     assert facts[("甲市商务局", 2023, "requests.received", "")] == 12
@@ -264,6 +266,21 @@ def test_long_chinese_headers_xlsx(tmp_path):
     assert facts[("丙市商务局", 2021, "investment.fdi_actual_usd", "")] == 1_200_000
     ev = parsed.reports[0].fact("requests.granted", "natural_person").evidence
     assert ev.table == "长表!E2"
+
+
+def test_merged_agency_cells_apply_to_every_row(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["机关", "年度", "指标", "分项", "数值"])
+    ws.append(["甲市商务局", 2023, "requests.received", "", 5])
+    ws.append([None, None, "requests.granted", "", 4])
+    ws.merge_cells("A2:A3")
+    ws.merge_cells("B2:B3")
+    p = tmp_path / "merged.xlsx"
+    wb.save(p)
+    parsed = parse_spreadsheet(p)
+    assert not parsed.errors, parsed.problems
+    assert _facts(parsed)[("甲市商务局", 2023, "requests.granted", "")] == 4
 
 
 def _with_formula(src: Path, dst: Path, cell: str, formula: str, cached: str | None) -> None:
@@ -422,3 +439,20 @@ def test_preview_add_change_unchanged(con, tmp_path):
     assert reps["甲市商务局"]["action"] == "change" and reps["丁局"]["action"] == "add"
     assert reps["丁局"]["new_agency"] is True
     assert "丁局" in pv.new_agencies
+
+
+def test_grid_labels_read_tolerantly(tmp_path):
+    """Traditional characters in a row label (a mirror-site copy pasted into Excel)."""
+    pytest.importorskip("etl.formlabels")
+    p = tmp_path / "grid.xlsx"
+    values = build_grid_xlsx(p)
+    wb = openpyxl.load_workbook(p)
+    ws = wb.active
+    assert ws["C10"].value == "1.属于国家秘密"
+    ws["C10"] = "1.屬於國家秘密"
+    wb.save(p)
+    parsed = parse_spreadsheet(p)
+    assert not parsed.errors and not parsed.warnings, parsed.problems
+    rep = parsed.reports[0]
+    assert rep.fact("requests.denied_state_secret", "").value == values[("requests.denied_state_secret", "")]
+    assert len(rep.facts) == 25 * 7

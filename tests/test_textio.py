@@ -93,3 +93,24 @@ def test_plain_text_keeps_dumps_in_text(tmp_path: Path) -> None:
 
 def test_pipe_tables_ignores_prose_with_pipes() -> None:
     assert pipe_tables("a | b\n不是表格 | 也不是\n") == []
+
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=300))
+def test_any_bytes_decode_or_raise_input_error(data: bytes) -> None:
+    try:
+        text, enc = decode_bytes(data, "fuzz.bin")
+    except InputError as exc:
+        assert exc.file == "fuzz.bin" and (exc.place or "").startswith("byte ")
+        return
+    assert isinstance(text, str) and enc and "\r" not in text
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(alphabet=st.sampled_from("政府信息公开年度报告申请件条无二〇〇九，。0123456789\n"), min_size=1, max_size=200))
+def test_chinese_text_roundtrips_in_every_supported_encoding(text: str) -> None:
+    for enc in ("utf-8", "gb18030", "utf-16"):
+        assert decode_bytes(text.encode(enc), "x.txt")[0] == text

@@ -8,6 +8,7 @@ import sys
 import time
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from etl import store, writer
@@ -201,3 +202,26 @@ def test_start_dashboard_writer_is_once_per_connection(setup):
         assert writer.start_dashboard_writer(con, inbox) is a and a.alive
     finally:
         a.stop()
+
+
+def test_writer_stops_and_drops_heartbeat_when_the_connection_closes(tmp_path):
+    db = tmp_path / "c.duckdb"
+    con = store.connect(db)
+    inbox = writer.inbox_dir(db)
+    w = writer.InboxWriter(con, inbox, poll_s=0.05, extractor=fake_extract).start()
+    assert writer.writer_alive(inbox)
+    for _ in range(100):
+        try:
+            con.close()  # refuses ("busy") while the writer's probe query runs: retry
+            break
+        except duckdb.Error:
+            time.sleep(0.01)
+    for _ in range(200):
+        if not (inbox / writer.HEARTBEAT).exists() and not w._threads[1].is_alive():
+            break
+        time.sleep(0.05)
+    assert not writer.writer_alive(inbox)
+    w.stop()
+    target = writer.open_for_write(db, timeout=5)  # the CLI can now open the file itself
+    assert target.con is not None
+    target.close()

@@ -14,6 +14,7 @@ tables become Tables, as in the HTML reader.
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 import zlib
 from pathlib import Path
@@ -73,8 +74,9 @@ def _cell_text(tc: etree._Element) -> str:
     return clean_cell("\n".join(_paragraph_text(p) for p in tc.iter(_P)))
 
 
-def _table_grid(tbl: etree._Element, name: str, index: int) -> list[list[str]]:
+def _table_grid(tbl: etree._Element, name: str, index: int, cell_text=None) -> list[list[str]]:  # noqa: ANN001
     """Grid of a table without nested tables; merged cells repeated in every position."""
+    cell_text = cell_text or _cell_text
     grid: list[list[str]] = []
     cells = 0
     for tr in _children(tbl, _TR):
@@ -90,7 +92,7 @@ def _table_grid(tbl: etree._Element, name: str, index: int) -> list[list[str]]:
             if vmerge is not None and (vmerge.get(_W + "val") or "continue") == "continue":
                 row.extend(above[start + k] if start + k < len(above) else "" for k in range(span))
             else:
-                row.extend([_cell_text(tc)] * span)
+                row.extend([cell_text(tc)] * span)
         if tr_pr is not None:
             row.extend([""] * min(_val(tr_pr.find(_W + "gridAfter"), 0), limits.MAX_COLSPAN))
         cells += len(row)
@@ -101,19 +103,180 @@ def _table_grid(tbl: etree._Element, name: str, index: int) -> list[list[str]]:
     return [r + [""] * (width - len(r)) for r in grid if any(r)]
 
 
+_CN_DIGITS = "〇一二三四五六七八九"
+_CN_LEGAL = "零壹贰叁肆伍陆柒捌玖"
+_TIANGAN = "甲乙丙丁戊己庚辛壬癸"
+_ROMAN = ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"), (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"))
+
+
+def _chinese(n: int, digits: str = _CN_DIGITS, ten: str = "十") -> str:
+    """1 → 一, 10 → 十, 12 → 十二, 20 → 二十, 35 → 三十五 (list numbers rarely pass 99)."""
+    if n <= 0 or n >= 100:
+        return str(n)
+    tens, units = divmod(n, 10)
+    if tens == 0:
+        return digits[units]
+    return ("" if tens == 1 else digits[tens]) + ten + (digits[units] if units else "")
+
+
+def _format_number(n: int, fmt: str) -> str:
+    """A list counter in Word's number format (w:numFmt)."""
+    if fmt in ("chineseCounting", "chineseCountingThousand", "japaneseCounting", "taiwaneseCounting", "ideographDigital"):
+        return _chinese(n)
+    if fmt == "chineseLegalSimplified":
+        return _chinese(n, _CN_LEGAL, "拾")
+    if fmt == "ideographTraditional":
+        return _TIANGAN[(n - 1) % 10]
+    if fmt in ("decimalEnclosedCircle", "decimalEnclosedCircleChinese") and 1 <= n <= 20:
+        return chr(0x2460 + n - 1)
+    if fmt == "decimalFullWidth":
+        return "".join(chr(ord(c) + 0xFEE0) for c in str(n))
+    if fmt == "decimalZero":
+        return f"{n:02d}"
+    if fmt in ("upperLetter", "lowerLetter"):
+        letter = chr(ord("A") + (n - 1) % 26) * ((n - 1) // 26 + 1)
+        return letter if fmt == "upperLetter" else letter.lower()
+    if fmt in ("upperRoman", "lowerRoman") and n > 0:
+        out, rest = "", n
+        for value, sym in _ROMAN:
+            while rest >= value:
+                out, rest = out + sym, rest - value
+        return out if fmt == "upperRoman" else out.lower()
+    return str(n)
+
+
+class _Numbering:
+    """Word's automatic list numbers ("一、", "（一）", "1.") rendered as text.
+
+    Section headings and 表三 row labels are often auto-numbered in Word templates; without the
+    number the text says "总体情况" instead of "一、总体情况" and "予以公开" instead of
+    "（一）予以公开", which the splitter and the form parser rely on.
+    """
+
+    def __init__(self, zf: zipfile.ZipFile) -> None:
+        self.levels: dict[str, dict[int, tuple[str, str, int]]] = {}
+        self.style_num: dict[str, tuple[str, int]] = {}
+        self.counters: dict[str, list[int | None]] = {}
+        numbering = _safe_xml(zf, "word/numbering.xml")
+        if numbering is not None:
+            abstract: dict[str, dict[int, tuple[str, str, int]]] = {}
+            for an in numbering.iter(_W + "abstractNum"):
+                lvls: dict[int, tuple[str, str, int]] = {}
+                for lvl in an.iter(_W + "lvl"):
+                    ilvl = _val_attr(lvl, "ilvl", 0, attr=_W + "ilvl")
+                    fmt = lvl.find(_W + "numFmt")
+                    text = lvl.find(_W + "lvlText")
+                    lvls[ilvl] = (
+                        (fmt.get(_W + "val") if fmt is not None else "decimal") or "decimal",
+                        (text.get(_W + "val") if text is not None else "") or "",
+                        _val(lvl.find(_W + "start"), 1),
+                    )
+                abstract[an.get(_W + "abstractNumId") or ""] = lvls
+            for num in numbering.iter(_W + "num"):
+                ref = num.find(_W + "abstractNumId")
+                lvls = dict(abstract.get(ref.get(_W + "val") if ref is not None else "", {}))
+                for override in num.iter(_W + "lvlOverride"):
+                    ilvl = _val_attr(override, "ilvl", 0, attr=_W + "ilvl")
+                    start = override.find(_W + "startOverride")
+                    if start is not None and ilvl in lvls:
+                        fmt, text, _s = lvls[ilvl]
+                        lvls[ilvl] = (fmt, text, _val(start, 1))
+                self.levels[num.get(_W + "numId") or ""] = lvls
+        styles = _safe_xml(zf, "word/styles.xml")
+        if styles is not None:
+            based: dict[str, str] = {}
+            for style in styles.iter(_W + "style"):
+                sid = style.get(_W + "styleId") or ""
+                num_pr = style.find(f"{_W}pPr/{_W}numPr")
+                if num_pr is not None and num_pr.find(_W + "numId") is not None:
+                    self.style_num[sid] = (num_pr.find(_W + "numId").get(_W + "val") or "", _val(num_pr.find(_W + "ilvl"), 0))
+                parent = style.find(_W + "basedOn")
+                if parent is not None:
+                    based[sid] = parent.get(_W + "val") or ""
+            for sid in list(based):
+                seen, cur = set(), sid
+                while cur not in self.style_num and cur in based and cur not in seen:
+                    seen.add(cur)
+                    cur = based[cur]
+                if cur in self.style_num and sid not in self.style_num:
+                    self.style_num[sid] = self.style_num[cur]
+
+    def prefix(self, p: etree._Element) -> str:
+        """The rendered list number of a paragraph ("" if it is not numbered)."""
+        if not self.levels:
+            return ""
+        p_pr = p.find(_W + "pPr")
+        num_id, ilvl = None, 0
+        if p_pr is not None:
+            num_pr = p_pr.find(_W + "numPr")
+            if num_pr is not None and num_pr.find(_W + "numId") is not None:
+                num_id = num_pr.find(_W + "numId").get(_W + "val")
+                ilvl = _val(num_pr.find(_W + "ilvl"), 0)
+            elif p_pr.find(_W + "pStyle") is not None:
+                num_id, ilvl = self.style_num.get(p_pr.find(_W + "pStyle").get(_W + "val") or "", (None, 0))
+        if not num_id or num_id == "0" or num_id not in self.levels:
+            return ""
+        lvls = self.levels[num_id]
+        if ilvl not in lvls or ilvl > 8:
+            return ""
+        counts = self.counters.setdefault(num_id, [None] * 9)
+        for deeper in range(ilvl + 1, 9):
+            counts[deeper] = None
+        current = counts[ilvl]
+        counts[ilvl] = lvls[ilvl][2] if current is None else current + 1
+        fmt, text, _start = lvls[ilvl]
+        if fmt in ("bullet", "none"):
+            return ""
+
+        def level_number(match: "re.Match[str]") -> str:
+            k = int(match.group(1)) - 1
+            if k not in lvls:
+                return ""
+            value = counts[k]
+            return _format_number(lvls[k][2] if value is None else value, lvls[k][0])
+
+        return re.sub(r"%([1-9])", level_number, text)
+
+
+def _val_attr(el: etree._Element, _name: str, default: int, attr: str) -> int:
+    raw = el.get(attr) or ""
+    return int(raw[:3]) if raw.isdigit() else default
+
+
+def _safe_xml(zf: zipfile.ZipFile, part: str) -> etree._Element | None:
+    """A secondary part (numbering, styles) or None: damage there must not stop the text."""
+    try:
+        data = zf.read(part)
+    except (KeyError, zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError):
+        return None
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+    try:
+        return etree.fromstring(data, parser=parser)
+    except (etree.XMLSyntaxError, ValueError):
+        return None
+
+
 class _Walker:
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, numbering: _Numbering | None = None) -> None:
         self.name = name
         self.out = TextBuilder()
         self.n_tables = 0
         self.deadline = limits.Deadline(name)
+        self.numbering = numbering
+
+    def paragraph(self, p: etree._Element) -> str:
+        prefix = self.numbering.prefix(p) if self.numbering else ""
+        return prefix + _paragraph_text(p)
+
+    def cell_text(self, tc: etree._Element) -> str:
+        return clean_cell("\n".join(self.paragraph(p) for p in tc.iter(_P)))
 
     def block(self, container: etree._Element, depth: int = 0) -> None:
         if depth > 50:
             raise InputError(self.name, "tables nested more than 50 levels deep", "word/document.xml")
         for child in container:
             if child.tag == _P:
-                for line in _paragraph_text(child).split("\n"):
+                for line in self.paragraph(child).split("\n"):
                     self.out.text(line)
                     self.out.newline()
             elif child.tag == _TBL:
@@ -129,7 +292,7 @@ class _Walker:
         self.deadline.check(f"table {self.n_tables + 1}")
         nested = any(True for _ in tbl.iterdescendants(_TBL))
         if not nested:
-            self.out.table(_table_grid(tbl, self.name, self.n_tables))
+            self.out.table(_table_grid(tbl, self.name, self.n_tables, self.cell_text))
             self.n_tables += 1
             return
         for tr in _children(tbl, _TR):
@@ -174,7 +337,8 @@ def read_docx(path: Path, data: bytes) -> Document:
         except Exception:
             # python-docx is strict about packaging; the XML itself may still be fine.
             body = _body_from_xml(zf, name)
-    walker = _Walker(name)
+        numbering = _Numbering(zf)
+    walker = _Walker(name, numbering)
     walker.block(body)
     text, placed = walker.out.result()
     tables = [Table(rows=grid, page=None, index=i, offset=off) for i, (off, grid) in enumerate(placed)]
