@@ -41,7 +41,7 @@ PAGES: tuple[tuple[str, str, str, str], ...] = (
 def _process_state() -> dict:
     """Per-process bookkeeping: which databases were checked for the demo, and a lock so two
     first sessions do not build it twice."""
-    return {"lock": threading.Lock(), "checked": set(), "writers": {}}
+    return {"lock": threading.Lock(), "checked": set()}
 
 
 def _current_lang() -> str:
@@ -103,23 +103,11 @@ def _build_demo(build_demo, path: Path, lang: str) -> None:  # type: ignore[no-u
 
 
 def start_writer() -> None:
-    """Start the inbox writer once per process and database (if etl.writer exists)."""
-    if db.read_only():
-        return
+    """Start the inbox writer once per process and database (etl/db.py keeps it)."""
     try:
-        from etl.writer import start_dashboard_writer
-    except ImportError:
-        return
-    state = _process_state()
-    path = str(store.db_path())
-    with state["lock"]:
-        if path in state["writers"]:
-            return
-        try:
-            state["writers"][path] = start_dashboard_writer(db.shared_connection(path))
-        except Exception:  # noqa: BLE001 — the dashboard works without the inbox
-            traceback.print_exc(file=sys.stderr)
-            state["writers"][path] = None
+        db.start_writer()
+    except Exception:  # noqa: BLE001 — the dashboard works without the inbox
+        traceback.print_exc(file=sys.stderr)
 
 
 def main() -> None:

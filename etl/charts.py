@@ -113,11 +113,23 @@ def _all_colors(all_names: tuple[str, ...]) -> dict[str, str]:
     return i18n.agency_colors(all_names)
 
 
-def stable_colors(all_names: Sequence[str], shown: Sequence[str]) -> dict[str, str]:
-    """Colours of the ``shown`` agencies, assigned over ``all_names`` (every agency in the
-    database), so an agency's colour does not depend on which others a page happens to show.
-    Cached per list of names: at province scale that is 20,000 hashes once, not per run."""
-    palette = _all_colors(tuple(sorted({str(n) for n in all_names})))
+def stable_colors(
+    all_names: Sequence[str], shown: Sequence[str], selection: Sequence[str] | None = None
+) -> dict[str, str]:
+    """Colours of the ``shown`` agencies that stay the same from page to page.
+
+    While the database holds no more agencies than the palette has colours, colours are
+    assigned over every agency (``all_names``): each agency has one colour everywhere. Beyond
+    that (a province: 20,000 agencies, 48 colours) a global assignment would give agencies in
+    one chart the same colour, so colours are assigned over the user's ``selection`` (which
+    travels in the URL, hence is the same on every page of a view), or over ``shown`` when
+    nothing is selected. Cached per list of names.
+    """
+    names = tuple(sorted({str(n) for n in all_names}))
+    if len(names) <= len(i18n.PALETTE):
+        palette = _all_colors(names)
+    else:
+        palette = i18n.agency_colors(sorted({*(selection or ()), *shown}))
     out = {n: palette[n] for n in shown if n in palette}
     missing = [n for n in shown if n not in palette]
     if missing:

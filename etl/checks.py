@@ -112,7 +112,10 @@ def _t3_balance(values: Values) -> list[Finding]:
 def _outcome_parts(values: Values, b: str) -> list[str] | None:
     """The outcome rows this report printed for column ``b`` (detail rows, not subtotals)."""
     parts = ["requests.granted", "requests.partially_granted"]
-    for group in (DENIED, UNABLE, REJECTED):
+    for sub, group in SUBTOTALS[:3]:
+        if not any((m, b) in values for m in group) and (sub, b) in values:
+            parts.append(sub)  # only the subtotal was printed
+            continue
         for m in group:
             if (m, b) not in values and m in OPTIONAL_ROWS:
                 continue

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import threading
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -22,6 +23,7 @@ _connections: dict[str, duckdb.DuckDBPyConnection] = {}
 # threads (Streamlit starts a thread per script run) are closed instead of piling up
 _cursors: dict[str, dict[int, duckdb.DuckDBPyConnection]] = {}
 _local = threading.local()
+_writers: dict[str, Any] = {}  # path → etl.writer.InboxWriter serving the inbox
 
 
 def _key(path: Path | str | None) -> str:
@@ -78,9 +80,38 @@ def cursor(path: Path | str | None = None) -> duckdb.DuckDBPyConnection:
     return cur
 
 
-def close(path: Path | str | None = None) -> None:
-    """Close the shared connection for ``path`` (tests; a later call reopens it)."""
+def start_writer(path: Path | str | None = None) -> Any | None:
+    """Start, once per database, the inbox writer (``etl/writer.py``) on the shared
+    connection, so ``python -m etl load`` can hand files to this process. None when
+    read-only or when the writer module is absent."""
+    if read_only():
+        return None
+    try:
+        from etl.writer import start_dashboard_writer
+    except ImportError:
+        return None
     key = _key(path)
+    con = shared_connection(key)
+    with _lock:
+        w = _writers.get(key)
+        if w is not None and getattr(w, "alive", True) and getattr(w, "con", con) is con:
+            return w
+        w = start_dashboard_writer(con)
+        _writers[key] = w
+        return w
+
+
+def close(path: Path | str | None = None) -> None:
+    """Stop the writer and close the shared connection and every cursor for ``path``
+    (tests, demo rebuild; a later call reopens it)."""
+    key = _key(path)
+    with _lock:
+        writer = _writers.pop(key, None)
+    if writer is not None:
+        try:
+            writer.stop(timeout=5)
+        except Exception:  # noqa: BLE001 — closing must not fail on a stuck writer
+            pass
     with _lock:
         con = _connections.pop(key, None)
         curs = list(_cursors.pop(key, {}).values())
@@ -98,6 +129,6 @@ def close(path: Path | str | None = None) -> None:
 
 
 def close_all() -> None:
-    """Close every shared connection (end of a test session)."""
-    for key in list(_connections):
+    """Close every shared connection and writer (end of a test)."""
+    for key in {*_connections, *_writers}:
         close(key)

@@ -40,6 +40,8 @@ NARRATIVE_FORMATS: tuple[tuple[str, float], ...] = (("txt", 0.55), ("html", 0.25
 KEEPS_2019_FORM = ("青川市统计局", "滨江区教育局", "北塘区青石镇人民政府")
 #: (agency, year) whose annual report and work summary come as one compilation file (第一篇 …)
 COMPILATIONS = (("东城区对外贸易经济合作局", 2008), ("东城区对外贸易经济合作局", 2009))
+#: (agency, year) with a one-off surge of items disclosed (an implausible-jump finding)
+SURGES = (("青川市公安局", 2016), ("西城区教育局", 2022))
 #: (agency, year) reports printed with a total that contradicts its parts
 SOURCE_ERRORS = (("青川市民政局", 2020), ("东城区人民政府", 2022), ("青川市交通运输局", 2024))
 
@@ -157,7 +159,8 @@ def plan_corpus(agencies: int | Sequence[str] | None = None,
                 continue
             emit = year in wanted_years
             rng = _rng("report", a.name, year)
-            missing = rng.random() < 0.04 and (a.name, year) not in (*SOURCE_ERRORS, *COMPILATIONS)
+            special = (*SOURCE_ERRORS, *COMPILATIONS, *SURGES)
+            missing = rng.random() < 0.04 and (a.name, year) not in special
             printed = a.aliases[rng.randrange(len(a.aliases))] if year in short_years else None
             seed = zlib.crc32(f"{a.name}{year}".encode("utf-8"))
             prof = _profile(a, year)
@@ -167,6 +170,8 @@ def plan_corpus(agencies: int | Sequence[str] | None = None,
                 quirks = _standard_quirks(rng, fmt, (a.name, year) in SOURCE_ERRORS)
                 spec = fx.make_standard_report(seed, a.name, year, form, quirks, profile=prof,
                                                prev=prev_std, printed_agency=printed)
+                if (a.name, year) in SURGES:
+                    spec.narrative["disclosure.items"] *= 6
                 prev_std = spec
                 if emit:
                     files.append(PlannedFile(_file_name(a.name, year, fmt, "年报"), a.name,
@@ -175,6 +180,9 @@ def plan_corpus(agencies: int | Sequence[str] | None = None,
                 fmt = _pick(rng, NARRATIVE_FORMATS)
                 nspec = fx.make_narrative_report(seed, a.name, year, profile=prof,
                                                  printed_agency=printed)
+                if (a.name, year) in SURGES:
+                    for k in [k for k in nspec.facts if k[0] == "disclosure.items"]:
+                        nspec.facts[k] *= 6
                 files.append(PlannedFile(_file_name(a.name, year, fmt, "年报"), a.name, year,
                                          "disclosure_report", fmt, nspec, printed))
             if emit and a.is_commerce and (year <= 2018 or rng.random() < 0.5):

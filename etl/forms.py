@@ -466,6 +466,7 @@ def _classify_tables(tables: list[Table]) -> dict[str, list[Table]]:
     """Group the segment's tables by form table; header-less continuations follow 表三."""
     groups: dict[str, list[Table]] = {"表二": [], "表三": [], "表四": []}
     last: str | None = None
+    tables = [part for t in tables for part in _split_mixed(t)]
     for t in tables:
         kind = table_kind(t.rows)
         if kind is None and last == "表三" and _has_t3_rows(t):
@@ -478,6 +479,36 @@ def _classify_tables(tables: list[Table]) -> dict[str, list[Table]]:
     return groups
 
 
+def _row_starts(row: list[str]) -> str | None:
+    """The form table a row opens (its heading or first header row), if any."""
+    s = norm("".join(_distinct(row)))
+    if "第二十条" in s or ("信息内容" in s and len(s) < 60):
+        return "表二"
+    if "申请人情况" in s or "自然人" in s:
+        return "表三"
+    if ("行政复议" in s and ("行政诉讼" in s or "结果维持" in s)) or "复议后起诉" in s:
+        return "表四"
+    return None
+
+
+def _split_mixed(t: Table) -> list[Table]:
+    """A reader may hand several form tables as one grid (nested layout tables): split it
+    where the rows of another form table begin."""
+    cuts: list[int] = []
+    current: str | None = None
+    for i, row in enumerate(t.rows):
+        k = _row_starts(row)
+        if k and k != current:
+            if current is not None:
+                cuts.append(i)
+            current = k
+    if not cuts:
+        return [t]
+    bounds = [0] + cuts + [len(t.rows)]
+    return [Table(rows=t.rows[a:b], page=t.page, index=t.index, offset=t.offset)
+            for a, b in zip(bounds, bounds[1:]) if b > a]
+
+
 def _has_t3_rows(t: Table) -> bool:
     for row in t.rows:
         label = "".join(_distinct([c for c in row if parse_cell(c).kind == "text"]))
@@ -488,6 +519,18 @@ def _has_t3_rows(t: Table) -> bool:
 
 def _t4_numbers_only(t: Table) -> bool:
     return any(sum(1 for c in r if parse_cell(c).kind != "text") >= 15 for r in t.rows)
+
+
+def form_from_text(text: str) -> str | None:
+    """The form by its wording when no table decided it (e.g. an unreadable flattened 表三)."""
+    s = norm(text)
+    if any(w in s for w in ("逾期不补正", "逾期未按收费通知", "本年制发件数", "现行有效件数")):
+        return "2021"
+    if any(w in s for w in ("本年新制作数量", "对外公开总数量", "上一年项目数量")):
+        return "2019"
+    if re.search(r"\(六\)其他处理[\d\s/\-—]*\(七\)总计", s):
+        return "2019"
+    return None
 
 
 def notice_2021_cited(text: str) -> bool:
@@ -579,7 +622,7 @@ def parse_forms(seg: Segment, doc: Document) -> tuple[list[Fact], str | None, li
 
     if not found_any:
         return facts, None, findings
-    form = form_t3 or form_t2 or "2021"
+    form = form_t3 or form_t2 or form_from_text(seg.text) or "2021"
     if form_t3 and form_t2 and form_t3 != form_t2:
         findings.append(Finding(
             "form_mixed", "info",

@@ -5,8 +5,8 @@ Rules (each documented where it is applied):
   then from the first year in the opening text, then from the signature date: a report signed
   in January–June covers the previous year, one signed later covers the same year. The signature
   date is the publication date, never the reporting year.
-- Kind: placeholders where numbers or names belong (``XXX局``, ``XX条``, ``X年``) make an unfilled
-  ``template``; ``总结`` in the title of a text that is not about information disclosure makes a
+- Kind: upper-case X placeholders where numbers belong (``XX条``, ``X年``, ``XX余人次``) make an
+  unfilled ``template`` (an X in a name alone, ``XX局``, may be anonymisation); ``总结`` in the title of a text that is not about information disclosure makes a
   ``work_summary``; everything else is a ``disclosure_report``.
 - Agency: the printed name from the title, a name line in the title block, the subject of the
   opening sentence, or the signature line, canonicalised by :mod:`etl.agencies`.
@@ -238,7 +238,7 @@ def detect_metadata(seg: Segment, doc: Document) -> Meta:
     for b in block[1:]:
         if looks_like_agency(b) and not _REPORT_WORDS.search(b):
             names.append(normalise_name(b))
-    opening_name = agency_in_opening(body[len(seg.title) if body.startswith("第") else 0:])
+    opening_name = agency_in_opening(body)
     if opening_name:
         names.append(normalise_name(opening_name))
     if sig_agency:

@@ -255,7 +255,7 @@ CLAUSE_RULES: list[Rule] = [
     # --- investment indicators of work summaries ---
     *_rule(
         "investment.fdi_new_enterprises",
-        r"新(?:办|批|设|增|引进)(?:[(（]批[)）])?(?:外商投资|外资|三资)(?:企业|项目){G}{0,4}?{N}(?P<u>家|个|户)",
+        r"新(?:办|批|设立|设|增|引进|批准)(?:[(（]批[)）])?(?:外商投资|外资|三资)(?:企业|项目){G}{0,4}?{N}(?P<u>家|个|户)",
     ),
     *_rule(
         "investment.funds_secured_cny",
@@ -265,14 +265,17 @@ CLAUSE_RULES: list[Rule] = [
 
 # Amount statements that open a "subject" for following 比增 / 完成计划 clauses.
 SUBJECT_RULES: list[Rule] = [
-    *_rule("investment.fdi_contract_usd", r"合同(?:利用)?外资(?:额|金额|总额)?{G}{0,6}?{N}(?P<u>美元)"),
+    *_rule(
+        "investment.fdi_contract_usd",
+        r"(?:合同(?:利用)?外资|外资合同|利用外资合同)(?:额|金额|总额)?{G}{0,6}?{N}(?P<u>美元)",
+    ),
     *_rule(
         "investment.fdi_actual_usd",
         r"(?:实际到资|实际利用外资|实际使用外资|实际到位外资|外资实际到位|实到外资)(?:额|金额)?{G}{0,6}?{N}(?P<u>美元)",
     ),
     *_rule(
         "investment.exports_usd",
-        r"(?:外贸)?出口(?:总额|额|值|总值)?{G}{0,6}?{N}(?P<u>美元)",
+        r"(?<!进)(?:外贸)?出口(?:总额|额|值|总值|创汇)?{G}{0,6}?{N}(?P<u>美元)",
         exclude=r"公司|集团|民营|国有|私营|个体|外资企业|产品|其中",
     ),
 ]
@@ -282,8 +285,8 @@ SUBJECT_TARGETS: dict[str, tuple[str, str]] = {
     "investment.exports_usd": ("investment.exports_yoy_pct", "investment.exports_plan_pct"),
 }
 _ANY_MONEY = re.compile(r"[0-9０-９][0-9０-９.,．]*\s*(?:万|亿)?(?:美元|元)")
-_YOY = _re(r"(?:同比|比上年|较上年|比去年)?(?P<dir>比增|比降|增长|增加|上升|下降|减少|回落|增|降)了?" + N + PCT)
-_PLAN = _re(r"完成(?:全年|年度|年)?(?:计划|目标|任务)(?:任务)?(?:的)?" + N + PCT)
+_YOY = _re(r"(?:同比|比上年|较上年|比去年)?(?P<dir>比增|比降|增长|增幅|增加|上升|下降|降幅|减少|回落|增|降)了?(?:为|达)?" + N + PCT)
+_PLAN = _re(r"(?:完成|为|占|达)(?:全年|年度|年)?(?:计划|目标|任务)(?:任务)?(?:的)?" + N + PCT)
 
 # Reviews and lawsuits: totals, then outcomes attached to the last one named.
 APPEAL_TOTALS: list[Rule] = [
@@ -513,7 +516,7 @@ def _investment(col: _Collector, text: str, clauses: list[tuple[int, int]]) -> N
             got = _quantity(m, "%")
             if got:
                 q, local = got
-                if m.group("dir") in ("比降", "下降", "减少", "回落", "降"):
+                if m.group("dir") in ("比降", "下降", "降幅", "减少", "回落", "降"):
                     q = Quantity(-q.value, q.unit, q.approx)
                 col.add(yoy_metric, q, clause, cs, local)
                 break

@@ -110,13 +110,12 @@ def agencies_df() -> pd.DataFrame:
     return _agencies_cached(str(db_path()), stamp)
 
 
-@st.cache_data(show_spinner=False, max_entries=512, ttl=3600)
-def _cached_call(path: str, stamp: tuple, module: str, name: str, args: tuple,
-                 kwargs: dict) -> Any:
-    import importlib
+_CACHED_FUNCS: dict[str, Callable[..., Any]] = {}
 
-    fn = getattr(importlib.import_module(module), name)
-    return fn(db.cursor(path), *args, **kwargs)
+
+@st.cache_data(show_spinner=False, max_entries=512, ttl=3600)
+def _cached_call(path: str, stamp: tuple, fn_key: str, args: tuple, kwargs: dict) -> Any:
+    return _CACHED_FUNCS[fn_key](db.cursor(path), *args, **kwargs)
 
 
 def cached(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
@@ -129,7 +128,9 @@ def cached(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     from etl.store import db_path
 
     con = get_con()
-    return _cached_call(str(db_path()), queries.data_stamp(con), fn.__module__, fn.__name__,
+    fn_key = f"{fn.__module__}.{fn.__qualname__}@{id(fn)}"
+    _CACHED_FUNCS[fn_key] = fn
+    return _cached_call(str(db_path()), queries.data_stamp(con), fn_key,
                         tuple(tuple(a) if isinstance(a, list) else a for a in args), kwargs)
 
 

@@ -29,8 +29,9 @@ i18n.register({
     "dis_lines": ("各机构逐年变化与同组中位数", "Per agency over years, with the peer median"),
     "dis_yoy": ("同比变化", "Year-on-year change"),
     "dis_top_note": (
-        "未选择机构：显示该指标合计最大的 {n} 个机构。可在侧栏选择机构。",
-        "No agency selected: showing the {n} largest agencies for this series. Pick agencies in the sidebar.",
+        "未选择机构：显示该指标合计最大的 {n} 个机构，同组范围为全部机构。可在侧栏选择机构。",
+        "No agency selected: showing the {n} largest agencies for this series; the peer group is "
+        "every agency. Pick agencies in the sidebar.",
     ),
     "dis_no_yoy": ("没有连续两年的数据，无法计算同比。", "No two consecutive years: no year-on-year change."),
     "dis_band_note": (
@@ -81,7 +82,9 @@ with error_boundary():
     else:
         peer_scope = None if (peer == "all" or ids is None) else ids
         band = an.peer_band(con, series, peer_scope, y0, y1)
-        colors = ch.stable_colors(agencies_df()["name"].tolist(), df["agency"].unique().tolist())
+        colors = ch.stable_colors(
+            agencies_df()["name"].tolist(), df["agency"].unique().tolist(), filters.agencies
+        )
         st.subheader(t("dis_lines"))
         fig = ch.band_chart(df, band, unit=series.unit, lang=L, y_label=label, colors=colors)
         show_chart(

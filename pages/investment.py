@@ -77,7 +77,9 @@ with error_boundary():
         st.stop()
     labels = _labels(L)
     inv["indicator_label"] = inv["indicator"].map(labels)
-    colors = ch.stable_colors(agencies_df()["name"].tolist(), inv["agency"].unique().tolist())
+    colors = ch.stable_colors(
+        agencies_df()["name"].tolist(), inv["agency"].unique().tolist(), filters.agencies
+    )
 
     for title_key, indicators, unit, name in (
         ("inv_enterprises", ["enterprises"], "家", "investment_enterprises"),

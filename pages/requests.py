@@ -195,7 +195,10 @@ with error_boundary():
             empty_state(t("req_rate_empty"))
         else:
             rate["unit"] = "%"
-            colors = ch.stable_colors(agencies_df()["name"].tolist(), rate["agency"].unique().tolist())
+            colors = ch.stable_colors(
+                agencies_df()["name"].tolist(), rate["agency"].unique().tolist(),
+                filters.agencies,
+            )
             fig = ch.line_chart(
                 rate, unit="%", y="correction_rate_pct", lang=L,
                 y_label=t("req_rate"), colors=colors,

@@ -180,11 +180,24 @@ def test_outcome_colours_shade_within_group() -> None:
 
 
 def test_stable_colors_do_not_depend_on_what_is_shown() -> None:
-    everyone = [f"机构{i}" for i in range(60)]
+    everyone = [f"机构{i}" for i in range(40)]
     full = agency_colors(everyone)
     a = ch.stable_colors(everyone, ["机构3", "机构7"])
-    b = ch.stable_colors(everyone, ["机构7", "机构50", "机构3"])
+    b = ch.stable_colors(everyone, ["机构7", "机构30", "机构3"])
     assert a["机构3"] == b["机构3"] == full["机构3"]
     assert a["机构7"] == b["机构7"] == full["机构7"]
+    assert len(set(full.values())) == 40  # unique while the palette suffices
     # an agency not (yet) in the list still gets a colour
     assert ch.stable_colors(everyone, ["新机构"])["新机构"].startswith("#")
+
+
+def test_stable_colors_at_province_scale_are_distinct_within_the_selection() -> None:
+    everyone = [f"机构{i}" for i in range(2000)]
+    selection = [f"机构{i}" for i in range(0, 400, 40)]  # 10 agencies
+    shown_a = selection[:4]
+    shown_b = selection[2:]
+    a = ch.stable_colors(everyone, shown_a, selection)
+    b = ch.stable_colors(everyone, shown_b, selection)
+    assert a[selection[2]] == b[selection[2]] and a[selection[3]] == b[selection[3]]
+    full = ch.stable_colors(everyone, selection, selection)
+    assert len(set(full.values())) == 10

@@ -190,3 +190,83 @@ def test_lock_held_by_another_process_times_out_and_writes_nothing(tmp_path):
     finally:
         con.close()
     assert not (tmp_path / "archive").exists()  # nothing archived either
+
+
+PAGES_SERVER = textwrap.dedent('''
+    import json, os, sys, time
+    from pathlib import Path
+    root, db_path, out_path, stop_path = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3]), Path(sys.argv[4])
+    sys.path.insert(0, root)
+    os.environ["GONGKAI_DB"] = str(db_path)
+    from streamlit.testing.v1 import AppTest
+    from etl import db as shared_db, loader, writer
+    from etl.model import Fact, Report
+
+    def fake(path):  # file i: agency i, 2020 and 2021, disclosure.items = 1000 + i
+        i = int(Path(path).read_text(encoding="utf-8"))
+        return [Report(source=str(path), position=pos, title=f"{i}-{year}", agency=f"页面{i:03d}局",
+                       printed_agency=None, year=year, kind="disclosure_report", form="narrative",
+                       facts=[Fact("disclosure.items", float(1000 + i)),
+                              Fact("requests.received", float(i))])
+                for pos, year in enumerate((2020, 2021), start=1)]
+
+    loader._default_extractor = lambda: fake
+    # exactly what dashboard.py does: the process connection, and the writer started on it
+    writer.start_dashboard_writer(shared_db.shared_connection())
+    print("READY", flush=True)
+    runs, problems = [], []
+    while not stop_path.exists():
+        at = AppTest.from_file(os.path.join(root, "pages", "overview.py"), default_timeout=120)
+        at.query_params["lang"] = "en"
+        at.run()
+        if at.exception:
+            problems.append([e.message for e in at.exception])
+            continue
+        m = {x.label: x.value for x in at.metric}
+        runs.append([m.get("Agencies reporting"), m.get("Items disclosed")])
+    out_path.write_text(json.dumps({"runs": runs, "problems": problems}))
+''')
+
+
+def test_dashboard_pages_during_a_cli_load_show_whole_files_only(tmp_path):
+    """Overview page runs (AppTest, in the process that holds the database) during a CLI load:
+    no exception, and the headline always matches a whole number of files."""
+    if not (ROOT / "pages" / "overview.py").exists():
+        pytest.skip("no overview page yet")
+    n_files = 12
+    db = tmp_path / "g.duckdb"
+    store.connect(db).close()
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for i in range(n_files):
+        (folder / f"{i:03d}.txt").write_text(str(i), encoding="utf-8")
+    script = tmp_path / "pages_server.py"
+    script.write_text(PAGES_SERVER, encoding="utf-8")
+    out, stop = tmp_path / "pages.json", tmp_path / "stop"
+    env = {**os.environ, "GONGKAI_ARCHIVE": str(tmp_path / "archive")}
+    server = subprocess.Popen([sys.executable, str(script), str(ROOT), str(db), str(out), str(stop)],
+                              cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert server.stdout.readline().strip() == "READY", server.stderr.read()
+        r = subprocess.run([sys.executable, "-m", "etl", "load", str(folder), "--db", str(db), "--wait", "60"],
+                           cwd=ROOT, env=env, capture_output=True, text=True, timeout=180)
+        assert r.returncode == 0, r.stderr
+        assert "handing the files to its writer" in r.stderr
+        time.sleep(0.1)
+    finally:
+        stop.touch()
+        try:
+            server.wait(timeout=180)
+        finally:
+            if server.poll() is None:
+                server.kill()
+    report = json.loads(out.read_text())
+    assert report["problems"] == []
+    allowed = {k: f"{1000 * k + k * (k - 1) // 2:,}" for k in range(1, n_files + 1)}
+    assert report["runs"], "no page run finished"
+    for agencies, items in report["runs"]:
+        if agencies is None:  # empty database: the page shows its empty state
+            assert items is None
+            continue
+        k = int(agencies.replace(",", ""))
+        assert items == allowed[k], f"{agencies} agencies but items {items}: part of a file?"

@@ -458,3 +458,71 @@ def test_parse_cell_kinds():
     assert parse_cell("见附件").kind == "text"
     assert parse_cell("12.5万元").unit == "万"
     assert norm("（一）予以公開") == "(一)予以公开"
+
+
+def test_t2_pdf_style_blank_merged_value_cells_and_header_in_previous_table():
+    rows = [
+        ["第二十条第（五）项", "", "", ""],
+        ["信息内容", "本年处理决定数量", "", ""],
+        ["行政许可", "", "", "77"],  # value printed in the last cell of the merged span
+    ]
+    rows2 = [
+        ["行政处罚", "5", "", ""],
+        ["行政强制", "/", "", ""],
+    ]
+    seg, doc = seg_doc([Table(rows=rows, page=1), Table(rows=rows2, page=2)])
+    facts, form, findings = parse_forms(seg, doc)
+    got = {f.metric: f.value for f in facts}
+    assert got == {"disclosure.licensing_decisions": 77, "disclosure.penalty_decisions": 5,
+                   "disclosure.coercion_decisions": None}
+
+
+def test_t3_header_with_only_natural_person_and_total_reads_those_columns():
+    vals = t3_values("2021", seed=13)
+    header = [[NOTE] * 3 + ["自然人", "法人或其他组织", "总计"]]
+    grid = [list(r) for r in header]
+    for m in T3_ROWS_2021:
+        v = vals[m]
+        grid.append(list(T3_LABELS[m]) + [str(v[0]), str(sum(v[1:6])), str(v[6])])
+    seg, doc = seg_doc([Table(rows=grid)])
+    facts, form, findings = parse_forms(seg, doc)
+    got = facts_by_key(facts)
+    assert {k[1] for k in got} == {"natural_person", ""}
+    for m in T3_ROWS_2021:
+        assert got[(m, "natural_person")].value == vals[m][0]
+        assert got[(m, "")].value == vals[m][6]
+
+
+def test_t3_title_row_and_unit_suffixes():
+    vals = t3_values("2021", seed=14)
+    grid = t3_grid(vals)
+    grid.insert(0, ["三、收到和处理政府信息公开申请情况"] * 10)
+    for r in grid[4:]:
+        r[3] = r[3] + "件"
+    seg, doc = seg_doc([Table(rows=grid)])
+    facts, form, findings = parse_forms(seg, doc)
+    assert_t3(facts, vals, "2021")
+    assert findings == []
+
+
+def test_pre_2019_statistics_table_is_not_read_as_table3():
+    rows = [["指标", "单位", "数量"], ["一、主动公开情况", "", ""], ["（一）主动公开政府信息数", "条", "120"],
+            ["二、依申请公开情况", "", ""], ["（一）收到申请数", "件", "10"], ["1.同意公开答复数", "件", "6"],
+            ["2.同意部分公开答复数", "件", "1"], ["3.不同意公开答复数", "件", "1"], ["其中：涉及国家秘密", "件", "0"]]
+    seg, doc = seg_doc([Table(rows=rows)])
+    facts, form, findings = parse_forms(seg, doc)
+    assert facts == [] and form is None and findings == []
+
+
+def test_one_grid_holding_all_three_form_tables_is_split():
+    vals = t3_values("2021", seed=15)
+    t2 = [r + [""] * 6 for r in T2_2021]
+    t3 = t3_grid(vals)
+    seg, doc = seg_doc([Table(rows=t2 + t3 + [list(r) for r in T4_HEADER] + [
+        ["3", "1", "0", "1", "5", "2", "0", "0", "0", "2", "0", "1", "0", "0", "1"]])])
+    facts, form, findings = parse_forms(seg, doc)
+    assert_t3(facts, vals, "2021")
+    got = facts_by_key(facts)
+    assert got[("disclosure.admin_fees_cny", "")].value == 125000
+    assert got[("appeals.review_total", "")].value == 5
+    assert got[("appeals.suit_after_review_total", "")].value == 1

@@ -401,3 +401,13 @@ def test_old_era_phrasings() -> None:
 def test_bare_received_needs_a_requests_heading() -> None:
     assert one("三、政府信息依申请公开情况\n全年共收到申请3件，均已按期答复。\n", "requests.received") == 3
     assert one("二、其他工作\n全年共收到申请3件。\n", "requests.received") is None
+
+
+def test_investment_phrasing_variants() -> None:
+    v = values("全年新设立外商投资企业12家，利用外资合同金额5000万美元，增幅8.5%，为年计划的95%。")
+    assert v[("investment.fdi_new_enterprises", "")] == 12
+    assert v[("investment.fdi_contract_usd", "")] == 50_000_000
+    assert v[("investment.fdi_contract_yoy_pct", "")] == 8.5
+    assert v[("investment.fdi_contract_plan_pct", "")] == 95
+    assert one("外贸进出口总额8000万美元。", "investment.exports_usd") is None
+    assert one("自营出口创汇1200万美元。", "investment.exports_usd") == 12_000_000

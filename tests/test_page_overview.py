@@ -164,3 +164,34 @@ def test_router_lists_existing_pages_only(small_db_env) -> None:
 def test_sidebar_language(small_db_env, lang, label) -> None:
     at = run(lang=lang)
     assert at.multiselect(key="qp_agency").label == label
+
+
+def test_first_start_builds_the_demo(empty_db_env, monkeypatch) -> None:
+    """An empty database gets the demo without a question; progress is reported."""
+    import etl.demo
+    from etl import store
+    from tests.conftest import build_reports
+
+    calls: list[tuple] = []
+
+    def fake_build_demo(db, *, force=False, progress=None):
+        calls.append((str(db), force))
+        if progress:
+            progress(0, 2, "generating demo corpus")
+        con = store.connect(db)
+        try:
+            store.write_reports(con, store.SourceInfo("ab" * 32, "demo.txt", 1, "text"),
+                                build_reports(1, 2022))
+        finally:
+            con.close()
+        if progress:
+            progress(2, 2, "done")
+
+    monkeypatch.setattr(etl.demo, "build_demo", fake_build_demo)
+    at = run("../dashboard.py", lang="en")
+    assert not at.exception
+    assert calls == [(str(empty_db_env), False)]
+    assert metrics(at)["Agencies reporting"][0] == "1"
+    # a second start does not build again
+    run("../dashboard.py")
+    assert len(calls) == 1

@@ -406,3 +406,28 @@ def test_garbled_text_layer_warns(tmp_path: Path) -> None:
     from etl.readers.pdf import _is_garbled
 
     assert _is_garbled(doc_text) and not _is_garbled("主动公开政府信息100条" * 5)
+
+
+def test_label_free_continuation_page_is_searched(tmp_path: Path) -> None:
+    """表四's data row alone on the page after its header: no label, a few numbers, still a table."""
+    c = canvas.Canvas(str(tmp_path / "t4.pdf"), pagesize=A4)
+    c.setFont(FONT, 8)
+    xs = [40 + 34 * i for i in range(16)]
+    header = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"] * 3
+    for x0, x1, text in zip(xs, xs[1:], header):
+        c.rect(x0, 100, x1 - x0, 20)
+        c.drawString(x0 + 1, 106, text)
+    c.drawString(50, 130, "四、政府信息公开行政复议、行政诉讼情况 行政复议 结果维持")
+    c.showPage()
+    c.setFont(FONT, 8)
+    values = [str(i % 4) for i in range(15)]
+    values[7] = ""
+    for x0, x1, text in zip(xs, xs[1:], values):
+        c.rect(x0, 780, x1 - x0, 20)
+        c.drawString(x0 + 10, 786, text)
+    c.drawString(50, 700, "五、存在的主要问题及改进情况")
+    c.showPage()
+    c.save()
+    doc = read_file(tmp_path / "t4.pdf")
+    assert [t.page for t in doc.tables] == [1, 2]
+    assert doc.tables[1].rows == [values]

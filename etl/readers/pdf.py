@@ -101,12 +101,18 @@ def _count_objects(page: pdfium.PdfPage) -> tuple[int, int, int, int]:
     return n, paths, images, empty_text
 
 
-def _is_table_candidate(info: _PageInfo) -> bool:
-    """Worth the slow table finder: ruling lines plus form labels or a long run of numbers."""
+def _is_table_candidate(info: _PageInfo, after_candidate: bool = False) -> bool:
+    """Worth looking for grids: ruling lines plus form labels or a long run of numbers.
+
+    A page right after such a page needs only a couple of numbers: a table continued over
+    the page break may carry no label at all (表四's data row under a header on the page before).
+    """
     if info.paths < 4 or info.objects > limits.MAX_PDF_PAGE_OBJECTS:
         return False
     labels = len(set(_TABLE_LABELS.findall(info.text)))
     numbers = len(_NUMBER_TOKEN.findall(info.text))
+    if after_candidate and numbers >= 2:
+        return True
     return (labels >= 1 and numbers >= 2) or labels >= 3 or numbers >= 40
 
 
@@ -646,7 +652,10 @@ def _read_open_pdf(name: str, data: bytes, pdf: pdfium.PdfDocument, deadline: li
             )
         )
 
-    candidates = [p.number for p in infos if _is_table_candidate(p)]
+    candidates: list[int] = []
+    for p in infos:
+        if _is_table_candidate(p, after_candidate=bool(candidates) and candidates[-1] == p.number - 1):
+            candidates.append(p.number)
     if len(candidates) > limits.MAX_PDF_TABLE_PAGES:
         warnings.append(
             Finding(
