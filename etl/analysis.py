@@ -215,6 +215,8 @@ def top_agencies(
     Pages use it when no agency is selected: at province scale one line per agency for all
     20,000 agencies is neither readable nor fast, so they chart the largest ones.
     """
+    if isinstance(metrics, str):
+        metrics = (metrics,)
     ids = resolve_agency_ids(con, agencies)
     if ids == []:
         return []

@@ -125,9 +125,8 @@ def stable_colors(
     travels in the URL, hence is the same on every page of a view), or over ``shown`` when
     nothing is selected. Cached per list of names.
     """
-    names = tuple(sorted({str(n) for n in all_names}))
-    if len(names) <= len(i18n.PALETTE):
-        palette = _all_colors(names)
+    if len(all_names) <= len(i18n.PALETTE):
+        palette = _all_colors(tuple(sorted({str(n) for n in all_names})))
     else:
         palette = i18n.agency_colors(sorted({*(selection or ()), *shown}))
     out = {n: palette[n] for n in shown if n in palette}
@@ -348,13 +347,15 @@ def stacked_bar_chart(
     xs_cols = [x] if isinstance(x, str) else list(x)
     parts = list(part_order) if part_order else list(pd.unique(df[part])) if not df.empty else []
     colours = dict(part_colors or {}) or _part_palette(parts)
+    # one pass over the rows (a filter per part would cost a pandas scan each)
+    by_part: dict[object, dict[tuple, tuple]] = {}
     if not df.empty:
-        # a stable bar order: by the x columns as given (years ascending)
-        bars = df[xs_cols].drop_duplicates()
-        bars = bars.sort_values(xs_cols).reset_index(drop=True)
-        bar_keys = [tuple(r) for r in bars.itertuples(index=False, name=None)]
-    else:
-        bar_keys = []
+        cols = [*xs_cols, part, value, share or value]
+        for row in df[cols].itertuples(index=False, name=None):
+            *key, p, count, sh = row
+            by_part.setdefault(p, {})[tuple(key)] = (count, sh)
+    # a stable bar order: by the x columns as given (years ascending)
+    bar_keys = sorted({k for d in by_part.values() for k in d})
 
     def _axis_values(rows: list[tuple]) -> list | list[list]:
         cols = [
@@ -365,8 +366,7 @@ def stacked_bar_chart(
 
     stacked = bool(normalise and share)
     for p in parts:
-        sub = df[df[part] == p][[*xs_cols, value, share or value]]
-        by_key = {tuple(r[:-2]): (r[-2], r[-1]) for r in sub.itertuples(index=False, name=None)}
+        by_key = by_part.get(p, {})
         rows = [k for k in bar_keys if k in by_key]
         if not rows:
             continue
@@ -383,7 +383,12 @@ def stacked_bar_chart(
         ))
     fig.update_layout(barmode="stack")
     if len(xs_cols) > 1:
-        fig.update_xaxes(type="multicategory")
+        fig.update_xaxes(
+            type="multicategory",
+            title_text=" / ".join(
+                tr("an_year_axis", lang) if c == "year" else tr("an_agency", lang) for c in xs_cols
+            ),
+        )
     else:
         x_title = tr("an_year_axis", lang) if xs_cols[0] == "year" else tr("an_agency", lang)
         fig.update_xaxes(type="category", title_text=x_title)

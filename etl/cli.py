@@ -112,39 +112,41 @@ def cmd_load(args: argparse.Namespace) -> int:
     from etl import store
     from etl.loader import LoadResult, load_paths
     from etl.progress import rich_progress
-    from etl.writer import LockTimeout, open_for_write, submit_and_wait
+    from etl.writer import LockTimeout, open_for_write, submit_and_wait, writer_alive
 
     db = _db(args)
-    started = time.monotonic()
-    try:
-        target = open_for_write(db, timeout=args.wait)
-    except LockTimeout as exc:
-        _err(f"error: {exc}")
-        return EXIT_USAGE
-    if target.con is not None:
+    deadline = time.monotonic() + args.wait
+    while True:
         try:
-            with rich_progress("loading") as progress:
-                result = load_paths(args.paths, target.con, progress=progress,
-                                    archive=store.archive_dir(db), force=args.force)
-        finally:
-            target.close()
-    else:
+            target = open_for_write(db, timeout=max(0.0, deadline - time.monotonic()))
+        except LockTimeout as exc:
+            _err(f"error: {exc}")
+            return EXIT_USAGE
+        if target.con is not None:
+            try:
+                with rich_progress("loading") as progress:
+                    result = load_paths(args.paths, target.con, progress=progress,
+                                        archive=store.archive_dir(db), force=args.force)
+            finally:
+                target.close()
+            return _report_load(result, as_json=args.json)
         assert target.inbox is not None
         _err(f"the dashboard holds {db}; handing the files to its writer "
              f"(waiting up to {args.wait:g} s for it to start)")
-        remaining = max(1.0, args.wait - (time.monotonic() - started))
         with rich_progress("loading (dashboard)") as progress:
-            answer = submit_and_wait(args.paths, target.inbox, remaining, progress=progress,
-                                     force=args.force)
+            answer = submit_and_wait(args.paths, target.inbox,
+                                     max(1.0, deadline - time.monotonic()),
+                                     progress=progress, force=args.force)
         status = answer.get("status")
+        if status == "done":
+            return _report_load(LoadResult.from_dict(answer), as_json=args.json)
         if status == "timeout":
+            if not writer_alive(target.inbox) and time.monotonic() < deadline:
+                continue  # the dashboard went away before taking the job: open the file ourselves
             _err(f"error: {answer.get('message')}")
             return EXIT_USAGE
-        if status != "done":
-            _err(f"error: {answer.get('message', status)}")
-            return EXIT_FAILED
-        result = LoadResult.from_dict(answer)
-    return _report_load(result, as_json=args.json)
+        _err(f"error: {answer.get('message', status)}")
+        return EXIT_FAILED
 
 
 def _report_load(result: Any, *, as_json: bool) -> int:

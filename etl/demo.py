@@ -348,10 +348,17 @@ def compare_with_plan(con, plan: Sequence[PlannedFile]) -> list[str]:
     got: dict[tuple[str, int], dict[tuple[str, str], float | None]] = {}
     for name, position, metric, breakdown, value in rows:
         got.setdefault((name, position), {})[(metric, breakdown)] = value
+    meta = {(n, pos): (a, y, k) for n, pos, a, y, k in con.execute(
+        "SELECT s.file_name, r.position, a.name, r.year, r.kind FROM reports r "
+        "JOIN sources s USING (source_id) LEFT JOIN agencies a USING (agency_id)").fetchall()}
     problems: list[str] = []
     for pf in plan:
         for position, spec in enumerate(pf.parts, 1):
             where = pf.name if len(pf.parts) == 1 else f"{pf.name}#{position}"
+            kind = "work_summary" if isinstance(spec, fx.WorkSummary) else "disclosure_report"
+            if meta.get((pf.name, position)) != (spec.agency, spec.year, kind):
+                problems.append(f"{where}: report is {meta.get((pf.name, position))}, "
+                                f"expected {(spec.agency, spec.year, kind)}")
             have = got.get((pf.name, position), {})
             want = spec.expected_facts()
             for key, value in want.items():

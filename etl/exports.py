@@ -21,6 +21,7 @@ from typing import Any
 import pandas as pd
 
 DANGEROUS_PREFIXES: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
+_ILLEGAL_XLSX = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 _FILENAME_FORBIDDEN = re.compile(r"[^\w.\-]+", re.UNICODE)
 _WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)),
@@ -70,6 +71,9 @@ def safe_sheet_name(name: str) -> str:
 def _cell_value(value: Any) -> Any:
     if _is_missing(value):
         return None
+    if isinstance(value, str):
+        # control characters (common in text read from PDFs) are illegal in XLSX XML
+        return _ILLEGAL_XLSX.sub("\ufffd", value)
     if isinstance(value, pd.Timestamp):
         return value.to_pydatetime()
     if hasattr(value, "item") and not isinstance(value, (str, bytes)):
@@ -88,7 +92,7 @@ def to_xlsx_bytes(df: pd.DataFrame, sheet_name: str = "data") -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = safe_sheet_name(sheet_name)
-    ws.append([str(c) for c in safe.columns])
+    ws.append([_cell_value(str(c)) for c in safe.columns])
     for row in safe.itertuples(index=False, name=None):
         ws.append([_cell_value(v) for v in row])
     # openpyxl would turn any string starting with "=" into a formula; after neutralising none

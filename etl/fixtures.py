@@ -165,6 +165,21 @@ SECTION_HEADINGS = (
 
 FULLWIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
 
+# Simplified → traditional for the characters these documents use (the traditional-script
+# mirrors some government sites publish). Deliberately independent of the extractor's table.
+_S2T_PAIRS = (
+    "万萬业業个個丰豐为為举舉于於体體余餘会會关關内內决決况況准準减減则則办辦务務动動区區"
+    "华華单單发發号號后後围圍国國坚堅场場处處复復够夠审審对對层層属屬录錄当當态態总總户戶"
+    "执執护護报報据據无無机機权權条條构構标標现現监監确確称稱稳穩类類级級纠糾纳納组組织織"
+    "经經结結绕繞统統继繼续續维維编編缴繳网網罚罰规規计計认認训訓议議许許讼訟设設访訪诉訴"
+    "询詢请請读讀账賬质質购購费費转轉过過还還这這进進门門问問闻聞项項题題额額开開强強废廢"
+    "数數东東书書产產从從们們众眾传傳广廣应應扩擴时時来來显顯检檢汇匯没沒济濟滨濱点點热熱"
+    "环環电電种種简簡约約络絡综綜职職联聯节節获獲营營补補见見观觀记記论論证證话話说說责責"
+    "贸貿资資达達运運违違镇鎮间間际際页頁领領长長党黨乡鄉县縣卫衛医醫财財划劃导導负負实實"
+    "养養劳勞样樣宽寬处處"
+)
+S2T = str.maketrans({_S2T_PAIRS[i]: _S2T_PAIRS[i + 1] for i in range(0, len(_S2T_PAIRS), 2)})
+
 
 # ----------------------------------------------------------------------------------------
 # Quirks and specs
@@ -180,10 +195,13 @@ class Quirks:
     slash_cells: bool = False  # blank cells printed "/" instead of nothing
     cell_note: bool = False  # "12（含自然失效 3 件）" in a 表二 cell
     source_error: bool = False  # printed 总计 ≠ its parts: kept as printed, finding expected
+    narrative_conflict: bool = False  # the text states another 新收 than 表三: table wins + finding
+    wrong_notice: bool = False  # a 2019-form (23-row) report citing the 2021 notice: finding
     # layout quirks
     vertical_labels: bool = False  # txt: merged group labels one character per line
     flattened: bool = False  # txt: labels, then every number one per line (no blanks allowed)
     cell_per_line: bool = False  # txt/md: one cell per line dump
+    space_separated: bool = False  # txt: cells joined by spaces; a blank cell vanishes
     page_numbers: bool = False  # txt/md: "- 4 -" page-number lines inside 表三
     straight_quotes: bool = False  # "三安全一稳定" with straight instead of curly quotes
     fullwidth_digits: bool = False  # narrative numbers in full-width digits
@@ -193,6 +211,7 @@ class Quirks:
     repeat_merged: bool = False  # md/txt: merged label text repeated in every covered cell
     captions: bool = False  # "表二" style captions above tables
     split_table4: bool = False  # pdf: 表四's header at a page bottom, its numbers on the next
+    traditional: bool = False  # html: a traditional-script mirror of the page
 
 
 ALL_TEXT_QUIRKS = Quirks(empty_cells=True, cell_note=True, vertical_labels=True,
@@ -500,11 +519,15 @@ def apply_data_quirks(spec: StandardReport, quirks: Quirks) -> StandardReport:
                 t2["disclosure.normative_docs_in_force"] = max(
                     0, int(t2["disclosure.normative_docs_in_force"] or 0) - n)
         notes[m] = f"（含自然失效{rng.randint(1, n)}件）"
+    narrative = dict(spec.narrative)
+    if quirks.narrative_conflict:
+        narrative["requests.received"] = int(t3[("requests.received", "")] or 0) + 5
     if quirks.source_error:
         err = ("requests.processed_total", "")
         printed = int(t3[err] or 0)
         t3[err] = printed + rng.choice([1, 2, 3, 10])
-    return replace(spec, t3=t3, t2=t2, notes=notes, quirks=quirks, source_error_cell=err)
+    return replace(spec, t3=t3, t2=t2, notes=notes, quirks=quirks, source_error_cell=err,
+                   narrative=narrative)
 
 
 # ----------------------------------------------------------------------------------------
@@ -689,7 +712,7 @@ def standard_paragraphs(spec: StandardReport, q: Quirks) -> dict[str, list[str]]
     p5 = ("主要问题：政策解读的形式还不够丰富，基层政务公开标准化规范化工作有待深化。"
           "改进措施：加强业务培训，完善公开目录，提升公开质量。")
     intro = "本报告根据《中华人民共和国政府信息公开条例》（以下简称《条例》）"
-    if spec.form == "2021":
+    if spec.form == "2021" or q.wrong_notice:
         intro += f"和《中华人民共和国政府信息公开工作年度报告格式》（{NOTICE_2021}）要求编制。"
     else:
         intro += "和上级有关要求编制。"
@@ -753,7 +776,10 @@ def _txt_table(name: str, table: LTable, q: Quirks, page_no: int) -> list[str]:
             cells.append(c.text)
         if q.repeat_merged:
             cells = [t if t is not None else "" for t in grid[r]]
-        lines.append("\t".join(cells))
+        if q.space_separated:  # as plain PDF text extraction gives it: blanks vanish
+            lines.append(" ".join(c for c in cells if c))
+        else:
+            lines.append("\t".join(cells))
     return lines
 
 
@@ -866,6 +892,8 @@ def render_html(spec: StandardReport, quirks: Quirks | None = None,
             f'content="text/html; charset={charset}">\n<title>{_html.escape(spec.title)}</title>'
             f'</head>\n<body>\n<div class="nav">首页 &gt; 政府信息公开 &gt; 年度报告</div>\n'
             f'{article}\n<div class="footer">主办单位：青川市人民政府办公室</div>\n</body></html>\n')
+    if q.traditional:
+        page = page.translate(S2T)
     return page.encode(encoding)
 
 
@@ -930,7 +958,9 @@ def make_narrative_report(
     if received:
         online = rng.randint(0, received)
         f[("requests.channel_online", "")] = online
-        f[("requests.channel_paper", "")] = received - online
+        other = rng.choice(["requests.channel_paper", "requests.channel_paper",
+                            "requests.channel_in_person"])
+        f[(other, "")] = received - online
         granted = rng.randint(0, received)
         already = rng.randint(0, received - granted)
         f[("requests.granted", "")] = granted
@@ -967,8 +997,11 @@ def narrative_paragraphs(spec: NarrativeReport) -> list[tuple[str, str]]:
                           "存在的主要问题及改进措施。"))
     items = f[("disclosure.items", "")]
     cats = [(k[1], v) for k, v in f.items() if k[0] == "disclosure.items" and k[1]]
-    style = rng.randrange(3)
-    if style == 0:
+    style = rng.randrange(4)
+    if style == 3 and cats:  # the web-compilation style with shares of the total
+        s = f"{y}年，{we}在政府信息公开网共发布信息{_n(items, q)}条，其中，" + "；".join(
+            f"“{c}”栏目发布信息{_n(v, q)}条，占总数的{v / items * 100:.2f}%" for c, v in cats) + "。"
+    elif style in (0, 3):
         s = f"{y}年，{we}共主动公开政府信息{_n(items, q)}条"
         if cats:
             s += "，其中" + "，".join(f"{c}类信息{_n(v, q)}条" for c, v in cats)
@@ -989,13 +1022,18 @@ def narrative_paragraphs(spec: NarrativeReport) -> list[tuple[str, str]]:
     rec = f[("requests.received", "")]
     if rec == 0:
         s = rng.choice([f"{y}年，{we}未收到政府信息公开申请。",
-                        f"{we}{y}年度受理政府信息公开申请0件。"])
+                        f"{we}{y}年度受理政府信息公开申请0件。",
+                        f"{we}{y}年度受理信息公开申请无。"])
     else:
-        on, pa = f[("requests.channel_online", "")], f[("requests.channel_paper", "")]
+        on = f[("requests.channel_online", "")]
+        if ("requests.channel_in_person", "") in f:
+            pa, word = f[("requests.channel_in_person", "")], "当面申请"
+        else:
+            pa, word = f[("requests.channel_paper", "")], rng.choice(["书面申请", "信函申请"])
         s = rng.choice([
-            f"全年共受理政府信息公开申请{_n(rec, q)}件，其中网上申请{_n(on, q)}件，书面申请{_n(pa, q)}件。",
+            f"全年共受理政府信息公开申请{_n(rec, q)}件，其中网上申请{_n(on, q)}件，{word}{_n(pa, q)}件。",
             f"{y}年，{we}共收到政府信息公开申请{_n(rec, q)}件（其中网上申请{_n(on, q)}件，"
-            f"信函申请{_n(pa, q)}件）。",
+            f"{word}{_n(pa, q)}件）。",
         ])
         g, a, ng = (f[("requests.granted", "")], f[("requests.already_public", "")],
                     f[("requests.not_gov_info", "")])
@@ -1004,19 +1042,23 @@ def narrative_paragraphs(spec: NarrativeReport) -> list[tuple[str, str]]:
             f"不属于政府信息公开范畴{_n(ng, q)}件。",
             f"从办理结果看，同意公开{_n(g, q)}件，属于已主动公开范围的{_n(a, q)}件，"
             f"不属于政府信息公开范畴的{_n(ng, q)}件。",
+            f"其中，{_n(g, q)}件予以公开，{_n(a, q)}件属于已主动公开的信息，"
+            f"{_n(ng, q)}件不属于政府信息公开的范畴。",
         ])
     out.append(("三、依申请公开政府信息情况", s))
     if ("operations.consultations", "") in f:
         out.append(("四、咨询情况", rng.choice([
             f"全年共接受公众咨询{_n(f[('operations.consultations', '')], q)}人次。",
             f"{we}通过电话、网站等渠道受理各类咨询{_n(f[('operations.consultations', '')], q)}人次。",
+            f"全年接待群众来电来访咨询{_n(f[('operations.consultations', '')], q)}人次。",
         ])))
     out.append(("五、政府信息公开的收费及减免情况", f"{we}在政府信息公开工作中未收取任何费用。"))
     # (the fee fact, 0, is recorded in make_narrative_report)
     rv, st = f[("appeals.review_total", "")], f[("appeals.suit_total", "")]
     if rv == 0 and st == 0:
         s = rng.choice([f"{y}年度{we}未发生针对政府信息公开事务的行政复议和行政诉讼。",
-                        f"全年未发生行政复议和行政诉讼案件。"])
+                        "全年未发生行政复议和行政诉讼案件。",
+                        f"{y}年，{we}没有发生因政府信息公开申请提起行政复议、行政诉讼的情况。"])
     else:
         s = f"{y}年，因政府信息公开申请引发行政复议{_n(rv, q)}件、行政诉讼{_n(st, q)}件。"
     out.append(("六、因政府信息公开申请提起行政复议和行政诉讼的情况", s))
@@ -1024,10 +1066,17 @@ def narrative_paragraphs(spec: NarrativeReport) -> list[tuple[str, str]]:
     if ("operations.staff_full_time", "") in f:
         staff.append(f"专职工作人员{_n(f[('operations.staff_full_time', '')], q)}名")
     staff.append(f"兼职工作人员{_n(f[('operations.staff_part_time', '')], q)}名")
-    s = f"{we}政府信息公开工作机构配备" + "，".join(staff) + "。"
+    if rng.random() < 0.5:
+        s = f"{we}政府信息公开工作机构配备" + "，".join(staff) + "。"
+    else:
+        s = f"{we}由办公室负责政府信息公开日常工作，" + "，".join(
+            x.replace("工作人员", "人员") for x in staff) + "。"
     sp = f[("operations.spending_cny", "")]
-    s += (f"政府信息公开事务支出{_n(sp / 10000, q)}万元。" if sp
-          else "政府信息公开事务的财政与实际支出情况：无。")
+    if sp:
+        s += rng.choice([f"政府信息公开事务支出{_n(sp / 10000, q)}万元。",
+                         f"全年用于政府信息公开工作的经费{_n(sp / 10000, q)}万元。"])
+    else:
+        s += "政府信息公开事务的财政与实际支出情况：无。"
     out.append(("七、工作人员和支出情况", s))
     out.append(("八、存在的主要问题和改进措施",
                 "主要问题是公开的内容还不够全面，更新还不够及时。下一步将进一步完善制度，"
@@ -1138,11 +1187,18 @@ def render_work_summary_txt(spec: WorkSummary) -> str:
     def plan(name: str) -> str:
         return rng.choice(["完成计划", "完成年计划的"]) + f"{p[f'investment.{name}_plan_pct']}%"
 
-    ind = (f"{spec.year}年新办外商投资企业{p['investment.fdi_new_enterprises']}家，"
-           f"新批合同外资额{p['investment.fdi_contract_usd']}万美元，{change('fdi_contract')}，"
-           f"{plan('fdi_contract')}；实际到资{p['investment.fdi_actual_usd']}万美元，"
-           f"{change('fdi_actual')}，{plan('fdi_actual')}；外贸出口"
-           f"{p['investment.exports_usd']}万美元，{change('exports')}，{plan('exports')}。")
+    if rng.random() < 0.4:
+        ind = (f"全年新批外商投资企业{p['investment.fdi_new_enterprises']}家，"
+               f"合同利用外资{p['investment.fdi_contract_usd']}万美元，{change('fdi_contract')}，"
+               f"{plan('fdi_contract')}；实际利用外资{p['investment.fdi_actual_usd']}万美元，"
+               f"{change('fdi_actual')}，{plan('fdi_actual')}；完成外贸出口"
+               f"{p['investment.exports_usd']}万美元，{change('exports')}，{plan('exports')}。")
+    else:
+        ind = (f"{spec.year}年新办外商投资企业{p['investment.fdi_new_enterprises']}家，"
+               f"新批合同外资额{p['investment.fdi_contract_usd']}万美元，{change('fdi_contract')}，"
+               f"{plan('fdi_contract')}；实际到资{p['investment.fdi_actual_usd']}万美元，"
+               f"{change('fdi_actual')}，{plan('fdi_actual')}；外贸出口"
+               f"{p['investment.exports_usd']}万美元，{change('exports')}，{plan('exports')}。")
     funds = rng.choice([
         f"认真落实扶持中小企业开拓国际市场等各项优惠政策，共累计争取资金{p['investment.funds_secured_cny']}万元。",
         f"全年争取上级扶持资金{p['investment.funds_secured_cny']}万元。",

@@ -368,8 +368,8 @@ def flat_t3(seg: Segment, doc: Document) -> tuple[list[Fact], str | None, list[F
         return [], None, [], False
     region, base = reg
     nreg = norm(region)
-    if "本年新收" not in nreg or not ("予以公开" in nreg or "自然人" in nreg):
-        return [], None, [], False
+    if "本年新收" not in nreg or not any(w in nreg for w in ("自然人", "本年度办理结果", "结转下年度继续办理")):
+        return [], None, [], False  # a sentence about requests, not the form
     cpl = looks_cell_per_line(region)
     toks = tokenize_cells_per_line(region) if cpl else tokenize(region)
     groups = group_tokens(toks, _T3_BOUNDARY)
@@ -522,8 +522,8 @@ def flat_t4(seg: Segment, doc: Document) -> tuple[list[Fact], list[Finding], boo
         return [], [], False
     region, base = reg
     nreg = norm(region)
-    if not ("结果维持" in nreg or "尚未审结" in nreg):
-        return [], [], False
+    if not ("结果维持" in nreg and "尚未审结" in nreg and ("复议后起诉" in nreg or "直接起诉" in nreg)):
+        return [], [], False  # no 表四 header: a sentence about reviews, not the form
     start = NormText(region).find("行政复议")
     sub = region[max(start, 0):]
     base += max(start, 0)
@@ -549,12 +549,20 @@ def flat_t4(seg: Segment, doc: Document) -> tuple[list[Fact], list[Finding], boo
 
 # --- 表二 --------------------------------------------------------------------------------
 
-_T2_BOUNDARY = {"规章", "行政规范性文件", "规范性文件", "行政许可", "其他对外管理服务事项", "行政处罚",
+_T2_NAMES = {"regulations": "规章", "normative_docs": "行政规范性文件", "licensing": "行政许可",
+             "other_services": "其他对外管理服务事项", "penalty": "行政处罚", "coercion": "行政强制",
+             "fees": "行政事业性收费", "procurement": "政府集中采购"}
+_T2_BOUNDARY = {"第二十条第", "规章", "行政规范性文件", "规范性文件", "行政许可", "其他对外管理服务事项", "行政处罚",
                 "行政强制", "行政事业性收费", "政府集中采购"}
 
 
-def flat_t2(seg: Segment, doc: Document) -> tuple[list[Fact], str | None, list[Finding], bool]:
-    """表二 from text: each item label followed by exactly its form's number of cells."""
+def flat_t2(seg: Segment, doc: Document, wanted: set[str] | None = None, form_hint: str | None = None
+            ) -> tuple[list[Fact], str | None, list[Finding], bool]:
+    """表二 from text: each item label followed by exactly its form's number of cells.
+
+    With ``wanted`` (metric ids) only those cells are read, row by row — used to complete a
+    表二 whose grid was found only in part; otherwise the whole table or nothing.
+    """
     reg = _region(seg, doc, ("第二十条第", "信息内容"), ("第二十条第", "信息内容"),
                   ("收到和处理政府信息公开申请情况", "三、收到和处理", "本年新收"),
                   confirm=("规章", "规范性文件", "行政许可", "制发", "新制作"), window=80)
@@ -564,50 +572,63 @@ def flat_t2(seg: Segment, doc: Document) -> tuple[list[Fact], str | None, list[F
     nreg = norm(region)
     if sum(1 for w in ("规章", "行政许可", "行政处罚", "行政强制", "信息内容") if w in nreg) < 3:
         return [], None, [], False
-    toks = tokenize(region)
+    cpl = looks_cell_per_line(region, 20)
+    toks = tokenize_cells_per_line(region) if cpl else tokenize(region)
     groups = group_tokens(toks, _T2_BOUNDARY)
     kinds = {k for g in groups for k in [classify_t2_header(w) for w in re.split(r"\s+", g.raw)] if k}
-    form = None
-    if kinds & {"made", "repealed", "in_force", "fee_amount"}:
+    form = form_hint
+    if form is None and kinds & {"made", "repealed", "in_force", "fee_amount"}:
         form = "2021"
-    elif kinds & {"new_made", "new_published", "published_total", "prev_items", "proc_projects"}:
+    elif form is None and kinds & {"new_made", "new_published", "published_total", "prev_items", "proc_projects"}:
         form = "2019"
     items: dict[str, Group] = {}
     for g in groups:
         item = match_t2_item(_tail_item(g.label))
         if item is None:
-            if g.values and items:
+            if wanted is None and [t for t in g.values if not t.empty] and items:
                 return [], form, [_unreadable("表二", f"numbers after an unrecognised label {g.label[:20]!r}")], True
             continue
         if item in items:
-            return [], form, [_unreadable("表二", f"item {g.label!r} appears twice")], True
+            if wanted is None:
+                return [], form, [_unreadable("表二", f"item {g.label!r} appears twice")], True
+            continue
         items[item] = g
     if form is None:
-        total = sum(len(g.values) for g in items.values())
+        total = sum(len([t for t in g.values if not t.empty]) for g in items.values())
         form = "2021" if total == 10 else "2019" if total == 22 else None
     if form is None:
         return [], None, [_unreadable("表二", "cannot tell the 2021 from the 2019 form")], True
-    layout = dict(T2_LAYOUT[form])
     facts: list[Fact] = []
+    findings: list[Finding] = []
     for item, kinds_of in T2_LAYOUT[form]:
+        metrics = [T2_METRICS[(item, k)] for k in kinds_of]
+        if wanted is not None and not set(metrics) & wanted:
+            continue
         g = items.get(item)
         if g is None:
-            return [], form, [_unreadable("表二", f"row {item} not found")], True
-        if len(g.values) != len(kinds_of):
-            return [], form, [_unreadable(
-                "表二", f"row {g.label!r} has {len(g.values)} numbers, the {form} form has {len(kinds_of)}")], True
-    for item, kinds_of in layout.items():
-        g = items[item]
-        for kind, tok in zip(kinds_of, g.values):
-            metric = T2_METRICS[(item, kind)]
-            unit, scale = "count", 1.0
-            if kind in T2_MONEY_KINDS:
-                unit = "cny"
-                cv = tok.value
-                scale = {"万": 1e4, "亿": 1e8, "元": 1.0}.get((cv.unit if cv else None) or "", 1e4)
-            facts.append(_fact(metric, tok, base, doc, "表二", _tail_item(g.label),
-                               _T2_KIND_LABELS[kind], "", unit, scale))
-    return facts, form, [], True
+            why = f"row {_T2_NAMES[item]} not found"
+        else:
+            vals = [t for t in g.values if not t.empty]
+            if len(vals) != len(kinds_of) and len(g.values) == len(kinds_of):
+                vals = g.values  # one-cell-per-line dump: empty lines are blank cells
+            if len(vals) == len(kinds_of):
+                for kind, tok in zip(kinds_of, vals):
+                    metric = T2_METRICS[(item, kind)]
+                    if wanted is not None and metric not in wanted:
+                        continue
+                    unit, scale = "count", 1.0
+                    if kind in T2_MONEY_KINDS:
+                        unit = "cny"
+                        cv = tok.value
+                        scale = {"万": 1e4, "亿": 1e8, "元": 1.0}.get((cv.unit if cv else None) or "", 1e4)
+                    facts.append(_fact(metric, tok, base, doc, "表二", _tail_item(g.label),
+                                       _T2_KIND_LABELS[kind], "", unit, scale))
+                continue
+            why = f"row {g.label!r} has {len(vals)} numbers, the {form} form has {len(kinds_of)}"
+        if wanted is None:
+            return [], form, [_unreadable("表二", why)], True
+        findings.append(_unreadable("表二", why))
+    return facts, form, findings, True
 
 
 _T2_KIND_LABELS = {

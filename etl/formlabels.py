@@ -28,6 +28,7 @@ _TRAD = (
     "聯联絡络電电話话郵邮資资訊讯讀读寫写遞递舊旧務务權权劃划護护編编輯辑際际維维議议傳传"
     "級级紀纪檢检監监證证辭辞徵征稅税環环衛卫醫医藥药財财險险貿贸濟济濟济鄉乡鎮镇縣县區区"
     "屆届條条總总嚴严懲惩罰罚衝冲償偿賠赔償偿債债務务問问詢询諮咨見见視视覽览網网頁页檔档"
+    "豐丰餘余減减動动華华圍围堅坚場场夠够層层繞绕統统繼继續续認认訓训賬账質质還还這这聞闻東东書书從从眾众廣广擴扩時时顯显匯汇沒没濱滨點点熱热簡简約约綜综職职節节觀观論论責责達达運运違违間间領领長长黨党導导負负養养勞劳樣样寬宽減减増增並并併并於于鬥斗裡里乾干髮发嚴严擬拟"
 )
 TRAD_TO_SIMP: dict[str, str] = {_TRAD[i]: _TRAD[i + 1] for i in range(0, len(_TRAD) - 1, 2)}
 _TRAD_TABLE = str.maketrans(TRAD_TO_SIMP)
@@ -242,7 +243,7 @@ assert len(T3_ROWS_2021) == 25 and len(T3_ROWS_2019) == 23
 T3_SUBTOTALS = ("requests.denied", "requests.unable", "requests.rejected")
 T3_OUTCOME_SECTIONS = ("denied", "unable", "rejected", "other")
 
-_MARKER_RE = re.compile(r"^\(([一二三四五六七八九十])\)")
+_PARTIAL_NOTE = "区分处理的只计这一情形不计其他情形"
 _ITEMNUM_RE = re.compile(r"^(\d{1,2})\.|^\((\d{1,2})\)|^([①②③④⑤⑥⑦⑧⑨])")
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨"
 
@@ -339,6 +340,10 @@ def _match_t3_label(label: str, context_section: str | None) -> RowMatch:
     sec, end = _find_section(s)
     item_text = s[end:] if sec else s
     if sec in ("granted", "partial", "total"):
+        rest = "".join(_CJK.findall(re.sub(r"\([^)]*\)?", "", item_text)))
+        if len(rest) >= 2 and not rest.startswith(("小计", "合计")) and not (
+                sec == "partial" and (rest in _PARTIAL_NOTE or fuzz.partial_ratio(rest, _PARTIAL_NOTE) >= 80)):
+            return RowMatch("none")  # a sub-row printed under the section ("其中：…")
         return RowMatch("row", SECTION_METRIC[sec], sec, 100)
     num, body = _strip_item_number(item_text)
     body = body.strip("()")
@@ -411,12 +416,6 @@ def applicant_hits(text: str) -> list[str]:
     if "其他" in s.replace("其他组织", ""):
         hits.append("other_org")
     return hits
-
-
-def classify_applicant_header(text: str) -> str | None:
-    """Applicant key of a 表三 column from its (possibly multi-row) header text."""
-    hits = applicant_hits(text)
-    return hits[0] if hits else None
 
 
 # --- 表二 vocabulary ----------------------------------------------------------------------
@@ -584,3 +583,47 @@ def table_kind(rows: list[list[str]]) -> str | None:
     if best < 2:
         return None
     return kind
+
+
+_TOP_WORDS = {
+    "requests.received": "本年新收政府信息公开申请数量",
+    "requests.carried_over_in": "上年结转政府信息公开申请数量",
+    "requests.granted": "予以公开",
+    "requests.partially_granted": "部分公开",
+    "requests.processed_total": "总计",
+    "requests.carried_over_out": "结转下年度继续办理",
+}
+_ROW_WORDS = dict(_TOP_WORDS, **{m: w for _, _, w, m in T3_ITEMS})
+_ROW_SECTION = {m: s for s, _, _, m in T3_ITEMS}
+
+
+def match_by_order(label: str, previous: str) -> RowMatch:
+    """The row the form order puts after ``previous``, if the garbled label still resembles it.
+
+    Used only for a row with numbers whose label matched nothing: the form's fixed row order
+    lowers the similarity needed (never to a guess — some resemblance is still required).
+    """
+    nexts = set()
+    for order in (T3_ROWS_2021, T3_ROWS_2019):
+        if previous in order:
+            i = order.index(previous)
+            if i + 1 < len(order):
+                nexts.add(order[i + 1])
+    if len(nexts) != 1:
+        return RowMatch("none")
+    cand = nexts.pop()
+    words = _ROW_WORDS.get(cand)
+    if not words:
+        return RowMatch("none")
+    s = norm(label)
+    i = s.find("办理结果")
+    if i >= 0:
+        s = s[i + 4:]
+    sec, end = _find_section(s)
+    if sec:
+        s = s[end:]
+    _, body = _strip_item_number(re.sub(r"^[一二三四五六七八九十]+[、.]|^\([一二三四五六七]\)", "", s))
+    score = max(similarity(body, norm(words)), fuzz.partial_ratio(norm(words), body) * 0.9)
+    if score >= 50:
+        return RowMatch("row", cand, _ROW_SECTION.get(cand), score)
+    return RowMatch("none")

@@ -18,6 +18,7 @@ from etl.formlabels import (
     APPLICANT_ORDER,
     T2_KINDS_2019,
     T2_KINDS_2021,
+    T2_LAYOUT,
     T2_METRICS,
     T3_ROWS_2019,
     T3_ROWS_2021,
@@ -28,6 +29,7 @@ from etl.formlabels import (
     classify_t2_header,
     classify_t4_header,
     match_t2_item,
+    match_by_order,
     match_t3_label,
     norm,
     parse_cell,
@@ -137,6 +139,15 @@ def _is_t3_header_row(row: list[str]) -> bool:
     return any(w in text for w in _T3_HEADER_WORDS)
 
 
+@dataclass
+class _T3Row:
+    metric: str | None  # None: a row with numbers whose label matched nothing
+    parsed: list[tuple[str, CellValue, str, str]]
+    ctx: TableCtx
+    label: str
+    row_label: str
+
+
 def parse_t3_tables(tables: list[Table], doc: Document) -> T3Result:
     """Read the 表三 grid from one or more consecutive tables (a page break continues the grid)."""
     res = T3Result()
@@ -144,8 +155,8 @@ def parse_t3_tables(tables: list[Table], doc: Document) -> T3Result:
     col_labels: dict[str, str] = {}
     width = 0
     context: str | None = None
-    seen: dict[str, list[float | None]] = {}
     pending_other_blank: tuple[list[tuple[str, CellValue, str, str]], TableCtx, str] | None = None
+    records: list[_T3Row] = []
     for t in tables:
         ctx = _ctx("表三", t, doc)
         rows = [list(r) for r in t.rows if any((c or "").strip() for c in r)]
@@ -172,6 +183,7 @@ def parse_t3_tables(tables: list[Table], doc: Document) -> T3Result:
             label_cells, values = cells
             label_raw = _distinct(label_cells)
             label = "".join(label_raw)
+            row_label = _clean_label(" ".join(label_raw))
             parsed = [(key, parse_cell(raw), raw, col_labels.get(key) or _default_col(key))
                       for key, raw in values]
             has_number = any(p[1].kind == "number" for p in parsed)
@@ -181,42 +193,46 @@ def parse_t3_tables(tables: list[Table], doc: Document) -> T3Result:
                 context = m.section
             if m.kind == "none":
                 if has_number and not has_text:
-                    res.findings.append(Finding(
-                        "t3_unknown_row", "warning",
-                        f"表三: a row with numbers whose label is not a form row: {label[:40]!r}; not stored",
-                    ))
+                    records.append(_T3Row(None, parsed, ctx, label, row_label))
                 continue
             if has_text and not has_number:
                 continue  # a title or header line that spans the value columns
-            metric = m.metric
-            if m.kind == "heading":
-                if not has_number:
-                    if m.section == "other":
-                        pending_other_blank = (parsed, ctx, _clean_label(" ".join(label_raw)))
-                    continue
-            if metric is None:
+            if m.kind == "heading" and not has_number:
+                if m.section == "other":
+                    pending_other_blank = (parsed, ctx, row_label)
                 continue
-            vals = [p[1].value for p in parsed]
-            if metric in seen:
-                if seen[metric] != vals:
-                    res.findings.append(Finding(
-                        "t3_duplicate_row", "warning",
-                        f"表三: row {metric} printed twice with different numbers; the first is kept",
-                        [metric],
-                    ))
+            if m.metric is not None:
+                records.append(_T3Row(m.metric, parsed, ctx, label, row_label))
+    _place_by_order(records)
+    seen: dict[str, list[float | None]] = {}
+    for rec in records:
+        metric = rec.metric
+        if metric is None:
+            res.findings.append(Finding(
+                "t3_unknown_row", "warning",
+                f"表三: a row with numbers whose label is not a form row: {rec.label[:40]!r}; not stored",
+            ))
+            continue
+        vals = [p[1].value for p in rec.parsed]
+        if metric in seen:
+            if seen[metric] != vals:
+                res.findings.append(Finding(
+                    "t3_duplicate_row", "warning",
+                    f"表三: row {metric} printed twice with different numbers; the first is kept",
+                    [metric],
+                ))
+            continue
+        seen[metric] = vals
+        res.rows.add(metric)
+        for key, cell, raw, col_label in rec.parsed:
+            if cell.kind == "text":
+                res.findings.append(Finding(
+                    "table_unreadable", "warning",
+                    f"表三: cell {rec.row_label} / {col_label} is not a number ({raw!r}); not stored",
+                    [_cellname(metric, key)],
+                ))
                 continue
-            seen[metric] = vals
-            res.rows.add(metric)
-            row_label = _clean_label(" ".join(label_raw))
-            for key, cell, raw, col_label in parsed:
-                if cell.kind == "text":
-                    res.findings.append(Finding(
-                        "table_unreadable", "warning",
-                        f"表三: cell {row_label} / {col_label} is not a number ({raw!r}); not stored",
-                        [_cellname(metric, key)],
-                    ))
-                    continue
-                res.facts.append(make_fact(metric, cell, raw, ctx, row_label, col_label, key))
+            res.facts.append(make_fact(metric, cell, raw, rec.ctx, rec.row_label, col_label, key))
     other_items = {"requests.other_no_correction", "requests.other_fee_unpaid", "requests.other_other"}
     if res.rows & other_items:
         res.form = "2021"
@@ -231,6 +247,24 @@ def parse_t3_tables(tables: list[Table], doc: Document) -> T3Result:
                 res.facts.append(make_fact("requests.other_handling", cell, raw, ctx, row_label,
                                            col_label, key))
     return res
+
+
+def _place_by_order(records: list[_T3Row]) -> None:
+    """Name an unrecognised row by the form's row order: only when it sits exactly between
+    the two rows the form puts around it, and its label still resembles the missing row."""
+    for i, rec in enumerate(records):
+        if rec.metric is not None:
+            continue
+        prev = records[i - 1].metric if i > 0 else None
+        nxt = records[i + 1].metric if i + 1 < len(records) else None
+        if prev is None or nxt is None:
+            continue
+        m = match_by_order(rec.label, prev)
+        if m.kind != "row" or m.metric is None:
+            continue
+        if any(o.index(prev) + 2 == o.index(nxt) and o[o.index(prev) + 1] == m.metric
+               for o in (T3_ROWS_2021, T3_ROWS_2019) if prev in o and nxt in o):
+            rec.metric = m.metric
 
 
 def _default_col(key: str) -> str:
@@ -539,7 +573,19 @@ def notice_2021_cited(text: str) -> bool:
 
 
 def parse_forms(seg: Segment, doc: Document) -> tuple[list[Fact], str | None, list[Finding]]:
-    """Facts of 表二/表三/表四 in one report segment, the form ("2021"/"2019"/None), findings."""
+    """Facts of 表二/表三/表四 in one report segment, the form ("2021"/"2019"/None), findings.
+
+    Never raises on a strange document: an internal error costs that report its form facts
+    and becomes a finding, instead of failing the whole file.
+    """
+    try:
+        return _parse_forms(seg, doc)
+    except Exception as exc:  # noqa: BLE001 - a report is more useful with a finding than a crash
+        return [], None, [Finding("table_unreadable", "warning",
+                                  f"the form tables could not be parsed ({type(exc).__name__}: {exc})")]
+
+
+def _parse_forms(seg: Segment, doc: Document) -> tuple[list[Fact], str | None, list[Finding]]:
     facts: list[Fact] = []
     findings: list[Finding] = []
     groups = _classify_tables(list(seg.tables))
@@ -598,8 +644,17 @@ def parse_forms(seg: Segment, doc: Document) -> tuple[list[Fact], str | None, li
         r2 = parse_t2_tables(groups["表二"], doc)
         facts += r2.facts
         findings += r2.findings
-        form_t2 = t2_form(r2.kinds)
+        form_t2 = t2_form(r2.kinds) or form_t3
         r2_ok = bool(r2.facts)
+        if r2_ok and form_t2:
+            want = {T2_METRICS[(item, k)] for item, ks in T2_LAYOUT[form_t2] for k in ks}
+            want -= {f.metric for f in r2.facts}
+            if want:
+                # a block of 表二 was not found as a grid (e.g. on the next page): its rows
+                # may still be read from the text, each only with its exact cell count
+                f2, _, fnd2, _ = flat_t2(seg, doc, want, form_t2)
+                facts += f2
+                findings += fnd2
     if not r2_ok:
         f2, form2, fnd2, present = flat_t2(seg, doc)
         facts += f2

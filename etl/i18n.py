@@ -48,6 +48,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "year_from": ("起始年份", "From year"),
     "year_to": ("截止年份", "To year"),
     "all": ("全部", "All"),
+    "choose": ("请选择", "Choose"),
     "copy_link": ("复制链接", "Copy link"),
     "copy_link_help": (
         "复制下面的链接，发送给同事即可打开相同的页面和视图。",

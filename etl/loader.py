@@ -482,8 +482,8 @@ def load_paths(
     are reported as not loaded. Never raises for a bad file: see ``LoadResult``. Errors of the
     database itself (e.g. the connection was closed) do propagate.
     """
-    files = expand_paths(paths)
     archive = archive or store.archive_dir()
+    files = _without_own_files(expand_paths(paths), con, archive)
     step = make_counter(progress, len(files))
     result = LoadResult()
     for path in files:
@@ -497,6 +497,31 @@ def load_paths(
         )
         step(display_name(path))
     return result
+
+
+def _without_own_files(
+    files: list[Path], con: duckdb.DuckDBPyConnection, archive: Path
+) -> list[Path]:
+    """Drop the database file, its WAL, the archive and the inbox from a folder listing, so
+    ``load data/`` never tries to read the database into itself."""
+    skip_dirs = [archive.resolve()]
+    skip_files: set[Path] = set()
+    try:
+        row = con.execute(
+            "SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
+        ).fetchall()
+        if row and row[0][0]:
+            db = Path(row[0][0]).resolve()
+            skip_files = {db, db.with_name(db.name + ".wal"), db.with_name(db.name + ".tmp")}
+            skip_dirs.append(db.parent / "inbox")
+    except duckdb.Error:
+        pass
+
+    def own(p: Path) -> bool:
+        r = p.resolve()
+        return r in skip_files or any(r.is_relative_to(d) for d in skip_dirs)
+
+    return [p for p in files if not own(p)]
 
 
 def load_file(
@@ -527,7 +552,7 @@ def load_file(
         else:
             reports = list((extractor or _default_extractor())(path))
     except InputError as exc:
-        res.message = str(exc) if name in str(exc) else f"{name}: {exc}"
+        res.message = _input_error_message(name, exc)
         return res
     except Exception as exc:  # noqa: BLE001 - any reader failure is the file's problem
         res.message = f"{name}: could not be read ({type(exc).__name__}: {exc})"
@@ -539,43 +564,72 @@ def load_file(
     res.facts = sum(len(r.facts) for r in reports)
     res.findings = sum(len(r.findings) for r in reports)
     try:
-        rel = archive_file(path, sha, archive)
+        archived = archive_file(path, sha, archive)
     except InputError as exc:
-        res.message = str(exc)
+        res.message = _input_error_message(name, exc)
         return res
     except OSError as exc:
         res.message = f"{name}: could not be archived ({exc.strerror or exc}); nothing was written"
         return res
 
     source = store.SourceInfo(sha256=sha, file_name=name, size=size, format=fmt,
-                              archive_path=rel, origin=origin)
+                              archive_path=archived, origin=origin)
     with WRITE_LOCK:
         if not force and _is_unchanged(con, sha, fingerprint):
             res.status = "unchanged"
             res.message = "already loaded with the same content"
             return res
-        con.execute("BEGIN TRANSACTION")
         try:
-            ids = store.write_reports_in_tx(con, source, reports)
-            _apply_corrections(con, sha)
-            res.findings += _add_cross_year_findings(con, ids)
-            con.execute(
-                "INSERT OR REPLACE INTO source_fingerprints VALUES (?, ?)", [sha, fingerprint]
-            )
-            con.execute("COMMIT")
-        except BaseException as exc:
-            try:
-                con.execute("ROLLBACK")
-            except Exception:  # noqa: BLE001 - the original error matters more
-                pass
-            if not isinstance(exc, Exception):
-                raise
+            _ids, cross = write_source(con, source, reports, fingerprint=fingerprint)
+        except Exception as exc:  # noqa: BLE001 - reported per file; the database is unchanged
             res.message = f"{name}: could not be stored ({type(exc).__name__}: {exc}); nothing was written"
             res.reports = res.facts = res.findings = 0
             return res
+    res.findings += cross
     res.status = "loaded"
     res.message = f"{res.reports} reports, {res.facts} facts"
     return res
+
+
+def _input_error_message(name: str, exc: InputError) -> str:
+    """The reader's reason and place under the display name (a reader may have named the file
+    by a temporary path, e.g. for uploads)."""
+    reason = getattr(exc, "reason", None) or str(exc)
+    place = getattr(exc, "place", None)
+    return f"{name}{f' ({place})' if place else ''}: {reason}"
+
+
+def write_source(
+    con: duckdb.DuckDBPyConnection,
+    source: store.SourceInfo,
+    reports: Sequence[Report],
+    *,
+    fingerprint: str | None = None,
+) -> tuple[list[int], int]:
+    """The one write transaction for a file (also used for spreadsheet uploads).
+
+    Replaces what ``source.sha256`` gave before with ``reports``, re-applies analysts'
+    corrections, adds cross-year findings, records the load fingerprint — all in ONE
+    transaction, serialised with other in-process writers by :data:`WRITE_LOCK`. The raw file
+    must already be archived at ``source.archive_path``. On any error the transaction is rolled
+    back and the error re-raised: the database is exactly as before. Returns the new report
+    ids and the number of cross-year findings added.
+    """
+    fp = fingerprint or _fingerprint(source.file_name, source.origin, reports)
+    with WRITE_LOCK:
+        con.execute("BEGIN TRANSACTION")
+        try:
+            ids = store.write_reports_in_tx(con, source, reports)
+            _apply_corrections(con, source.sha256)
+            cross = _add_cross_year_findings(con, ids)
+            con.execute(
+                "INSERT OR REPLACE INTO source_fingerprints VALUES (?, ?)", [source.sha256, fp]
+            )
+            con.execute("COMMIT")
+        except BaseException:
+            store.rollback_quietly(con)
+            raise
+    return ids, cross
 
 
 def _check_size(path: Path, name: str) -> int:

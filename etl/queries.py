@@ -104,6 +104,17 @@ def data_stamp(con: Con) -> tuple:
     return (*(row or ()), *agencies_stamp(con))
 
 
+def canonical_names(con: Con, names: Sequence[str]) -> dict[str, str]:
+    """Printed names / aliases → the canonical agency name (unknown names are left out)."""
+    if not names:
+        return {}
+    rows = con.execute(
+        f"SELECT al.alias, a.name FROM agency_aliases al JOIN agencies a USING (agency_id) "
+        f"WHERE al.alias IN ({_in(names)})", list(names)
+    ).fetchall()
+    return {str(r[0]): str(r[1]) for r in rows}
+
+
 def agency_ids_for(con: Con, names: Sequence[str]) -> list[int]:
     """Ids of the given canonical names (unknown names are skipped)."""
     if not names:

@@ -48,6 +48,7 @@ _SS_COMMON = "_gk_common"  # last common filters, restored after navigating to a
 _SS_PAGE = "_gk_page"  # page id of the previous run
 _SS_FILTERS = "_gk_filters"  # this run's Filters (pages may read it via current_filters())
 _SS_LINK_SLOT = "_gk_link_slot"
+_SS_STAMP = "_gk_stamp"  # the data stamp of this run (computed once per run, see cached())
 
 PAGE_IDS: tuple[str, ...] = (
     "overview", "disclosure", "categories", "requests", "investment", "report", "quality",
@@ -127,10 +128,13 @@ def cached(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     """
     from etl.store import db_path
 
-    con = get_con()
+    stamp = st.session_state.get(_SS_STAMP)
+    if stamp is None:
+        stamp = queries.data_stamp(get_con())
+        st.session_state[_SS_STAMP] = stamp
     fn_key = f"{fn.__module__}.{fn.__qualname__}@{id(fn)}"
     _CACHED_FUNCS[fn_key] = fn
-    return _cached_call(str(db_path()), queries.data_stamp(con), fn_key,
+    return _cached_call(str(db_path()), stamp, fn_key,
                         tuple(tuple(a) if isinstance(a, list) else a for a in args), kwargs)
 
 
@@ -207,10 +211,23 @@ def page_setup(page_id: str, title_key: str | None = None) -> Filters:
 
     Call first on every page. ``page_id`` is the page's URL path (``overview`` for ``/``).
     Shows a message (never a traceback) for invalid link parameters. With ``title_key``
-    the page title is rendered too.
+    the page title is rendered too. If the sidebar itself fails (a broken database), the
+    error is shown and empty Filters are returned.
     """
+    try:
+        return _page_setup(page_id, title_key)
+    except Exception as exc:  # noqa: BLE001 — the boundary for the shared sidebar
+        traceback.print_exc(file=sys.stderr)
+        st.error(t("page_error", error=type(exc).__name__))
+        f = Filters(lang=lang())
+        st.session_state[_SS_FILTERS] = f
+        return f
+
+
+def _page_setup(page_id: str, title_key: str | None) -> Filters:
     ss = st.session_state
     ss[_SS_LINK_SLOT] = None  # the slot of the previous run is gone
+    ss[_SS_STAMP] = None  # data may have changed since the previous run
     query = _query_dict()
     previous_page = ss.get(_SS_PAGE)
     if (
@@ -251,23 +268,29 @@ def page_setup(page_id: str, title_key: str | None = None) -> Filters:
     adf = agencies_df()
     names = adf["name"].tolist()
     known = set(names)
-    unknown = [a for a in parsed.agencies if a not in known]
-    for name in unknown:
+    wanted = list(parsed.agencies)
+    if any(a not in known for a in wanted):
+        # a link may carry a printed name (alias): map it to its canonical agency
+        canon = queries.canonical_names(get_con(), [a for a in wanted if a not in known])
+        wanted = list(dict.fromkeys(canon.get(a, a) for a in wanted))
+    for name in [a for a in wanted if a not in known]:
         st.warning(t("unknown_agency", name=name[:80]))
     _sync_in(
         "agency", "qp_agency", tuple(query.get("agency", ())),
-        [a for a in parsed.agencies if a in known],
+        [a for a in wanted if a in known],
     )
     ss["qp_agency"] = [a for a in ss.get("qp_agency") or [] if a in known]
 
     sb.header(t("filters"))
-    sb.multiselect(t("agencies"), names, key="qp_agency", help=t("agencies_help"))
+    sb.multiselect(t("agencies"), names, key="qp_agency", help=t("agencies_help"),
+                   placeholder=t("all"))
     for column, label, wkey in (("region", "add_by_region", "add_region"),
                                 ("level", "add_by_level", "add_level")):
         opts = sorted(x for x in adf[column].dropna().unique().tolist() if x)
         if opts:
             sb.multiselect(
                 t(label), opts, key=wkey, on_change=_add_matching, args=(column, wkey),
+                placeholder=t("choose"),
             )
     agencies = list(ss.get("qp_agency") or [])
     _sync_out("agency", "agency", agencies)
@@ -395,7 +418,8 @@ def url_multiselect(
                 st.warning(t("invalid_param", param=param, value=r[:80]))
     _sync_in(sync_id, wkey, raws, picked)
     st.session_state[wkey] = [v for v in st.session_state.get(wkey) or [] if v in options]
-    (container or st).multiselect(label, options, key=wkey, format_func=format_func, help=help)
+    (container or st).multiselect(label, options, key=wkey, format_func=format_func, help=help,
+                                  placeholder=t("all"))
     chosen = list(st.session_state.get(wkey) or [])
     vals = [str(v) for v in chosen]
     _sync_out(sync_id, param, vals)
@@ -516,13 +540,15 @@ def _inert(df: pd.DataFrame) -> pd.DataFrame:
 def download_buttons(df: pd.DataFrame, name: str, key: str | None = None) -> None:
     """CSV and XLSX downloads of exactly ``df`` (formula-like cells made inert)."""
     k = key or name
+    frame = df.copy()
     c0, c1, _ = st.columns([1, 1, 4])
+    # deferred: the bytes are made when the user clicks, not on every run of the page
     c0.download_button(
-        t("download_csv"), _csv_bytes(df), file_name=f"{name}.csv", mime="text/csv",
+        t("download_csv"), lambda: _csv_bytes(frame), file_name=f"{name}.csv", mime="text/csv",
         key=f"dl_csv_{k}", on_click="ignore",
     )
     c1.download_button(
-        t("download_xlsx"), _xlsx_bytes(df, name), file_name=f"{name}.xlsx",
+        t("download_xlsx"), lambda: _xlsx_bytes(frame, name), file_name=f"{name}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=f"dl_xlsx_{k}", on_click="ignore",
     )

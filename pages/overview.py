@@ -52,6 +52,11 @@ def _delta_pct(cur: object, prev: object) -> str | None:
     return f"{c - p:+.1f} pp"
 
 
+def _with_report(link: str, report_id: int) -> str:
+    """``link`` (made by link_to with report=RID) pointing at another report."""
+    return link.replace("report=RID", f"report={int(report_id)}")
+
+
 def headline_section(con, ids, y0, y1) -> pd.DataFrame:  # type: ignore[no-untyped-def]
     st.subheader(t("headline"))
     df = cached(queries.headline, ids, y0, y1)
@@ -108,17 +113,27 @@ def coverage_section(con, ids, y0, y1) -> pd.DataFrame:  # type: ignore[no-untyp
     unknown = t("unknown")
     cov = cov.assign(agency=cov["agency"].fillna(unknown))
     kind_order = {"disclosure_report": 0, "work_summary": 1, "template": 2}
+    # one pass over the reports sorted so that each cell's first row is the report it opens
+    rows = cov.assign(_o=cov["kind"].map(kind_order).fillna(9)).sort_values(
+        ["agency", "year", "_o", "report_id"], kind="stable")
+    first: dict[tuple[str, int], int] = {}
+    kinds: dict[tuple[str, int], list[str]] = {}
+    n_findings: dict[tuple[str, int], int] = {}
+    lg = lang()
+    kind_labels = {k: i18n.kind_label(k, lg) for k in set(rows["kind"])}
+    for agency, year, rid, kind, nf in zip(rows["agency"], rows["year"], rows["report_id"],
+                                           rows["kind"], rows["n_findings"]):
+        key = (str(agency), int(year))
+        first.setdefault(key, int(rid))
+        label = kind_labels[kind]
+        if label not in kinds.setdefault(key, []):
+            kinds[key].append(label)
+        n_findings[key] = n_findings.get(key, 0) + int(nf)
+    base = link_to("report", report="RID")  # the same link for every cell but the report id
     cells: dict[tuple[str, int], str] = {}
-    for (agency, year), g in cov.groupby(["agency", "year"], sort=False):
-        g = g.assign(_o=g["kind"].map(kind_order).fillna(9)).sort_values(["_o", "report_id"])
-        first = g.iloc[0]
-        label = " + ".join(dict.fromkeys(i18n.kind_label(k, lang()) for k in g["kind"]))
-        n = int(g["n_findings"].sum())
-        if n:
-            label += f" · ⚠{n}"
-        cells[(str(agency), int(year))] = (
-            f"{link_to('report', report=str(int(first['report_id'])))}#{label}"
-        )
+    for key, rid in first.items():
+        label = " + ".join(kinds[key]) + (f" · ⚠{n_findings[key]}" if n_findings[key] else "")
+        cells[key] = f"{_with_report(base, rid)}#{label}"
     agencies = list(dict.fromkeys(cov["agency"]))
     years = sorted({int(y) for y in cov["year"]})
     matrix = pd.DataFrame(
@@ -162,23 +177,31 @@ def red_flags_section(con, ids, y0, y1, cov: pd.DataFrame) -> None:  # type: ign
         return
     first_report: dict[tuple[int, int], int] = {}
     if not cov.empty:
-        for r in cov[cov["agency_id"].notna()].itertuples():
-            first_report.setdefault((int(r.agency_id), int(r.year)), int(r.report_id))
+        known = cov[cov["agency_id"].notna()]
+        for aid, year, rid in zip(known["agency_id"], known["year"], known["report_id"]):
+            first_report.setdefault((int(aid), int(year)), int(rid))
+    base = link_to("report", report="RID")
+    lg = lang()
+    flag_labels = {f: i18n.t(f"flag_{f}", lg) for f in set(flags["flag"])}
+    n_findings = i18n.t("n_findings", lg)
+    col = {k: i18n.t(k, lg) for k in ("agency", "year", "flag", "detail", "open_report")}
     rows = []
-    for r in flags.itertuples():
-        rid = r.report_id if not pd.isna(r.report_id) else first_report.get(
-            (int(r.agency_id), int(r.year)))
-        if r.flag == "error_findings":
-            detail = f"{fmt_count(r.value)} {t('n_findings')}"
-        elif r.flag in ("high_correction", "low_disclosure"):
-            detail = fmt_pct(r.value)
+    for agency, agency_id, year, flag, value, report_id in zip(
+            flags["agency"], flags["agency_id"], flags["year"], flags["flag"], flags["value"],
+            flags["report_id"]):
+        rid = report_id if not pd.isna(report_id) else first_report.get(
+            (int(agency_id), int(year)))
+        if flag == "error_findings":
+            detail = f"{fmt_count(value)} {n_findings}"
+        elif flag in ("high_correction", "low_disclosure"):
+            detail = fmt_pct(value)
         else:
             detail = ""
         rows.append({
-            t("agency"): r.agency, t("year"): int(r.year), t("flag"): t(f"flag_{r.flag}"),
-            t("detail"): detail,
-            t("open_report"): None if rid is None or pd.isna(rid)
-            else link_to("report", report=str(int(rid))),
+            col["agency"]: agency, col["year"]: int(year), col["flag"]: flag_labels[flag],
+            col["detail"]: detail,
+            col["open_report"]: None if rid is None or pd.isna(rid)
+            else _with_report(base, int(rid)),
         })
     out = pd.DataFrame(rows)
     st.dataframe(out, hide_index=True, column_config={

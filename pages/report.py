@@ -101,7 +101,8 @@ def original_section(rep: dict) -> None:
         st.warning(t("original_missing", path=rep.get("archive_path") or "—"))
         return
     st.download_button(
-        t("download_original"), path.read_bytes(), file_name=rep.get("file_name") or path.name,
+        t("download_original"), lambda: path.read_bytes(),
+        file_name=rep.get("file_name") or path.name,
         mime="application/octet-stream", key="download_original", on_click="ignore",
     )
 

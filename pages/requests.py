@@ -24,7 +24,7 @@ TOP_N = 10
 i18n.register({
     "req_volumes": ("申请数量（所选机构合计）", "Requests per year (shown agencies together)"),
     "req_mix": ("办理结果构成", "Outcome mix"),
-    "req_mix_year": ("构成年份", "Year of the mix"),
+    "req_mix_year": ("构成年份（也用于申请人构成）", "Year of the mix (also for applicants)"),
     "req_all_years": ("所选年份合计", "All years in range"),
     "req_flow": ("办理流向", "Flow from requests to outcomes"),
     "req_flow_agency": ("机构", "Agency"),
@@ -103,6 +103,7 @@ with error_boundary():
         show_chart(fig, by_year, "requests_volumes", key="requests_volumes")
 
     # --- outcome mix across agencies ----------------------------------------------------------
+    st.subheader(t("req_mix"))
     years = sorted(set(an.years_in(outcomes)) | set(an.years_in(applicants)))
     mix_year = url_selectbox(
         t("req_mix_year"), ["", *years], "mix_year",
@@ -112,7 +113,6 @@ with error_boundary():
     def _in_year(df: pd.DataFrame) -> pd.DataFrame:
         return df if mix_year == "" else df[df["year"] == int(mix_year)]
 
-    st.subheader(t("req_mix"))
     mix = an.mix_by_agency(_in_year(outcomes), "outcome")
     if mix.empty:
         empty_state()

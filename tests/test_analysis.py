@@ -125,6 +125,7 @@ def test_top_agencies(con: duckdb.DuckDBPyConnection) -> None:
     names = dict(con.execute("SELECT agency_id, name FROM agencies").fetchall())
     assert [names[i] for i in top] == [C, A]
     assert an.top_agencies(con, ("disclosure.items",), [], None, None) == []
+    assert an.top_agencies(con, "disclosure.items", None, 2021, 2021, n=2) == top
 
 
 def test_series_values_and_yoy(con: duckdb.DuckDBPyConnection) -> None:

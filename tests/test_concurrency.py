@@ -270,3 +270,155 @@ def test_dashboard_pages_during_a_cli_load_show_whole_files_only(tmp_path):
             continue
         k = int(agencies.replace(",", ""))
         assert items == allowed[k], f"{agencies} agencies but items {items}: part of a file?"
+
+
+STUCK_DASHBOARD = """
+import json, os, sys, time, duckdb
+from pathlib import Path
+con = duckdb.connect(sys.argv[1])
+inbox = Path(sys.argv[1]).parent / "inbox"
+inbox.mkdir(exist_ok=True)
+print("READY", flush=True)
+while True:  # a live heartbeat, but nobody ever claims a job (a writer stuck elsewhere)
+    (inbox / "writer.json").write_text(json.dumps({"pid": os.getpid()}))
+    time.sleep(0.3)
+"""
+
+
+def test_live_but_busy_dashboard_job_is_withdrawn_exit_2_nothing_written(tmp_path):
+    db = tmp_path / "g.duckdb"
+    store.connect(db).close()
+    f = tmp_path / "a.txt"
+    f.write_text("我局2019年共主动公开政府信息120条。", encoding="utf-8")
+    stuck = subprocess.Popen([sys.executable, "-c", STUCK_DASHBOARD, str(db)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert stuck.stdout.readline().strip() == "READY"
+        r = subprocess.run([sys.executable, "-m", "etl", "load", str(f), "--db", str(db), "--wait", "1.5"],
+                           cwd=ROOT, env={**os.environ, "GONGKAI_ARCHIVE": str(tmp_path / "archive")},
+                           capture_output=True, text=True, timeout=60)
+        assert r.returncode == 2, r.stderr
+        assert "did not take the job" in r.stderr and "nothing was written" in r.stderr
+        inbox = db.parent / "inbox"
+        assert sorted(p.name for p in inbox.iterdir()) == [writer.HEARTBEAT]  # job withdrawn
+    finally:
+        stuck.kill()
+        stuck.wait()
+    con = store.connect(db, read_only=True)
+    try:
+        assert con.execute("SELECT count(*) FROM sources").fetchone()[0] == 0
+    finally:
+        con.close()
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROME_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+               "--disable-background-networking", "--disable-component-update", "--no-first-run"]
+DONE = "[data-testid='stApp'][data-test-script-state='notRunning']"
+NARRATIVE = (
+    "{agency}2020年政府信息公开工作年度报告\n一、概述\n2020年，我局认真贯彻落实《中华人民共和国政府信息公开条例》。\n"
+    "二、主动公开政府信息情况\n2020年我局共主动公开政府信息{items}条。\n"
+    "三、依申请公开政府信息情况\n2020年共受理政府信息公开申请{req}件。\n"
+)
+BUREAUS = ["商务局", "财政局", "教育局", "民政局", "司法局", "审计局", "统计局", "林业局", "水利局", "体育局"]
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _wait_health(port: int, proc: subprocess.Popen, timeout: float = 60.0) -> None:
+    import urllib.request
+
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        assert proc.poll() is None, "streamlit exited"
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.3)
+    raise TimeoutError("streamlit did not become healthy")
+
+
+@pytest.mark.skipif(not CHROMIUM.exists() or not (ROOT / "dashboard.py").exists(),
+                    reason="needs /usr/bin/chromium and dashboard.py")
+def test_real_dashboard_server_pages_during_a_cli_load(tmp_path):
+    """``streamlit run dashboard.py`` holds the database; ``python -m etl load`` hands it files
+    (real extraction) while a browser reloads the overview: no exception on any page, and the
+    headline (agencies reporting, items disclosed) always matches a whole number of files."""
+    import signal as _signal
+
+    from playwright.sync_api import sync_playwright
+
+    n_files = len(BUREAUS)
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for i, bureau in enumerate(BUREAUS):
+        (folder / f"{i:03d}.txt").write_text(
+            NARRATIVE.format(agency=f"临江市{bureau}", items=1000 + i, req=i), encoding="utf-8")
+    db = tmp_path / "data" / "g.duckdb"
+    env = {**os.environ, "GONGKAI_DB": str(db), "GONGKAI_ARCHIVE": str(tmp_path / "archive"),
+           "PYTHONUNBUFFERED": "1"}
+    # one file first, so the dashboard does not build the demo into an empty database
+    r = subprocess.run([sys.executable, "-m", "etl", "load", str(folder / "000.txt")],
+                       cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    port = _free_port()
+    log = (tmp_path / "server.log").open("w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.headless", "true",
+         "--server.port", str(port), "--server.address", "127.0.0.1",
+         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+    )
+    seen: list[tuple[str, str]] = []
+    try:
+        _wait_health(port, proc)
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROME_ARGS, headless=True)
+            page = browser.new_page()
+
+            def look() -> None:
+                page.goto(f"http://127.0.0.1:{port}/?lang=en", wait_until="domcontentloaded")
+                page.wait_for_selector("h1", timeout=60_000)
+                page.wait_for_selector(DONE, timeout=60_000)
+                assert page.locator("[data-testid='stException']").count() == 0, page.content()[:2000]
+                values = {}
+                for m in page.locator("[data-testid='stMetric']").all():
+                    label = m.locator("[data-testid='stMetricLabel']").inner_text().strip()
+                    values[label] = m.locator("[data-testid='stMetricValue']").inner_text().strip()
+                seen.append((values.get("Agencies reporting", ""), values.get("Items disclosed", "")))
+
+            look()  # the server holds the file from here on (the writer starts on first run)
+            load = subprocess.Popen(
+                [sys.executable, "-m", "etl", "load", str(folder), "--wait", "60"],
+                cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            while load.poll() is None:
+                look()
+            out, err = load.communicate()
+            assert load.returncode == 0, err
+            assert "handing the files to its writer" in err
+            assert f"{n_files - 1} loaded, 1 unchanged, 0 failed" in err
+            look()
+            browser.close()
+    finally:
+        try:
+            os.killpg(proc.pid, _signal.SIGTERM)
+        except ProcessLookupError:
+            pass
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, _signal.SIGKILL)
+            proc.wait(timeout=5)
+        log.close()
+    allowed = {str(k): f"{1000 * k + k * (k - 1) // 2:,}" for k in range(1, n_files + 1)}
+    for agencies, items in seen:
+        assert agencies in allowed and items == allowed[agencies], (seen, "part of a file shown")
+    assert seen[0] == ("1", "1,000") and seen[-1] == (str(n_files), allowed[str(n_files)])

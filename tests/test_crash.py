@@ -80,6 +80,14 @@ NARRATIVE = (
 )
 
 
+CITIES = ["临江市", "青川县", "云溪区", "白沙县"]
+BUREAUS = ["商务局", "财政局", "教育局", "民政局", "司法局", "审计局", "统计局", "林业局"]
+
+
+def agency_name(i: int) -> str:
+    return CITIES[i // len(BUREAUS) % len(CITIES)] + BUREAUS[i % len(BUREAUS)]
+
+
 def make_files(folder: Path, kind: str, n_files: int) -> list[Path]:
     folder.mkdir(parents=True)
     paths = []
@@ -89,7 +97,7 @@ def make_files(folder: Path, kind: str, n_files: int) -> list[Path]:
             text = f"i={i}\nn=400\nagency=测试{i}局\n" if i != 7 else "CORRUPT\n"
         else:
             items = 100 + i
-            text = NARRATIVE.format(agency=f"临江市第{i}局", year=2015 + i % 4, items=items,
+            text = NARRATIVE.format(agency=agency_name(i), year=2015 + i % 4, items=items,
                                     a=10, b=items - 10, req=i + 3)
         p.write_text(text, encoding="utf-8")
         paths.append(p)

@@ -115,3 +115,28 @@ def test_safe_filename(name: str, expected: str) -> None:
 def test_safe_filename_keeps_extension_when_truncating() -> None:
     out = safe_filename("长" * 200 + ".xlsx")
     assert out.endswith(".xlsx") and len(out) <= 80
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.text(max_size=12), min_size=1, max_size=5))
+def test_no_exported_text_cell_can_start_a_formula(texts: list[str]) -> None:
+    df = pd.DataFrame({"t": texts, "n": range(len(texts))})
+    rows = list(csv.reader(io.StringIO(to_csv_bytes(df).decode("utf-8-sig"), newline="")))
+    for row in rows[1:]:
+        assert not row[0].startswith(("=", "+", "-", "@"))
+    ws = load_workbook(io.BytesIO(to_xlsx_bytes(df, "p"))).active
+    for (cell,) in ws.iter_rows(min_row=2, max_col=1):
+        assert cell.data_type != "f"
+        if isinstance(cell.value, str):
+            assert not cell.value.startswith(("=", "+", "-", "@"))
+
+
+def test_xlsx_replaces_control_characters() -> None:
+    df = pd.DataFrame({"raw_text": ["第\x00一\x1f页", "=\x01x"]})
+    rows = list(load_workbook(io.BytesIO(to_xlsx_bytes(df, "x"))).active.iter_rows(values_only=True))
+    assert rows[1] == ("第\ufffd一\ufffd页",)
+    assert rows[2] == ("'=\ufffdx",)

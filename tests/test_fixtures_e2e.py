@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import math
+import re
 from pathlib import Path
 
 import pytest
@@ -114,6 +115,15 @@ def test_rendering_is_deterministic() -> None:
         assert render(a, fmt) == render(b, fmt), fmt
 
 
+def test_binary_writers_are_reexported() -> None:
+    from etl.fixtures import render_docx, render_pdf
+
+    spec = make_standard_report(14)
+    assert render_docx(spec)[:2] == b"PK" and render_pdf(spec)[:5] == b"%PDF-"
+    with pytest.raises(ValueError):
+        render(spec, "rtf")
+
+
 def test_phrasings_vary_with_the_seed() -> None:
     firsts = {fx.standard_paragraphs(make_standard_report(s), Quirks())[fx.SECTION_HEADINGS[0]][0][:8]
               for s in range(30)}
@@ -143,6 +153,13 @@ def test_html_gbk_declares_and_uses_gbk() -> None:
     text = data.decode("gbk")
     assert 'charset=gb2312' in text and "rowspan=" in text and "&nbsp;" in text
     assert text.count("<table") == 4  # layout table + 表二/三/四
+
+
+def test_traditional_mirror_converts_the_page() -> None:
+    spec = make_standard_report(13, form="2019", quirks=Quirks(traditional=True))
+    page = render(spec, "html").decode("utf-8")
+    assert "本年增/減" in page and "收到和處理政府信息公開申請情況" in page
+    assert "公开" not in page
 
 
 def test_docx_has_merged_cells() -> None:
@@ -197,6 +214,8 @@ FORMAT_QUIRKS: dict[tuple[str, str], Quirks] = {
     ("html-utf8", "2019"): Quirks(halfwidth_brackets=True),
     ("html-gbk", "2021"): Quirks(empty_cells=True, slash_cells=True, fullwidth_digits=True),
     ("html-gbk", "2019"): Quirks(straight_quotes=True, layout_table=True),
+    ("html-trad", "2021"): Quirks(traditional=True, empty_cells=True),
+    ("html-trad", "2019"): Quirks(traditional=True, layout_table=True),
     ("docx", "2021"): Quirks(empty_cells=True, cell_note=True),
     ("docx", "2019"): Quirks(halfwidth_brackets=True, captions=True),
     ("pdf", "2021"): Quirks(empty_cells=True),
@@ -205,7 +224,7 @@ FORMAT_QUIRKS: dict[tuple[str, str], Quirks] = {
     ("pdf-split", "2019"): Quirks(split_table4=True, empty_cells=True),
 }
 CASES = sorted(FORMAT_QUIRKS)
-SUFFIX = {"txt": ".txt", "txt-cells": ".txt", "md": ".md", "html-utf8": ".html", "html-gbk": ".htm",
+SUFFIX = {"txt": ".txt", "txt-cells": ".txt", "md": ".md", "html-trad": ".html", "html-utf8": ".html", "html-gbk": ".htm",
           "docx": ".docx", "pdf": ".pdf", "pdf-split": ".pdf"}
 # reports of 2023/2024 may still print the 2019 form: use one for the 2019 cases
 YEAR = {"2021": 2022, "2019": 2023}
@@ -215,7 +234,8 @@ def _extract(tmp_path: Path, spec: fx.StandardReport, fmt: str, quirks: Quirks |
     from etl.extract import extract_file
 
     path = tmp_path / f"report{SUFFIX[fmt]}"
-    fmt = {"html-utf8": "html", "txt-cells": "txt", "pdf-split": "pdf"}.get(fmt, fmt)
+    fmt = {"html-utf8": "html", "html-trad": "html", "txt-cells": "txt",
+           "pdf-split": "pdf"}.get(fmt, fmt)
     path.write_bytes(render(spec, fmt, quirks))
     return extract_file(path)
 
@@ -226,10 +246,67 @@ def _same(a: float | None, b: float | None) -> bool:
     return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-6)
 
 
-def _check_facts(report, spec: fx.StandardReport) -> None:
+TABLE_METRICS: dict[str, str] = {
+    **{m: "表二" for sec in (fx.T2_2021, fx.T2_2019) for _, _, items in sec for _, ms in items
+       for m in ms},
+    **{r.metric: "表三" for r in fx.t3_rows("2021") + fx.t3_rows("2019")},
+    **{m: "表四" for m in fx.T4_METRICS},
+}
+
+
+def _printed(spec: fx.StandardReport, key: tuple[str, str]) -> str | None:
+    """The cell text as the fixture printed it (万元 amounts as printed, not in yuan)."""
+    metric, breakdown = key
+    if metric in fx.T4_METRICS:
+        v = spec.t4[fx.T4_METRICS.index(metric)]
+    elif TABLE_METRICS.get(metric) == "表二":
+        v = spec.t2.get(metric)
+    else:
+        v = spec.t3.get(key)
+    return None if v is None else fx._fmt_num(v, "")
+
+
+def _check_evidence(report, spec: fx.StandardReport, doc_text: str | None, paged: bool) -> list[str]:
+    """Every table cell can be traced: table, labels, raw text, and where it sits."""
+    problems = []
+    for f in report.facts:
+        ev = f.evidence
+        if ev is None:
+            problems.append(f"{f.key}: no evidence")
+            continue
+        if paged and ev.page is None:
+            problems.append(f"{f.key}: no page")
+        table = TABLE_METRICS.get(f.metric)
+        if ev.offset is not None and doc_text is not None:
+            if not 0 <= ev.offset < len(doc_text):
+                problems.append(f"{f.key}: offset {ev.offset} outside the document")
+            elif table is None and ev.raw_text:
+                # free text: the offset lies inside the quoted words (at their start or at the
+                # number); a table cell's offset may be its table's, as the model allows
+                # (a line break of the file may sit inside the words: PDF line wrap)
+                raw = ev.raw_text
+                pattern = re.compile(r"\s*".join(re.escape(ch) for ch in raw if not ch.isspace()))
+                m = pattern.search(doc_text, max(0, ev.offset - 2 * len(raw)))
+                if m is None or not m.start() <= ev.offset <= m.end():
+                    problems.append(f"{f.key}: offset {ev.offset} is not inside {raw!r}")
+        if table is None or (table == "表三" and f.metric not in {r.metric for r in fx.t3_rows(spec.form)}):
+            continue
+        if ev.table != table:
+            problems.append(f"{f.key}: evidence table {ev.table!r}, expected {table}")
+        if not ev.col_label or (table != "表四" and not ev.row_label):
+            problems.append(f"{f.key}: labels missing (row {ev.row_label!r}, column {ev.col_label!r})")
+        printed = _printed(spec, f.key)
+        if printed is not None and printed not in (ev.raw_text or "").translate(
+                str.maketrans("０１２３４５６７８９", "0123456789")):
+            problems.append(f"{f.key}: raw text {ev.raw_text!r} does not hold {printed!r}")
+    return problems
+
+
+def _check_facts(report, spec: fx.StandardReport, doc_text: str | None = None,
+                 paged: bool = False) -> None:
     exp = spec.expected_facts()
     got = {f.key: f for f in report.facts}
-    problems = []
+    problems = _check_evidence(report, spec, doc_text, paged)
     for key, value in sorted(exp.items(), key=lambda kv: kv[0]):
         fact = got.get(key)
         if fact is None:
@@ -257,7 +334,10 @@ def test_every_cell_of_a_standard_report(tmp_path: Path, fmt: str, form: str) ->
     assert len(reports) == 1
     r = reports[0]
     assert (r.agency, r.year, r.kind, r.form) == (spec.agency, spec.year, "disclosure_report", form)
-    _check_facts(r, spec)
+    from etl.readers import read_file
+
+    doc = read_file(tmp_path / f"report{SUFFIX[fmt]}")
+    _check_facts(r, spec, doc.text, paged=fmt.startswith("pdf"))
     errors = [f.to_dict() for f in r.findings if f.severity == "error"]
     assert errors == [], "a consistent report must not produce error findings"
     assert not [f for f in r.findings if f.rule == "narrative_vs_table"]
@@ -357,3 +437,113 @@ def test_compilation_file_is_split_into_its_reports(tmp_path: Path) -> None:
         got = {f.key: f.value for f in r.facts}
         wrong = {k: (got.get(k), v) for k, v in p.expected_facts().items() if not _same(got.get(k), v)}
         assert wrong == {}
+
+
+# ---------------------------------------------------------------------------------------
+# property: any seed, any combination of quirks, any text-like format — every cell right
+# ---------------------------------------------------------------------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_LAYOUT_FLAGS = ("empty_cells", "slash_cells", "cell_note", "vertical_labels", "page_numbers",
+                 "straight_quotes", "fullwidth_digits", "halfwidth_brackets", "typo",
+                 "layout_table", "repeat_merged", "captions")
+
+
+@st.composite
+def _cases(draw):
+    fmt = draw(st.sampled_from(["txt", "txt-cells", "txt-flat", "md", "html-utf8", "html-gbk",
+                                "docx"]))
+    flags = {f: draw(st.booleans()) for f in _LAYOUT_FLAGS}
+    if fmt == "txt-cells":
+        flags["cell_per_line"] = True
+    if fmt == "txt-flat":  # a flattened run is only readable without blanks
+        flags.update(flattened=True, empty_cells=False, slash_cells=False)
+    form = draw(st.sampled_from(["2019", "2021"]))
+    year = draw(st.sampled_from([2019, 2020, 2023, 2024] if form == "2019" else [2021, 2022, 2024]))
+    return draw(st.integers(0, 10**6)), fmt, form, year, Quirks(**flags)
+
+
+@settings(max_examples=30, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(case=_cases())
+def test_any_seed_and_quirks_round_trip(tmp_path: Path, case) -> None:
+    seed, fmt, form, year, quirks = case
+    spec = make_standard_report(seed, "北塘区青石镇人民政府", year, form, quirks)
+    fmt_file = {"txt-flat": "txt"}.get(fmt, fmt)
+    (r,) = _extract(tmp_path, spec, fmt_file)
+    assert (r.agency, r.year, r.form) == (spec.agency, year, form)
+    _check_facts(r, spec)
+    assert not [f for f in r.findings if f.severity == "error" or f.rule == "narrative_vs_table"]
+
+
+# ---------------------------------------------------------------------------------------
+# inconsistencies a reader must see: text vs table, wrong notice, across years
+# ---------------------------------------------------------------------------------------
+
+
+def _new_findings(bad, clean) -> list:
+    seen = {(f.rule, f.message) for f in clean.findings}
+    return [f for f in bad.findings if (f.rule, f.message) not in seen]
+
+
+@pytest.mark.parametrize("fmt", ["md", "docx"])
+def test_text_disagreeing_with_the_table_keeps_the_table_and_says_so(tmp_path: Path, fmt: str) -> None:
+    spec = make_standard_report(600, "青川市财政局", 2022, "2021", Quirks(narrative_conflict=True))
+    assert spec.narrative["requests.received"] != spec.t3[("requests.received", "")]
+    (r,) = _extract(tmp_path, spec, fmt)
+    _check_facts(r, spec)  # the table's value is the fact
+    assert [f for f in r.findings if f.rule == "narrative_vs_table"
+            and "requests.received" in (f.message + " ".join(f.cells))]
+
+
+def test_23_row_form_citing_the_2021_notice_is_flagged(tmp_path: Path) -> None:
+    clean = make_standard_report(601, "青川市财政局", 2021, "2019")
+    bad = make_standard_report(601, "青川市财政局", 2021, "2019", Quirks(wrong_notice=True))
+    assert fx.NOTICE_2021 in fx.render_txt(bad) and fx.NOTICE_2021 not in fx.render_txt(clean)
+    (r_clean,) = _extract(tmp_path, clean, "html-utf8")
+    (r_bad,) = _extract(tmp_path, bad, "html-utf8")
+    assert r_bad.form == "2019"
+    _check_facts(r_bad, bad)
+    assert _new_findings(r_bad, r_clean), "no finding for the 23-row form under the 2021 notice"
+
+
+def _shift_carry_in(spec: fx.StandardReport, delta: int) -> fx.StandardReport:
+    """Last year's 结转下年度 no longer equals this year's 上年结转; the report itself stays
+    consistent (the extra requests are granted)."""
+    t3 = dict(spec.t3)
+    for col in ("natural_person", ""):
+        for m in ("requests.carried_over_in", "requests.granted", "requests.processed_total"):
+            t3[(m, col)] = int(t3[(m, col)] or 0) + delta
+    return fx.replace(spec, t3=t3)
+
+
+def _load_findings(tmp_path: Path, specs: list[fx.StandardReport], name: str) -> list[tuple]:
+    from etl import store
+    from etl.loader import load_paths
+
+    folder = tmp_path / name
+    folder.mkdir()
+    paths = []
+    for s in specs:
+        p = folder / f"{s.year}.md"
+        p.write_bytes(render(s, "md"))
+        paths.append(p)
+    con = store.connect(folder / "db.duckdb")
+    try:
+        res = load_paths(paths, con, archive=folder / "archive")
+        assert res.ok, res.to_dict()
+        return con.execute("SELECT year, rule, severity, message FROM findings").fetchall()
+    finally:
+        con.close()
+
+
+def test_cross_year_carry_over_mismatch_is_found_when_loading(tmp_path: Path) -> None:
+    y21 = make_standard_report(602, "青川市财政局", 2021, "2021")
+    y22 = make_standard_report(603, "青川市财政局", 2022, "2021", prev=y21)
+    assert y22.t3[("requests.carried_over_in", "")] == y21.t3[("requests.carried_over_out", "")]
+    good = _load_findings(tmp_path, [y21, y22], "good")
+    bad = _load_findings(tmp_path, [y21, _shift_carry_in(y22, 3)], "bad")
+    new = [f for f in bad if f not in good]
+    assert any(f[0] == 2022 and f[2] in ("error", "warning") for f in new), bad

@@ -442,10 +442,16 @@ def test_2019_form_wins_regardless_of_year_and_2021_table2_alone():
     ("5.要求行政機關確認或重新出具已獲取信息", None, "requests.rejected_confirm"),
     ("（七）總計", None, "requests.processed_total"),
     ("（三）不予公幵1.属于国家秘密", None, "requests.denied_state_secret"),
+    ("（二）部分公开区分处理的，只计这一情形，", None, "requests.partially_granted"),
+    ("（一）予以公开其中：网上申请", None, "none"),
+    ("2.其他法律行政法规禁", "denied", "requests.denied_prohibited_by_law"),
+    ("三\n、\n本\n年\n度\n办\n理\n结\n果", None, "heading"),
 ])
 def test_match_t3_label(label, ctx, metric):
     m = match_t3_label(label, ctx)
-    if metric is None:
+    if metric in ("none", "heading"):
+        assert m.kind == metric and m.metric is None
+    elif metric is None:
         assert m.kind == "heading" and m.section == "other"
     else:
         assert m.kind == "row" and m.metric == metric
@@ -526,3 +532,45 @@ def test_one_grid_holding_all_three_form_tables_is_split():
     assert got[("disclosure.admin_fees_cny", "")].value == 125000
     assert got[("appeals.review_total", "")].value == 5
     assert got[("appeals.suit_after_review_total", "")].value == 1
+
+
+def test_badly_garbled_label_is_placed_by_form_order_only_if_it_still_resembles():
+    from etl.formlabels import match_by_order
+    m = match_by_order("5.属于三类内部事物信心", "requests.denied_third_party")
+    assert m.kind == "row" and m.metric == "requests.denied_internal_affairs"
+    assert match_by_order("其中：网上申请", "requests.carried_over_in").kind == "none"
+    vals = t3_values("2021", seed=16)
+    grid = t3_grid(vals)
+    for r in grid:
+        if r[2] == "6.属于四类过程性信息":
+            r[2] = "内部过程稿件信息"
+    seg, doc = seg_doc([Table(rows=grid)])
+    facts, _, findings = parse_forms(seg, doc)
+    assert_t3(facts, vals, "2021")
+    assert not [f for f in findings if f.rule == "t3_unknown_row"]
+    # an extra row between two form rows that follow each other is never renamed
+    grid = t3_grid(vals)
+    grid.insert(5, [TOP3, "（一）予以公开", "其中：依申请公开部分信息"] + ["1"] * 6 + ["6"])
+    facts, _, findings = parse_forms(*seg_doc([Table(rows=grid)]))
+    assert_t3(facts, vals, "2021")
+    assert any(f.rule == "t3_unknown_row" for f in findings)
+
+
+def test_random_grids_and_texts_never_crash():
+    from hypothesis import given, settings, strategies as st
+
+    vocab = ["", "/", "0", "12", "无", "自然人", "总计", "（三）不予公开", "1.属于国家秘密", "本年新收",
+             "行政复议", "结果维持", "规章", "信息内容", "本年制发件数", "- 4 -", "\n", "其他", "3.其他"]
+    cell = st.sampled_from(vocab)
+    grid = st.lists(st.lists(cell, min_size=1, max_size=12), max_size=12)
+
+    @settings(max_examples=60, deadline=None)
+    @given(st.lists(grid, max_size=3), st.lists(cell, max_size=80))
+    def run(tables, words):
+        text = " ".join(words)
+        seg, doc = seg_doc([Table(rows=g) for g in tables], text=text)
+        facts, form, findings = parse_forms(seg, doc)
+        assert form in (None, "2019", "2021")
+        assert not any(f.rule == "table_unreadable" and "could not be parsed" in f.message for f in findings)
+
+    run()

@@ -346,3 +346,55 @@ def test_grid_that_breaks_off_with_blank_cells_in_text_is_not_guessed():
     assert ("requests.other_other", "") not in got
     assert ("requests.other_fee_unpaid", "") in got
     assert any(f.rule == "t3_missing_rows" and "requests.other_other" in f.cells for f in findings)
+
+
+def test_pdf_text_with_crlf_running_headers_and_page_footers():
+    vals = t3_values("2021", seed=36)
+    body = flat_rows(vals).replace("\n", "\r\n")
+    cut = body.index("（五）不予处理")
+    page_break = "\r\n第 3 页 共 6 页\r\n\f青川市教育局2022年政府信息公开工作年度报告\r\n"
+    text = ("三、收到和处理政府信息公开申请情况\r\n" + HEAD3.replace("\n", "\r\n") + body[:cut]
+            + page_break + body[cut:] + TAIL)
+    first = text.index("\f")
+    pages = [Page(1, text[:first], 0), Page(2, text[first:], first)]
+    facts, form, findings = parse_forms(*seg_doc(text, pages))
+    assert form == "2021"
+    assert_all(facts, vals, "2021")
+    got = by_key(facts)
+    assert got[("requests.rejected_petition", "")].evidence.page == 2
+    assert got[("requests.received", "")].evidence.page == 1
+
+
+def test_narrative_sentences_are_not_tables():
+    text = ("三、依申请公开情况\n本年新收政府信息公开申请10件，上年结转2件，予以公开5件，部分公开2件，"
+            "不予公开1件。\n四、行政复议情况\n发生行政复议1件，结果维持1件，尚未审结0件。\n")
+    assert parse_forms(*seg_doc(text)) == ([], None, [])
+
+
+def test_table2_block_missing_from_the_grid_is_read_from_its_text_row():
+    from etl.model import Table
+    grid = [["第二十条第（一）项"] * 4, ["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"],
+            ["规章", "2", "0", "15"], ["行政规范性文件", "5", "1", "40"],
+            ["第二十条第（五）项"] * 4, ["信息内容", "本年处理决定数量", "本年处理决定数量", "本年处理决定数量"],
+            ["行政许可", "1234", "1234", "1234"]]
+    # 行政处罚 lost a blank cell in the text: it is reported, never guessed
+    text = T2_FLAT_2021.replace("行政强制 0", "行政强制")
+    doc = Document(source="x.pdf", format="pdf", text=text, tables=[Table(rows=grid, page=1)])
+    facts, form, findings = parse_forms(Segment(1, "x", text, 0, doc.tables), doc)
+    got = {f.metric: f.value for f in facts}
+    assert got == {
+        "disclosure.regulations_made": 2, "disclosure.regulations_repealed": 0,
+        "disclosure.regulations_in_force": 15, "disclosure.normative_docs_made": 5,
+        "disclosure.normative_docs_repealed": 1, "disclosure.normative_docs_in_force": 40,
+        "disclosure.licensing_decisions": 1234, "disclosure.penalty_decisions": 56,
+        "disclosure.admin_fees_cny": 125000,
+    }
+    assert any(f.rule == "table_unreadable" and "行政强制" in f.message for f in findings)
+
+
+def test_table2_cell_per_line_with_empty_cells():
+    text = T2_FLAT_2019.replace(" / ", "  ").replace(" ", "\n")  # one cell per line, blank = empty line
+    facts, form, findings = parse_forms(*seg_doc(text))
+    got = {f.metric: f.value for f in facts}
+    assert len(got) == 22 and got["disclosure.coercion_items_change"] is None
+    assert got["disclosure.coercion_decisions"] == 0 and form == "2019"

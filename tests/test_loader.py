@@ -307,3 +307,17 @@ def test_real_cross_year_check_runs_on_load(env):
     assert rows and {r[0] for r in rows} == {2020}
     assert len(rows) == len(set(con.execute(
         "SELECT year, rule, message FROM findings WHERE rule = 'implausible_jump'").fetchall()))
+
+
+def test_loading_the_data_folder_skips_the_database_archive_and_inbox(tmp_path, monkeypatch):
+    data = tmp_path / "data"
+    monkeypatch.setenv("GONGKAI_ARCHIVE", str(data / "archive"))
+    con = store.connect(data / "g.duckdb")
+    try:
+        write(data, "report.txt", report_text("甲局", 2020, 1))
+        loader.load_paths([data], con, extractor=fake_extract)
+        write(data / "inbox", "x.job.json", "{}")
+        res = loader.load_paths([data], con, extractor=fake_extract)
+        assert [(Path(f.path).name, f.status) for f in res.files] == [("report.txt", "unchanged")]
+    finally:
+        con.close()

@@ -195,3 +195,24 @@ def test_first_start_builds_the_demo(empty_db_env, monkeypatch) -> None:
     # a second start does not build again
     run("../dashboard.py")
     assert len(calls) == 1
+
+
+def test_link_with_a_printed_name_selects_the_agency(small_db_env, tmp_path, monkeypatch) -> None:
+    import shutil
+
+    from etl import db, store
+
+    p = tmp_path / "alias.duckdb"
+    shutil.copy(small_db_env, p)
+    con = store.connect(p)
+    con.execute("INSERT INTO agency_aliases SELECT '甲市对外贸易经济合作局', agency_id FROM agencies "
+                "WHERE name = '甲市商务局'")
+    con.close()
+    monkeypatch.setenv("GONGKAI_DB", str(p))
+    try:
+        at = run(agency="甲市对外贸易经济合作局", lang="en")
+        assert not at.exception and not at.warning
+        assert at.multiselect(key="qp_agency").value == ["甲市商务局"]
+        assert at.query_params["agency"] == "甲市商务局"
+    finally:
+        db.close(p)

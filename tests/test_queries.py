@@ -30,6 +30,12 @@ def test_agencies_and_years(con) -> None:
     assert ids(con, "丙市教育局", "nope") == [6]
 
 
+def test_canonical_names(con) -> None:
+    con2 = con  # aliases hold every printed name written by write_reports
+    assert queries.canonical_names(con2, ["甲市商务局", "nope"]) == {"甲市商务局": "甲市商务局"}
+    assert queries.canonical_names(con2, []) == {}
+
+
 def test_coverage_cells(con) -> None:
     cov = queries.coverage(con, ids(con, "甲市商务局", "甲市乙区商务局"), 2017, 2021)
     a1 = cov[cov["agency"] == "甲市商务局"]

@@ -26,6 +26,7 @@ def _zip(members: dict[str, bytes]) -> bytes:
     [
         (b"%PDF-1.7\n...", "a.bin", "pdf"),
         (b"junk before header\r\n%PDF-1.4\n...", "a.pdf", "pdf"),
+        (b"<html><body>how to read %PDF-1.4 files</body></html>", "a.pdf", "html"),
         (_zip({"word/document.xml": b"<w/>"}), "a.zip", "docx"),
         (_zip({"xl/workbook.xml": b"<w/>"}), "a.docx", "xlsx"),
         (b"<!DOCTYPE html><html><body>x</body></html>", "a.pdf", "html"),
@@ -53,6 +54,9 @@ def test_sniff_format(data: bytes, name: str, expected: str) -> None:
         (_zip({"readme.txt": b"hi"}), "a.zip", "neither a DOCX nor an XLSX"),
         (b"PK\x03\x04 truncated", "cut.docx", "damaged ZIP"),
         (bytes(range(256)) * 8, "random.docx", ".docx"),
+        (b"\xff\xd8\xff\xe0\x00\x10JFIF" + b"\x00" * 100, "scan.pdf", "image"),
+        (b"\x89PNG\r\n\x1a\n" + b"\x00" * 100, "page.png", "image"),
+        (b"\x1f\x8b\x08\x00" + b"\x00" * 100, "reports.tar.gz", "archive"),
     ],
 )
 def test_sniff_refuses_with_file_name(data: bytes, name: str, words: str) -> None:
@@ -123,7 +127,8 @@ def test_read_data_uses_only_the_base_name() -> None:
 
 def test_join_wrapped_and_clean_cell() -> None:
     assert join_wrapped(["申", "请", "人"]) == "申请人"
-    assert join_wrapped(["Open", "Data", "2021"]) == "Open Data 2021"
+    assert join_wrapped(["Open", "Data"]) == "Open Data"
+    assert join_wrapped(["966.7", "1"]) == "966.71" and join_wrapped(["12,3", "45"]) == "12,345"
     assert join_wrapped(["商业", " 企业 "]) == "商业企业"
     assert clean_cell("法律服务\n机构") == "法律服务机构"
     assert clean_cell("12\xa0\t 件") == "12 件"

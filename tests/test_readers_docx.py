@@ -206,3 +206,22 @@ def test_chinese_counter_format() -> None:
     assert _format_number(3, "ideographTraditional") == "丙"
     assert _format_number(2, "decimalEnclosedCircle") == "②"
     assert _format_number(4, "upperRoman") == "IV" and _format_number(12, "decimalFullWidth") == "１２"
+
+
+def test_main_part_under_another_name_is_found_through_relationships() -> None:
+    src = zipfile.ZipFile(io.BytesIO(make_docx()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for info in src.infolist():
+            content = src.read(info.filename)
+            target = info.filename
+            if target == "word/document.xml":
+                target = "word/main.xml"
+            elif target == "word/_rels/document.xml.rels":
+                target = "word/_rels/main.xml.rels"
+            elif target in ("_rels/.rels", "[Content_Types].xml"):
+                content = content.replace(b"/word/document.xml", b"/word/main.xml").replace(b"word/document.xml", b"word/main.xml")
+            z.writestr(target, content)
+    doc = read_data(out.getvalue(), "renamed.docx")
+    assert doc.text.startswith("某某县外经贸局2022年政府信息公开工作年度报告")
+    assert doc.tables[0].rows[3] == ["一、本年新收", "", "7", "", "7"]

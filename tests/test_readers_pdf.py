@@ -431,3 +431,37 @@ def test_label_free_continuation_page_is_searched(tmp_path: Path) -> None:
     doc = read_file(tmp_path / "t4.pdf")
     assert [t.page for t in doc.tables] == [1, 2]
     assert doc.tables[1].rows == [values]
+
+
+def test_reads_from_several_threads_are_safe(tmp_path: Path) -> None:
+    """pdfium is not thread-safe; the reader serialises it so dashboard sessions can share it."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    path = make_report_pdf(tmp_path / "r.pdf", vertical_label=False)
+    expected = read_file(path)
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        docs = list(pool.map(lambda _: read_file(path), range(8)))
+    assert all(d.text == expected.text and [t.rows for t in d.tables] == [t.rows for t in expected.tables] for d in docs)
+
+
+def test_embedded_font_table_with_one_glyph_per_line_uses_fast_finder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With an embedded font (as Word exports) pdfium keeps single glyphs: no pdfplumber needed."""
+    ttf = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+    if not ttf.exists():
+        pytest.skip("no TrueType font on this machine")
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    pdfmetrics.registerFont(TTFont("DejaVu", str(ttf)))
+    cell = ParagraphStyle("dv", fontName="DejaVu", fontSize=8, leading=10)
+    rows = [
+        ["Item", "Total", Paragraph("Natural<br/>person", cell)],
+        ["received", Paragraph("1<br/>2<br/>3<br/>4", cell), "12"],
+        ["carried over", "", "0"],
+    ]
+    table = Table(rows, colWidths=[120, 40, 60])
+    table.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), "DejaVu", 8), ("GRID", (0, 0), (-1, -1), 0.5, colors.black)]))
+    path = tmp_path / "embedded.pdf"
+    SimpleDocTemplate(str(path), pagesize=A4).build([Paragraph("申请人情况 表三", BODY), table])
+    monkeypatch.setattr(pdf_reader, "_find_tables", lambda *a: pytest.fail("pdfplumber was needed"))
+    (t,) = read_file(path).tables
+    assert t.rows == [["Item", "Total", "Natural person"], ["received", "1234", "12"], ["carried over", "", "0"]]

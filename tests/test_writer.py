@@ -225,3 +225,22 @@ def test_writer_stops_and_drops_heartbeat_when_the_connection_closes(tmp_path):
     target = writer.open_for_write(db, timeout=5)  # the CLI can now open the file itself
     assert target.con is not None
     target.close()
+
+
+def test_client_stops_waiting_when_the_writer_dies_mid_job(setup):
+    con, inbox, files, tmp = setup
+    job = writer.submit_job({"kind": "load", "paths": [str(files[0])]}, inbox)
+    os.rename(inbox / f"{job}.job.json", inbox / f"{job}.claimed")  # claimed, then the writer died
+    (inbox / writer.HEARTBEAT).write_text(json.dumps({"pid": os.getpid()}))
+    old = time.time() - writer.HEARTBEAT_STALE_S - 1
+    os.utime(inbox / writer.HEARTBEAT, (old, old))
+    res = writer.wait_for_job(job, inbox, 30, poll_s=0.05)
+    assert res["status"] == "writer_gone" and "run the same load again" in res["message"]
+
+
+def test_open_dashboard_db_waits_bounded_for_a_cli_load(holder):
+    db, proc = holder
+    t0 = time.monotonic()
+    with pytest.raises(writer.LockTimeout, match=f"pid {proc.pid}"):
+        writer.open_dashboard_db(db, timeout=0.3)
+    assert time.monotonic() - t0 < 10

@@ -23,17 +23,18 @@ _WS = re.compile(r"\s+")
 
 
 def join_wrapped(parts: list[str]) -> str:
-    """Join the lines of a wrapped cell or label: no space between CJK pieces.
+    """Join the lines of a wrapped cell or label without the line breaks.
 
-    "申请人\\n情况" → "申请人情况" and "申\\n请\\n人" → "申请人" (one character per line), while
-    Latin words or numbers split over lines keep one space ("Open\\nData" → "Open Data").
+    "申请人\\n情况" → "申请人情况", "申\\n请\\n人" → "申请人" (one character per line) and a number
+    wrapped in a narrow cell stays one number ("966.7\\n1" → "966.71"); only two Latin words
+    keep a space between them ("Open\\nData" → "Open Data").
     """
     out = ""
     for part in parts:
         part = part.strip()
         if not part:
             continue
-        if out and out[-1].isascii() and out[-1].isalnum() and part[0].isascii() and part[0].isalnum():
+        if out and out[-1].isascii() and out[-1].isalpha() and part[0].isascii() and part[0].isalpha():
             out += " "
         out += part
     return out

@@ -22,7 +22,6 @@ import re
 from pathlib import Path
 
 import lxml.etree as etree
-import lxml.html
 
 from etl import limits
 from etl.model import Document, Finding, InputError, Table
@@ -89,10 +88,12 @@ def _lenient(data: bytes, enc: str, name: str) -> tuple[str, str, list[Finding]]
 
 def _attr_int(el: etree._Element, attr: str) -> int:
     value = (el.get(attr) or "").strip()
-    digits = re.match(r"\d+", value)
-    if not digits:
-        return 1
-    n = int(digits.group()[:7])
+    if not value.isdigit():
+        digits = re.match(r"\d+", value)
+        if not digits:
+            return 1
+        value = digits.group()
+    n = int(value[:7])
     return n if n > 0 else limits.MAX_ROWSPAN  # rowspan="0": to the end of the table
 
 
@@ -104,7 +105,7 @@ def _inline_text(el: etree._Element) -> str:
         if event == "start":
             if tag == "br" or tag in _BLOCK:
                 parts.append("\n")
-            if node.text and isinstance(node.tag, str):
+            if node.text and tag and tag not in _DROP:
                 parts.append(node.text)
         else:
             if tag in _BLOCK:
@@ -120,7 +121,7 @@ def _table_grid(table: etree._Element, name: str, index: int) -> list[list[str]]
         cells = [
             (clean_cell(_inline_text(td)), _attr_int(td, "rowspan"), _attr_int(td, "colspan"))
             for td in tr
-            if isinstance(td.tag, str) and td.tag in ("td", "th")
+            if td.tag == "td" or td.tag == "th"
         ]
         rows.append(cells)
     grid = expand_spans(rows, name, f"table {index + 1}")
@@ -128,23 +129,15 @@ def _table_grid(table: etree._Element, name: str, index: int) -> list[list[str]]
 
 
 def _parse(text: str, name: str) -> etree._Element:
+    """Plain lxml.etree elements (lxml.html's element classes cost a lookup per node)."""
     text = _XML_DECL.sub("", text, count=1)
-    parser = lxml.html.HTMLParser(remove_comments=True, remove_pis=True)
+    parser = etree.HTMLParser(remove_comments=True, remove_pis=True)
     try:
-        root = lxml.html.document_fromstring(text, parser=parser)
+        root = etree.fromstring(text, parser=parser)
     except (etree.ParserError, etree.XMLSyntaxError, ValueError) as exc:
         raise InputError(name, f"HTML page without readable content ({exc})") from None
-    depth = deepest = 0
-    for event, _node in etree.iterwalk(root, events=("start", "end")):
-        depth += 1 if event == "start" else -1
-        if depth > deepest:
-            deepest = depth
-            if deepest > limits.MAX_HTML_DEPTH:
-                raise InputError(
-                    name,
-                    f"HTML elements nested deeper than {limits.MAX_HTML_DEPTH} levels (hostile or broken page)",
-                    "element nesting",
-                )
+    if root is None:
+        raise InputError(name, "HTML page without readable content")
     return root
 
 
@@ -156,41 +149,39 @@ def read_html(path: Path, data: bytes) -> Document:
     deadline = limits.Deadline(name)
     text, encoding, warnings = decode_html(data, name)
     root = _parse(text, name)
-    etree.strip_elements(root, *_DROP, with_tail=False)
-    for el in list(root.iter()):
-        if isinstance(el.tag, str) and _HIDDEN.search(el.get("style") or "") and el.getparent() is not None:
-            el.drop_tree()
     data_tables = {t for t in root.iter("table") if next(t.iterdescendants("table"), None) is None}
     out = TextBuilder()
-    skip_until: etree._Element | None = None
     n_tables = 0
-    for event, node in etree.iterwalk(root, events=("start", "end")):
-        if not isinstance(node.tag, str):
-            if event == "end" and skip_until is None and node.tail:
-                out.text(node.tail)
-            continue
-        tag = node.tag.lower()
-        if skip_until is not None:
-            if event == "end" and node is skip_until:
-                skip_until = None
-                out.text(node.tail)
-            continue
-        if event == "start":
-            if node in data_tables:
-                deadline.check(f"table {n_tables + 1}")
-                out.table(_table_grid(node, name, n_tables))
-                n_tables += 1
-                skip_until = node
-                continue
-            if tag == "br":
-                out.newline()
-            elif tag in _BLOCK:
-                out.newline()
-            out.text(node.text)
-        else:
+    # An explicit stack instead of recursion: depth is bounded by the limit, not by Python.
+    stack: list[tuple[etree._Element, int, bool]] = [(root, 1, False)]
+    while stack:
+        node, depth, closing = stack.pop()
+        tag = node.tag if isinstance(node.tag, str) else ""
+        if closing:
             if tag in _BLOCK:
                 out.newline()
             out.text(node.tail)
+            continue
+        if depth > limits.MAX_HTML_DEPTH:
+            raise InputError(
+                name,
+                f"HTML elements nested deeper than {limits.MAX_HTML_DEPTH} levels (hostile or broken page)",
+                "element nesting",
+            )
+        if not tag or tag in _DROP or _HIDDEN.search(node.get("style") or ""):
+            out.text(node.tail)  # scripts, styles, hidden blocks: their text is not the report's
+            continue
+        if node in data_tables:
+            deadline.check(f"table {n_tables + 1}")
+            out.table(_table_grid(node, name, n_tables))
+            n_tables += 1
+            out.text(node.tail)
+            continue
+        if tag == "br" or tag in _BLOCK:
+            out.newline()
+        out.text(node.text)
+        stack.append((node, depth, True))
+        stack.extend((child, depth + 1, False) for child in reversed(node))
         if out.chars > limits.MAX_TEXT_CHARS:
             limits.check_text_size(name, out.chars)
     full, placed = out.result()

@@ -28,6 +28,7 @@ import ctypes
 import io
 import logging
 import re
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -48,6 +49,10 @@ _TABLE_LABELS = re.compile(
 _NUMBER_TOKEN = re.compile(r"(?<![\d.])\d+(?:\.\d+)?(?![\d.])")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 _PUA = re.compile("[\ue000-\uf8ff\ufffd]")
+
+# pdfium is not thread-safe: two threads inside it at once can crash the process. The
+# dashboard may read uploads from several sessions' threads, so every read holds this lock.
+_PDFIUM_LOCK = threading.RLock()
 
 # pdfminer (under pdfplumber) logs a warning for every quirk of a damaged file; the reader
 # reports what matters as findings, so keep the console of the CLI and dashboard quiet.
@@ -74,9 +79,10 @@ def _clean_text(text: str) -> str:
 def _count_objects(page: pdfium.PdfPage) -> tuple[int, int, int, int]:
     """(objects, rule weight, images, zero-width texts) of a page, without Python wrappers.
 
-    pdfium leaves text objects with a zero-width box (single glyphs of a non-embedded CJK font,
-    e.g. a label printed one character per line) out of its text page; pdfplumber measures them
-    from the font metrics, so a table page holding such objects goes to pdfplumber.
+    pdfium leaves text objects with a zero-width box (single glyphs of a non-embedded CJK font
+    it has no substitute glyphs for, e.g. a label printed one character per line) out of its
+    text page; pdfplumber measures them from the font metrics, so a table page holding such
+    objects goes to pdfplumber. (A server with CJK fonts installed avoids this.)
     """
     n = pdfium_c.FPDFPage_CountObjects(page.raw)
     if n > limits.MAX_PDF_PAGE_OBJECTS:
@@ -97,7 +103,9 @@ def _count_objects(page: pdfium.PdfPage) -> tuple[int, int, int, int]:
             if pdfium_c.FPDFPageObj_GetBounds(
                 obj, ctypes.byref(left), ctypes.byref(bottom), ctypes.byref(right), ctypes.byref(top)
             ) and right.value - left.value < 0.01:
-                empty_text += 1
+                # Only fonts pdfium must substitute lose glyphs (spaces are zero-width anywhere).
+                if pdfium_c.FPDFFont_GetIsEmbedded(pdfium_c.FPDFTextObj_GetFont(obj)) != 1:
+                    empty_text += 1
     return n, paths, images, empty_text
 
 
@@ -566,7 +574,11 @@ def _compose_page(
 
 def read_pdf(path: Path, data: bytes) -> Document:
     """A PDF file's bytes → Document (pages, text with tables rendered, ruled tables)."""
-    name = path.name
+    with _PDFIUM_LOCK:
+        return _read_pdf_locked(path.name, data)
+
+
+def _read_pdf_locked(name: str, data: bytes) -> Document:
     deadline = limits.Deadline(name)
     pdf = _open(name, data)
     if pdf is None:
@@ -607,9 +619,9 @@ def _read_open_pdf(name: str, data: bytes, pdf: pdfium.PdfDocument, deadline: li
             textpage = page.get_textpage()
             try:
                 text = _clean_text(textpage.get_text_range())
+                objects, paths, images, empty_text = _count_objects(page)
             finally:
                 textpage.close()
-            objects, paths, images, empty_text = _count_objects(page)
             infos.append(
                 _PageInfo(
                     i + 1, text, objects, paths, images, page.get_rotation(), tuple(page.get_mediabox()), empty_text

@@ -20,6 +20,19 @@ PDF_MAGIC = b"%PDF-"
 ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
+_IMAGE = "an image (a scan?); Gongkai reads reports with a text layer: load the PDF or DOCX the agency published"
+_ARCHIVE = "a compressed archive; unpack it and load the files inside"
+_OTHER_FORMATS: tuple[tuple[bytes, str], ...] = (
+    (b"\xff\xd8\xff", _IMAGE),
+    (b"\x89PNG\r\n\x1a\n", _IMAGE),
+    (b"GIF87a", _IMAGE),
+    (b"GIF89a", _IMAGE),
+    (b"II*\x00", _IMAGE),
+    (b"MM\x00*", _IMAGE),
+    (b"\x1f\x8b", _ARCHIVE),
+    (b"Rar!\x1a\x07", _ARCHIVE),
+    (b"7z\xbc\xaf\x27\x1c", _ARCHIVE),
+)
 _TEXT_BOMS = (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 _HTML_START = re.compile(
     rb"^(?:\s|<!--.*?-->|<\?xml[^>]*>)*<(?:!doctype\s+html|html|head|body|meta|title|table|div|p|"
@@ -85,7 +98,15 @@ def _zip_kind(data: bytes, name: str) -> str:
                 )
         if any(n.startswith("ppt/") for n in names):
             raise InputError(name, "PowerPoint file is not supported; save it as PDF")
-        if "word/document2.xml" in names or any(n.startswith("word/") for n in names):
+        if any(n.startswith("word/") for n in names):
+            types = b""
+            if "[Content_Types].xml" in names and zf.getinfo("[Content_Types].xml").file_size < 1_000_000:
+                try:
+                    types = zf.read("[Content_Types].xml")
+                except Exception:
+                    types = b""
+            if b"wordprocessingml.document.main" in types or b"wordprocessingml.template.main" in types:
+                return "docx"  # main part under another name; the reader follows the relationships
             raise InputError(name, "DOCX without its main part word/document.xml (damaged?)", "zip directory")
     raise InputError(
         name, "a ZIP archive that is neither a DOCX nor an XLSX; unpack it and load the files inside"
@@ -101,7 +122,7 @@ def sniff_format(data: bytes, name: str) -> str:
     if not data or _BLANK.fullmatch(data):
         raise InputError(name, "file is empty (0 bytes of content)")
     # The PDF header may follow up to 1 KB of junk (the spec tolerates it, readers do too).
-    if data.startswith(PDF_MAGIC) or PDF_MAGIC in data[:1024]:
+    if data.startswith(PDF_MAGIC):
         return "pdf"
     if data.startswith(ZIP_MAGICS):
         return _zip_kind(data, name)
@@ -112,9 +133,17 @@ def sniff_format(data: bytes, name: str) -> str:
         )
     if data.lstrip().startswith(b"{\\rtf"):
         raise InputError(name, "RTF is not supported; save it as .docx")
+    for magic, what in _OTHER_FORMATS:
+        if data.startswith(magic):
+            raise InputError(name, what)
     head = _head_as_ascii_html(data)
     lowered = name.lower()
-    if _HTML_START.match(head) or _HTML_ANYWHERE.search(head):
+    if _HTML_START.match(head):
+        return "html"
+    # The PDF header may follow up to 1 KB of junk (the spec tolerates it, readers do too).
+    if PDF_MAGIC in data[:1024]:
+        return "pdf"
+    if _HTML_ANYWHERE.search(head):
         return "html"
     if lowered.endswith(_HTML_EXTS) and re.search(rb"<[a-zA-Z!/]", head):
         return "html"
