@@ -45,7 +45,7 @@ APPLICANT_SHARE = [0.84, 0.08, 0.01, 0.01, 0.03, 0.03]
 
 # 表三 outcome rows and their share of requests (per applicant column).
 T3_COMMON = [
-    ("requests.received", 1.0), ("requests.carried_over_in", 0.05),
+    ("requests.carried_over_in", 0.05),
     ("requests.granted", 0.42), ("requests.partially_granted", 0.08),
     ("requests.denied_state_secret", 0.003), ("requests.denied_prohibited_by_law", 0.004),
     ("requests.denied_security_stability", 0.002), ("requests.denied_third_party", 0.006),
@@ -55,9 +55,20 @@ T3_COMMON = [
     ("requests.unable_unclear", 0.02), ("requests.rejected_petition", 0.04),
     ("requests.rejected_repeat", 0.03), ("requests.rejected_publication", 0.005),
     ("requests.rejected_excessive", 0.01), ("requests.rejected_confirm", 0.005),
-    ("requests.processed_total", 0.99), ("requests.carried_over_out", 0.06),
-    ("requests.denied", 0.047), ("requests.unable", 0.26), ("requests.rejected", 0.09),
+    ("requests.carried_over_out", 0.06),
 ]
+# Printed subtotals and totals are derived from their parts after generation (see _derive), so
+# the synthetic 表三/表四 satisfy the form identities like a correct report does.
+T3_SUBTOTALS = {
+    "requests.denied": "requests.denied_%",
+    "requests.unable": "requests.unable_%",
+    "requests.rejected": "requests.rejected_%",
+}
+T4_TOTALS = {
+    "appeals.review_total": "appeals.review_%",
+    "appeals.suit_direct_total": "appeals.suit_direct_%",
+    "appeals.suit_after_review_total": "appeals.suit_after_review_%",
+}
 T3_2019_ONLY = [("requests.other_handling", 0.05)]
 T3_2021_ONLY = [("requests.other_no_correction", 0.03), ("requests.other_fee_unpaid", 0.002),
                 ("requests.other_other", 0.018)]
@@ -83,12 +94,12 @@ T2_2019 = [
 ]
 T4 = [
     ("appeals.review_upheld", 0.6), ("appeals.review_corrected", 0.08), ("appeals.review_other", 0.2),
-    ("appeals.review_pending", 0.12), ("appeals.review_total", 1.0),
+    ("appeals.review_pending", 0.12),
     ("appeals.suit_direct_upheld", 0.25), ("appeals.suit_direct_corrected", 0.02),
     ("appeals.suit_direct_other", 0.08), ("appeals.suit_direct_pending", 0.05),
-    ("appeals.suit_direct_total", 0.4), ("appeals.suit_after_review_upheld", 0.15),
+    ("appeals.suit_after_review_upheld", 0.15),
     ("appeals.suit_after_review_corrected", 0.01), ("appeals.suit_after_review_other", 0.03),
-    ("appeals.suit_after_review_pending", 0.01), ("appeals.suit_after_review_total", 0.2),
+    ("appeals.suit_after_review_pending", 0.01),
 ]
 NARRATIVE_OLD = [
     ("disclosure.electronic_pct", "pct", 1.0), ("requests.received", "req", 1.0),
@@ -291,15 +302,7 @@ def _build(con: duckdb.DuckDBPyConnection, n: int, y0: int, y1: int, seed: int,
             ) ORDER BY year, agency_id
         """, [units.get(metric, "count"), metric])
     say("totals", 0.9)
-    # 表三 总计 column: the sum of the applicant columns, as a report prints it.
-    con.execute("""
-        INSERT INTO facts
-        SELECT report_id, agency_id, year, metric_id, '', sum(value), false, 'count', 'extracted',
-               NULL, NULL, NULL, NULL, NULL, NULL, NULL
-        FROM facts WHERE metric_id LIKE 'requests.%' AND breakdown IN ('natural_person', 'commercial',
-             'research', 'public_welfare', 'legal_services', 'other_org')
-        GROUP BY ALL ORDER BY year, agency_id
-    """)
+    _derive(con)
     say("findings", 0.95)
     rules = FINDING_RULES
     con.execute("CREATE TEMP TABLE rules (i INTEGER, rule VARCHAR, severity VARCHAR, message VARCHAR)")
@@ -310,6 +313,49 @@ def _build(con: duckdb.DuckDBPyConnection, n: int, y0: int, y1: int, seed: int,
         SELECT r.report_id, r.agency_id, r.year, ru.rule, ru.severity, ru.message, NULL
         FROM rep r JOIN rules ru ON ru.i = hash(r.report_id, {seed}, 'rule') % {len(rules)}
         WHERE hash(r.report_id, {seed}, 'finding') % 100 < 4
+    """)
+
+
+_FACT_TAIL = "false, 'count', 'extracted', NULL, NULL, NULL, NULL, NULL, NULL, NULL"
+_APPLICANTS_SQL = "('natural_person', 'commercial', 'research', 'public_welfare', 'legal_services', 'other_org')"
+
+
+def _derive(con: duckdb.DuckDBPyConnection) -> None:
+    """Totals and subtotals from their parts, as a consistent report prints them."""
+    standard = "report_id IN (SELECT report_id FROM rep WHERE era <> 'narr')"
+    for total, parts in {**T3_SUBTOTALS, **T4_TOTALS}.items():
+        con.execute(f"""
+            INSERT INTO facts
+            SELECT report_id, agency_id, year, ?, breakdown, sum(value), {_FACT_TAIL}
+            FROM facts WHERE metric_id LIKE ? AND metric_id <> ? AND {standard}
+            GROUP BY report_id, agency_id, year, breakdown
+        """, [total, parts, total])
+    outcomes = ("requests.granted", "requests.partially_granted", "requests.denied",
+                "requests.unable", "requests.rejected", "requests.other_handling",
+                "requests.other_no_correction", "requests.other_fee_unpaid", "requests.other_other")
+    con.execute(f"""
+        INSERT INTO facts
+        SELECT report_id, agency_id, year, 'requests.processed_total', breakdown, sum(value), {_FACT_TAIL}
+        FROM facts WHERE metric_id IN {outcomes} AND {standard}
+        GROUP BY report_id, agency_id, year, breakdown
+    """)
+    # 新收 = 总计 + 结转下年度 − 上年结转: the balance identity of every 表三 column.
+    con.execute(f"""
+        INSERT INTO facts
+        SELECT report_id, agency_id, year, 'requests.received', breakdown,
+               greatest(0, sum(value) FILTER (metric_id IN ('requests.processed_total', 'requests.carried_over_out'))
+                  - coalesce(sum(value) FILTER (metric_id = 'requests.carried_over_in'), 0)),
+               {_FACT_TAIL}
+        FROM facts WHERE metric_id IN ('requests.processed_total', 'requests.carried_over_out',
+                                       'requests.carried_over_in') AND {standard}
+        GROUP BY report_id, agency_id, year, breakdown
+    """)
+    # 表三 总计 column: the sum of the applicant columns.
+    con.execute(f"""
+        INSERT INTO facts
+        SELECT report_id, agency_id, year, metric_id, '', sum(value), {_FACT_TAIL}
+        FROM facts WHERE metric_id LIKE 'requests.%' AND breakdown IN {_APPLICANTS_SQL}
+        GROUP BY ALL ORDER BY year, agency_id
     """)
 
 
