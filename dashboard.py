@@ -37,6 +37,11 @@ PAGES: tuple[tuple[str, str, str, str], ...] = (
 )
 
 
+def _literal(text: str) -> str:
+    """Escape markdown metacharacters (st.error renders markdown)."""
+    return "".join("\\" + c if c in "\\`*[]()!#|<>~$" else c for c in text)
+
+
 @st.cache_resource(show_spinner=False)
 def _process_state() -> dict:
     """Per-process bookkeeping: which databases were checked for the demo, and a lock so two
@@ -96,7 +101,7 @@ def _build_demo(build_demo, path: Path, lang: str) -> None:  # type: ignore[no-u
             build_demo(path, force=False, progress=progress)
         except Exception as exc:  # noqa: BLE001 — shown, logged, dashboard still opens
             traceback.print_exc(file=sys.stderr)
-            st.error(i18n.t("demo_failed", lang, error=str(exc)[:300]))
+            st.error(i18n.t("demo_failed", lang, error=_literal(str(exc)[:300])))
         finally:
             db.close(path)
     bar.empty()
@@ -117,7 +122,8 @@ def main() -> None:
         db.cursor()
     except Exception as exc:  # noqa: BLE001 — e.g. the file is locked by another process
         traceback.print_exc(file=sys.stderr)
-        st.error(i18n.t("db_unavailable", lang, path=str(store.db_path()), error=str(exc)[:300]))
+        st.error(i18n.t("db_unavailable", lang, path=_literal(str(store.db_path())),
+                        error=_literal(str(exc)[:300])))
         st.stop()
     ensure_data(lang)
     start_writer()

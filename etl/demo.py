@@ -44,6 +44,10 @@ COMPILATIONS = (("东城区对外贸易经济合作局", 2008), ("东城区对�
 SURGES = (("青川市公安局", 2016), ("西城区教育局", 2022))
 #: (agency, year) reports printed with a total that contradicts its parts
 SOURCE_ERRORS = (("青川市民政局", 2020), ("东城区人民政府", 2022), ("青川市交通运输局", 2024))
+#: (agency, year) whose text states another 新收 than its 表三 (a narrative-vs-table finding)
+NARRATIVE_CONFLICTS = (("青川市财政局", 2021),)
+#: (agency, year) printing the 23-row 2019 form while citing the 2021 notice (a finding)
+WRONG_NOTICE = (("青川市统计局", 2023),)
 
 
 @dataclass
@@ -102,19 +106,22 @@ def _profile(a: Agency, year: int) -> fx.Profile:
                       requests_base=requests_base * growth)
 
 
-def _standard_quirks(rng: random.Random, fmt: str, error: bool) -> fx.Quirks:
+def _standard_quirks(rng: random.Random, fmt: str, key: tuple[str, int]) -> fx.Quirks:
     empty = rng.random() < 0.25
     # plain-text tables: tab-separated rows, one cell per line, or flattened number runs
-    layout = rng.choice(["tabs", "cells", "flat"]) if fmt == "txt" else "tabs"
+    layout = rng.choice(["tabs", "cells", "flat", "spaces"]) if fmt == "txt" else "tabs"
     if layout != "tabs":
         empty = False  # blanks in a flattened run or a cell-per-line dump are ambiguous
     return fx.Quirks(
         cell_per_line=layout == "cells",
         flattened=layout == "flat",
+        space_separated=layout == "spaces",
         empty_cells=empty,
         slash_cells=empty and rng.random() < 0.4,
         cell_note=rng.random() < 0.1,
-        source_error=error,
+        source_error=key in SOURCE_ERRORS,
+        narrative_conflict=key in NARRATIVE_CONFLICTS,
+        wrong_notice=key in WRONG_NOTICE,
         vertical_labels=layout == "tabs" and rng.random() < 0.15,
         page_numbers=fmt == "txt" and rng.random() < 0.15,
         straight_quotes=rng.random() < 0.15,
@@ -123,6 +130,7 @@ def _standard_quirks(rng: random.Random, fmt: str, error: bool) -> fx.Quirks:
         layout_table=fmt.startswith("html") and rng.random() < 0.3,
         repeat_merged=fmt == "md" and rng.random() < 0.3,
         captions=rng.random() < 0.3,
+        drop_confirm_row=layout == "tabs" and rng.random() < 0.1,  # (2019 form only)
     )
 
 
@@ -159,15 +167,16 @@ def plan_corpus(agencies: int | Sequence[str] | None = None,
                 continue
             emit = year in wanted_years
             rng = _rng("report", a.name, year)
-            special = (*SOURCE_ERRORS, *COMPILATIONS, *SURGES)
+            special = (*SOURCE_ERRORS, *COMPILATIONS, *SURGES, *NARRATIVE_CONFLICTS, *WRONG_NOTICE)
             missing = rng.random() < 0.04 and (a.name, year) not in special
             printed = a.aliases[rng.randrange(len(a.aliases))] if year in short_years else None
             seed = zlib.crc32(f"{a.name}{year}".encode("utf-8"))
             prof = _profile(a, year)
             if not missing and year >= 2019:
                 fmt = _pick(rng, STANDARD_FORMATS)
-                form = "2019" if year < 2021 or (a.name in KEEPS_2019_FORM and year >= 2023) else "2021"
-                quirks = _standard_quirks(rng, fmt, (a.name, year) in SOURCE_ERRORS)
+                old_form = year < 2021 or (a.name in KEEPS_2019_FORM and year >= 2023)
+                form = "2019" if old_form else "2021"
+                quirks = _standard_quirks(rng, fmt, (a.name, year))
                 spec = fx.make_standard_report(seed, a.name, year, form, quirks, profile=prof,
                                                prev=prev_std, printed_agency=printed)
                 if (a.name, year) in SURGES:
@@ -375,3 +384,37 @@ def _same(a: float | None, b: float | None) -> bool:
     if a is None or b is None:
         return a is None and b is None
     return abs(a - b) <= 1e-6 * max(1.0, abs(b))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m etl.demo [DIR]``: build the full demo into DIR (default: a temporary
+    folder), print how long it took and how far the database is from the known answers."""
+    import argparse
+    import tempfile
+
+    ap = argparse.ArgumentParser(prog="python -m etl.demo", description=main.__doc__)
+    ap.add_argument("folder", nargs="?", help="where to build (default: a temporary folder)")
+    args = ap.parse_args(argv)
+    from etl import store
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(args.folder or tmp)
+        db = folder / "demo.duckdb"
+        t0 = time.perf_counter()
+        build_demo(db, force=True)
+        seconds = time.perf_counter() - t0
+        con = store.connect(db)
+        try:
+            reports = con.execute("SELECT count(*) FROM reports").fetchone()[0]
+            problems = compare_with_plan(con, plan_corpus())
+        finally:
+            con.close()
+    print(f"demo: {reports} reports in {seconds:.1f} s; {len(problems)} differences from the "
+          "known answers")
+    for line in problems[:20]:
+        print("  " + line)
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -16,7 +16,6 @@ from __future__ import annotations
 import html as _html
 import random
 from dataclasses import dataclass, field, replace
-from typing import Iterable
 
 from etl.metrics import APPLICANT_KEYS
 
@@ -188,7 +187,9 @@ S2T = str.maketrans({_S2T_PAIRS[i]: _S2T_PAIRS[i + 1] for i in range(0, len(_S2T
 @dataclass(frozen=True)
 class Quirks:
     """Real-document quirks to put into a rendering. Data quirks change the printed values
-    (and therefore the expected facts); layout quirks only change how they are printed."""
+    (and therefore the expected facts) and are applied once, by :func:`make_standard_report`,
+    from the spec's own ``quirks``; layout quirks only change how the values are printed and
+    may be overridden per rendering (``render_txt(spec, quirks)``)."""
 
     # data quirks (applied by make_standard_report)
     empty_cells: bool = False  # some zero cells printed blank → expected value None
@@ -212,6 +213,7 @@ class Quirks:
     captions: bool = False  # "表二" style captions above tables
     split_table4: bool = False  # pdf: 表四's header at a page bottom, its numbers on the next
     traditional: bool = False  # html: a traditional-script mirror of the page
+    drop_confirm_row: bool = False  # 2019 form versions without 5.要求行政机关确认… (22 rows)
 
 
 ALL_TEXT_QUIRKS = Quirks(empty_cells=True, cell_note=True, vertical_labels=True,
@@ -242,20 +244,24 @@ class StandardReport:
     printed_agency: str | None = None  # the name as printed in the title (alias), else agency
     source_error_cell: Key | None = None
     published: str | None = None  # ISO date printed under the signature
+    omitted_rows: tuple[str, ...] = ()  # 表三 rows this version of the form does not print
+
+    def rows(self) -> list[T3Row]:
+        """The 表三 rows as printed by this report."""
+        return [r for r in t3_rows(self.form) if r.metric not in self.omitted_rows]
 
     # -- answers -------------------------------------------------------------------------
     def expected_facts(self) -> dict[Key, Value]:
         """Every fact a correct extractor returns: (metric, breakdown) → canonical value."""
         out: dict[Key, Value] = {}
-        for sections in (T2_2021 if self.form == "2021" else T2_2019,):
-            for _, _, rows in sections:
-                for _, metrics in rows:
-                    for m in metrics:
-                        v = self.t2.get(m)
-                        if v is not None and m in WAN_YUAN_METRICS:
-                            v = round(v * 10000, 2)
-                        out[(m, "")] = None if v is None else float(v)
-        for row in t3_rows(self.form):
+        for _, _, rows in T2_2021 if self.form == "2021" else T2_2019:
+            for _, metrics in rows:
+                for m in metrics:
+                    v = self.t2.get(m)
+                    if v is not None and m in WAN_YUAN_METRICS:
+                        v = round(v * 10000, 2)
+                    out[(m, "")] = None if v is None else float(v)
+        for row in self.rows():
             for col in APPLICANT_COLS:
                 v = self.t3.get((row.metric, col))
                 out[(row.metric, col)] = None if v is None else float(v)
@@ -503,6 +509,10 @@ def apply_data_quirks(spec: StandardReport, quirks: Quirks) -> StandardReport:
         zeros = sorted(k for k, v in t3.items() if v == 0 and k[1] != "")
         for k in rng.sample(zeros, min(len(zeros), 6)):
             t3[k] = None
+        regs = [m for m in t2 if m.startswith("disclosure.regulations_")]
+        if all(t2[m] == 0 for m in regs):  # agencies that make no 规章 often leave the row blank
+            for m in regs:
+                t2[m] = None
         t4 = list(spec.t4)
         z4 = [i for i, v in enumerate(t4) if v == 0 and i % 5 != 4]
         for i in rng.sample(z4, min(len(z4), 2)):
@@ -519,6 +529,13 @@ def apply_data_quirks(spec: StandardReport, quirks: Quirks) -> StandardReport:
                 t2["disclosure.normative_docs_in_force"] = max(
                     0, int(t2["disclosure.normative_docs_in_force"] or 0) - n)
         notes[m] = f"（含自然失效{rng.randint(1, n)}件）"
+    omitted: tuple[str, ...] = ()
+    if quirks.drop_confirm_row and spec.form == "2019":
+        gone, into = "requests.rejected_confirm", "requests.rejected_repeat"
+        for col in APPLICANT_COLS:  # the form has no row for it: counted as a repeat
+            t3[(into, col)] = int(t3[(into, col)] or 0) + int(t3[(gone, col)] or 0)
+            t3[(gone, col)] = 0
+        omitted = (gone,)
     narrative = dict(spec.narrative)
     if quirks.narrative_conflict:
         narrative["requests.received"] = int(t3[("requests.received", "")] or 0) + 5
@@ -527,7 +544,7 @@ def apply_data_quirks(spec: StandardReport, quirks: Quirks) -> StandardReport:
         printed = int(t3[err] or 0)
         t3[err] = printed + rng.choice([1, 2, 3, 10])
     return replace(spec, t3=t3, t2=t2, notes=notes, quirks=quirks, source_error_cell=err,
-                   narrative=narrative)
+                   narrative=narrative, omitted_rows=omitted)
 
 
 # ----------------------------------------------------------------------------------------
@@ -600,7 +617,7 @@ def table3(spec: StandardReport, q: Quirks) -> LTable:
          LCell("总计", rowspan=2, header=True)],
         [LCell(t, header=True) for t in ("商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他")],
     ]
-    data = t3_rows(spec.form)
+    data = spec.rows()
     # how many data rows each group label covers
     cover: dict[tuple[str, ...], int] = {}
     for r in data:
@@ -1107,6 +1124,32 @@ def render_narrative_html(spec: NarrativeReport, encoding: str = "utf-8") -> byt
     return page.encode(encoding)
 
 
+def anonymised(spec: NarrativeReport, mask: str = "xx单位") -> NarrativeReport:
+    """The same report as a site published it with the agency masked (xx单位, ××局): the
+    numbers are still there, the agency is unknown."""
+    return replace(spec, printed_agency=mask, signature_agency=mask)
+
+
+def render_template_txt(seed: int = 0) -> str:
+    """An unfilled template (XXX局, XX条, X年) as compilations carry them: no facts."""
+    rng = random.Random(seed)
+    unit = rng.choice(["XXX局", "XX局", "XXX委员会"])
+    return "\n".join([
+        "政府信息公开工作报告",
+        f"XXX年，{unit}在上级部门的正确领导下，认真贯彻落实《中华人民共和国政府信息公开条例》，"
+        "细化工作措施，推进政府信息公开工作的有效落实。现将我局X年政府信息公开工作总结如下：",
+        "一、主动公开情况",
+        f"一年来，我局主动公开了X年各类政府信息XX条，其中工作动态类信息XX条，新闻报道类信息XX条。",
+        "二、依申请公开政府信息情况",
+        f"XX年，我局{rng.choice(['未接到依申请公开事项', '共受理依申请公开XX件'])}。",
+        "三、收费及减免情况",
+        "XX年，我局政府信息公开均为免费提供，没有收取费用。",
+        "四、存在问题及改进措施",
+        f"XX年，{unit}政府信息公开工作取得了一定的成效，但与上级要求和群众的期待尚存一定差距。",
+        "",
+    ])
+
+
 _ZH_DIGITS = "〇一二三四五六七八九"
 
 
@@ -1278,11 +1321,3 @@ def __getattr__(name: str):  # lazy re-export: python-docx/reportlab load only w
 
         return getattr(fixture_writers, name)
     raise AttributeError(name)
-
-
-def all_keys(specs: Iterable[StandardReport]) -> set[Key]:
-    """Union of expected keys (handy for coverage assertions)."""
-    keys: set[Key] = set()
-    for s in specs:
-        keys |= set(s.expected_facts())
-    return keys

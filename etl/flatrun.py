@@ -8,8 +8,10 @@ says why. A wrong number in the database is worse than a missing one.
 """
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
+from functools import lru_cache
 from dataclasses import dataclass, field
 
 from etl.formlabels import (
@@ -61,17 +63,21 @@ class NormText:
 
     def find(self, word: str, start_raw: int = 0) -> int:
         """Raw offset of the first occurrence of ``word`` at or after ``start_raw``; -1 if none."""
-        j0 = next((k for k, p in enumerate(self.pos) if p >= start_raw), len(self.pos))
-        k = self.s.find(word, j0)
+        k = self.s.find(word, bisect.bisect_left(self.pos, start_raw))
         return self.pos[k] if k >= 0 else -1
 
     def end_of(self, word: str, start_raw: int = 0) -> int:
         """Raw offset just after the first occurrence of ``word``; -1 if none."""
-        j0 = next((k for k, p in enumerate(self.pos) if p >= start_raw), len(self.pos))
-        k = self.s.find(word, j0)
+        k = self.s.find(word, bisect.bisect_left(self.pos, start_raw))
         if k < 0:
             return -1
         return self.pos[k + len(word) - 1] + 1
+
+
+@lru_cache(maxsize=8)
+def normtext(raw: str) -> NormText:
+    """NormText of a segment text, built once for the several tables searched in it."""
+    return NormText(raw)
 
 
 def _first(nt: NormText, words: tuple[str, ...], start: int = 0) -> int:
@@ -201,6 +207,17 @@ def tokenize(region: str) -> list[Tok]:
             toks.append(Tok("label", text, s))
             continue
         toks.append(Tok("label", text, s))  # listnum
+    return _fix_wu(toks)
+
+
+def _fix_wu(toks: list[Tok]) -> list[Tok]:
+    """"无" standing alone means 0 — unless it is one character of a label printed one
+    character per line ("无\n法\n提\n供")."""
+    for i, t in enumerate(toks):
+        if t.kind == "value" and t.text == "无":
+            near = [toks[j] for j in (i - 1, i + 1) if 0 <= j < len(toks)]
+            if any(n.kind == "label" and len(n.text.strip("（）()")) == 1 for n in near):
+                toks[i] = Tok("label", "无", t.start)
     return toks
 
 
@@ -232,7 +249,7 @@ def tokenize_cells_per_line(region: str) -> list[Tok]:
         for t in tokenize(line):
             t.start += start
             toks.append(t)
-    return toks
+    return _fix_wu(toks)
 
 
 def looks_cell_per_line(region: str, min_lines: int = 40) -> bool:
@@ -306,7 +323,7 @@ def _region(seg: Segment, doc: Document, anchors: tuple[str, ...], starts: tuple
     section heading before that anchor (a table of contents mentioning the heading earlier is
     skipped) and ends at the first end word after the anchor.
     """
-    nt = NormText(seg.text)
+    nt = normtext(seg.text)
     anchor = _anchor(nt, anchors, confirm, window) if confirm else _first(nt, anchors)
     if anchor < 0:
         return None
@@ -361,7 +378,7 @@ _COL_LABELS = {"": "总计", "natural_person": "自然人", "commercial": "商�
 
 def flat_t3(seg: Segment, doc: Document) -> tuple[list[Fact], str | None, list[Finding], bool]:
     """表三 from text: per-row 7 numbers after each label, else exactly 175 / 161 numbers."""
-    reg = _region(seg, doc, ("本年新收",), ("收到和处理政府信息公开申请情况", "本年新收"),
+    reg = _region(seg, doc, ("本年新收",), ("收到和处理政府信息公开申请情况", "申请人情况"),
                   ("政府信息公开行政复议", "行政复议、行政诉讼情况", "行政复议,行政诉讼情况",
                    "存在的主要问题", "五、存在"), confirm=("上年结转", "结转"), window=120)
     if reg is None:
@@ -380,26 +397,33 @@ def flat_t3(seg: Segment, doc: Document) -> tuple[list[Fact], str | None, list[F
     start = before[-1] if before else (received[0] if received else None)
     if start is None:
         return [], None, [_unreadable("表三", "the row 本年新收 could not be found")], True
+    lead_vals = [t for t in groups[start - 1].values if not t.empty] if start > 0 else []
     groups = groups[start:]
     form = "2021" if ("逾期不补正" in nreg or "缴纳费用" in nreg) else None
-    facts, why = _t3_by_rows(groups, base, doc, form)
+    facts, why = _t3_by_rows(groups, base, doc, form, bool(lead_vals))
     if facts is not None:
         f = "2021" if any(x.metric.startswith("requests.other_") and x.metric != "requests.other_handling"
                           for x in facts) else "2019"
         return facts, f, [], True
+    if lead_vals:  # numbers printed before their labels: the whole run, in order
+        groups = [Group("", "", lead_vals[0].start, lead_vals)] + groups
     facts2, form2, why2 = _t3_by_count(groups, base, doc, form)
     if facts2 is not None:
         return facts2, form2, [], True
     return [], form, [_unreadable("表三", f"{why}; {why2}")], True
 
 
-def flat_t3_rows(seg: Segment, doc: Document, wanted: set[str]) -> tuple[list[Fact], list[Finding]]:
+def flat_t3_rows(seg: Segment, doc: Document, wanted: set[str],
+                 known: dict[tuple[str, str], float | None] | None = None
+                 ) -> tuple[list[Fact], list[Finding]]:
     """Only the ``wanted`` 表三 rows, from text rows with exactly 7 numbers after their label.
 
     Completes a grid that broke off; a wanted row found with another count of numbers is
-    reported, never guessed.
+    reported, never guessed. ``known`` (cells the grid gave) vouches for the text: the text
+    rows that repeat grid rows must agree with them (at least one must), else nothing is read
+    — a text whose numbers are shifted against their labels would disagree.
     """
-    reg = _region(seg, doc, ("本年新收",), ("收到和处理政府信息公开申请情况", "本年新收"),
+    reg = _region(seg, doc, ("本年新收",), ("收到和处理政府信息公开申请情况", "申请人情况"),
                   ("政府信息公开行政复议", "行政复议、行政诉讼情况", "行政复议,行政诉讼情况",
                    "存在的主要问题", "五、存在"), confirm=("上年结转", "结转"), window=120)
     if reg is None:
@@ -411,11 +435,20 @@ def flat_t3_rows(seg: Segment, doc: Document, wanted: set[str]) -> tuple[list[Fa
     facts: list[Fact] = []
     findings: list[Finding] = []
     done: set[str] = set()
+    agree = 0
     for g in groups:
         m = match_t3_label(g.label, context)
         if m.section:
             context = m.section
         metric = m.metric if m.kind == "row" else None
+        if known is not None and metric is not None and metric not in wanted and (metric, "") in known:
+            vals = [t for t in g.values if not t.empty]
+            if len(vals) == 7:
+                text_vals = [t.value.value if t.value else None for t in vals]
+                grid_vals = [known.get((metric, k)) for k in APPLICANT_ORDER]
+                if text_vals != grid_vals:
+                    return [], [_unreadable("表三", f"the text rows disagree with the grid (row {metric.split('.')[1]})")]
+                agree += 1
         if metric not in wanted or metric in done:
             continue
         filled = [t for t in g.values if not t.empty]
@@ -427,14 +460,24 @@ def flat_t3_rows(seg: Segment, doc: Document, wanted: set[str]) -> tuple[list[Fa
         done.add(metric)
         for key, tok in zip(APPLICANT_ORDER, filled):
             facts.append(_fact(metric, tok, base, doc, "表三", g.raw.strip(), _COL_LABELS[key], key))
+    if known is not None and facts and not agree:
+        return [], findings + [_unreadable("表三", "no text row could be checked against the grid")]
     return facts, findings
 
 
-def _t3_by_rows(groups: list[Group], base: int, doc: Document, form: str | None
-                ) -> tuple[list[Fact] | None, str]:
+def _t3_by_rows(groups: list[Group], base: int, doc: Document, form: str | None,
+                lead_values: bool = False) -> tuple[list[Fact] | None, str]:
+    """Rows by label, each with exactly 7 cells (a row with no cell at all is all blank).
+
+    ``lead_values``: numbers stood right before the first row's label — the numbers may
+    precede their labels throughout, so a row-by-row reading could be shifted: refused.
+    """
+    if lead_values:
+        return None, "numbers precede the first row label"
     context: str | None = None
     rows: dict[str, Group] = {}
-    for g in groups:
+    groups = _collapse_repeats(groups)
+    for i, g in enumerate(groups):
         m = match_t3_label(g.label, context)
         if m.section:
             context = m.section
@@ -454,12 +497,18 @@ def _t3_by_rows(groups: list[Group], base: int, doc: Document, form: str | None
             if n:
                 return None, f"{n} number(s) after the heading {g.label[:20]!r}"
             continue
+        if n == 0 and m.kind == "row" and not g.values:
+            filled = [Tok("value", "", g.start + len(g.raw), CellValue("blank"))] * 7  # all blank
+            n = 7
         if n != 7:
             return None, f"row {g.label[:24]!r} has {n} numbers, not 7"
         if m.metric in rows:
             return None, f"row {g.label[:24]!r} appears twice"
         rows[m.metric] = Group(g.label, g.raw, g.start, filled)
         if m.metric == "requests.carried_over_out":
+            nxt = groups[i + 1] if i + 1 < len(groups) else None
+            if nxt is not None and not nxt.label and any(not t.empty for t in nxt.values):
+                return None, "numbers follow the last row without a label"
             break
     rows.pop("_other_heading", None)
     expected = T3_ROWS_2021 if (form == "2021" or "requests.other_other" in rows) else T3_ROWS_2019
@@ -478,6 +527,18 @@ def _t3_by_rows(groups: list[Group], base: int, doc: Document, form: str | None
         for key, tok in zip(APPLICANT_ORDER, g.values):
             facts.append(_fact(metric, tok, base, doc, "表三", row_label, _COL_LABELS[key], key))
     return facts, ""
+
+
+def _collapse_repeats(groups: list[Group]) -> list[Group]:
+    """Drop a label group without numbers when the next group repeats the same label (a dump
+    of merged label cells prints the label once per covered column)."""
+    out: list[Group] = []
+    for i, g in enumerate(groups):
+        nxt = groups[i + 1] if i + 1 < len(groups) else None
+        if not g.values and nxt is not None and norm(nxt.label).startswith(norm(g.label)) and g.label:
+            continue
+        out.append(g)
+    return out
 
 
 def _t3_by_count(groups: list[Group], base: int, doc: Document, form: str | None
@@ -582,8 +643,16 @@ def flat_t2(seg: Segment, doc: Document, wanted: set[str] | None = None, form_hi
     elif form is None and kinds & {"new_made", "new_published", "published_total", "prev_items", "proc_projects"}:
         form = "2019"
     items: dict[str, Group] = {}
+    headers: dict[str, list[str]] = {}  # item → the column kinds printed above it
+    cur_kinds: list[str] = []
     for g in groups:
         item = match_t2_item(_tail_item(g.label))
+        if item is None and not [t for t in g.values if not t.empty]:
+            ks = [k for k in (classify_t2_header(w) for w in g.raw.split()) if k]
+            if ks:
+                cur_kinds = ks
+        if item is not None and cur_kinds:
+            headers[item] = cur_kinds
         if item is None:
             if wanted is None and [t for t in g.values if not t.empty] and items:
                 return [], form, [_unreadable("表二", f"numbers after an unrecognised label {g.label[:20]!r}")], True
@@ -611,6 +680,10 @@ def flat_t2(seg: Segment, doc: Document, wanted: set[str] | None = None, form_hi
             vals = [t for t in g.values if not t.empty]
             if len(vals) != len(kinds_of) and len(g.values) == len(kinds_of):
                 vals = g.values  # one-cell-per-line dump: empty lines are blank cells
+            if len(vals) != len(kinds_of):
+                vals = _by_header(vals, headers.get(item, []), kinds_of) or vals
+            if not g.values:  # the label with nothing after it: every cell of the row blank
+                vals = [Tok("value", "", g.start + len(g.raw), CellValue("blank"))] * len(kinds_of)
             if len(vals) == len(kinds_of):
                 for kind, tok in zip(kinds_of, vals):
                     metric = T2_METRICS[(item, kind)]
@@ -629,6 +702,27 @@ def flat_t2(seg: Segment, doc: Document, wanted: set[str] | None = None, form_hi
             return [], form, [_unreadable("表二", why)], True
         findings.append(_unreadable("表二", why))
     return facts, form, findings, True
+
+
+def _by_header(vals: list[Tok], header: list[str], kinds_of: tuple[str, ...]) -> list[Tok] | None:
+    """The row's cells in form order, read through the header printed above it.
+
+    A dump of merged cells repeats a merged value ("行政许可 746 746 746" under a header
+    merged over three columns): the header then names the same column kind several times,
+    and the repeats must agree — otherwise nothing is read.
+    """
+    if not header or len(vals) != len(header):
+        return None
+    by_kind: dict[str, Tok] = {}
+    for kind, tok in zip(header, vals):
+        have = by_kind.get(kind)
+        if have is None:
+            by_kind[kind] = tok
+        elif (have.value.value if have.value else None) != (tok.value.value if tok.value else None):
+            return None
+    if not all(k in by_kind for k in kinds_of):
+        return None
+    return [by_kind[k] for k in kinds_of]
 
 
 _T2_KIND_LABELS = {

@@ -75,7 +75,7 @@ BLANK_TOKENS = frozenset(
     {"", "/", "-", "—", "——", "–", "―", "－", "\\", "_", "__", "/-", "-/", "一", "空", "N/A", "NA",
      "…", "……", "·", "--", "---", "—/—", "×", "x", "X"}
 )
-ZERO_TOKENS = frozenset({"无", "0件", "零", "没有", "无此项", "未发生"})
+ZERO_TOKENS = frozenset({"无", "0件", "零", "没有", "无此项", "未发生", "(无)", "(0)"})
 _NUM_RE = re.compile(r"^([+\-−]?)(\d[\d,]*(?:\.\d+)?)(.*)$", re.S)
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _UNIT_RE = re.compile(r"^(万元|亿元|元|件|个|项|条|次|宗|起|人|份|家|万)")
@@ -511,7 +511,7 @@ def classify_t2_header(text: str) -> str | None:
 
 def match_t2_item(label: str) -> str | None:
     """表二 row item from its label ("行政规范性文件" → "normative_docs")."""
-    s = norm(label)
+    s = re.sub(r"\([^)]*\)", "", norm(label))  # "规章（件）"
     if not s or len(s) > 20:
         return None
     for item, words in T2_ITEMS:

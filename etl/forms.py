@@ -43,18 +43,39 @@ _PAGE_NO_RE = re.compile(r"^\s*(?:[-—–]\s*\d+\s*[-—–]|第\s*\d+\s*页(?:
 
 @dataclass
 class TableCtx:
-    """Where a table sits, for evidence."""
+    """Where a table sits, for evidence (and where each of its rows starts in the text)."""
 
     name: str
     page: int | None
     offset: int | None
+    row_starts: list[int] | None = None
+    text: str = ""
+
+    def cell_offset(self, r: int | None, j: int | None, rows: list[list[str]] | None = None) -> int | None:
+        """Offset of cell (r, j) in Document.text when the reader rendered the table there
+        (one row per line, TAB between cells); else the table's offset."""
+        if r is None or j is None or self.row_starts is None or rows is None or r >= len(rows):
+            return self.offset
+        pos = self.row_starts[r] + sum(len(c or "") + 1 for c in rows[r][:j])
+        raw = rows[r][j] if j < len(rows[r]) else ""
+        if raw and self.text[pos:pos + len(raw)] != raw:
+            return self.offset
+        return pos
 
 
 def _ctx(name: str, t: Table, doc: Document) -> TableCtx:
     page = t.page
     if page is None and t.offset is not None and doc.pages:
         page = doc.page_at(t.offset)
-    return TableCtx(name, page, t.offset)
+    starts: list[int] | None = None
+    if t.offset is not None and t.rows:
+        first = "\t".join(c or "" for c in t.rows[0])
+        if doc.text.startswith(first, t.offset):
+            starts, pos = [], t.offset
+            for row in t.rows:
+                starts.append(pos)
+                pos += len("\t".join(c or "" for c in row)) + 1
+    return TableCtx(name, page, t.offset, starts, doc.text if starts else "")
 
 
 def _clean_label(text: str | None) -> str:
@@ -81,7 +102,8 @@ def _distinct(cells: list[str]) -> list[str]:
 
 
 def make_fact(metric: str, cell: CellValue, raw: str, ctx: TableCtx, row_label: str,
-              col_label: str, breakdown: str = "", unit: str = "count", scale: float = 1.0) -> Fact:
+              col_label: str, breakdown: str = "", unit: str = "count", scale: float = 1.0,
+              offset: int | None = None) -> Fact:
     """A fact for one printed cell (value None for a blank cell)."""
     value = None if cell.value is None else cell.value * scale
     if value is not None and abs(value - round(value)) < 1e-6:
@@ -92,7 +114,8 @@ def make_fact(metric: str, cell: CellValue, raw: str, ctx: TableCtx, row_label: 
         breakdown=breakdown,
         unit=unit,
         approx=cell.approx,
-        evidence=Evidence(raw_text=raw if raw is not None else "", offset=ctx.offset, page=ctx.page,
+        evidence=Evidence(raw_text=raw if raw is not None else "",
+                          offset=ctx.offset if offset is None else offset, page=ctx.page,
                           table=ctx.name, row_label=row_label or None, col_label=col_label or None),
         note=cell.note,
     )
@@ -142,7 +165,7 @@ def _is_t3_header_row(row: list[str]) -> bool:
 @dataclass
 class _T3Row:
     metric: str | None  # None: a row with numbers whose label matched nothing
-    parsed: list[tuple[str, CellValue, str, str]]
+    parsed: list[tuple[str, CellValue, str, str, int | None]]
     ctx: TableCtx
     label: str
     row_label: str
@@ -155,18 +178,19 @@ def parse_t3_tables(tables: list[Table], doc: Document) -> T3Result:
     col_labels: dict[str, str] = {}
     width = 0
     context: str | None = None
-    pending_other_blank: tuple[list[tuple[str, CellValue, str, str]], TableCtx, str] | None = None
+    pending_other_blank: tuple[list[tuple[str, CellValue, str, str, int | None]], TableCtx, str] | None = None
     records: list[_T3Row] = []
     for t in tables:
         ctx = _ctx("表三", t, doc)
         rows = [list(r) for r in t.rows if any((c or "").strip() for c in r)]
+        index = [i for i, r in enumerate(t.rows) if any((c or "").strip() for c in r)]
         header = [r for r in rows if _is_t3_header_row(r)]
         if header:
             cm, cl = _t3_colmap(header)
             if len(cm) == 7 or ("" in cm and len(cm) >= 2):
                 colmap, col_labels = cm, cl
                 width = max(len(r) for r in header)
-        for row in rows:
+        for ri, row in zip(index, rows):
             if _is_t3_header_row(row):
                 continue
             if all(_PAGE_NO_RE.match(c or "") or not (c or "").strip() for c in row):
@@ -184,8 +208,8 @@ def parse_t3_tables(tables: list[Table], doc: Document) -> T3Result:
             label_raw = _distinct(label_cells)
             label = "".join(label_raw)
             row_label = _clean_label(" ".join(label_raw))
-            parsed = [(key, parse_cell(raw), raw, col_labels.get(key) or _default_col(key))
-                      for key, raw in values]
+            parsed = [(key, parse_cell(raw), raw, col_labels.get(key) or _default_col(key),
+                       ctx.cell_offset(ri, j, t.rows)) for key, j, raw in values]
             has_number = any(p[1].kind == "number" for p in parsed)
             has_text = any(p[1].kind == "text" for p in parsed)
             m = match_t3_label(label, context)
@@ -224,7 +248,7 @@ def parse_t3_tables(tables: list[Table], doc: Document) -> T3Result:
             continue
         seen[metric] = vals
         res.rows.add(metric)
-        for key, cell, raw, col_label in rec.parsed:
+        for key, cell, raw, col_label, off in rec.parsed:
             if cell.kind == "text":
                 res.findings.append(Finding(
                     "table_unreadable", "warning",
@@ -232,7 +256,8 @@ def parse_t3_tables(tables: list[Table], doc: Document) -> T3Result:
                     [_cellname(metric, key)],
                 ))
                 continue
-            res.facts.append(make_fact(metric, cell, raw, rec.ctx, rec.row_label, col_label, key))
+            res.facts.append(make_fact(metric, cell, raw, rec.ctx, rec.row_label, col_label, key,
+                                       offset=off))
     other_items = {"requests.other_no_correction", "requests.other_fee_unpaid", "requests.other_other"}
     if res.rows & other_items:
         res.form = "2021"
@@ -242,10 +267,10 @@ def parse_t3_tables(tables: list[Table], doc: Document) -> T3Result:
         parsed, ctx, row_label = pending_other_blank
         res.form = "2019"
         res.rows.add("requests.other_handling")
-        for key, cell, raw, col_label in parsed:
+        for key, cell, raw, col_label, off in parsed:
             if cell.kind != "text":
                 res.facts.append(make_fact("requests.other_handling", cell, raw, ctx, row_label,
-                                           col_label, key))
+                                           col_label, key, offset=off))
     return res
 
 
@@ -274,8 +299,8 @@ def _default_col(key: str) -> str:
 
 
 def _t3_value_cells(row: list[str], colmap: dict[str, int], width: int
-                    ) -> tuple[list[str], list[tuple[str, str]]] | None:
-    """(label cells, [(applicant key, raw cell)]) of a data row, by header or by form order.
+                    ) -> tuple[list[str], list[tuple[str, int | None, str]]] | None:
+    """(label cells, [(applicant key, column, raw cell)]) of a data row, by header or form order.
 
     A complete header (7 columns) maps by name, right-aligned when a row is shorter or longer
     than the header (collapsed label cells). A partial header (e.g. only 自然人 / 总计 printed)
@@ -290,7 +315,7 @@ def _t3_value_cells(row: list[str], colmap: dict[str, int], width: int
         for key in APPLICANT_ORDER:
             if key in colmap:
                 j = colmap[key] + shift
-                out.append((key, row[j] if 0 <= j < len(row) else ""))
+                out.append((key, j if 0 <= j < len(row) else None, row[j] if 0 <= j < len(row) else ""))
         return list(row[:first]), out
     # no header seen: the form's column order, counted from the right
     if len(row) < 8:
@@ -298,7 +323,7 @@ def _t3_value_cells(row: list[str], colmap: dict[str, int], width: int
     tail = row[-7:]
     if sum(1 for c in tail if parse_cell(c).kind == "text") > 0:
         return None
-    return list(row[:-7]), list(zip(APPLICANT_ORDER, tail))
+    return list(row[:-7]), [(k, len(row) - 7 + i, c) for i, (k, c) in enumerate(zip(APPLICANT_ORDER, tail))]
 
 
 # --- 表二 --------------------------------------------------------------------------------
@@ -329,7 +354,7 @@ def parse_t2_tables(tables: list[Table], doc: Document) -> T2Result:
     kinds: dict[str, tuple[list[int], str]] = {}
     for t in tables:
         ctx = _ctx("表二", t, doc)
-        for row in t.rows:
+        for ri, row in enumerate(t.rows):
             if not any((c or "").strip() for c in row):
                 continue
             cls = [classify_t2_header(c) for c in row]
@@ -373,7 +398,7 @@ def parse_t2_tables(tables: list[Table], doc: Document) -> T2Result:
                     scale = {"万": 1e4, "亿": 1e8, "元": 1.0}.get(cell.unit or "", _money_scale(col_label))
                 done.add(metric)
                 res.facts.append(make_fact(metric, cell, row[j], ctx, row_label, col_label, "",
-                                           unit, scale))
+                                           unit, scale, ctx.cell_offset(ri, j, t.rows)))
     return res
 
 
@@ -455,7 +480,7 @@ def parse_t4_tables(tables: list[Table], doc: Document) -> T4Result:
     labels: dict[str, str] = {}
     for t in tables:
         ctx = _ctx("表四", t, doc)
-        for row in t.rows:
+        for ri, row in enumerate(t.rows):
             if not any((c or "").strip() for c in row):
                 continue
             cells = [parse_cell(c) for c in row]
@@ -488,7 +513,8 @@ def parse_t4_tables(tables: list[Table], doc: Document) -> T4Result:
                     ))
                     continue
                 res.facts.append(make_fact(metric, cell, raw, ctx, row_label,
-                                           labels.get(metric) or metric))
+                                           labels.get(metric) or metric,
+                                           offset=ctx.cell_offset(ri, j if 0 <= j < len(row) else None, t.rows)))
             return res
     return res
 
@@ -617,7 +643,8 @@ def _parse_forms(seg: Segment, doc: Document) -> tuple[list[Fact], str | None, l
             if missing:
                 # the grid broke off (e.g. a continuation page without ruling): complete it from
                 # text rows that carry exactly 7 numbers after a recognisable label
-                extra, fnd = flat_t3_rows(seg, doc, missing)
+                known = {f.key: f.value for f in r3.facts}
+                extra, fnd = flat_t3_rows(seg, doc, missing, known)
                 t3_facts = t3_facts + extra
                 rows = r3.rows | {f.metric for f in extra}
                 if r3.form is None:

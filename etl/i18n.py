@@ -112,6 +112,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Each cell: report kind and number of findings; click to open the report.",
     ),
     "open_report": ("打开报告", "Open report"),
+    "coverage_truncated": (
+        "仅显示按名称排序的前 {n} 个机构；请在左侧选择机构或地区查看其他机构。",
+        "Only the first {n} agencies (by name) are shown; pick agencies or a region to see others.",
+    ),
     "ranking": ("排名", "Ranking"),
     "ranking_metric": ("排名指标", "Ranking metric"),
     "ranking_year": ("排名年份", "Ranking year"),

@@ -49,7 +49,7 @@ from typing import Any, Callable, Iterable, Literal, Sequence
 import duckdb
 
 from etl import store
-from etl.model import Fact, Finding, InputError, Report
+from etl.model import Finding, InputError, Report
 from etl.progress import make_counter
 
 log = logging.getLogger(__name__)
@@ -171,21 +171,11 @@ def sha256_file(path: Path) -> str:
 
 
 def sniff_format(path: Path) -> str:
-    """The real format from magic bytes (falling back to the suffix for plain text / csv).
-
-    Uses ``etl.readers.sniff`` when that module provides ``sniff_format``; this local version
-    only needs to tell spreadsheets from report documents.
+    """The format recorded in ``sources.format`` and used to route the file: spreadsheets
+    (xlsx/xls by magic bytes, csv by suffix) go to ``etl.spreadsheets``, everything else to
+    the report extractor, whose reader (``etl.readers``) does the thorough sniffing and refuses
+    what it cannot read. Reads only the first bytes and the ZIP directory.
     """
-    try:
-        from etl.readers import sniff as _sniff  # type: ignore[attr-defined]
-
-        fn = getattr(_sniff, "sniff_format", None) or getattr(_sniff, "sniff", None)
-        if fn is not None:
-            result = fn(path)
-            if isinstance(result, str):
-                return result
-    except Exception:  # noqa: BLE001 - absent or failing sniffer: use the local rules
-        pass
     with path.open("rb") as fh:
         head = fh.read(8)
     if head.startswith(b"PK\x03\x04"):

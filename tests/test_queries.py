@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from etl import db, queries
-from tests.conftest import AGENCIES, YEARS, expected
+from tests.conftest import AGENCIES, expected
 
 
 @pytest.fixture(scope="module")
@@ -210,7 +210,3 @@ def test_db_cursor_per_thread(small_db, tmp_path) -> None:
         assert queries.report_count(other[0]) == queries.report_count(c1) > 0
     finally:
         db.close(p)
-
-
-def test_years_constant() -> None:
-    assert YEARS[0] == 2017 and YEARS[-1] == 2023

@@ -225,3 +225,26 @@ def test_main_part_under_another_name_is_found_through_relationships() -> None:
     doc = read_data(out.getvalue(), "renamed.docx")
     assert doc.text.startswith("某某县外经贸局2022年政府信息公开工作年度报告")
     assert doc.tables[0].rows[3] == ["一、本年新收", "", "7", "", "7"]
+
+
+def test_text_box_alternate_content_is_read_once() -> None:
+    """Word writes a text box twice (DrawingML choice + VML fallback); its text counts once."""
+    from docx.oxml import parse_xml
+
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    mc = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+    box = (
+        f'<w:r xmlns:w="{w}" xmlns:mc="{mc}"><mc:AlternateContent>'
+        f"<mc:Choice Requires=\"wps\"><w:drawing><w:txbxContent><w:p><w:r><w:t>框内文字</w:t></w:r></w:p></w:txbxContent></w:drawing></mc:Choice>"
+        f"<mc:Fallback><w:pict><w:txbxContent><w:p><w:r><w:t>框内文字</w:t></w:r></w:p></w:txbxContent></w:pict></mc:Fallback>"
+        "</mc:AlternateContent></w:r>"
+    )
+    d = docx.Document()
+    d.add_paragraph("正文")._p.append(parse_xml(box))
+    cell = d.add_table(rows=1, cols=2).cell(0, 0)
+    cell.paragraphs[0]._p.append(parse_xml(box))
+    buf = io.BytesIO()
+    d.save(buf)
+    doc = read_data(buf.getvalue(), "box.docx")
+    assert doc.text.count("框内文字") == 2  # once in the body paragraph, once in the cell
+    assert doc.tables[0].rows == [["框内文字", ""]]

@@ -151,3 +151,39 @@ def test_html_under_pdf_extension_is_read_as_html(tmp_path: Path) -> None:
     path.write_bytes(PAGE.encode("gbk"))
     doc = read_file(path)
     assert doc.format == "html" and doc.source == "report.pdf" and len(doc.tables) == 1
+
+
+def _mht(html: str, charset: str) -> bytes:
+    """A web archive as IE/Edge save it: multipart/related, HTML part quoted-printable."""
+    from email.mime.image import MIMEImage
+    from email.mime.multipart import MIMEMultipart
+    from email.mime.nonmultipart import MIMENonMultipart
+
+    root = MIMEMultipart("related")
+    root["Subject"] = "saved page"
+    import quopri
+
+    part = MIMENonMultipart("text", "html", charset=charset)
+    part.set_payload(quopri.encodestring(html.encode(charset)))
+    part["Content-Transfer-Encoding"] = "quoted-printable"
+    part["Content-Location"] = "http://www.example.gov.cn/report.html"
+    root.attach(part)
+    root.attach(MIMEImage(b"GIF89a" + b"\x00" * 20, "gif"))
+    return b"From: <Saved by Windows Internet Explorer 8>\r\n" + root.as_bytes()
+
+
+def test_saved_web_archive_mht_reads_its_html_part(tmp_path: Path) -> None:
+    path = tmp_path / "report.mht"
+    path.write_bytes(_mht(PAGE, "gbk"))
+    assert b"=" in path.read_bytes()  # really quoted-printable
+    doc = read_file(path)
+    assert doc.format == "mhtml" and doc.source == "report.mht"
+    assert "某某区商务局2021年政府信息公开工作年度报告" in doc.text
+    assert len(doc.tables) == 1 and doc.tables[0].rows[3][2] == "10"
+
+
+def test_web_archive_without_html_is_input_error() -> None:
+    data = b"MIME-Version: 1.0\r\nContent-Type: multipart/related; boundary=x\r\n\r\n--x\r\nContent-Type: image/gif\r\n\r\nGIF89a\r\n--x--\r\n"
+    with pytest.raises(InputError) as err:
+        read_data(data, "empty.mht")
+    assert "empty.mht" in str(err.value) and "HTML" in str(err.value)

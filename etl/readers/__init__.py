@@ -134,7 +134,7 @@ class TextBuilder:
 
 
 def detect_format(path: Path) -> str:
-    """The real format of a file on disk ("pdf", "docx", "xlsx", "html", "text").
+    """The real format of a file on disk ("pdf", "docx", "xlsx", "html", "mhtml", "text").
 
     For callers that route files (spreadsheets vs. documents) before reading them; applies the
     same size limit and raises the same InputErrors as :func:`read_file`.
@@ -211,6 +211,10 @@ def _dispatch(fmt: str, path: Path, data: bytes) -> Document:
         from etl.readers.html import read_html
 
         return read_html(path, data)
+    if fmt == "mhtml":
+        from etl.readers.html import read_mhtml
+
+        return read_mhtml(path, data)
     if fmt == "xlsx":
         raise InputError(
             name,

@@ -30,7 +30,10 @@ from etl.readers import TextBuilder, clean_cell
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _W = "{%s}" % W
 _P, _TBL, _TR, _TC, _SDT, _SDT_CONTENT = (_W + t for t in ("p", "tbl", "tr", "tc", "sdt", "sdtContent"))
-_SKIP_TEXT_UNDER = {_W + t for t in ("del", "moveFrom", "instrText", "delText")}
+# Deleted/moved-away revisions are not text; mc:Fallback repeats a text box's content (VML copy).
+_SKIP_TEXT_UNDER = {_W + t for t in ("del", "moveFrom", "instrText", "delText")} | {
+    "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+}
 _TEXT_TAGS = {_W + "t": None, _W + "tab": " ", _W + "br": "\n", _W + "cr": "\n", _W + "noBreakHyphen": "-"}
 
 
@@ -73,7 +76,8 @@ def _children(el: etree._Element, tag: str) -> list[etree._Element]:
 
 
 def _cell_text(tc: etree._Element) -> str:
-    return clean_cell("\n".join(_paragraph_text(p) for p in tc.iter(_P)))
+    # Direct paragraphs only: a text box's paragraphs are already inside its anchor paragraph.
+    return clean_cell("\n".join(_paragraph_text(p) for p in _children(tc, _P)))
 
 
 def _table_grid(tbl: etree._Element, name: str, index: int, cell_text=None) -> list[list[str]]:  # noqa: ANN001
@@ -166,7 +170,7 @@ class _Numbering:
             for an in numbering.iter(_W + "abstractNum"):
                 lvls: dict[int, tuple[str, str, int]] = {}
                 for lvl in an.iter(_W + "lvl"):
-                    ilvl = _val_attr(lvl, "ilvl", 0, attr=_W + "ilvl")
+                    ilvl = _int_attr(lvl, _W + "ilvl", 0)
                     fmt = lvl.find(_W + "numFmt")
                     text = lvl.find(_W + "lvlText")
                     lvls[ilvl] = (
@@ -179,7 +183,7 @@ class _Numbering:
                 ref = num.find(_W + "abstractNumId")
                 lvls = dict(abstract.get(ref.get(_W + "val") if ref is not None else "", {}))
                 for override in num.iter(_W + "lvlOverride"):
-                    ilvl = _val_attr(override, "ilvl", 0, attr=_W + "ilvl")
+                    ilvl = _int_attr(override, _W + "ilvl", 0)
                     start = override.find(_W + "startOverride")
                     if start is not None and ilvl in lvls:
                         fmt, text, _s = lvls[ilvl]
@@ -241,7 +245,7 @@ class _Numbering:
         return re.sub(r"%([1-9])", level_number, text)
 
 
-def _val_attr(el: etree._Element, _name: str, default: int, attr: str) -> int:
+def _int_attr(el: etree._Element, attr: str, default: int) -> int:
     raw = el.get(attr) or ""
     return int(raw[:3]) if raw.isdigit() else default
 
@@ -272,7 +276,7 @@ class _Walker:
         return prefix + _paragraph_text(p)
 
     def cell_text(self, tc: etree._Element) -> str:
-        return clean_cell("\n".join(self.paragraph(p) for p in tc.iter(_P)))
+        return clean_cell("\n".join(self.paragraph(p) for p in _children(tc, _P)))
 
     def block(self, container: etree._Element, depth: int = 0) -> None:
         if depth > 50:

@@ -146,8 +146,47 @@ def read_html(path: Path, data: bytes) -> Document:
     name = path.name
     if len(data) > limits.MAX_HTML_BYTES:
         raise InputError(name, f"HTML page larger than the {limits.MAX_HTML_BYTES // limits.MB} MB limit")
-    deadline = limits.Deadline(name)
     text, encoding, warnings = decode_html(data, name)
+    return _read_html_text(name, text, encoding, warnings)
+
+
+def read_mhtml(path: Path, data: bytes) -> Document:
+    """A web page saved as one MIME file (.mht/.mhtml, "Web archive"): its HTML part is read.
+
+    Browsers on Windows save government pages this way; read as text it would be MIME source
+    full of quoted-printable escapes. The HTML part's own charset decides, then detection.
+    """
+    import email
+    from email import policy
+
+    name = path.name
+    try:
+        message = email.message_from_bytes(data, policy=policy.compat32)
+    except Exception as exc:  # the email parser is lenient; this is defensive
+        raise InputError(name, f"damaged web archive ({type(exc).__name__})", "MIME structure") from None
+    for part in message.walk():
+        if part.get_content_type() != "text/html":
+            continue
+        payload = part.get_payload(decode=True)
+        if not isinstance(payload, bytes) or not payload.strip():
+            continue
+        if len(payload) > limits.MAX_HTML_BYTES:
+            raise InputError(name, f"HTML page larger than the {limits.MAX_HTML_BYTES // limits.MB} MB limit")
+        charset = (part.get_content_charset() or "").lower()
+        if charset in _GB_ALIASES:
+            charset = "gb18030"
+        try:
+            text, encoding, warnings = payload.decode(charset), charset, []
+        except (LookupError, UnicodeDecodeError, ValueError):
+            text, encoding, warnings = decode_html(payload, name)
+        doc = _read_html_text(name, text, encoding, warnings)
+        doc.format = "mhtml"
+        return doc
+    raise InputError(name, "web archive (.mht) without an HTML page inside", "MIME parts")
+
+
+def _read_html_text(name: str, text: str, encoding: str, warnings: list[Finding]) -> Document:
+    deadline = limits.Deadline(name)
     root = _parse(text, name)
     data_tables = {t for t in root.iter("table") if next(t.iterdescendants("table"), None) is None}
     out = TextBuilder()
@@ -189,4 +228,4 @@ def read_html(path: Path, data: bytes) -> Document:
     return Document(source=name, format="html", text=full, tables=tables, encoding=encoding, warnings=warnings)
 
 
-__all__ = ["read_html", "decode_html"]
+__all__ = ["read_html", "read_mhtml", "decode_html"]

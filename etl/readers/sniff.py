@@ -3,7 +3,8 @@
 Government sites serve HTML under ``.pdf`` links, users rename ``.doc`` files to ``.docx`` and
 mail clients strip extensions, so trusting the name sends files to the wrong reader and yields a
 confusing traceback. This module looks at magic bytes (and, for ZIPs, at the member names) and
-returns one of ``"pdf"``, ``"docx"``, ``"xlsx"``, ``"html"``, ``"text"``; formats Gongkai cannot
+returns one of ``"pdf"``, ``"docx"``, ``"xlsx"``, ``"html"``, ``"mhtml"`` (a saved web archive),
+``"text"``; formats Gongkai cannot
 read end here in an :class:`InputError` that says what the file really is and what to do.
 """
 from __future__ import annotations
@@ -40,6 +41,7 @@ _HTML_START = re.compile(
     re.IGNORECASE | re.DOTALL,
 )
 _HTML_ANYWHERE = re.compile(rb"<(?:!doctype\s+html|html[\s>]|body[\s>]|table[\s>])", re.IGNORECASE)
+_MHTML = re.compile(rb"^(?:[\x21-\x7e]+:[^\r\n]*\r?\n(?:[ \t][^\r\n]*\r?\n)*)*?(?:MIME-Version|Content-Type):", re.IGNORECASE)
 _BLANK = re.compile(rb"[ \t\r\n\x00]*")
 _HTML_EXTS = (".html", ".htm", ".shtml", ".xhtml", ".jsp", ".asp", ".aspx", ".php")
 _BINARY_EXTS = (".pdf", ".docx", ".xlsx", ".doc", ".xls", ".wps", ".et", ".zip")
@@ -114,14 +116,13 @@ def _zip_kind(data: bytes, name: str) -> str:
 
 
 def sniff_format(data: bytes, name: str) -> str:
-    """The real format of ``data``: "pdf", "docx", "xlsx", "html" or "text".
+    """The real format of ``data``: "pdf", "docx", "xlsx", "html", "mhtml" or "text".
 
     Raises InputError for empty files, old binary Office files, unsupported containers and
     binary data that is no known format (whatever the extension says).
     """
     if not data or _BLANK.fullmatch(data):
         raise InputError(name, "file is empty (0 bytes of content)")
-    # The PDF header may follow up to 1 KB of junk (the spec tolerates it, readers do too).
     if data.startswith(PDF_MAGIC):
         return "pdf"
     if data.startswith(ZIP_MAGICS):
@@ -131,13 +132,15 @@ def sniff_format(data: bytes, name: str) -> str:
             name,
             "old binary Office format (.doc/.xls/.wps) is not supported; save it as .docx or .xlsx",
         )
-    if data.lstrip().startswith(b"{\\rtf"):
+    if data[:64].lstrip().startswith(b"{\\rtf"):
         raise InputError(name, "RTF is not supported; save it as .docx")
     for magic, what in _OTHER_FORMATS:
         if data.startswith(magic):
             raise InputError(name, what)
     head = _head_as_ascii_html(data)
     lowered = name.lower()
+    if _MHTML.match(data[:4096]) and b"multipart/related" in data[:8192].lower():
+        return "mhtml"
     if _HTML_START.match(head):
         return "html"
     # The PDF header may follow up to 1 KB of junk (the spec tolerates it, readers do too).
