@@ -24,6 +24,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from typing import Callable
 
+from etl.formlabels import TRAD_TABLE
 from etl.metrics import load_metrics
 from etl.model import Document, Evidence, Fact, Segment
 from etl.numerals import QTY, Quantity, quantity_from_match
@@ -334,7 +335,8 @@ NEGATIONS: list[tuple[str, re.Pattern[str], str]] = [
 class _Ctx:
     seg: Segment
     doc: Document
-    text: str = ""  # the segment text with soft (wrapping) newlines removed
+    text: str = ""  # the segment text with soft (wrapping) newlines removed, traditional folded
+    printed: str = ""  # the same view as printed (evidence quotes this, not the folded text)
     breaks: list[int] = field(default_factory=list)  # view positions where a newline was removed
     headings: list[tuple[int, str]] = field(default_factory=list)
 
@@ -435,7 +437,8 @@ class _Collector:
         view_pos = clause_start + local
         offset = self.ctx.seg.offset + self.ctx.original(view_pos)
         self.view_pos[key] = view_pos
-        ev = Evidence(raw_text=_raw(clause, local), offset=offset, page=self.ctx.doc.page_at(offset))
+        printed = self.ctx.printed[clause_start: clause_start + len(clause)] or clause
+        ev = Evidence(raw_text=_raw(printed, local), offset=offset, page=self.ctx.doc.page_at(offset))
         self.facts[key] = Fact(metric=metric, value=q.value, breakdown=breakdown, unit=q.unit,
                                approx=q.approx, evidence=ev, note=note)
         return True
@@ -665,8 +668,12 @@ def joined_view(text: str) -> tuple[str, list[int]]:
 
 def extract_narrative(seg: Segment, doc: Document) -> list[Fact]:
     """All narrative facts of one report, in text order of first mention."""
-    text, breaks = joined_view(seg.text)
-    ctx = _Ctx(seg=seg, doc=doc, text=text, breaks=breaks, headings=_headings(text))
+    printed, breaks = joined_view(seg.text)
+    # Traditional-script mirrors: fold to simplified one character for one, so every
+    # position (and so every evidence offset) stays the same as in the printed text.
+    text = printed.translate(TRAD_TABLE)
+    ctx = _Ctx(seg=seg, doc=doc, text=text, printed=printed, breaks=breaks,
+               headings=_headings(text))
     col = _Collector(ctx)
     sentences = _spans(text, _SENTENCE_END)
     carried = False
