@@ -131,6 +131,7 @@ def _standard_quirks(rng: random.Random, fmt: str, key: tuple[str, int]) -> fx.Q
         repeat_merged=fmt == "md" and rng.random() < 0.3,
         captions=rng.random() < 0.3,
         drop_confirm_row=layout == "tabs" and rng.random() < 0.1,  # (2019 form only)
+        traditional=fmt == "html" and rng.random() < 0.06,  # a traditional-script mirror
     )
 
 
@@ -266,7 +267,9 @@ def register_agencies(con, agencies: Sequence[Agency] = AGENCIES) -> None:
                 con.execute(
                     "INSERT INTO agencies (agency_id, name, region, level, created_at) "
                     "VALUES (?, ?, ?, ?, ?)", [aid, a.name, a.region, a.level, now])
-            for alias in (a.name, *a.aliases):
+            names = (a.name, *a.aliases)
+            # traditional-script mirrors print the same names in traditional characters
+            for alias in dict.fromkeys((*names, *(n.translate(fx.S2T) for n in names))):
                 con.execute("INSERT INTO agency_aliases VALUES (?, ?) ON CONFLICT (alias) DO NOTHING",
                             [alias, aid])
         con.execute("COMMIT")

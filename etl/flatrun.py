@@ -631,8 +631,10 @@ def flat_t2(seg: Segment, doc: Document, wanted: set[str] | None = None, form_hi
         return [], None, [], False
     region, base = reg
     nreg = norm(region)
-    if sum(1 for w in ("规章", "行政许可", "行政处罚", "行政强制", "信息内容") if w in nreg) < 3:
-        return [], None, [], False
+    if sum(1 for w in ("规章", "行政许可", "行政处罚", "行政强制", "信息内容") if w in nreg) < 3 or not any(
+            w in nreg for w in ("制发件数", "废止件数", "现行有效件数", "新制作数量", "对外公开总数量",
+                                "处理决定数量", "上一年项目数量", "收费金额")):
+        return [], None, [], False  # no 表二 column header: prose about licensing etc.
     cpl = looks_cell_per_line(region, 20)
     toks = tokenize_cells_per_line(region) if cpl else tokenize(region)
     groups = group_tokens(toks, _T2_BOUNDARY)

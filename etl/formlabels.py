@@ -59,6 +59,7 @@ def _norm(text: str) -> str:
     s = s.translate(_TRAD_TABLE).translate(_QUOTE_TABLE)
     s = _WS_RE.sub("", s)
     s = s.replace("〔", "(").replace("〕", ")").replace("【", "(").replace("】", ")")
+    s = s.replace("其它", "其他")
     s = _NUMDOT_RE.sub(r"\1.", s)
     return s
 
@@ -398,11 +399,12 @@ def _fuzzy_top(s: str) -> str | None:
 
 def applicant_hits(text: str) -> list[str]:
     """All applicant keys named in a 表三 column's header text (more than one = ragged header)."""
-    s = norm(text)
-    for noise in ("申请人情况", "法人或其他组织", "法人和其他组织", "法人或者其他组织", "申请人"):
+    s = norm(text).replace("其它", "其他")
+    for noise in ("申请人情况", "法人或其他组织", "法人和其他组织", "法人或者其他组织", "法人及其他组织",
+                  "法人其他组织", "申请人"):
         s = s.replace(noise, "")
     hits: list[str] = []
-    if "自然人" in s or "公民" in s:
+    if "自然人" in s:
         hits.append("natural_person")
     if "商业" in s or "企业" in s:
         hits.append("commercial")
@@ -414,7 +416,7 @@ def applicant_hits(text: str) -> list[str]:
         hits.append("legal_services")
     if "总计" in s or "合计" in s:
         hits.append("")
-    if "其他" in s.replace("其他组织", ""):
+    if "其他" in s:
         hits.append("other_org")
     return hits
 
@@ -565,6 +567,9 @@ T3_KEYS = ("本年新收", "上年结转", "予以公开", "部分公开", "不�
            "结转下年", "自然人", "科研机构", "法律服务机构", "国家秘密", "重复申请")
 T3_FORM_WORDS = ("本年新收", "上年结转", "结转下年", "自然人", "法律服务机构", "社会公益组织", "本年度办理结果",
                  "其他法律行政法规禁止公开", "三类内部事务", "四类过程性", "行政查询事项", "另行制作")
+T2_FORM_WORDS = ("制发件数", "废止件数", "现行有效件数", "新制作数量", "新公开数量", "对外公开总数量",
+                 "处理决定数量", "上一年项目数量", "收费金额", "采购项目数量", "第二十条")
+T4_FORM_WORDS = ("结果维持", "结果纠正", "尚未审结", "复议后起诉", "直接起诉")
 T4_KEYS = ("行政复议", "行政诉讼", "结果维持", "结果纠正", "尚未审结", "复议后起诉", "直接起诉")
 T2_KEYS = ("规章", "规范性文件", "行政许可", "行政处罚", "行政强制", "行政事业性收费", "制发件数",
            "现行有效", "第二十条", "信息内容", "政府集中采购", "处理决定数量")
@@ -578,8 +583,13 @@ def table_kind(rows: list[list[str]]) -> str | None:
         "表四": sum(1 for k in T4_KEYS if k in text),
         "表二": sum(1 for k in T2_KEYS if k in text),
     }
+    # pre-2019 statistics tables share words with the forms, never their row/column headers
     if not any(w in text for w in T3_FORM_WORDS):
-        scores["表三"] = 0  # pre-2019 statistics tables share outcome words, not the form's rows
+        scores["表三"] = 0
+    if not any(w in text for w in T2_FORM_WORDS):
+        scores["表二"] = 0
+    if not any(w in text for w in T4_FORM_WORDS):
+        scores["表四"] = 0
     kind, best = max(scores.items(), key=lambda kv: kv[1])
     if best < 2:
         return None

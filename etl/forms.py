@@ -531,6 +531,9 @@ def _classify_tables(tables: list[Table]) -> dict[str, list[Table]]:
         kind = table_kind(t.rows)
         if kind is None and last == "表三" and _has_t3_rows(t):
             kind = "表三"
+        if kind is None and last == "表二" and any(
+                match_t2_item(next((c for c in r if (c or "").strip()), "")) for r in t.rows):
+            kind = "表二"
         if kind is None and last == "表四" and groups["表四"] and _t4_numbers_only(t):
             kind = "表四"
         if kind:

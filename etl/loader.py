@@ -329,9 +329,9 @@ def _extract_spreadsheet(path: Path, con: duckdb.DuckDBPyConnection, name: str) 
     errors = list(parsed.errors)
     if errors:
         more = f" (and {len(errors) - 1} more problems)" if len(errors) > 1 else ""
-        raise InputError(name, f"{errors[0]}{more}; nothing was written")
+        raise InputError(name, f"{errors[0]}{more}")
     if not parsed.reports:
-        raise InputError(name, "no rows to load; nothing was written")
+        raise InputError(name, "no rows to load")
     return list(parsed.reports)
 
 
@@ -381,10 +381,15 @@ def _cross_year_rules() -> tuple[Callable[..., Any] | None, tuple[str, ...]]:
     return fn, rules
 
 
-def _facts_of(con: duckdb.DuckDBPyConnection, report_id: int) -> dict[tuple[str, str], float | None]:
-    """A stored report's values as ``{(metric, breakdown): value}`` (``etl.checks.Values``)."""
+def _facts_of(
+    con: duckdb.DuckDBPyConnection, report_id: int, year: int
+) -> dict[tuple[str, str], float | None]:
+    """A stored report's values as ``{(metric, breakdown): value}`` (``etl.checks.Values``).
+
+    The year condition lets DuckDB skip other years' row groups at province scale."""
     rows = con.execute(
-        "SELECT metric_id, breakdown, value FROM facts WHERE report_id = ?", [report_id]
+        "SELECT metric_id, breakdown, value FROM facts WHERE year = ? AND report_id = ?",
+        [year, report_id],
     ).fetchall()
     return {(m, b or ""): v for m, b, v in rows}
 
@@ -424,7 +429,8 @@ def _add_cross_year_findings(con: duckdb.DuckDBPyConnection, report_ids: Sequenc
     added = 0
     for prev_id, cur_id, prev_year, cur_year in sorted(pairs):
         try:
-            found = list(check(_facts_of(con, prev_id), _facts_of(con, cur_id), prev_year, cur_year))
+            found = list(check(_facts_of(con, prev_id, prev_year), _facts_of(con, cur_id, cur_year),
+                               prev_year, cur_year))
         except Exception:  # noqa: BLE001 - a bug in a check must not block loading the file
             log.exception("check_across_years failed for reports %s/%s", prev_id, cur_id)
             continue

@@ -550,7 +550,8 @@ def download_buttons(df: pd.DataFrame, name: str, key: str | None = None) -> Non
     """CSV and XLSX downloads of exactly ``df`` (formula-like cells made inert)."""
     k = key or name
     frame = df.copy()
-    c0, c1, _ = st.columns([1, 1, 4])
+    row = st.container(horizontal=True)
+    c0 = c1 = row
     # deferred: the bytes are made when the user clicks, not on every run of the page
     c0.download_button(
         t("download_csv"), lambda: _csv_bytes(frame), file_name=f"{name}.csv", mime="text/csv",

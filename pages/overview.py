@@ -135,12 +135,13 @@ def coverage_section(con, ids, y0, y1) -> pd.DataFrame:  # type: ignore[no-untyp
     base = link_to("report", report="RID")  # the same link for every cell but the report id
     cells: dict[tuple[str, int], str] = {}
     for key, rid in first.items():
-        label = " + ".join(kinds[key]) + (f" · ⚠{n_findings[key]}" if n_findings[key] else "")
+        # "+" would read as a space in the link's display text
+        label = " / ".join(kinds[key]) + (f" · ⚠{n_findings[key]}" if n_findings[key] else "")
         cells[key] = f"{_with_report(base, rid)}#{label}"
     agencies = list(dict.fromkeys(cov["agency"]))
     years = sorted({int(y) for y in cov["year"]})
     matrix = pd.DataFrame(
-        [[cells.get((a, y)) for y in years] for a in agencies],
+        [[cells.get((a, y), "") for y in years] for a in agencies],
         columns=[str(y) for y in years],
     )
     matrix.insert(0, t("agency"), agencies)
@@ -203,7 +204,7 @@ def red_flags_section(con, ids, y0, y1, cov: pd.DataFrame) -> None:  # type: ign
         rows.append({
             col["agency"]: agency, col["year"]: int(year), col["flag"]: flag_labels[flag],
             col["detail"]: detail,
-            col["open_report"]: None if rid is None or pd.isna(rid)
+            col["open_report"]: "" if rid is None or pd.isna(rid)
             else _with_report(base, int(rid)),
         })
     out = pd.DataFrame(rows)

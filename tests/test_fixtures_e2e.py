@@ -602,3 +602,12 @@ def test_unfilled_template_has_no_facts(tmp_path: Path, seed: int) -> None:
     path.write_text(fx.render_template_txt(seed), encoding="utf-8")
     (r,) = extract_file(path)
     assert r.kind == "template" and r.facts == [] and r.findings
+
+
+
+def test_traditional_mirror_names_the_simplified_agency(tmp_path: Path) -> None:
+    spec = make_standard_report(131, "东城区人力资源和社会保障局", 2022, "2021",
+                                Quirks(traditional=True))
+    assert "東城區人力資源和社會保障局" in render(spec, "html").decode("utf-8")
+    (r,) = _extract(tmp_path, spec, "html-trad")
+    assert r.agency == "东城区人力资源和社会保障局"

@@ -170,6 +170,8 @@ def test_t3_quirky_labels_typos_trad_quotes_one_char_per_line():
         "（一）予以公开": "(一)予以公開",
         "8.属于行政查询事项": "8.属于行政查\n询事项",
         "2.重复申请": "2. 重复 申请",
+        "3.其他": "3、其它",
+        "（六）其他处理": "（六）其它处理",
     }
     for r in grid:
         for j, c in enumerate(r):
@@ -189,7 +191,7 @@ def test_t3_wrapped_headers_and_reordered_columns():
     header = [
         [NOTE, NOTE, NOTE, "申请人情况", "申请人情况", "申请人情况", "申请人情况", "申请人情况", "申请人情况", "申请人情况"],
         [NOTE, NOTE, NOTE, "总计", "自然\n人", "法人或其他组织", "法人或其他组织", "法人或其他组织", "法人或其他组织", "法人或其他组织"],
-        [NOTE, NOTE, NOTE, "总计", "自然\n人", "商业\n企业", "科研\n机构", "社会公益\n组织", "法律服务\n机构", "其\n他"],
+        [NOTE, NOTE, NOTE, "总计", "自然\n人", "商业\n企业", "科研\n机构", "社会公益\n组织", "法律服务\n机构", "其\n它"],
     ]
     grid = [list(r) for r in header]
     for m in T3_ROWS_2021:
@@ -514,7 +516,9 @@ def test_t3_title_row_and_unit_suffixes():
 def test_pre_2019_statistics_table_is_not_read_as_table3():
     rows = [["指标", "单位", "数量"], ["一、主动公开情况", "", ""], ["（一）主动公开政府信息数", "条", "120"],
             ["二、依申请公开情况", "", ""], ["（一）收到申请数", "件", "10"], ["1.同意公开答复数", "件", "6"],
-            ["2.同意部分公开答复数", "件", "1"], ["3.不同意公开答复数", "件", "1"], ["其中：涉及国家秘密", "件", "0"]]
+            ["2.同意部分公开答复数", "件", "1"], ["3.不同意公开答复数", "件", "1"], ["其中：涉及国家秘密", "件", "0"],
+            ["三、行政复议数", "件", "0"], ["四、行政诉讼数", "件", "0"], ["五、规范性文件", "件", "3"],
+            ["六、行政许可", "件", "12"]]
     seg, doc = seg_doc([Table(rows=rows)])
     facts, form, findings = parse_forms(seg, doc)
     assert facts == [] and form is None and findings == []

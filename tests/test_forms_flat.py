@@ -462,3 +462,9 @@ def test_grid_completion_refuses_text_that_disagrees_with_the_grid():
         assert f.value == vals[m][APPLICANT_ORDER.index(k)]
     assert ("requests.carried_over_out", "") not in got
     assert any("disagree" in f.message for f in findings)
+
+
+def test_prose_about_licensing_is_not_table2():
+    text = ("二、主动公开情况\n信息内容涵盖规章、行政许可、行政处罚、行政强制等方面，共公开信息内容1200条，"
+            "其中行政许可 300 条，行政处罚 20 条。\n")
+    assert parse_forms(*seg_doc(text)) == ([], None, [])
