@@ -96,14 +96,12 @@ def _build_demo(build_demo, path: Path, lang: str) -> None:  # type: ignore[no-u
 
     with st.spinner(i18n.t("building_demo", lang)):
         try:
-            # the demo builder opens the file itself; release ours so it may replace the file
-            db.close(path)
+            # the builder opens the file itself; in this process DuckDB hands it the same
+            # database instance, so the shared connection sees the demo when it commits
             build_demo(path, force=False, progress=progress)
         except Exception as exc:  # noqa: BLE001 — shown, logged, dashboard still opens
             traceback.print_exc(file=sys.stderr)
             st.error(i18n.t("demo_failed", lang, error=_literal(str(exc)[:300])))
-        finally:
-            db.close(path)
     bar.empty()
 
 

@@ -22,6 +22,7 @@ import duckdb
 import pandas as pd
 
 from etl.metrics import load_metrics
+from etl.store import rollback_quietly
 from etl.validate import MIN_YEAR, allows_negative
 
 TARGET_FACT = "fact"
@@ -49,13 +50,16 @@ def _tx(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
     if in_transaction(con):
         yield  # the caller commits or rolls back
         return
-    con.execute("BEGIN TRANSACTION")
-    try:
-        yield
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
+    from etl.loader import WRITE_LOCK  # analysts' writes and inbox loads take turns
+
+    with WRITE_LOCK:
+        con.execute("BEGIN TRANSACTION")
+        try:
+            yield
+            con.execute("COMMIT")
+        except BaseException:
+            rollback_quietly(con)
+            raise
 
 
 def _now() -> datetime:

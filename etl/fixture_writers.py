@@ -134,7 +134,7 @@ def render_pdf(spec: StandardReport, quirks: Quirks | None = None) -> bytes:
                 story.append(Spacer(1, 40 * mm))  # push 表三 over the page break
             if name == "表四" and q.split_table4:
                 story.append(_fill_leaving(_header_height(t, cell)))
-            story.append(_pdf_table(t, name, cell))
+            story.append(_pdf_table(t, name, cell, ruled=not q.unruled))
             story.append(Spacer(1, 3 * mm))
     right = ParagraphStyle("zhr", parent=body, alignment=2, firstLineIndent=0)
     story += [Spacer(1, 6 * mm), Paragraph(spec.agency, right),
@@ -180,7 +180,7 @@ def _header_height(table: LTable, cell_style) -> float:
     return h + 6
 
 
-def _pdf_table(table: LTable, name: str, cell_style):
+def _pdf_table(table: LTable, name: str, cell_style, ruled: bool = True):
     from reportlab.lib import colors
     from reportlab.lib.units import mm
     from reportlab.platypus import Paragraph, Table, TableStyle
@@ -188,7 +188,7 @@ def _pdf_table(table: LTable, name: str, cell_style):
     width = _width(table)
     grid: list[list] = [["" for _ in range(width)] for _ in range(len(table))]
     style = [
-        ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+        *([("GRID", (0, 0), (-1, -1), 0.5, colors.black)] if ruled else []),
         ("FONTNAME", (0, 0), (-1, -1), _font()),
         ("FONTSIZE", (0, 0), (-1, -1), 8),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),

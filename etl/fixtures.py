@@ -214,6 +214,7 @@ class Quirks:
     split_table4: bool = False  # pdf: 表四's header at a page bottom, its numbers on the next
     traditional: bool = False  # html: a traditional-script mirror of the page
     drop_confirm_row: bool = False  # 2019 form versions without 5.要求行政机关确认… (22 rows)
+    unruled: bool = False  # pdf: tables drawn without ruling lines (text positions only)
 
 
 ALL_TEXT_QUIRKS = Quirks(empty_cells=True, cell_note=True, vertical_labels=True,

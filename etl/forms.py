@@ -190,7 +190,15 @@ def parse_t3_tables(tables: list[Table], doc: Document) -> T3Result:
             if len(cm) == 7 or ("" in cm and len(cm) >= 2):
                 colmap, col_labels = cm, cl
                 width = max(len(r) for r in header)
+        trim = 0
+        if not colmap:
+            # no header to name the columns: a trailing column empty in every row is not part
+            # of the form (e.g. 备注), so counting 7 cells from the right must skip it
+            while rows and all(len(r) > trim + 8 and not (r[-1 - trim] or "").strip() for r in rows):
+                trim += 1
         for ri, row in zip(index, rows):
+            if trim:
+                row = row[:-trim]
             if _is_t3_header_row(row):
                 continue
             if all(_PAGE_NO_RE.match(c or "") or not (c or "").strip() for c in row):

@@ -636,30 +636,12 @@ def write_parsed(con: Any, path: Path, parsed: SheetParse) -> list[int]:
     fingerprint (so ``python -m etl load`` of the same file later says "unchanged"). Serialised
     with the loader's in-process write lock. Raises on failure with the database unchanged.
     """
-    from contextlib import nullcontext
-
     from etl import loader, store
-    from etl.corrections import apply_corrections
 
     archived = loader.archive_file(path, parsed.sha256, store.archive_dir())
     source = store.SourceInfo(sha256=parsed.sha256, file_name=parsed.file, size=parsed.size,
                               format=parsed.format, archive_path=archived, origin="uploaded")
-    fingerprint = getattr(loader, "_fingerprint", None)
-    cross_year = getattr(loader, "_add_cross_year_findings", None)
-    with getattr(loader, "WRITE_LOCK", None) or nullcontext():
-        con.execute("BEGIN TRANSACTION")
-        try:
-            ids = store.write_reports_in_tx(con, source, parsed.reports)
-            apply_corrections(con, parsed.sha256)
-            if cross_year is not None:
-                cross_year(con, ids)
-            if fingerprint is not None:
-                con.execute("INSERT OR REPLACE INTO source_fingerprints VALUES (?, ?)",
-                            [parsed.sha256, fingerprint(parsed.file, "uploaded", parsed.reports)])
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
+    ids, _cross = loader.write_source(con, source, parsed.reports)
     return ids
 
 

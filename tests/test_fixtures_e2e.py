@@ -232,10 +232,13 @@ FORMAT_QUIRKS: dict[tuple[str, str], Quirks] = {
     ("pdf", "2019"): Quirks(cell_note=True),
     ("pdf-split", "2021"): Quirks(split_table4=True, captions=True),
     ("pdf-split", "2019"): Quirks(split_table4=True, empty_cells=True),
+    ("pdf-unruled", "2021"): Quirks(unruled=True),
+    ("pdf-unruled", "2019"): Quirks(unruled=True, cell_note=True, halfwidth_brackets=True),
 }
 CASES = sorted(FORMAT_QUIRKS)
 SUFFIX = {"txt": ".txt", "txt-cells": ".txt", "md": ".md", "html-trad": ".html", "html-utf8": ".html", "html-gbk": ".htm",
-          "docx": ".docx", "pdf": ".pdf", "pdf-split": ".pdf"}
+          "docx": ".docx", "pdf": ".pdf", "pdf-split": ".pdf",
+          "pdf-unruled": ".pdf"}
 # reports of 2023/2024 may still print the 2019 form: use one for the 2019 cases
 YEAR = {"2021": 2022, "2019": 2023}
 
@@ -245,7 +248,7 @@ def _extract(tmp_path: Path, spec: fx.StandardReport, fmt: str, quirks: Quirks |
 
     path = tmp_path / f"report{SUFFIX[fmt]}"
     fmt = {"html-utf8": "html", "html-trad": "html", "txt-cells": "txt",
-           "pdf-split": "pdf"}.get(fmt, fmt)
+           "pdf-split": "pdf", "pdf-unruled": "pdf"}.get(fmt, fmt)
     path.write_bytes(render(spec, fmt, quirks))
     return extract_file(path)
 
@@ -564,13 +567,14 @@ def test_space_separated_text_rows(tmp_path: Path, form: str) -> None:
     _check_facts(r, spec)
 
 
-@pytest.mark.parametrize("form", ["2019", "2021"])
-def test_vanished_blank_cells_give_no_wrong_value_and_a_finding(tmp_path: Path, form: str) -> None:
+@pytest.mark.parametrize("form,fmt", [("2019", "txt"), ("2021", "txt"), ("2021", "pdf-unruled")])
+def test_vanished_blank_cells_give_no_wrong_value_and_a_finding(tmp_path: Path, form: str,
+                                                                 fmt: str) -> None:
     """Plain PDF text drops blank cells, so a short row cannot be placed by position: the
     extractor must not guess (no wrong value, nothing unexpected) and must say so."""
     spec = make_standard_report(701, "青川市教育局", 2022, form,
-                                Quirks(space_separated=True, empty_cells=True))
-    (r,) = _extract(tmp_path, spec, "txt")
+                                Quirks(space_separated=True, empty_cells=True, unruled=True))
+    (r,) = _extract(tmp_path, spec, fmt)
     exp = spec.expected_facts()
     wrong = [(f.key, f.value, exp.get(f.key, "unexpected")) for f in r.facts
              if f.key not in exp or not _same(f.value, exp[f.key])]

@@ -598,3 +598,11 @@ def test_evidence_offset_points_at_the_cell_when_the_table_is_rendered_in_the_te
     # a table not rendered in the text keeps the table's offset
     seg, doc = seg_doc([Table(rows=grid, offset=7)], text="x" * 50)
     assert {f.evidence.offset for f in parse_forms(seg, doc)[0]} == {7}
+
+
+def test_headerless_grid_with_an_empty_trailing_column_is_not_shifted():
+    vals = t3_values("2021", seed=18)
+    grid = [r + [""] for r in t3_grid(vals)[3:]]  # no header rows, an extra empty 备注 column
+    seg, doc = seg_doc([Table(rows=grid)])
+    facts, form, _ = parse_forms(seg, doc)
+    assert_t3(facts, vals, "2021")

@@ -108,3 +108,49 @@ def test_round_trip_through_query_string(agencies, y0, y1, lang, metric) -> None
     assert (back.year_from, back.year_to, back.lang) == (y0, y1, lang)
     assert back.get("metric") == metric
     assert back.errors == ()
+
+
+# --- etl.i18n: the language half of a view (lang=zh|en) -------------------------------------
+
+def test_strings_in_both_languages() -> None:
+    from etl import i18n
+
+    assert i18n.t("agencies", "zh") == "机构" and i18n.t("agencies", "en") == "Agencies"
+    assert i18n.t("agencies", "fr") == "机构"  # unknown language → Chinese
+    assert i18n.t("no.such.key", "en") == "no.such.key"  # visible, never a crash
+    assert i18n.t("invalid_param", "en", param="year_from", value="zz") == \
+        "Invalid link parameter ignored: year_from=zz"
+    assert all(zh and en for zh, en in i18n.STRINGS.values())
+
+
+def test_register_adds_but_never_overwrites() -> None:
+    from etl import i18n
+
+    i18n.register({"agencies": ("X", "Y"), "test_only_key": ("测试", "test")})
+    assert i18n.t("agencies", "en") == "Agencies"
+    assert i18n.t("test_only_key", "en") == "test" and i18n.t("test_only_key") == "测试"
+
+
+def test_metric_and_breakdown_labels() -> None:
+    from etl import i18n
+
+    assert i18n.metric_label("requests.received", "zh") == "本年新收政府信息公开申请数量"
+    assert i18n.metric_label("requests.received", "en") == "New requests received this year"
+    assert i18n.metric_label("x.unknown", "en") == "x.unknown"
+    assert i18n.breakdown_label("natural_person", "zh") == "自然人"
+    assert i18n.breakdown_label("", "en") == "Total"
+    assert i18n.breakdown_label("行政执法", "en") == "行政执法"
+    assert i18n.kind_label("work_summary", "en") == "Work summary"
+    assert i18n.kind_label(None, "zh") == "未知"
+
+
+def test_agency_colours_stable_and_distinct() -> None:
+    from etl import i18n
+
+    names = [f"机构{i}" for i in range(30)]
+    a = i18n.agency_colors(names)
+    b = i18n.agency_colors(list(reversed(names)))
+    assert a == b  # order of the selection does not matter
+    assert len(set(a.values())) == len(names)  # no two selected agencies share a colour
+    assert i18n.agency_color("甲市商务局") == i18n.agency_color("甲市商务局")
+    assert all(c in i18n.PALETTE for c in a.values())
