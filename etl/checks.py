@@ -36,6 +36,9 @@ T3_METRICS = (("requests.received", "requests.carried_over_in", "requests.grante
 T4_GROUPS = {"review": "行政复议", "suit_direct": "行政诉讼 未经复议直接起诉",
              "suit_after_review": "行政诉讼 复议后起诉"}
 
+#: Rules of :func:`check_across_years` (the loader recomputes them when a neighbour year loads).
+ACROSS_YEAR_RULES: tuple[str, ...] = ("carry_over_mismatch", "in_force_mismatch", "implausible_jump")
+
 JUMP_METRICS: tuple[str, ...] = (
     "disclosure.items", "requests.received", "requests.processed_total", "appeals.review_total",
     "appeals.suit_direct_total", "appeals.suit_after_review_total", "appeals.suit_total",

@@ -108,10 +108,12 @@ def _profile(a: Agency, year: int) -> fx.Profile:
 
 def _standard_quirks(rng: random.Random, fmt: str, key: tuple[str, int]) -> fx.Quirks:
     empty = rng.random() < 0.25
-    # plain-text tables: tab-separated rows, one cell per line, or flattened number runs
+    # plain-text tables: tab-separated rows, one cell per line, flattened number runs or
+    # space-separated rows; PDFs with ruled tables or unruled ones
     layout = rng.choice(["tabs", "cells", "flat", "spaces"]) if fmt == "txt" else "tabs"
-    if layout != "tabs":
-        empty = False  # blanks in a flattened run or a cell-per-line dump are ambiguous
+    unruled = fmt == "pdf" and rng.random() < 0.3
+    if layout != "tabs" or unruled:
+        empty = False  # blanks that vanish from text cannot be placed by anyone
     return fx.Quirks(
         cell_per_line=layout == "cells",
         flattened=layout == "flat",
@@ -132,6 +134,7 @@ def _standard_quirks(rng: random.Random, fmt: str, key: tuple[str, int]) -> fx.Q
         captions=rng.random() < 0.3,
         drop_confirm_row=layout == "tabs" and rng.random() < 0.1,  # (2019 form only)
         traditional=fmt == "html" and rng.random() < 0.06,  # a traditional-script mirror
+        unruled=unruled,
     )
 
 

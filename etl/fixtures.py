@@ -215,7 +215,11 @@ class Quirks:
     traditional: bool = False  # html: a traditional-script mirror of the page
     drop_confirm_row: bool = False  # 2019 form versions without 5.要求行政机关确认… (22 rows)
     unruled: bool = False  # pdf: tables drawn without ruling lines (text positions only)
+    filler: int = 0  # extra number-free paragraphs (long documents for benchmarks)
 
+
+#: a standard report long enough for the 6-page PDF benchmark of issue 3
+SIX_PAGE_PDF = Quirks(filler=50)
 
 ALL_TEXT_QUIRKS = Quirks(empty_cells=True, cell_note=True, vertical_labels=True,
                          page_numbers=True, fullwidth_digits=True, halfwidth_brackets=True,
@@ -729,6 +733,7 @@ def standard_paragraphs(spec: StandardReport, q: Quirks) -> dict[str, list[str]]
     ]) + "无其他需要报告的事项。"
     p5 = ("主要问题：政策解读的形式还不够丰富，基层政务公开标准化规范化工作有待深化。"
           "改进措施：加强业务培训，完善公开目录，提升公开质量。")
+    fill = [rng.choice(_FILLER) for _ in range(q.filler)]
     intro = "本报告根据《中华人民共和国政府信息公开条例》（以下简称《条例》）"
     if spec.form == "2021" or q.wrong_notice:
         intro += f"和《中华人民共和国政府信息公开工作年度报告格式》（{NOTICE_2021}）要求编制。"
@@ -741,9 +746,21 @@ def standard_paragraphs(spec: StandardReport, q: Quirks) -> dict[str, list[str]]
         SECTION_HEADINGS[1]: [],
         SECTION_HEADINGS[2]: [],
         SECTION_HEADINGS[3]: [],
-        SECTION_HEADINGS[4]: [p5],
+        SECTION_HEADINGS[4]: [p5, *fill],
         SECTION_HEADINGS[5]: [p6],
     }
+
+
+_FILLER = (
+    "坚持以人民为中心的发展思想，围绕中心工作，持续深化政务公开，推进决策、执行、管理、服务、"
+    "结果公开，不断提升政务公开的质量和实效，切实保障人民群众的知情权、参与权、表达权和监督权。"
+    "进一步完善政府信息公开工作机制，明确责任分工，强化审核把关，确保公开内容准确、规范、及时。",
+    "加强政府网站和政务新媒体建设管理，优化栏目设置，丰富公开内容，提升用户体验；"
+    "健全政策解读机制，做到政策文件与解读材料同步组织、同步审签、同步部署。"
+    "加强政务公开业务培训，提高工作人员的业务能力和服务水平，营造良好的政务公开氛围。",
+    "严格执行保密审查制度，坚持先审查、后公开，一事一审、全面审查，防止失泄密事件发生；"
+    "规范依申请公开办理流程，严格按照法定时限答复，做到依法依规、规范有序。",
+)
 
 
 def _date_zh(iso: str | None) -> str:

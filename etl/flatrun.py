@@ -588,17 +588,26 @@ def flat_t4(seg: Segment, doc: Document) -> tuple[list[Fact], list[Finding], boo
     start = NormText(region).find("行政复议")
     sub = region[max(start, 0):]
     base += max(start, 0)
-    if looks_cell_per_line(sub, 20):
-        toks = tokenize_cells_per_line(sub)
-        last_label = max((i for i, t in enumerate(toks) if t.kind == "label"), default=-1)
-        slots = toks[last_label + 1:]
-        while slots and slots[-1].empty:
-            slots.pop()
-        values = [t for t in slots if not t.empty]
-        if len(values) != 15 and len(slots) == 15:
-            values = slots
-    else:
-        values = [t for t in tokenize(sub) if t.kind == "value"]
+    cpl = looks_cell_per_line(sub, 20)
+    toks = tokenize_cells_per_line(sub) if cpl else tokenize(sub)
+    values = [t for t in toks if t.kind == "value" and not t.empty]
+    if len(values) != 15:
+        # the unbroken run of cells right under the header (a note may follow the table)
+        first = next((i for i, t in enumerate(toks) if t.kind == "value" and not t.empty), None)
+        if first is not None:
+            hdr_end = max((i for i in range(first) if toks[i].kind == "label"), default=-1)
+            run: list[Tok] = []
+            for t in toks[hdr_end + 1:]:
+                if t.kind != "value":
+                    break
+                run.append(t)
+            while run and run[-1].empty:
+                run.pop()
+            filled = [t for t in run if not t.empty]
+            if len(filled) == 15:
+                values = filled
+            elif cpl and len(run) == 15:
+                values = run  # one-cell-per-line dump: the empty lines are blank cells
     if len(values) != 15:
         return [], [_unreadable("表四", f"{len(values)} numbers where the form has 15")], True
     labels = ["行政复议 " + k for k in ("结果维持", "结果纠正", "其他结果", "尚未审结", "总计")]

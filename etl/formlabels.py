@@ -31,6 +31,7 @@ _TRAD = (
     "豐丰餘余減减動动華华圍围堅坚場场夠够層层繞绕統统繼继續续認认訓训賬账質质還还這这聞闻東东書书從从眾众廣广擴扩時时顯显匯汇沒没濱滨點点熱热簡简約约綜综職职節节觀观論论責责達达運运違违間间領领長长黨党導导負负養养勞劳樣样寬宽減减増增並并併并於于鬥斗裡里乾干髮发嚴严擬拟"
 )
 TRAD_TO_SIMP: dict[str, str] = {_TRAD[i]: _TRAD[i + 1] for i in range(0, len(_TRAD) - 1, 2)}
+# public: etl.narrative folds traditional script with it (one character for one, so offsets hold)
 TRAD_TABLE = str.maketrans(TRAD_TO_SIMP)
 _TRAD_TABLE = TRAD_TABLE
 

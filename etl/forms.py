@@ -371,7 +371,7 @@ def parse_t2_tables(tables: list[Table], doc: Document) -> T2Result:
                 kinds = _t2_spans(row, cls)
                 res.kinds |= set(kinds)
                 continue
-            label_j = next((j for j, c in enumerate(row) if (c or "").strip()), None)
+            label_j = next((j for j, c in enumerate(row) if cells[j].kind == "text"), None)
             if label_j is None:
                 continue
             item = match_t2_item(row[label_j])

@@ -193,6 +193,15 @@ def test_pdf_table4_header_and_numbers_on_two_pages() -> None:
     assert found[1][1][0] == [fx._fmt_num(v, "") for v in spec.t4]
 
 
+def test_filler_makes_a_six_page_pdf_with_the_same_answers() -> None:
+    pdfplumber = pytest.importorskip("pdfplumber")
+    short = make_standard_report(16, form="2021")
+    long = make_standard_report(16, form="2021", quirks=fx.SIX_PAGE_PDF)
+    assert long.expected_facts() == short.expected_facts()
+    with pdfplumber.open(io.BytesIO(render(long, "pdf"))) as pdf:
+        assert len(pdf.pages) >= 6
+
+
 def test_pdf_table_runs_over_a_page_break() -> None:
     pdfplumber = pytest.importorskip("pdfplumber")
     spec = make_standard_report(11, form="2021")

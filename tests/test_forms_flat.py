@@ -468,3 +468,11 @@ def test_prose_about_licensing_is_not_table2():
     text = ("二、主动公开情况\n信息内容涵盖规章、行政许可、行政处罚、行政强制等方面，共公开信息内容1200条，"
             "其中行政许可 300 条，行政处罚 20 条。\n")
     assert parse_forms(*seg_doc(text)) == ([], None, [])
+
+
+def test_flat_t4_followed_by_a_note_with_numbers():
+    head = ("四、政府信息公开行政复议、行政诉讼情况\n行政复议 行政诉讼\n结果维持 结果纠正 其他结果 尚未审结 总计 "
+            "未经复议直接起诉 复议后起诉\n" + "结果维持 结果纠正 其他结果 尚未审结 总计 " * 2 + "\n")
+    text = head + " ".join(["1", "0", "0", "0", "1"] + ["0"] * 10) + "\n注：复议案件 1 件已于 2023 年 1 月审结。\n五、存在的主要问题\n"
+    facts, _, findings = parse_forms(*seg_doc(text))
+    assert [f.value for f in facts] == [1, 0, 0, 0, 1] + [0] * 10
