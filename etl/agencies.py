@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import re
 
+from etl.formlabels import TRAD_TABLE
+
 # full form → printed short forms (and variant word orders)
 ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     "对外贸易经济合作局": ("对外经济贸易合作局", "外经贸局", "外经局"),
@@ -72,8 +74,12 @@ _ANONYMISED = re.compile(r"[xｘ×＊*]{1,}|某某|[○◯]{2,}|[？?]{2,}")
 
 
 def normalise_name(printed: str) -> str:
-    """Whitespace, quotes and brackets removed; full-width letters folded (names only)."""
-    s = re.sub(r"[\s\u3000“”\"'‘’《》]", "", printed or "")
+    """Whitespace, quotes and brackets removed; traditional script folded (names only).
+
+    A traditional-script mirror of a report names the same agency, so it must resolve to the
+    same canonical (simplified) name.
+    """
+    s = re.sub(r"[\s\u3000“”\"'‘’《》]", "", printed or "").translate(TRAD_TABLE)
     s = s.replace("（", "(").replace("）", ")")
     return s
 
