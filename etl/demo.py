@@ -135,6 +135,7 @@ def _standard_quirks(rng: random.Random, fmt: str, key: tuple[str, int]) -> fx.Q
         drop_confirm_row=layout == "tabs" and rng.random() < 0.1,  # (2019 form only)
         traditional=fmt == "html" and rng.random() < 0.06,  # a traditional-script mirror
         unruled=unruled,
+        wrapped_labels=layout in ("cells", "flat") and rng.random() < 0.5,
     )
 
 

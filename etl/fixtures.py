@@ -216,6 +216,7 @@ class Quirks:
     drop_confirm_row: bool = False  # 2019 form versions without 5.要求行政机关确认… (22 rows)
     unruled: bool = False  # pdf: tables drawn without ruling lines (text positions only)
     filler: int = 0  # extra number-free paragraphs (long documents for benchmarks)
+    wrapped_labels: bool = False  # txt dumps: long labels broken over lines, as in a PDF cell
 
 
 #: a standard report long enough for the 6-page PDF benchmark of issue 3
@@ -787,21 +788,32 @@ def _txt_table(name: str, table: LTable, q: Quirks, page_no: int) -> list[str]:
     grid = expand(table, repeat=q.repeat_merged)
     n_header = sum(1 for row in table if row and all(c.header for c in row))
     lines: list[str] = []
+    def wrap(c: LCell) -> list[str]:
+        width = 12  # characters per line of a narrow PDF cell
+        if not q.wrapped_labels or c.numeric or len(c.text) <= width:
+            return [c.text]
+        return [c.text[i:i + width] for i in range(0, len(c.text), width)]
+
     if q.flattened and name in ("表三", "表四"):
         # headers, then the row labels, then every number one per line
         for row in table[:n_header]:
-            lines += [c.text for c in row]
+            lines += [t for c in row for t in wrap(c)]
         numbers: list[str] = []
         for row in table[n_header:]:
             for c in row:
-                (numbers if c.numeric else lines).append(c.text)
+                if c.numeric:
+                    numbers.append(c.text)
+                else:
+                    lines += wrap(c)
+        if q.page_numbers and name == "表三":  # the page break falls inside the number run
+            numbers[len(numbers) // 2:len(numbers) // 2] = [f"- {page_no} -"]
         return lines + numbers
     mid = n_header + (len(table) - n_header) // 2
     for r, row in enumerate(table):
         if q.page_numbers and name == "表三" and r == mid:
             lines += ["", f"- {page_no} -", ""]
         if q.cell_per_line:
-            lines += [c.text for c in row]
+            lines += [t for c in row for t in wrap(c)]
             continue
         cells: list[str] = []
         for c in row:

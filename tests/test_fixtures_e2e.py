@@ -224,9 +224,10 @@ FORMAT_QUIRKS: dict[tuple[str, str], Quirks] = {
     ("txt", "2021"): Quirks(empty_cells=True, cell_note=True, vertical_labels=True,
                             page_numbers=True, straight_quotes=True, fullwidth_digits=True,
                             halfwidth_brackets=True),
-    ("txt", "2019"): Quirks(flattened=True, typo=True, captions=True),
+    ("txt", "2019"): Quirks(flattened=True, typo=True, captions=True, page_numbers=True,
+                            wrapped_labels=True),
     ("txt-cells", "2021"): Quirks(cell_per_line=True, empty_cells=True, slash_cells=True),
-    ("txt-cells", "2019"): Quirks(cell_per_line=True, page_numbers=True),
+    ("txt-cells", "2019"): Quirks(cell_per_line=True, page_numbers=True, wrapped_labels=True),
     ("md", "2021"): Quirks(empty_cells=True, slash_cells=True, captions=True),
     ("md", "2019"): Quirks(repeat_merged=True, cell_note=True),
     ("html-utf8", "2021"): Quirks(layout_table=True, empty_cells=True, cell_note=True),
@@ -317,6 +318,7 @@ def _check_evidence(report, spec: fx.StandardReport, doc_text: str | None, paged
             problems.append(f"{f.key}: evidence table {ev.table!r}, expected {table}")
         if not ev.col_label or (table != "表四" and not ev.row_label):
             problems.append(f"{f.key}: labels missing (row {ev.row_label!r}, column {ev.col_label!r})")
+
         printed = _printed(spec, f.key)
         if printed is not None and printed not in (ev.raw_text or "").translate(
                 str.maketrans("０１２３４５６７８９", "0123456789")):
@@ -468,7 +470,7 @@ def test_compilation_file_is_split_into_its_reports(tmp_path: Path) -> None:
 
 _LAYOUT_FLAGS = ("empty_cells", "slash_cells", "cell_note", "vertical_labels", "page_numbers",
                  "straight_quotes", "fullwidth_digits", "halfwidth_brackets", "typo",
-                 "layout_table", "repeat_merged", "captions")
+                 "layout_table", "repeat_merged", "captions", "wrapped_labels")
 
 
 @st.composite
@@ -624,3 +626,57 @@ def test_traditional_mirror_names_the_simplified_agency(tmp_path: Path) -> None:
     assert "東城區人力資源和社會保障局" in render(spec, "html").decode("utf-8")
     (r,) = _extract(tmp_path, spec, "html-trad")
     assert r.agency == "东城区人力资源和社会保障局"
+
+
+@settings(max_examples=25, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(seed=st.integers(0, 10**6), year=st.integers(2008, 2018),
+       fmt=st.sampled_from(["txt", "html", "html-gbk"]), fullwidth=st.booleans(),
+       agency=st.sampled_from(["青川市司法局", "东城区教育局", "滨江区临江镇人民政府"]))
+def test_any_narrative_era_report_round_trips(tmp_path: Path, seed: int, year: int, fmt: str,
+                                              fullwidth: bool, agency: str) -> None:
+    from etl.extract import extract_file
+
+    spec = fx.make_narrative_report(seed, agency, year, quirks=Quirks(fullwidth_digits=fullwidth))
+    path = tmp_path / ("r.txt" if fmt == "txt" else "r.html")
+    if fmt == "txt":
+        path.write_text(fx.render_narrative_txt(spec), encoding="utf-8")
+    else:
+        path.write_bytes(fx.render_narrative_html(spec, "gbk" if fmt == "html-gbk" else "utf-8"))
+    (r,) = extract_file(path)
+    assert (r.agency, r.year, r.kind) == (agency, year, "disclosure_report")
+    got = {f.key: f.value for f in r.facts}
+    exp = spec.expected_facts()
+    wrong = {k: (got.get(k), v) for k, v in exp.items() if not _same(got.get(k), v)}
+    unexpected = {k: v for k, v in got.items() if k not in exp}
+    assert wrong == {} and unexpected == {}
+
+
+@settings(max_examples=15, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(seed=st.integers(0, 10**6), year=st.integers(2005, 2018),
+       size=st.floats(0.3, 4.0))
+def test_any_work_summary_round_trips(tmp_path: Path, seed: int, year: int, size: float) -> None:
+    from etl.extract import extract_file
+
+    spec = fx.make_work_summary(seed, "青川市商务局", year, size=size)
+    path = tmp_path / "summary.txt"
+    path.write_text(fx.render_work_summary_txt(spec), encoding="utf-8")
+    (r,) = extract_file(path)
+    assert (r.agency, r.year, r.kind) == ("青川市商务局", year, "work_summary")
+    got = {f.key: f.value for f in r.facts}
+    exp = spec.expected_facts()
+    assert {k: (got.get(k), v) for k, v in exp.items() if not _same(got.get(k), v)} == {}
+    assert {k: v for k, v in got.items() if k not in exp} == {}
+
+
+@pytest.mark.parametrize("layout", ["tabs", "flattened", "cell_per_line", "space_separated"])
+def test_evidence_labels_are_the_printed_labels(tmp_path: Path, layout: str) -> None:
+    """A user reads evidence: row and column labels are the report's words, not metric ids."""
+    q = Quirks(**({} if layout == "tabs" else {layout: True}))
+    spec = make_standard_report(132, "青川市教育局", 2022, "2021", q)
+    (r,) = _extract(tmp_path, spec, "txt")
+    ids = sorted({(f.metric, label) for f in r.facts if f.evidence
+                  for label in (f.evidence.row_label, f.evidence.col_label)
+                  if label and re.fullmatch(r"[a-z_]+\.[a-z_]+", label)})
+    assert ids == [], f"{len(ids)} labels are metric ids, e.g. {ids[:3]}"
