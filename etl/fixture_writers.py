@@ -103,6 +103,10 @@ def _font() -> str:
 def render_pdf(spec: StandardReport, quirks: Quirks | None = None) -> bytes:
     """A text-layer PDF: ruled tables, wrapped header cells, 表三 across a page break,
     "- N -" page numbers in the footer."""
+    return _render_pdf_with(spec, quirks)
+
+
+def _render_pdf_with(spec: StandardReport, quirks: Quirks | None = None, encrypt=None) -> bytes:
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
@@ -149,7 +153,7 @@ def render_pdf(spec: StandardReport, quirks: Quirks | None = None) -> bytes:
     buf = io.BytesIO()
     doc = SimpleDocTemplate(buf, pagesize=A4, leftMargin=20 * mm, rightMargin=20 * mm,
                             topMargin=20 * mm, bottomMargin=22 * mm, title=spec.title,
-                            author=spec.agency, invariant=1)
+                            author=spec.agency, invariant=1, encrypt=encrypt)
     doc.build(story, onFirstPage=footer, onLaterPages=footer)
     return buf.getvalue()
 
@@ -211,3 +215,32 @@ def _pdf_table(table: LTable, name: str, cell_style, ruled: bool = True):
         repeat = 0
     return Table(grid, colWidths=widths, style=TableStyle(style), repeatRows=repeat,
                  splitInRow=0)
+
+
+def render_scanned_pdf(pages: int = 2) -> bytes:
+    """A "scanned" report: pages carrying only a picture (no text layer), as image-only PDFs
+    from a copier are. The extractor must say so and guess nothing."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=A4, invariant=1)
+    for _ in range(pages):
+        c.setFillGray(0.85)
+        c.rect(60, 120, A4[0] - 120, A4[1] - 220, fill=1, stroke=0)  # the page image
+        c.setFillGray(0.3)
+        for y in range(160, int(A4[1]) - 120, 18):  # "lines of text" drawn as bars
+            c.rect(80, y, A4[0] - 160, 6, fill=1, stroke=0)
+        c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+def render_encrypted_pdf(spec: StandardReport, password: str = "secret",
+                         quirks: Quirks | None = None) -> bytes:
+    """The report as a password-protected PDF (user password needed to open it)."""
+    from reportlab.lib import pdfencrypt
+
+    enc = pdfencrypt.StandardEncryption(password, ownerPassword=password + "-owner",
+                                        canPrint=0, canModify=0, canCopy=0, canAnnotate=0)
+    return _render_pdf_with(spec, quirks, encrypt=enc)

@@ -3,13 +3,25 @@
 Why: the extractor is judged on cells it has never seen. Tests and the demo corpus therefore
 render the *same* spec into every format (txt, md, html utf-8/gbk, docx, pdf) with the quirks
 real documents carry (blank and "/" cells, notes inside cells, one-character-per-line labels,
-flattened number runs, page-number lines inside tables, curly/straight quotes, full-width
-digits, a printed total that contradicts its parts) and compare what comes back with
-``expected_facts()``. Phrasings of the free-text numbers are chosen at random (seeded) among
-several real-world variants, so tests exercise rules rather than strings.
+wrapped labels, flattened number runs, space-separated rows whose blanks vanish, page-number
+lines inside tables, tables over a page break, unruled PDF tables, curly/straight quotes,
+full-width digits, traditional-script mirrors, a printed total that contradicts its parts)
+and compare what comes back with the spec's ``expected_facts()``. Phrasings of the free-text
+numbers are chosen at random (seeded) among several real-world variants, so tests exercise
+rules rather than strings. Everything is deterministic from the spec's ``seed``.
 
-Everything is deterministic from the spec's ``seed``. Binary writers (docx, pdf) live in
-:mod:`etl.fixture_writers`; this module re-exports them.
+Public pieces:
+- national form: :class:`StandardReport` from :func:`make_standard_report` (2019 or 2021 form,
+  :class:`Quirks`, optional last-year ``prev`` to chain 结转 and 现行有效), rendered by
+  :func:`render_txt`, :func:`render_md`, :func:`render_html`, ``render_docx``, ``render_pdf``
+  or :func:`render` (format name → bytes);
+- before 2019: :class:`NarrativeReport` (:func:`make_narrative_report`,
+  :func:`render_narrative_txt`, :func:`render_narrative_html`, :func:`anonymised`);
+- commerce work summaries: :class:`WorkSummary` (:func:`make_work_summary`,
+  :func:`render_work_summary_txt`); unfilled templates (:func:`render_template_txt`);
+  compilations of several documents in one file (:func:`render_compilation_txt`).
+
+Binary writers (docx, pdf) live in :mod:`etl.fixture_writers` (imported lazily).
 """
 from __future__ import annotations
 
@@ -1346,7 +1358,7 @@ FORMAT_SUFFIX = {"txt": ".txt", "txt-gbk": ".txt", "md": ".md", "html": ".html",
 
 
 def __getattr__(name: str):  # lazy re-export: python-docx/reportlab load only when used
-    if name in ("render_docx", "render_pdf"):
+    if name in ("render_docx", "render_pdf", "render_scanned_pdf", "render_encrypted_pdf"):
         from etl import fixture_writers
 
         return getattr(fixture_writers, name)

@@ -188,3 +188,26 @@ def test_build_demo_is_skipped_when_the_database_has_reports(demo_db, tmp_path: 
     m = con.execute("SELECT count(DISTINCT agency_id) FROM reports").fetchone()[0]
     con.close()
     assert n > 0 and m == 1  # force rebuilt from scratch with the smaller subset
+
+
+def test_demo_reports_with_problems_are_flagged(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The few deliberate problems of the demo show up as findings of their reports."""
+    from etl import store
+
+    monkeypatch.setenv("GONGKAI_ARCHIVE", str(tmp_path / "archive"))
+    cases = {demo.SOURCE_ERRORS[0]: "error", demo.NARRATIVE_CONFLICTS[0]: "warning",
+             demo.WRONG_NOTICE[0]: "warning"}
+    db = tmp_path / "d.duckdb"
+    demo.build_demo(db, agencies=sorted({a for a, _ in cases}), years=sorted({y for _, y in cases}))
+    con = store.connect(db)
+    try:
+        for (agency, year), severity in cases.items():
+            got = con.execute(
+                "SELECT f.rule FROM findings f JOIN agencies a USING (agency_id) "
+                "WHERE a.name = ? AND f.year = ? AND f.severity = ?", [agency, year, severity]
+            ).fetchall()
+            assert got, (agency, year, severity)
+        assert demo.compare_with_plan(con, demo.plan_corpus(
+            sorted({a for a, _ in cases}), sorted({y for _, y in cases}))) == []
+    finally:
+        con.close()

@@ -380,7 +380,7 @@ def test_printed_total_contradicting_its_parts_is_kept_and_flagged(tmp_path: Pat
     assert fact is not None and _same(fact.value, bad.expected_facts()[key]), "kept as printed"
     clean_rules = {(f.rule, f.message) for f in r_clean.findings}
     new = [f for f in r_bad.findings if (f.rule, f.message) not in clean_rules
-           and f.severity in ("error", "warning")]
+           and f.severity == "error"]
     assert new, f"no identity finding; findings: {[f.to_dict() for f in r_bad.findings]}"
 
 
@@ -680,3 +680,21 @@ def test_evidence_labels_are_the_printed_labels(tmp_path: Path, layout: str) -> 
                   for label in (f.evidence.row_label, f.evidence.col_label)
                   if label and re.fullmatch(r"[a-z_]+\.[a-z_]+", label)})
     assert ids == [], f"{len(ids)} labels are metric ids, e.g. {ids[:3]}"
+
+
+@pytest.mark.parametrize("kind", ["scanned", "encrypted"])
+def test_unreadable_pdf_gives_a_finding_and_no_numbers(tmp_path: Path, kind: str) -> None:
+    from etl.extract import extract_file
+    from etl.model import InputError
+
+    data = (fx.render_scanned_pdf() if kind == "scanned"
+            else fx.render_encrypted_pdf(make_standard_report(17)))
+    path = tmp_path / f"{kind}.pdf"
+    path.write_bytes(data)
+    try:
+        reports = extract_file(path)
+    except InputError as exc:  # refusing the file with a clear message is also acceptable
+        assert "pdf" in str(exc).lower()
+        return
+    assert reports and all(r.facts == [] for r in reports)
+    assert any(f.severity == "error" for r in reports for f in r.findings)
