@@ -28,6 +28,9 @@ def _err(msg: str) -> None:
     print(msg, file=sys.stderr, flush=True)
 
 
+SYNTH_DB = Path(__file__).resolve().parent.parent / "data" / "synth" / "province.duckdb"
+
+
 def _db(args: argparse.Namespace) -> Path:
     from etl import store
 
@@ -323,6 +326,11 @@ def build_parser() -> argparse.ArgumentParser:
         sp.add_argument("--db", metavar="PATH",
                         help="database file (default: $GONGKAI_DB or data/gongkai.duckdb)")
 
+    def synth_db_opt(sp: argparse.ArgumentParser) -> None:
+        # Never the working database: synth replaces its file.
+        sp.add_argument("--db", metavar="PATH", default=str(SYNTH_DB),
+                        help=f"database file (default: {SYNTH_DB.relative_to(SYNTH_DB.parents[2])})")
+
     def wait_opt(sp: argparse.ArgumentParser) -> None:
         sp.add_argument("--wait", type=float, default=DEFAULT_WAIT_S, metavar="SECONDS",
                         help=f"how long to wait for a locked database (default {DEFAULT_WAIT_S:g})")
@@ -369,16 +377,17 @@ def build_parser() -> argparse.ArgumentParser:
     sp = sub.add_parser("synth", help="build a province-scale synthetic database",
                         description="Generate a synthetic database (default 20,000 agencies × "
                                     "2008–2024) for benchmarks. Replaces the file.")
-    db_opt(sp)
+    synth_db_opt(sp)
     sp.add_argument("--agencies", type=int, default=20_000, metavar="N")
     sp.add_argument("--year-from", type=int, default=2008, metavar="Y")
     sp.add_argument("--year-to", type=int, default=2024, metavar="Y")
     sp.add_argument("--seed", type=int, default=0, metavar="S")
     sp.set_defaults(func=cmd_synth)
 
-    sp = sub.add_parser("bench", help="benchmark the dashboard queries",
-                        description="Time every page and query against the database (medians).")
-    db_opt(sp)
+    sp = sub.add_parser("bench", help="benchmark pages and queries at province scale",
+                        description="Time every page and query against the synthetic province "
+                                    "database (medians, with a pandas baseline in the same run).")
+    synth_db_opt(sp)
     sp.add_argument("--repeat", type=int, default=5, metavar="N")
     sp.set_defaults(func=cmd_bench)
 
