@@ -264,20 +264,25 @@ def severity_label(severity: str, lang: str | None = DEFAULT_LANG) -> str:
 
 
 # Plotly's "Alphabet" + "Dark24" qualitative palettes, deduplicated: 48 distinguishable colours.
+# Tableau 10 first (the ten most distinct hues), then ten more from Kelly's colours of maximum
+# contrast: a selection of up to ten agencies draws only from the first ten, so two agencies
+# never get near-identical colours.
 PALETTE: tuple[str, ...] = (
-    "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
-    "#bcbd22", "#17becf", "#AA0DFE", "#3283FE", "#85660D", "#782AB6", "#565656", "#1C8356",
-    "#16FF32", "#F7E1A0", "#E2E2E2", "#1CBE4F", "#C4451C", "#DEA0FD", "#FE00FA", "#325A9B",
-    "#FEAF16", "#F8A19F", "#90AD1C", "#F6222E", "#1CFFCE", "#2ED9FF", "#B10DA1", "#C075A6",
-    "#FC1CBF", "#B00068", "#FBE426", "#FA0087", "#2E91E5", "#E15F99", "#1CA71C", "#FB0D0D",
-    "#DA16FF", "#222A2A", "#B68100", "#750D86", "#EB663B", "#511CFB", "#00A08B", "#FB00D1",
+    "#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7",
+    "#9c755f", "#bab0ac",
+    "#0067a5", "#be0032", "#008856", "#875692", "#f38400", "#604e97", "#8db600", "#882d17",
+    "#e68fac", "#2b3d26",
 )
+_DISTINCT = 10
+
+
+def _hash(name: str) -> int:
+    return int.from_bytes(hashlib.sha256(name.encode("utf-8")).digest()[:4], "big")
 
 
 def agency_color(name: str) -> str:
     """A colour derived from the agency name alone, so it is the same on every page and run."""
-    digest = hashlib.sha256(name.encode("utf-8")).digest()
-    return PALETTE[int.from_bytes(digest[:4], "big") % len(PALETTE)]
+    return PALETTE[_hash(name) % _DISTINCT]
 
 
 def agency_colors(names: Iterable[str]) -> dict[str, str]:
@@ -285,18 +290,21 @@ def agency_colors(names: Iterable[str]) -> dict[str, str]:
     would share one; then the later name (in sorted order) takes the next free colour.
 
     Depends only on the set of names, and the selection travels in the URL, so every page of
-    one view draws an agency in the same colour.
+    one view draws an agency in the same colour. Up to ten agencies use the ten most distinct
+    colours; larger selections use all twenty (and repeat beyond that).
     """
+    chosen = sorted(set(names))
+    size = _DISTINCT if len(chosen) <= _DISTINCT else len(PALETTE)
     out: dict[str, str] = {}
-    used: set[str] = set()
-    for n in sorted(set(names)):
-        start = PALETTE.index(agency_color(n))
-        colour = PALETTE[start]
-        if len(used) < len(PALETTE):
-            for i in range(len(PALETTE)):
-                colour = PALETTE[(start + i) % len(PALETTE)]
-                if colour not in used:
+    used: set[int] = set()
+    for n in chosen:
+        start = _hash(n) % size
+        pick = start
+        if len(used) < size:
+            for i in range(size):
+                pick = (start + i) % size
+                if pick not in used:
                     break
-        used.add(colour)
-        out[n] = colour
+        used.add(pick)
+        out[n] = PALETTE[pick]
     return out

@@ -208,6 +208,22 @@ def _add_matching(column: str, widget_key: str) -> None:
     st.session_state[widget_key] = []
 
 
+def _leave_pages_directory_mode() -> None:
+    """Route through ``dashboard.py`` even when a server's first visitor opens a sub-page.
+
+    Streamlit 1.67 starts every server in its old "pages directory" mode because a ``pages/``
+    folder exists, and leaves it only once ``st.navigation`` has run. Until then a shared link
+    such as ``/requests?…`` runs ``pages/requests.py`` directly: no router (so no demo build,
+    no inbox writer, no wide layout) and a menu listing every file of ``pages/``. Here, in that
+    mode, the mode is switched off and the run restarted, so the router handles the link.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 def page_setup(page_id: str, title_key: str | None = None) -> Filters:
     """Render the sidebar filters bound to the URL and return this view's Filters.
 
@@ -216,6 +232,7 @@ def page_setup(page_id: str, title_key: str | None = None) -> Filters:
     the page title is rendered too. If the sidebar itself fails (a broken database), the
     error is shown and empty Filters are returned.
     """
+    _leave_pages_directory_mode()
     try:
         return _page_setup(page_id, title_key)
     except Exception as exc:  # noqa: BLE001 — the boundary for the shared sidebar
@@ -436,11 +453,24 @@ def page_url_path(page_id: str) -> str:
 
 
 def _base_url() -> str | None:
+    """scheme://host[:port][/baseUrlPath] of this server, or None where it is unknown.
+
+    ``st.context.url`` is the address of the current page (path included), so only its scheme
+    and host are kept; the server's own path prefix comes from its configuration.
+    """
+    from urllib.parse import urlsplit
+
     try:
         url = st.context.url
     except Exception:  # noqa: BLE001 — not available in every runtime (AppTest)
         return None
-    return url or None
+    if not url:
+        return None
+    parts = urlsplit(url)
+    if not parts.scheme or not parts.netloc:
+        return None
+    prefix = (st.get_option("server.baseUrlPath") or "").strip("/")
+    return f"{parts.scheme}://{parts.netloc}" + (f"/{prefix}" if prefix else "")
 
 
 def link_to(page_id: str, filters: Filters | None = None, **params: str | None) -> str:

@@ -7,6 +7,7 @@ Skipped only when /usr/bin/chromium is absent (CI installs it, see .ci/run).
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -55,10 +56,9 @@ def _wait_health(port: int, proc: subprocess.Popen, timeout: float = 45.0) -> No
     raise TimeoutError("streamlit did not become healthy")
 
 
-@pytest.fixture(scope="module")
-def server(small_db, tmp_path_factory):
+@contextlib.contextmanager
+def _serve(small_db: Path, d: Path):
     """A dashboard on a private copy of the small database (the server process must own it)."""
-    d = tmp_path_factory.mktemp("browser")
     db = d / "small.duckdb"
     shutil.copy(small_db, db)
     shutil.copytree(small_db.parent / "archive", d / "archive")
@@ -87,6 +87,12 @@ def server(small_db, tmp_path_factory):
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait(timeout=5)
         log.close()
+
+
+@pytest.fixture(scope="module")
+def server(small_db, tmp_path_factory):
+    with _serve(small_db, tmp_path_factory.mktemp("browser")) as info:
+        yield info
 
 
 @pytest.fixture(scope="module")
@@ -188,3 +194,23 @@ def test_shared_links_on_every_page(server, browser) -> None:
             assert "甲市商务局" in _sidebar_text(page)
     finally:
         page.close()
+
+
+def test_first_visitor_of_a_fresh_server_opening_a_shared_sub_page_link(
+        small_db, tmp_path, browser) -> None:
+    """The first request a server ever gets is a shared link to a sub-page: the router must
+    still handle it (menu of page titles, not of files; full copy link of that page)."""
+    with _serve(small_db, tmp_path) as srv:
+        base = f"http://127.0.0.1:{srv['port']}"
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        try:
+            query = ANALYSIS_PAGES["requests"]
+            _open(page, f"{base}/requests?{query}", "first_visit_requests", chart=True)
+            nav = page.locator("[data-testid='stSidebarNav']").inner_text()
+            assert "Request outcomes" in nav and "Overview" in nav
+            assert "ui" not in nav.split() and "corrections" not in nav  # file names of pages/
+            code = page.locator("[data-testid='stSidebar'] [data-testid='stCode']").inner_text()
+            assert code.strip().startswith(f"{base}/requests?")
+            assert "Request outcomes" in page.locator("h1").first.inner_text()
+        finally:
+            page.close()

@@ -147,10 +147,13 @@ def test_metric_and_breakdown_labels() -> None:
 def test_agency_colours_stable_and_distinct() -> None:
     from etl import i18n
 
-    names = [f"机构{i}" for i in range(30)]
+    names = [f"机构{i}" for i in range(len(i18n.PALETTE))]
     a = i18n.agency_colors(names)
     b = i18n.agency_colors(list(reversed(names)))
     assert a == b  # order of the selection does not matter
     assert len(set(a.values())) == len(names)  # no two selected agencies share a colour
     assert i18n.agency_color("甲市商务局") == i18n.agency_color("甲市商务局")
     assert all(c in i18n.PALETTE for c in a.values())
+    # up to ten agencies draw only from the ten most distinct colours
+    few = i18n.agency_colors(names[:10])
+    assert set(few.values()) == set(i18n.PALETTE[:10])
