@@ -91,6 +91,18 @@ def _cat(m: re.Match[str]) -> str:
 # --- clause rules, in priority order ------------------------------------------------------
 # Words that make a clause about something other than proactive disclosure counts.
 _NOT_DISCLOSURE = r"刊载|报送|上报|发表|转载|采用|录用|被.{0,6}采|申请|咨询|投诉|举报|留言"
+# A running total since the system began (累计 … / 截至目前 …) is not this year's number; 全年累计
+# (this year's running total) is.
+_SINCE = re.compile(r"截[至止](?:目前|现在|今)|至今|历年|总量|(?<![今本]年)(?<!年初)以来")
+_THIS_YEAR = re.compile(r"(?:19|20)[0-9]{2}\s*年|[一二][〇○O零一二三四五六七八九]{3}年|本年|全年|今年|当年|年内|年度")
+# "information" that is not proactive disclosure of government information
+_OTHER_INFO = r"预警|招聘|供求|用工|岗位信息|天气|气象|价格信息|房源|广告|寻人|失信|红黑榜|违法违规信息"
+# channels: a count published through one channel is a part of the total, not the total
+_CHANNEL = re.compile(
+    r"微博|微信|新媒体|公众号|公开栏|公示栏|宣传栏|报刊|报纸|广播|电视|头条|抖音|客户端|APP|短信|显示屏|触摸屏"
+    r"|网站(?![^，,]*主动公开)|网页|平台"
+)
+_SHARE = re.compile(r"占|比例|比重")
 
 CATEGORY_RULES: list[Rule] = _rule(
     "disclosure.items",
@@ -114,7 +126,10 @@ CLAUSE_RULES: list[Rule] = [
         r"(?:公开|发布|公布)了?{G}{0,12}?信息{G}{0,4}?{N}(?P<u>条|件|项|篇)",
         # 主动公开3210条政府信息
         r"(?:主动公开|发布|公开|公布)了?{G}{0,6}?{N}(?P<u>条|件|项)(?:各类)?(?:政府)?信息",
-        exclude=_NOT_DISCLOSURE,
+        # 本年度主动公开4200条
+        r"主动公开(?:了)?(?:共|共计|合计|总计)?{N}(?P<u>条)",
+        exclude=_NOT_DISCLOSURE + "|" + _OTHER_INFO + r"|^\s*其中",
+        gate="items_total",
     ),
     *_rule("disclosure.electronic_pct", r"电子化{G}{0,6}?{N}" + PCT),
     *_rule(
@@ -196,6 +211,30 @@ CLAUSE_RULES: list[Rule] = [
         exclude=r"不属于|部分公开|不予",
     ),
     *_rule(
+        "requests.unable",
+        r"(?<!不予)无法提供{G}{0,4}?{N}(?P<u>件|个|份)",
+        r"{N}(?P<u>件|个|份){G}{0,4}?无法提供",
+    ),
+    *_rule(
+        "requests.rejected",
+        r"不予(?:以)?处理{G}{0,4}?{N}(?P<u>件|个|份)",
+        r"{N}(?P<u>件|个|份){G}{0,4}?不予(?:以)?处理",
+    ),
+    *_rule(
+        "requests.other_handling",
+        r"(?<![\u4e00-\u9fff])其他处理{G}{0,4}?{N}(?P<u>件|个|份)",
+        r"(?:^|其中|[，,、])其他处理{G}{0,4}?{N}(?P<u>件|个|份)",
+        gate="requests",
+    ),
+    *_rule(
+        "requests.received",
+        # 其中自然人申请13件 — the natural-person column of 表三's 新收 row
+        r"(?:^|其中|[：:])(?:由)?自然人(?:提出的?|提交的?)?申请{G}{0,2}?{N}(?P<u>件|个|份)",
+        r"(?:^|其中|[：:])(?:由)?自然人(?:提出|提交)(?:的)?{G}{0,2}?{N}(?P<u>件|个|份)",
+        breakdown=lambda m: "natural_person",
+        gate="received_sentence",
+    ),
+    *_rule(
         "requests.not_gov_info",
         r"{N}(?P<u>件|个|份){G}{0,6}?(?:不属于|非)(?:政府信息|本机关政府信息)(?!公开申请)",
         r"(?:不属于|非)政府信息{G}{0,10}?{N}(?P<u>件|个|份)",
@@ -220,7 +259,8 @@ CLAUSE_RULES: list[Rule] = [
         "operations.consultations",
         r"咨询{G}{0,8}?{N}(?P<u>人次|次|条|件|个|批次|人)",
         r"{N}(?P<u>人次|次|条|个|批次)(?:的)?(?:各类)?(?:来电|来访|来人|群众|公众)?咨询",
-        exclude=r"属于咨询|咨询类|申请",
+        exclude=r"属于咨询|咨询类|申请|^\s*其中",
+        gate="consult_total",
     ),
     *_rule(
         "operations.complaints",
@@ -231,22 +271,25 @@ CLAUSE_RULES: list[Rule] = [
         "operations.staff_full_time",
         r"(?<!兼)专职(?:工作)?人员{G}{0,4}?{N}(?P<u>名|人|个)",
         r"{N}(?P<u>名|人|个)(?<!兼)专职(?:工作)?人员",
+        r"(?:^|其中|[：:、])(?<!兼)专职{N}(?P<u>名|人)",
     ),
     *_rule(
         "operations.staff_part_time",
         r"(?<!专)兼职(?:工作)?人员{G}{0,4}?{N}(?P<u>名|人|个)",
         r"{N}(?P<u>名|人|个)兼职(?:工作)?人员",
+        r"(?:^|其中|[：:、])(?<!专)兼职{N}(?P<u>名|人)",
     ),
     *_rule(
         "operations.request_fees_cny",
         r"(?:信息处理费|处理费|收取(?:费用|{G}{0,6}?费))(?:共计|合计|共)?{G}{0,4}?{N}" + MONEY,
+        r"收取(?:[^，,。；;\d０-９\n]{0,14}?)费用?(?:共计|合计|共)?{G}{0,4}?{N}" + MONEY,
         gate="fees",
     ),
     *_rule(
         "operations.spending_cny",
         r"(?:支出|经费)(?:情况)?{G}{0,6}?[:：]?\s*(?:{N}" + MONEY + r"|{Z})",
         gate="spending",
-        exclude=r"收费|处理费",
+        exclude=r"收费|处理费|预算|计划|安排",
     ),
     *_rule(
         "operations.new_media_accounts",
@@ -256,7 +299,7 @@ CLAUSE_RULES: list[Rule] = [
     # --- investment indicators of work summaries ---
     *_rule(
         "investment.fdi_new_enterprises",
-        r"新(?:办|批|设立|设|增|引进|批准)(?:[(（]批[)）])?(?:外商投资|外资|三资)(?:企业|项目){G}{0,4}?{N}(?P<u>家|个|户)",
+        r"(?:新(?:办|批|设立|设|增|引进|批准|签|注册)|批准设立)(?:[(（]批[)）])?(?:外商投资|外资|三资)(?:企业|项目){G}{0,4}?{N}(?P<u>家|个|户)",
     ),
     *_rule(
         "investment.funds_secured_cny",
@@ -268,16 +311,16 @@ CLAUSE_RULES: list[Rule] = [
 SUBJECT_RULES: list[Rule] = [
     *_rule(
         "investment.fdi_contract_usd",
-        r"(?:合同(?:利用)?外资|外资合同|利用外资合同)(?:额|金额|总额)?{G}{0,6}?{N}(?P<u>美元)",
+        r"(?:合同(?:利用)?外资|外资合同|利用外资合同|协议(?:利用)?外资)(?:额|金额|总额)?{G}{0,6}?{N}(?P<u>美元)",
     ),
     *_rule(
         "investment.fdi_actual_usd",
-        r"(?:实际到资|实际利用外资|实际使用外资|实际到位外资|外资实际到位|实到外资)(?:额|金额)?{G}{0,6}?{N}(?P<u>美元)",
+        r"(?:实际到资|实际利用外资|实际使用外资|实际到位外资|外资实际到位|实到外资|到位外资|外资到位|利用外资到位)(?:额|金额|资金)?{G}{0,6}?{N}(?P<u>美元)",
     ),
     *_rule(
         "investment.exports_usd",
         r"(?<!进)(?:外贸)?出口(?:总额|额|值|总值|创汇)?{G}{0,6}?{N}(?P<u>美元)",
-        exclude=r"公司|集团|民营|国有|私营|个体|外资企业|产品|其中",
+        exclude=r"公司|集团|民营|国有|私营|个体|外资企业|产品|其中[^出，,]+出口|对[^，,出]{1,6}出口|一般贸易|加工贸易|边境贸易|[0-9０-９]+\s*[-—–~～至]\s*[0-9０-９]+\s*月|月份",
     ),
 ]
 SUBJECT_TARGETS: dict[str, tuple[str, str]] = {
@@ -287,7 +330,7 @@ SUBJECT_TARGETS: dict[str, tuple[str, str]] = {
 }
 _ANY_MONEY = re.compile(r"[0-9０-９][0-9０-９.,．]*\s*(?:万|亿)?(?:美元|元)")
 _YOY = _re(r"(?:同比|比上年|较上年|比去年)?(?P<dir>比增|比降|增长|增幅|增加|上升|下降|降幅|减少|回落|增|降)了?(?:为|达)?" + N + PCT)
-_PLAN = _re(r"(?:完成|为|占|达)(?:全年|年度|年)?(?:计划|目标|任务)(?:任务)?(?:的)?" + N + PCT)
+_PLAN = _re(r"(?:完成|为|占|达)(?:[市省区县]?下达(?:的)?)?(?:全年|年度|年)?(?:计划|目标|任务)(?:任务)?(?:的)?" + N + PCT)
 
 # Reviews and lawsuits: totals, then outcomes attached to the last one named.
 APPEAL_TOTALS: list[Rule] = [
@@ -326,6 +369,8 @@ NEGATIONS: list[tuple[str, re.Pattern[str], str]] = [
     ("appeals.complaints_total", re.compile(_NEG + r"[^。；;]{0,30}?(?P<k>申诉|举报|投诉)"), "appeals"),
     ("requests.received", re.compile(_NEG + r"(?:收到|接到|受理)[^。；;]{0,20}?(?P<k>申请)"), "requests"),
     ("operations.request_fees_cny", re.compile(_NEG + r"(?:收取|收)[^。；;]{0,10}?(?P<k>费)"), "fees"),
+    # 没有因政府信息公开收费的情况
+    ("operations.request_fees_cny", re.compile(_NEG + r"[^。；;，,]{0,14}?(?P<k>收费)"), "fees"),
 ]
 
 
@@ -370,6 +415,13 @@ def _headings(text: str) -> list[tuple[int, str]]:
     return out
 
 
+def _sentence_start(text: str, pos: int) -> int:
+    m = None
+    for m in _SENTENCE_END.finditer(text, max(0, pos - 300), pos):
+        pass
+    return m.end() if m else max(0, pos - 300)
+
+
 def _gate_ok(gate: str | None, ctx: _Ctx, sentence: str, pos: int) -> bool:
     if gate is None:
         return True
@@ -384,6 +436,23 @@ def _gate_ok(gate: str | None, ctx: _Ctx, sentence: str, pos: int) -> bool:
         return bool(re.search(r"信息公开", sentence) or re.search(r"支出|经费", heading))
     if gate == "requests_heading":
         return bool(re.search(r"申请", heading))
+    if gate == "items_total":
+        # 截至2019年底，累计公开8万余条 / 累计主动公开35000余条: a running total since the
+        # system began. 2015年度，我局累计主动公开… (this year's total) is kept.
+        start = _sentence_start(ctx.text, pos)
+        if _SINCE.search(ctx.text, start, pos + 1):
+            return False
+        clause_start = max([start] + [m.end() for m in _CLAUSE_END.finditer(ctx.text, start, pos)])
+        cut = ctx.text.find("累计", clause_start, pos + 12)
+        return cut < 0 or bool(_THIS_YEAR.search(ctx.text, start, cut))
+    if gate == "received_sentence":
+        return bool(re.search(r"收到|受理|接到|接收|新收", sentence)) and not re.search(r"复议|诉讼", sentence)
+    if gate == "consult_total":
+        # 电话咨询35人次，网上咨询120人次 — channel parts, not the total
+        end = _CLAUSE_END.search(ctx.text, pos)
+        window = ctx.text[max(0, pos - 4): min(pos + 16, end.start() if end else len(ctx.text))]
+        channel = re.search(r"(?:电话|网上|现场|来电|来访|网络|在线|信函|邮件|当面|窗口|热线)咨询", window)
+        return not (channel and len(re.findall(r"咨询", sentence)) >= 2)
     if gate == "disclosure_line":
         return bool(re.search(r"公开|发布|公布", ctx.line_at(pos)))
     return True
@@ -423,6 +492,9 @@ class _Collector:
         self.facts: dict[tuple[str, str], Fact] = {}
         self.view_pos: dict[tuple[str, str], int] = {}  # where each fact's number is in ctx.text
         self.metrics = load_metrics()
+        # disclosure.items totals stated for one channel (门户网站发布信息3589条): used only when
+        # the report states no other total and names exactly one such channel count
+        self.channel_items: list[tuple[Quantity, str, int, int]] = []
 
     def has(self, metric: str, breakdown: str = "") -> bool:
         return (metric, breakdown) in self.facts
@@ -476,6 +548,10 @@ def _apply(rule: Rule, col: _Collector, clause: str, cstart: int, sentence: str)
         breakdown = rule.breakdown(m) if rule.breakdown else ""
         if rule.breakdown and not breakdown:
             continue
+        if rule.gate == "items_total" and _CHANNEL.search(clause[: m.end()]):
+            if not _SHARE.search(sentence):
+                col.channel_items.append((q, clause, cstart, local))
+            return m
         col.add(rule.metric, q, clause, cstart, local, breakdown)
         first = first or m
         if not rule.breakdown:
@@ -533,11 +609,20 @@ def _appeals(col: _Collector, text: str, clauses: list[tuple[int, int]], sentenc
     so this one (行政诉讼40件，其中维持30件) is too, even without repeating 信息公开.
     """
     subject: str | None = None
+    subject_total: float | None = None  # the total stated for the subject in this sentence
     spoke = False
-    for cs, ce in clauses:
+    for ci, (cs, ce) in enumerate(clauses):
         clause = text[cs:ce]
         if not carried and not _gate_ok("appeals", col.ctx, sentence, cs):
             return False
+        if subject is not None and subject_total and not re.search(r"[0-9０-９]", clause):
+            # 行政诉讼5件，均维持 / 行政诉讼1件，尚在审理中: the outcome of all of them
+            if _ALL_UPHELD.search(clause):
+                col.add(APPEAL_PREFIX[subject] + "upheld", Quantity(subject_total, "count"), clause, cs,
+                        _ALL_UPHELD.search(clause).start())  # type: ignore[union-attr]
+            elif _ALL_PENDING.search(clause):
+                col.add(APPEAL_PREFIX[subject] + "pending", Quantity(subject_total, "count"), clause, cs,
+                        _ALL_PENDING.search(clause).start())  # type: ignore[union-attr]
         if re.search(r"复议|诉讼", clause):
             spoke = True
         # every total stated in the clause (行政复议1件、行政诉讼0件), in text order
@@ -551,10 +636,23 @@ def _appeals(col: _Collector, text: str, clauses: list[tuple[int, int]], sentenc
         totals.sort(key=lambda t: t[0].start())
         # outcomes after a total belong to it, up to the next total
         if totals:
+            if len(totals) == 1 and "信息公开" not in clause:
+                # 共收到行政复议申请8件，其中涉及政府信息公开的2件: the total is the part
+                rest = text[ce: clauses[-1][1]]
+                skip = len(rest) - len(rest.lstrip("，, \u3000"))
+                sub = _DISCLOSURE_PART.match(rest, skip)
+                if sub:
+                    q = quantity_from_match(sub, "件")
+                    scs = ce + sub.start()
+                    col.add(totals[0][1].metric, q, text[scs: ce + sub.end()], scs, sub.start("n") - sub.start())
+                    subject_total = None  # outcomes that follow may be of all cases: not attached
+                    subject = None
+                    continue
             for i, (m, rule) in enumerate(totals):
                 got = _quantity(m, None)
                 assert got is not None
                 col.add(rule.metric, got[0], clause, cs, got[1])
+                subject_total = got[0].value
                 subject = "review" if rule.metric.endswith("review_total") else "suit"
                 end = totals[i + 1][0].start() if i + 1 < len(totals) else len(clause)
                 _outcomes(col, clause, cs, subject, m.end(), end)
@@ -566,6 +664,13 @@ def _appeals(col: _Collector, text: str, clauses: list[tuple[int, int]], sentenc
         if subject is not None:
             _outcomes(col, clause, cs, subject, 0, len(clause))
     return spoke
+
+
+_ALL_UPHELD = re.compile(r"^\s*(?:且|结果|经审理|经审查)?(?:均|全部|都)(?:被|已|已被)?(?:予以)?维持")
+_ALL_PENDING = re.compile(r"^\s*(?:目前|现)?(?:均|全部|都)?(?:尚在审理|尚未审结|正在审理|仍在审理|在审理中|尚在审查)")
+_DISCLOSURE_PART = _re(
+    r"其中[^，,。；;\d０-９]{0,8}?(?:政府)?信息公开[^，,。；;\d０-９]{0,8}?{N}(?P<u>件|起|宗)"
+)
 
 
 def _outcomes(col: _Collector, clause: str, cs: int, subject: str, start: int, end: int) -> None:
@@ -700,4 +805,6 @@ def extract_narrative(seg: Segment, doc: Document) -> list[Fact]:
         carried = _appeals(col, text, clauses, sentence, carried)
         _negations(col, text, clauses, sentence)
     _derived_received(col, text, sentences)
+    if not col.has("disclosure.items") and len(col.channel_items) == 1:
+        col.add("disclosure.items", *col.channel_items[0])
     return list(col.facts.values())

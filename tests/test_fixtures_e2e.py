@@ -393,7 +393,7 @@ def test_short_printed_name_resolves_to_the_canonical_agency(tmp_path: Path) -> 
     _check_facts(r, spec)
 
 
-def test_form_2021_cited_by_notice_and_2019_form_of_2024(tmp_path: Path) -> None:
+def test_2024_report_in_the_2019_form_is_read_as_2019(tmp_path: Path) -> None:
     spec = make_standard_report(401, "滨江区教育局", 2024, "2019")
     (r,) = _extract(tmp_path, spec, "md")
     assert (r.year, r.form) == (2024, "2019")
