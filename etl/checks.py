@@ -2,8 +2,9 @@
 
 Checks never change a number: a printed total that contradicts its parts stays as printed and
 becomes a finding naming the cells and the numbers, so a supervisor can see the source error.
-A check is skipped (silently) when any cell it needs is blank or absent — a blank is "not
-stated", not zero.
+An equality is not checked when a cell it needs is blank or absent — a blank is "not stated",
+not zero — but counts are never negative, so printed parts that already exceed a printed total
+are reported even with blank cells among them.
 """
 from __future__ import annotations
 
@@ -76,6 +77,33 @@ def _all(values: Values, metrics: tuple[str, ...] | list[str], b: str) -> list[f
     return out
 
 
+def _lower(values: Values, metrics: tuple[str, ...] | list[str], b: str) -> tuple[float, int] | None:
+    """(sum of the printed numbers, count of blank cells) of ``metrics`` in column ``b``;
+    None when a cell is absent (a row not on this report's form)."""
+    total, blanks = 0.0, 0
+    for m in metrics:
+        if (m, b) not in values:
+            return None
+        v = values[(m, b)]
+        if v is None:
+            blanks += 1
+        else:
+            total += float(v)
+    return total, blanks
+
+
+def _exceeds(values: Values, parts: tuple[str, ...] | list[str], b: str, total: float) -> float | None:
+    """The printed parts' sum when it already exceeds ``total`` although some parts are blank.
+
+    Counts are never negative, so whatever a blank cell stands for, parts that already sum to
+    more than the printed total contradict it: that is certain, unlike equality with blanks.
+    """
+    low = _lower(values, parts, b)
+    if low is None or low[1] == 0:
+        return None
+    return low[0] if low[0] > total + _EPS else None
+
+
 def report_values(report: Report) -> dict[tuple[str, str], float | None]:
     """(metric, breakdown) → value of a report (None for blank cells).
 
@@ -103,6 +131,18 @@ def _t3_balance(values: Values) -> list[Finding]:
     for b in COLUMNS:
         got = _all(values, ms, b)
         if got is None:
+            left, right = _all(values, ms[:2], b), _all(values, ms[2:], b)
+            for known, other, words in ((left, ms[2:], "总计 + 结转下年度"), (right, ms[:2], "新收 + 上年结转")):
+                if known is None:
+                    continue
+                over = _exceeds(values, other, b, sum(known))
+                if over is not None:
+                    out.append(Finding(
+                        "t3_balance", "error",
+                        f"表三 column {COL_ZH[b]}: {words} is at least {_n(over)} (blank cells aside), "
+                        f"more than the other side's {_n(sum(known))}",
+                        [cell(m, b) for m in ms],
+                    ))
             continue
         rec, cin, tot, cout = got
         if abs((rec + cin) - (tot + cout)) > _EPS:
@@ -144,6 +184,14 @@ def _t3_outcomes(values: Values) -> list[Finding]:
             continue
         got = _all(values, parts, b)
         if got is None:
+            over = _exceeds(values, parts, b, total)
+            if over is not None:
+                out.append(Finding(
+                    "t3_outcomes_sum", "error",
+                    f"表三 column {COL_ZH[b]}: the printed outcome rows already sum to {_n(over)} "
+                    f"(blank cells aside), more than 总计 {_n(total)}",
+                    [cell("requests.processed_total", b)] + [cell(m, b) for m in parts],
+                ))
             continue
         s = sum(got)
         if abs(s - total) > _EPS:
@@ -188,6 +236,14 @@ def _t3_applicants(values: Values) -> list[Finding]:
             continue
         got = _all_row(values, m)
         if got is None:
+            over = _row_exceeds(values, m, total)
+            if over is not None:
+                out.append(Finding(
+                    "t3_applicants_sum", "error",
+                    f"表三 row {m.split('.')[1]}: the printed applicant columns already sum to {_n(over)} "
+                    f"(blank cells aside), more than 总计 {_n(total)}",
+                    [cell(m)] + [cell(m, b) for b in APPLICANT_KEYS],
+                ))
             continue
         s = sum(got)
         if abs(s - total) > _EPS:
@@ -198,6 +254,20 @@ def _t3_applicants(values: Values) -> list[Finding]:
                 [cell(m)] + [cell(m, b) for b in APPLICANT_KEYS],
             ))
     return out
+
+
+def _row_exceeds(values: Values, metric: str, total: float) -> float | None:
+    """Like :func:`_exceeds` across the six applicant columns of one row."""
+    known, blanks = 0.0, 0
+    for b in APPLICANT_KEYS:
+        if (metric, b) not in values:
+            return None
+        v = values[(metric, b)]
+        if v is None:
+            blanks += 1
+        else:
+            known += float(v)
+    return known if blanks and known > total + _EPS else None
 
 
 def _all_row(values: Values, metric: str) -> list[float] | None:
@@ -216,7 +286,17 @@ def _t4_sums(values: Values) -> list[Finding]:
         parts = [f"appeals.{g}_{k}" for k in ("upheld", "corrected", "other", "pending")]
         total = _get(values, f"appeals.{g}_total", "")
         got = _all(values, parts, "")
-        if total is None or got is None:
+        if total is None:
+            continue
+        if got is None:
+            over = _exceeds(values, parts, "", total)
+            if over is not None:
+                out.append(Finding(
+                    "t4_sum", "error",
+                    f"表四 {zh}: the printed results already sum to {_n(over)} (blank cells aside), "
+                    f"more than 总计 {_n(total)}",
+                    [cell(f"appeals.{g}_total")] + [cell(m) for m in parts],
+                ))
             continue
         if abs(sum(got) - total) > _EPS:
             out.append(Finding(

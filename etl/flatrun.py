@@ -376,6 +376,14 @@ _COL_LABELS = {"": "总计", "natural_person": "自然人", "commercial": "商�
                "public_welfare": "社会公益组织", "legal_services": "法律服务机构", "other_org": "其他"}
 
 
+def _form_row_label(metric: str) -> str:
+    """The form's wording of a 表三 row, for evidence when the row was placed by count."""
+    from etl.formlabels import _ROW_WORDS
+
+    extra = {"requests.other_handling": "（六）其他处理"}
+    return _ROW_WORDS.get(metric) or extra.get(metric) or metric
+
+
 def flat_t3(seg: Segment, doc: Document) -> tuple[list[Fact], str | None, list[Finding], bool]:
     """表三 from text: per-row 7 numbers after each label, else exactly 175 / 161 numbers."""
     reg = _region(seg, doc, ("本年新收",), ("收到和处理政府信息公开申请情况", "申请人情况"),
@@ -410,7 +418,81 @@ def flat_t3(seg: Segment, doc: Document) -> tuple[list[Fact], str | None, list[F
     facts2, form2, why2 = _t3_by_count(groups, base, doc, form)
     if facts2 is not None:
         return facts2, form2, [], True
+    if not lead_vals:
+        facts3, form3, bad = _t3_partial(groups, base, doc, form)
+        if facts3:
+            return facts3, form3, [_partial_finding(bad, why)], True
     return [], form, [_unreadable("表三", f"{why}; {why2}")], True
+
+
+def _partial_finding(bad: list[str], why: str) -> Finding:
+    return Finding("table_unreadable", "warning",
+                   f"表三 (flattened text): {why}; only the rows with exactly 7 numbers after their "
+                   f"label were stored; not stored: {', '.join(bad[:8])}",
+                   [f"requests.{b}" for b in bad])
+
+
+_NOTE_RE = re.compile(r"\d\s*[（(]\s*(?:含|其中|包括|另|注)")
+_NOTE_WORDS_RE = re.compile(r"^[（(]?(?:含|其中|包括|另|注)")
+
+
+def _t3_partial(groups: list[Group], base: int, doc: Document, form: str | None
+                ) -> tuple[list[Fact], str | None, list[str]]:
+    """The rows that can be read on their own when the whole table cannot (e.g. a note
+    "（含自然失效2件）" wrapped inside a cell adds a number to its row).
+
+    Strict: every row label must be recognised, appear once, in the form's order; a row is
+    stored only with exactly 7 numbers, and the rows around a rejected row must be readable
+    (a number that slid from one row into the next would leave one short of numbers, so
+    a row short of numbers is refused entirely). A row with more than 7 numbers is set aside
+    only when it carries such a note. At least 4/5 of the form's rows must be readable.
+    """
+    context: str | None = None
+    seen: list[tuple[str, list[Tok], Group]] = []
+    noted: set[str] = set()
+    for g in _collapse_repeats(groups):
+        m = match_t3_label(g.label, context)
+        if m.section:
+            context = m.section
+        vals = [t for t in g.values if not t.empty]
+        if m.kind == "none" or (m.kind == "heading" and not vals):
+            if m.kind == "none" and vals and not seen:
+                return [], None, []
+            if m.kind == "none" and vals:
+                # numbers after an unknown label belong to the row before: spoil it
+                seen[-1] = (seen[-1][0], seen[-1][1] + vals, seen[-1][2])
+                if _NOTE_WORDS_RE.match(g.label):
+                    noted.add(seen[-1][0])
+            continue
+        if m.metric is None:
+            return [], None, []
+        if any(x[0] == m.metric for x in seen):
+            return [], None, []
+        seen.append((m.metric, vals, g))
+        if m.metric == "requests.carried_over_out":
+            break
+    metrics = [x[0] for x in seen]
+    order = T3_ROWS_2021 if (form == "2021" or any(m in T3_ROWS_2021 and m.startswith("requests.other_")
+                                                    and m != "requests.other_handling" for m in metrics)) \
+        else T3_ROWS_2019
+    pos = [order.index(m) for m in metrics if m in order]
+    if len(pos) != len(metrics) or pos != sorted(pos):
+        return [], None, []
+    for m, v, g in seen:
+        # only a row with too many numbers AND a note in it is set aside: a row short of
+        # numbers means a blank cell vanished, and then no row's columns can be trusted
+        if len(v) < 7 or (len(v) > 7 and m not in noted and not _NOTE_RE.search(g.raw)):
+            return [], None, []
+    good = [(m, v, g) for m, v, g in seen if len(v) == 7]
+    if len(good) * 5 < len(order) * 4:
+        return [], None, []
+    facts: list[Fact] = []
+    for metric, vals, g in good:
+        for key, tok in zip(APPLICANT_ORDER, vals):
+            facts.append(_fact(metric, tok, base, doc, "表三", g.raw.strip(), _COL_LABELS[key], key))
+    f = "2021" if order is T3_ROWS_2021 else "2019"
+    bad = [m.split(".")[1] for m in order if m not in {x[0] for x in good}]
+    return facts, f, bad
 
 
 def flat_t3_rows(seg: Segment, doc: Document, wanted: set[str],
@@ -566,7 +648,8 @@ def _t3_by_count(groups: list[Group], base: int, doc: Document, form: str | None
     for i, metric in enumerate(order):
         for k, key in enumerate(APPLICANT_ORDER):
             tok = values[i * 7 + k]
-            facts.append(_fact(metric, tok, base, doc, "表三", metric, _COL_LABELS[key], key))
+            facts.append(_fact(metric, tok, base, doc, "表三", _form_row_label(metric),
+                               _COL_LABELS[key], key))
     return facts, f, ""
 
 

@@ -203,7 +203,8 @@ def parse_t3_tables(tables: list[Table], doc: Document) -> T3Result:
                 continue
             if all(_PAGE_NO_RE.match(c or "") or not (c or "").strip() for c in row):
                 continue
-            if len(_distinct(row)) == 1 and parse_cell(_distinct(row)[0]).kind == "text":
+            if (len(_distinct(row)) == 1 and parse_cell(_distinct(row)[0]).kind == "text"
+                    and sum(1 for c in row if not (c or "").strip()) < 7):
                 # a section label on its own line (printed vertically outside the grid)
                 m1 = match_t3_label(_distinct(row)[0], context)
                 if m1.section:
@@ -213,7 +214,7 @@ def parse_t3_tables(tables: list[Table], doc: Document) -> T3Result:
             if cells is None:
                 continue
             label_cells, values = cells
-            label_raw = _distinct(label_cells)
+            label_raw = _label_order(_distinct(label_cells))
             label = "".join(label_raw)
             row_label = _clean_label(" ".join(label_raw))
             parsed = [(key, parse_cell(raw), raw, col_labels.get(key) or _default_col(key),
@@ -236,6 +237,7 @@ def parse_t3_tables(tables: list[Table], doc: Document) -> T3Result:
             if m.metric is not None:
                 records.append(_T3Row(m.metric, parsed, ctx, label, row_label))
     _place_by_order(records)
+    records = _drop_blank_fragments(records)
     seen: dict[str, list[float | None]] = {}
     for rec in records:
         metric = rec.metric
@@ -282,6 +284,28 @@ def parse_t3_tables(tables: list[Table], doc: Document) -> T3Result:
     return res
 
 
+_LABEL_START_RE = re.compile(r"^(?:[一二三四五六七八九十]+[、.]|\([一二三四五六七]\)|\d{1,2}\.|[①-⑨])")
+
+
+def _drop_blank_fragments(records: list[_T3Row]) -> list[_T3Row]:
+    """Rows with no number at all that must not stand for a form row.
+
+    A row broken across a page (Word lets a row split) leaves the tail of its label over
+    empty cells on the next page; it must not become a blank copy of that row or of a row
+    with a similar ending. An all-blank row counts only when its label starts like a form
+    label (一、 / （三） / 1.) and no other row with numbers names the same metric.
+    """
+    with_numbers = {r.metric for r in records
+                    if r.metric and any(p[1].kind == "number" for p in r.parsed)}
+    out = []
+    for r in records:
+        blank = r.metric is not None and all(p[1].kind == "blank" for p in r.parsed)
+        if blank and (r.metric in with_numbers or not _LABEL_START_RE.match(norm(r.label))):
+            continue
+        out.append(r)
+    return out
+
+
 def _place_by_order(records: list[_T3Row]) -> None:
     """Name an unrecognised row by the form's row order: only when it sits exactly between
     the two rows the form puts around it, and its label still resembles the missing row."""
@@ -306,6 +330,63 @@ def _default_col(key: str) -> str:
     return APPLICANT_LABELS_ZH.get(key, key)
 
 
+_TOP_RE = re.compile(r"^[一二三四五六七八九十]+[、.]")
+_SEC_RE = re.compile(r"^\([一二三四五六七]\)")
+
+
+def _label_order(cells: list[str]) -> list[str]:
+    """Label cells ordered top level → section → item, as the form nests them.
+
+    A wrong rowspan in the page can leave a section cell (（四）无法提供) to the right of the
+    item it heads ("2.没有现成信息…"); read in grid order the label would end in the section
+    word and name the section's subtotal instead of the item.
+    """
+    def rank(c: str) -> int:
+        n = norm(c)
+        return 0 if _TOP_RE.match(n) else 1 if _SEC_RE.match(n) else 2
+
+    ranks = [rank(c) for c in cells]
+    if ranks == sorted(ranks):
+        return cells
+    return [c for _, c in sorted(zip(ranks, cells), key=lambda x: x[0])]
+
+
+def _content_width(row: list[str]) -> int:
+    """Index after the last non-empty cell (readers pad every row to the grid's width)."""
+    for j in range(len(row) - 1, -1, -1):
+        if (row[j] or "").strip():
+            return j + 1
+    return 0
+
+
+def _span_shift(row: list[str], colmap: dict[str, int]) -> int:
+    """Columns a data row is displaced by a wrong rowspan in the page's HTML/DOCX.
+
+    Hand-edited CMS tables often carry a rowspan one too large (a label cell spills into the
+    next row and pushes its cells right) or too small (the row's cells start one column early).
+    Readers pad rows to one width, so this shows as numbers beyond the 总计 column, or numbers
+    inside the label columns. The row's cells are then read right-aligned to the header — only
+    when that leaves text labels on the left and exactly the 7 columns on the right.
+    """
+    last = max(colmap.values())
+    first = min(colmap.values())
+    cw = _content_width(row)
+    if cw > last + 1:
+        shift = cw - (last + 1)
+    elif cw and cw < last + 1 and any(parse_cell(c).kind == "number" for c in row[:first]):
+        shift = cw - (last + 1)
+    else:
+        return 0
+    if first + shift <= 0:
+        return 0
+    labels = row[:first + shift]
+    if any(parse_cell(c).kind == "number" for c in labels):
+        return 0
+    if any(parse_cell(row[j + shift]).kind == "text" for j in colmap.values()):
+        return 0
+    return shift
+
+
 def _t3_value_cells(row: list[str], colmap: dict[str, int], width: int
                     ) -> tuple[list[str], list[tuple[str, int | None, str]]] | None:
     """(label cells, [(applicant key, column, raw cell)]) of a data row, by header or form order.
@@ -316,6 +397,8 @@ def _t3_value_cells(row: list[str], colmap: dict[str, int], width: int
     """
     if colmap and (len(colmap) == 7 or (len(row) == width and "" in colmap and len(colmap) >= 2)):
         shift = len(row) - width if width and len(row) != width else 0
+        if shift == 0 and len(colmap) == 7:
+            shift = _span_shift(row, colmap)
         first = min(colmap.values()) + shift
         if first <= 0:
             return None
@@ -474,14 +557,93 @@ def _t4_colmap(header_rows: list[list[str]]) -> tuple[dict[str, int], dict[str, 
     return colmap, labels
 
 
+_T4_GROUP_ZH = {"review": "行政复议", "suit_direct": "行政诉讼 未经复议直接起诉",
+                "suit_after_review": "行政诉讼 复议后起诉"}
+_T4_KIND_ZH = {"upheld": "结果维持", "corrected": "结果纠正", "other": "其他结果", "pending": "尚未审结",
+               "total": "总计"}
+
+
+def _t4_default_label(metric: str) -> str:
+    """The form's column label of a 表四 metric (when the printed header was not readable)."""
+    key = metric.split(".", 1)[1]
+    for g, zh in _T4_GROUP_ZH.items():
+        if key.startswith(g + "_") and key[len(g) + 1:] in _T4_KIND_ZH:
+            return f"{zh} {_T4_KIND_ZH[key[len(g) + 1:]]}"
+    return metric
+
+
 @dataclass
 class T4Result:
     facts: list[Fact] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
 
 
+def _t4_ordered(row: list[str], cells: list[CellValue]) -> list[int] | None:
+    """Columns of a 表四 data row holding exactly 15 adjacent value cells, else None."""
+    cw = _content_width(row)
+    vals = [j for j in range(cw) if cells[j].kind != "text"]
+    if len(vals) != 15 or vals[-1] - vals[0] != 14:
+        return None
+    if any(cells[j].kind == "text" for j in range(vals[-1] + 1, len(row))):
+        return None
+    return vals
+
+
+def _t4_transposed(tables: list[Table], doc: Document) -> T4Result | None:
+    """表四 printed turned: one header row of results (结果维持 … 总计) and one row per
+    group (行政复议 / 未经复议直接起诉 / 复议后起诉), as narrow pages sometimes do.
+
+    Used only when a header row names the five results without any group and at least one
+    row's label names a group; each row needs its five cells under the five headers.
+    """
+    res = T4Result()
+    kinds: dict[str, int] = {}
+    head_labels: dict[str, str] = {}
+    seen_group = False
+    for t in tables:
+        ctx = _ctx("表四", t, doc)
+        for ri, row in enumerate(t.rows):
+            if not any((c or "").strip() for c in row):
+                continue
+            cells = [parse_cell(c) for c in row]
+            if not any(c.kind == "number" for c in cells):
+                found = {}
+                for j, c in enumerate(row):
+                    g, k = classify_t4_header(c)
+                    if g is None and k and k not in found:
+                        found[k] = j
+                if len(found) == 5:
+                    kinds = found
+                    head_labels = {k: _clean_label(row[j]) for k, j in found.items()}
+                continue
+            if len(kinds) != 5:
+                return None
+            first = min(kinds.values())
+            label = "".join(_distinct([c for c in row[:first]]))
+            group, k = classify_t4_header(label)
+            if group is None or k is not None:
+                return None
+            seen_group = True
+            for kind, j in kinds.items():
+                metric = f"appeals.{group}_{kind}"
+                raw = row[j] if j < len(row) else ""
+                cell = parse_cell(raw)
+                if cell.kind == "text":
+                    return None
+                res.facts.append(make_fact(metric, cell, raw, ctx, _clean_label(label),
+                                           head_labels[kind], offset=ctx.cell_offset(ri, j, t.rows)))
+    if not seen_group or len({f.metric for f in res.facts}) != len(res.facts):
+        return None
+    order = {m: i for i, m in enumerate(T4_METRICS)}
+    res.facts.sort(key=lambda f: order.get(f.metric, 99))
+    return res
+
+
 def parse_t4_tables(tables: list[Table], doc: Document) -> T4Result:
-    """Read the single data row of 表四 under its 2–3 header rows."""
+    """Read the single data row of 表四 under its 2–3 header rows (or the turned layout)."""
+    turned = _t4_transposed(tables, doc)
+    if turned is not None:
+        return turned
     res = T4Result()
     header: list[list[str]] = []
     colmap: dict[str, int] = {}
@@ -497,9 +659,14 @@ def parse_t4_tables(tables: list[Table], doc: Document) -> T4Result:
                 header.append(row)
                 colmap, labels = _t4_colmap(header)
                 continue
-            if len(colmap) == 15 and len(set(colmap.values())) == 15:
+            ordered = _t4_ordered(row, cells)
+            if len(colmap) == 15 and len(set(colmap.values())) == 15 and ordered is None:
                 shift = len(row) - max(len(r) for r in header) if header else 0
                 picks = [(m, colmap[m] + shift) for m in T4_METRICS if m in colmap]
+            elif ordered is not None:
+                # exactly 15 value cells side by side: the form's order, whatever the header's
+                # width (a label column in the header only, a cell missing in the data row)
+                picks = list(zip(T4_METRICS, ordered))
             else:
                 vals = [j for j, c in enumerate(cells) if c.kind != "text"]
                 if len(vals) < 15:
@@ -516,12 +683,13 @@ def parse_t4_tables(tables: list[Table], doc: Document) -> T4Result:
                 if cell.kind == "text":
                     res.findings.append(Finding(
                         "table_unreadable", "warning",
-                        f"表四: cell {labels.get(metric, metric)} is not a number ({raw!r}); not stored",
+                        f"表四: cell {labels.get(metric) or _t4_default_label(metric)} is not a number "
+                        f"({raw!r}); not stored",
                         [metric],
                     ))
                     continue
                 res.facts.append(make_fact(metric, cell, raw, ctx, row_label,
-                                           labels.get(metric) or metric,
+                                           labels.get(metric) or _t4_default_label(metric),
                                            offset=ctx.cell_offset(ri, j if 0 <= j < len(row) else None, t.rows)))
             return res
     return res

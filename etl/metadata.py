@@ -62,6 +62,13 @@ _SUBJECT = re.compile(r"(?P<a>" + _NAME_CHARS + r"{1,20}?" + AGENCY_SUFFIX + r")
 _AGENCY_SUFFIX_AT = re.compile(AGENCY_SUFFIX)
 
 
+_FIELD_LABEL = re.compile(r"^\s*(?:发布机构|发文机关|发文单位|信息来源|来源|公开主体|索引号|发布日期|成文日期)\s*[：:]")
+_PAGE_AGENCY = re.compile(r"(?:发布机构|发文机关|发文单位|信息来源|来源|公开主体)\s*[：:]\s*([\u4e00-\u9fff()（）]{2,30})")
+_PERIOD = re.compile(r"(?:统计期限|统计时限|统计期间|统计时间)(?:为|是)?自?\s*((?:19|20)[0-9]{2})\s*年")
+_YEAR_LEAD = re.compile(r"(?:^|[\n。])\s*(?:[（(][一二三四五六七八九十]+[)）][^。\n]{0,12}?。)?\s*((?:19|20)[0-9]{2})\s*年度?\s*(?:以来)?\s*[，,]")
+_CITED = re.compile(r"（[^）\n]{0,40}）|\([^)\n]{0,40}\)|《[^》\n]{0,60}》|〔[^〕\n]{0,10}〕|\[[^\]\n]{0,10}\]")
+
+
 def _lines(text: str) -> list[str]:
     return [ln.strip() for ln in text.split("\n") if ln.strip()]
 
@@ -103,17 +110,39 @@ def _extend_name(text: str, end: int) -> int:
         end = m.end()
 
 
+# A title or subject naming only a place (杭州市西湖区, 江口镇, 玉林街道) means that place's
+# government: the report of a 区/县/镇 is its people's government's report.
+_REGION_ONLY = re.compile(
+    r"^[\u4e00-\u9fff]{1,16}?(?:省|自治区|市|自治州|州|盟|地区|区|县|自治县|旗|镇|乡|街道)$"
+)
+_NOT_A_NAME = re.compile(r"公开|发布|认真|贯彻|落实|围绕|按照|根据|主动|坚持|进一步|全面|在")
+_REGION_SUBJECT = re.compile(r"([\u4e00-\u9fff]{1,12}?(?:省|市|区|县|旗|镇|乡|街道))(?=认真|紧紧|主动|共|全年|坚持|按照|根据|围绕|深入|持续|进一步|全面|在)")
+
+
+def region_government(region: str) -> str | None:
+    """``江口镇`` → ``江口镇人民政府``; ``玉林街道`` → ``玉林街道办事处``; else None."""
+    r = region.strip()
+    if not _REGION_ONLY.match(r) or r.startswith(("全", "我", "本", "该", "各")) or len(r) < 3:
+        return None
+    if _NOT_A_NAME.search(r):
+        return None
+    return r + ("办事处" if r.endswith("街道") else "人民政府")
+
+
 def agency_in_title(title: str) -> str | None:
     """The printed agency of a title like ``芗城区外经局2008年政府信息公开工作年度报告``."""
     t = _HEADER_PREFIX.sub("", title).strip()
     m = _REPORT_WORDS.search(t)
     head = t[: m.start()] if m else t
+    head = _FIELD_LABEL.sub("", head)  # 发布机构：… / 来源：… of a saved web page
     head = YEAR_RE.sub("", head)
     head = _ARABIC_YEAR.sub("", head)
     head = re.sub(r"^关于|关于$|的$|度$", "", head.strip())
     head = re.sub(r"[\s:：、，,]", "", head)
     if head and looks_like_agency(head):
         return head
+    if head:
+        return region_government(head)
     return None
 
 
@@ -122,9 +151,20 @@ def agency_in_opening(text: str) -> str | None:
     for m in _YEAR_OPENING.finditer(text[:1500]):
         s = _SUBJECT.match(text, m.end())
         if not s:
+            r = _REGION_SUBJECT.match(text, m.end())
+            gov = region_government(r.group(1)) if r else None
+            if gov:
+                return gov
             continue
         end = _extend_name(text, s.end())
         name = text[s.start():end]
+        if _NOT_A_NAME.search(name):
+            # 2020年，西湖区主动公开政府信息 — the subject is the place, not "…主动公开政府"
+            r = _REGION_SUBJECT.match(text, m.end())
+            gov = region_government(r.group(1)) if r else None
+            if gov:
+                return gov
+            continue
         if is_self_reference(name) or name.startswith(("我", "本")) or len(name) < 3:
             continue
         return name
@@ -217,7 +257,13 @@ def detect_metadata(seg: Segment, doc: Document) -> Meta:
     if year is None and kind != "template":
         # the opening text, never the signature block (its date is the publication date)
         opening = _PAGE_DATE.sub("", body[: min(400, sig_start)])
-        m = re.search(r"(?<![0-9])((?:19|20)[0-9]{2})\s*年", opening)
+        # years inside brackets and book titles are about laws and notices
+        # (《条例》（2019年修订）, 国办公开办函〔2021〕30号), not the reporting year
+        opening = _CITED.sub("", opening)
+        # the reporting period when the text states it (统计期限自2020年1月1日起 / "2020年，…"),
+        # else the first year named
+        m = _PERIOD.search(opening) or _YEAR_LEAD.search(opening) or re.search(
+            r"(?<![0-9])((?:19|20)[0-9]{2})\s*年", opening)
         if m:
             year = int(m.group(1))
         else:
@@ -238,6 +284,11 @@ def detect_metadata(seg: Segment, doc: Document) -> Meta:
     for b in block[1:]:
         if looks_like_agency(b) and not _REPORT_WORDS.search(b):
             names.append(normalise_name(b))
+    for pm in _PAGE_AGENCY.finditer(body[:1500]):
+        # a saved web page's header: 发布机构：厦门市思明区人民政府办公室
+        cand = normalise_name(pm.group(1))
+        if looks_like_agency(cand) and not cand.endswith(("社", "网", "报", "台")):  # 来源：新华社
+            names.append(cand)
     opening_name = agency_in_opening(body)
     if opening_name:
         names.append(normalise_name(opening_name))

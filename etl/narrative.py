@@ -42,7 +42,7 @@ _CLAUSE_END = re.compile(r"(?<![0-9０-９])[，,]|[，,](?![0-9０-９])")
 _TABLE_LINE = re.compile(r"\t|^\s*\|")  # readers render table rows TAB-separated; Markdown pipes
 _HEADING = re.compile(r"^[ \t\u3000]*(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[）)])")
 _HAS_NUMBER = re.compile(
-    r"[0-9０-９]|[零〇一二两三四五六七八九十百千]+(?:条|件|项|篇|个|份|宗|起|次|人次|家|名|人|场|期|户|批)"
+    r"[0-9０-９]|[零〇一二两三四五六七八九十百千壹贰叁肆伍陆柒捌玖拾佰仟]+[万亿]?[余多]?(?:条|件|项|篇|个|份|宗|起|次|人次|家|名|人|场|期|户|批)"
 )
 _DATES = re.compile(r"[0-9０-９]{4}\s*年度?|[0-9０-９]{1,2}\s*[月日号]|[XＸxｘ]+\s*[年月日]")
 
@@ -93,7 +93,7 @@ def _cat(m: re.Match[str]) -> str:
 _NOT_DISCLOSURE = r"刊载|报送|上报|发表|转载|采用|录用|被.{0,6}采|申请|咨询|投诉|举报|留言"
 # A running total since the system began (累计 … / 截至目前 …) is not this year's number; 全年累计
 # (this year's running total) is.
-_SINCE = re.compile(r"截[至止](?:目前|现在|今)|至今|历年|总量|(?<![今本]年)(?<!年初)以来")
+_SINCE = re.compile(r"截[至止](?:目前|现在|今|[^，,。；;]{0,12}?[底末])|至今|历年|总量|(?<![今本]年)(?<!年初)以来")
 _THIS_YEAR = re.compile(r"(?:19|20)[0-9]{2}\s*年|[一二][〇○O零一二三四五六七八九]{3}年|本年|全年|今年|当年|年内|年度")
 # "information" that is not proactive disclosure of government information
 _OTHER_INFO = r"预警|招聘|供求|用工|岗位信息|天气|气象|价格信息|房源|广告|寻人|失信|红黑榜|违法违规信息"
@@ -103,6 +103,9 @@ _CHANNEL = re.compile(
     r"|网站(?![^，,]*主动公开)|网页|平台"
 )
 _SHARE = re.compile(r"占|比例|比重")
+_TIME_SPAN = re.compile(r"工作日|自然日|月|小时|季度|百分点|星期|周|年|天")
+_MEDIA_CHANNEL = re.compile(r"微博|微信|新媒体|公众号|报刊|报纸|广播|电视|头条|抖音|客户端|APP|短信|显示屏|触摸屏")
+_CONSULT_PART = re.compile(r"其中[^，,。；;\d]{0,10}信息公开[^，,。；;\d]{0,6}咨询")
 
 CATEGORY_RULES: list[Rule] = _rule(
     "disclosure.items",
@@ -136,24 +139,31 @@ CLAUSE_RULES: list[Rule] = [
         "disclosure.interpretations",
         r"(?:政策)?解读{G}{0,8}?{N}" + r"(?P<u>篇|个|条|件|次|期|份)",
         r"{N}(?P<u>篇|个|条|件|期|份){G}{0,4}?(?:政策)?解读",
-        exclude=r"申请|咨询",
+        exclude=r"申请|咨询|图解|视频|动漫|漫画|访谈|H5|音频|^\s*其中",
     ),
     *_rule(
         "disclosure.press_conferences",
         r"(?:新闻)?发布会{G}{0,6}?{N}(?P<u>场|次|期|个)",
         r"{N}(?P<u>场|次|期)(?:新闻)?发布会",
+        exclude=r"参加|出席|参与|列席|^\s*其中",  # attending another body's press conferences
     ),
     # --- requests ---
     *_rule(
         "requests.received",
         # 收到政府信息公开申请14件 / 受理信息公开申请无 / 新收政府信息公开申请30件
-        r"(?:收到|受理|接到|接收|新收|共收)了?[^，,。；;\d０-９\n]{0,12}?公开申请{G}{0,6}?"
+        r"(?:收到|受理|接到|接收|新收|共收)了?[^，,。；;\d０-９\n]{0,16}?公开申请{G}{0,6}?"
         r"(?:{N}(?P<u>件|条|个|份|宗|次|人次)|{Z})",
         # 收到依申请公开（事项）14件
         r"(?:收到|受理|接到|接收|新收)了?(?:各类)?依申请公开(?:事项|申请)?{G}{0,4}?{N}(?P<u>件|个|份|宗)",
         # 收到14件政府信息公开申请
         r"(?:收到|受理|接到|接收|新收){G}{0,4}?{N}(?P<u>件|个|份|宗)(?:政府)?(?:信息)?公开申请",
         exclude=r"复议|诉讼|结转",
+        gate="this_year",
+    ),
+    *_rule(
+        "requests.received",
+        r"新收(?:到)?(?:各类)?申请{G}{0,4}?{N}(?P<u>件|个|份|宗)",
+        exclude=r"复议|诉讼|结转|投诉|举报|咨询",
     ),
     # 共收到申请3件 — only under a heading about requests (依申请公开情况)
     *_rule(
@@ -188,7 +198,8 @@ CLAUSE_RULES: list[Rule] = [
         r"结转(?:至|到)?下(?:一)?年(?:度)?{G}{0,8}?{N}(?P<u>件|个|份)",
         r"{N}(?P<u>件|个|份){G}{0,4}?结转(?:至|到)?下(?:一)?年",
     ),
-    *_rule("requests.processed_total", r"(?:已|共|全部)?办结{G}{0,6}?{N}(?P<u>件|个|份)", exclude=r"复议|诉讼"),
+    *_rule("requests.processed_total", r"(?:已|共|全部)?办结{G}{0,6}?{N}(?P<u>件|个|份)",
+           exclude=r"复议|诉讼|建议|提案|留言|工单|热线|信访|许可|审批|事项|投诉|举报|咨询", gate="outcomes"),
     *_rule(
         "requests.already_public",
         r"{N}(?P<u>件|个|份){G}{0,6}?已(?:经)?主动公开",
@@ -224,7 +235,7 @@ CLAUSE_RULES: list[Rule] = [
         "requests.other_handling",
         r"(?<![\u4e00-\u9fff])其他处理{G}{0,4}?{N}(?P<u>件|个|份)",
         r"(?:^|其中|[，,、])其他处理{G}{0,4}?{N}(?P<u>件|个|份)",
-        gate="requests",
+        gate="outcomes",
     ),
     *_rule(
         "requests.received",
@@ -256,16 +267,22 @@ CLAUSE_RULES: list[Rule] = [
     ),
     # --- operations ---
     *_rule(
+        # 共受理各类咨询300余次，其中政府信息公开咨询12次: the disclosure part is the metric
+        "operations.consultations",
+        r"^\s*其中{G}{0,10}?信息公开{G}{0,6}?咨询{G}{0,4}?{N}(?P<u>人次|次|件|个)",
+        gate="consult_disclosure_part",
+    ),
+    *_rule(
         "operations.consultations",
         r"咨询{G}{0,8}?{N}(?P<u>人次|次|条|件|个|批次|人)",
         r"{N}(?P<u>人次|次|条|个|批次)(?:的)?(?:各类)?(?:来电|来访|来人|群众|公众)?咨询",
-        exclude=r"属于咨询|咨询类|申请|^\s*其中",
+        exclude=r"属于咨询|咨询类|申请|^\s*其中|咨询[、和及与]?投诉|投诉[、和及与]?咨询|咨询[、和及与]?举报",
         gate="consult_total",
     ),
     *_rule(
         "operations.complaints",
         r"(?:投诉|举报){G}{0,8}?{N}(?P<u>条|件|次|人次|个)",
-        exclude=r"申请|复议|诉讼",
+        exclude=r"申请|复议|诉讼|咨询[、和及与]?投诉|投诉[、和及与]?咨询|咨询[、和及与]?举报",
     ),
     *_rule(
         "operations.staff_full_time",
@@ -282,6 +299,8 @@ CLAUSE_RULES: list[Rule] = [
     *_rule(
         "operations.request_fees_cny",
         r"(?:信息处理费|处理费|收取(?:费用|{G}{0,6}?费))(?:共计|合计|共)?{G}{0,4}?{N}" + MONEY,
+        # 2021 notice wording: 实际收取的总金额：200元
+        r"实际收取(?:的)?(?:总)?(?:金额|费用)[:：]?\s*{N}" + MONEY,
         r"收取(?:[^，,。；;\d０-９\n]{0,14}?)费用?(?:共计|合计|共)?{G}{0,4}?{N}" + MONEY,
         gate="fees",
     ),
@@ -295,11 +314,28 @@ CLAUSE_RULES: list[Rule] = [
         "operations.new_media_accounts",
         r"政务新媒体{G}{0,8}?{N}(?P<u>个|家|户)",
         r"{N}(?P<u>个|家)政务新媒体",
+        exclude=r"新增|新开|新注册|关停|注销|整合|清理|^\s*其中",
+    ),
+    # --- 表二 figures that new-form reports also state in prose (the table wins) ---
+    *_rule(
+        "disclosure.normative_docs_made",
+        r"(?:新)?制发(?:了)?(?:行政)?规范性文件(?:共计|共)?{N}(?P<u>件|个|份)",
+        exclude=r"规章|累计|^\s*其中",
+    ),
+    *_rule(
+        "disclosure.normative_docs_repealed",
+        r"废止(?:了)?(?:行政)?规范性文件(?:共计|共)?{N}(?P<u>件|个|份)",
+        exclude=r"规章|累计|^\s*其中",
+    ),
+    *_rule(
+        "disclosure.normative_docs_in_force",
+        r"现行有效(?:的)?(?:行政)?规范性文件(?:共计|共)?{N}(?P<u>件|个|份)",
+        exclude=r"规章|^\s*其中",
     ),
     # --- investment indicators of work summaries ---
     *_rule(
         "investment.fdi_new_enterprises",
-        r"(?:新(?:办|批|设立|设|增|引进|批准|签|注册)|批准设立)(?:[(（]批[)）])?(?:外商投资|外资|三资)(?:企业|项目){G}{0,4}?{N}(?P<u>家|个|户)",
+        r"(?:新(?:办|批|设立|设|增|引进|批准|签|注册)|批准设立|批办)(?:[(（]批[)）])?(?:外商投资|外资|三资)(?:企业|项目){G}{0,4}?{N}(?P<u>家|个|户)",
     ),
     *_rule(
         "investment.funds_secured_cny",
@@ -329,8 +365,8 @@ SUBJECT_TARGETS: dict[str, tuple[str, str]] = {
     "investment.exports_usd": ("investment.exports_yoy_pct", "investment.exports_plan_pct"),
 }
 _ANY_MONEY = re.compile(r"[0-9０-９][0-9０-９.,．]*\s*(?:万|亿)?(?:美元|元)")
-_YOY = _re(r"(?:同比|比上年|较上年|比去年)?(?P<dir>比增|比降|增长|增幅|增加|上升|下降|降幅|减少|回落|增|降)了?(?:为|达)?" + N + PCT)
-_PLAN = _re(r"(?:完成|为|占|达)(?:[市省区县]?下达(?:的)?)?(?:全年|年度|年)?(?:计划|目标|任务)(?:任务)?(?:的)?" + N + PCT)
+_YOY = _re(r"(?:同比|比上年|较上年|比去年)?(?P<dir>比增|比降|增长|增幅|增加|上升|下降|降幅|减少|回落|增|降)了?(?:为|达)?(?P<neg>[-－−—])?" + N + PCT)
+_PLAN = _re(r"(?:完成|为|占|达)(?:[市省区县]?下达(?:的)?)?(?:全年|年度|年)?(?:计划|目标|任务)(?:任务)?(?:数)?(?:的)?" + N + PCT)
 
 # Reviews and lawsuits: totals, then outcomes attached to the last one named.
 APPEAL_TOTALS: list[Rule] = [
@@ -431,30 +467,50 @@ def _gate_ok(gate: str | None, ctx: _Ctx, sentence: str, pos: int) -> bool:
     if gate == "requests":
         return bool(re.search(r"信息公开|公开申请|依申请", sentence) or re.search(r"申请", heading))
     if gate == "fees":
-        return bool(re.search(r"信息公开|依申请|申请|处理费", sentence) or re.search(r"收费|费用", heading))
+        return bool(re.search(r"信息公开|依申请|申请|处理费", sentence) or re.search(r"收费|费用", heading)
+                    or "信息处理费" in ctx.line_at(pos))
     if gate == "spending":
         return bool(re.search(r"信息公开", sentence) or re.search(r"支出|经费", heading))
+    if gate == "outcomes":
+        return bool(re.search(r"信息公开|公开申请|依申请|予以公开|不予公开|无法提供|不予处理", sentence)
+                    or re.search(r"申请", heading))
     if gate == "requests_heading":
         return bool(re.search(r"申请", heading))
-    if gate == "items_total":
+    if gate in ("items_total", "this_year"):
         # 截至2019年底，累计公开8万余条 / 累计主动公开35000余条: a running total since the
         # system began. 2015年度，我局累计主动公开… (this year's total) is kept.
         start = _sentence_start(ctx.text, pos)
         if _SINCE.search(ctx.text, start, pos + 1):
             return False
+        if gate == "this_year":
+            clause_start = max([start] + [m.end() for m in _CLAUSE_END.finditer(ctx.text, start, pos)])
+            cut = ctx.text.find("累计", clause_start, pos + 12)
+            return cut < 0 or bool(_THIS_YEAR.search(ctx.text, start, cut))
+        if re.search(r"发布会|权威信息|新闻通稿|新闻稿", sentence) and "主动公开" not in sentence:
+            return False  # 召开新闻发布会6场次，发布权威信息120余条: press releases
         clause_start = max([start] + [m.end() for m in _CLAUSE_END.finditer(ctx.text, start, pos)])
         cut = ctx.text.find("累计", clause_start, pos + 12)
         return cut < 0 or bool(_THIS_YEAR.search(ctx.text, start, cut))
     if gate == "received_sentence":
         return bool(re.search(r"收到|受理|接到|接收|新收", sentence)) and not re.search(r"复议|诉讼", sentence)
+    if gate == "consult_disclosure_part":
+        return True
     if gate == "consult_total":
+        if _CONSULT_PART.search(sentence) and "信息公开" not in ctx.text[_sentence_start(ctx.text, pos): pos + 1]:
+            return False
         # 电话咨询35人次，网上咨询120人次 — channel parts, not the total
         end = _CLAUSE_END.search(ctx.text, pos)
         window = ctx.text[max(0, pos - 4): min(pos + 16, end.start() if end else len(ctx.text))]
         channel = re.search(r"(?:电话|网上|现场|来电|来访|网络|在线|信函|邮件|当面|窗口|热线)咨询", window)
         return not (channel and len(re.findall(r"咨询", sentence)) >= 2)
     if gate == "disclosure_line":
-        return bool(re.search(r"公开|发布|公布", ctx.line_at(pos)))
+        # categories of requests (申请内容涉及城建类12件) or complaints are not disclosure categories
+        if re.search(r"申请|咨询|投诉|举报|复议|诉讼|留言|信访", sentence):
+            return False
+        if re.search(r"公开|发布|公布", ctx.line_at(pos)) or re.search(r"主动公开", heading):
+            return True
+        # 按信息类别分：机构职能类12条 … right after the paragraph that states the total
+        return "主动公开" in ctx.text[max(0, pos - 300): pos]
     return True
 
 
@@ -494,7 +550,7 @@ class _Collector:
         self.metrics = load_metrics()
         # disclosure.items totals stated for one channel (门户网站发布信息3589条): used only when
         # the report states no other total and names exactly one such channel count
-        self.channel_items: list[tuple[Quantity, str, int, int]] = []
+        self.channel_items: list[tuple[Quantity, str, int, int, bool]] = []  # (…, new-media channel)
 
     def has(self, metric: str, breakdown: str = "") -> bool:
         return (metric, breakdown) in self.facts
@@ -548,9 +604,14 @@ def _apply(rule: Rule, col: _Collector, clause: str, cstart: int, sentence: str)
         breakdown = rule.breakdown(m) if rule.breakdown else ""
         if rule.breakdown and not breakdown:
             continue
+        if m.groupdict().get("u") and _TIME_SPAN.match(clause, m.end("u")):
+            continue  # 15个工作日内 / 3个月: a time span, not a count
+        if not q.approx and re.match(r"以上|左右|上下", clause[m.end():]):
+            q = Quantity(q.value, q.unit, True)
         if rule.gate == "items_total" and _CHANNEL.search(clause[: m.end()]):
             if not _SHARE.search(sentence):
-                col.channel_items.append((q, clause, cstart, local))
+                media = bool(_MEDIA_CHANNEL.search(clause[: m.end()]))
+                col.channel_items.append((q, clause, cstart, local, media))
             return m
         col.add(rule.metric, q, clause, cstart, local, breakdown)
         first = first or m
@@ -559,8 +620,15 @@ def _apply(rule: Rule, col: _Collector, clause: str, cstart: int, sentence: str)
     return first
 
 
+_PART_YEAR = re.compile(
+    r"^\s*(?:[0-9０-９一]{1,2}\s*[-—–~～至到]\s*(?:[0-9０-９]{1,2}|[一二三四五六七八九十]{1,3})\s*月(?:份)?|前[一二三]季度|上半年|前[0-9０-９一二三四五六七八九十]{1,3}个月)"
+)
+
+
 def _investment(col: _Collector, text: str, clauses: list[tuple[int, int]]) -> None:
     subject: str | None = None
+    if clauses and _PART_YEAR.search(text[clauses[0][0]: clauses[-1][1]]):
+        return  # 1-11月，实际利用外资3200万美元: part of the year, not the year's figure
     for cs, ce in clauses:
         clause = text[cs:ce]
         search_from = 0
@@ -595,7 +663,8 @@ def _investment(col: _Collector, text: str, clauses: list[tuple[int, int]]) -> N
             got = _quantity(m, "%")
             if got:
                 q, local = got
-                if m.group("dir") in ("比降", "下降", "降幅", "减少", "回落", "降"):
+                down = m.group("dir") in ("比降", "下降", "降幅", "减少", "回落", "降")
+                if down != bool(m.group("neg")):  # 比增-5.6% is a fall; 下降-2% would be a rise
                     q = Quantity(-q.value, q.unit, q.approx)
                 col.add(yoy_metric, q, clause, cs, local)
                 break
@@ -611,6 +680,13 @@ def _appeals(col: _Collector, text: str, clauses: list[tuple[int, int]], sentenc
     subject: str | None = None
     subject_total: float | None = None  # the total stated for the subject in this sentence
     spoke = False
+    both = _BOTH_ZERO.search(sentence)
+    if both and (carried or _gate_ok("appeals", col.ctx, sentence, clauses[0][0] if clauses else 0)):
+        # 本年度行政复议和行政诉讼案件均为0件
+        cs = clauses[0][0] if clauses else 0
+        for metric in ("appeals.review_total", "appeals.suit_total"):
+            col.add(metric, Quantity(0.0, "count"), sentence, cs, both.end() - 2)
+        return True
     for ci, (cs, ce) in enumerate(clauses):
         clause = text[cs:ce]
         if not carried and not _gate_ok("appeals", col.ctx, sentence, cs):
@@ -631,6 +707,8 @@ def _appeals(col: _Collector, text: str, clauses: list[tuple[int, int]], sentenc
             if rule.exclude and rule.exclude.search(clause):
                 continue
             m = rule.pattern.search(clause)
+            if m and m.groupdict().get("u") and _TIME_SPAN.match(clause, m.end("u")):
+                continue  # 复议决定作出后15个工作日内: a time span
             if m and _quantity(m, None) is not None:
                 totals.append((m, rule))
         totals.sort(key=lambda t: t[0].start())
@@ -666,7 +744,10 @@ def _appeals(col: _Collector, text: str, clauses: list[tuple[int, int]], sentenc
     return spoke
 
 
-_ALL_UPHELD = re.compile(r"^\s*(?:且|结果|经审理|经审查)?(?:均|全部|都)(?:被|已|已被)?(?:予以)?维持")
+_ALL_UPHELD = re.compile(
+    r"^\s*(?:且|经审理|经审查)?(?:结果(?:为|是)?|均|全部|都)(?:被|已|已被)?(?:予以)?维持"
+)
+_BOTH_ZERO = re.compile(r"复议[^，,。；;\d]{0,12}诉讼[^，,。；;\d]{0,6}?(?:均|都)(?:为)?(?:0|０|零)(?:件|起)?")
 _ALL_PENDING = re.compile(r"^\s*(?:目前|现)?(?:均|全部|都)?(?:尚在审理|尚未审结|正在审理|仍在审理|在审理中|尚在审查)")
 _DISCLOSURE_PART = _re(
     r"其中[^，,。；;\d０-９]{0,8}?(?:政府)?信息公开[^，,。；;\d０-９]{0,8}?{N}(?P<u>件|起|宗)"
@@ -694,6 +775,36 @@ def _negations(col: _Collector, text: str, clauses: list[tuple[int, int]], sente
                 continue
             unit = col.metrics[metric].unit
             col.add(metric, Quantity(0.0, unit), clause, cs, m.start("k"))
+
+
+_BARE_NONE = re.compile(r"^\s*(?:无|没有|暂无|无此类情况|无相关情况|无此情况|本年度无|全年无)\s*$")
+# a heading about … whose whole body says 无: the zero of its metrics
+_NONE_UNDER: list[tuple[re.Pattern[str], tuple[str, ...]]] = [
+    (re.compile(r"收费|信息处理费"), ("operations.request_fees_cny",)),
+    (re.compile(r"复议.*诉讼.*申诉|申诉.*复议.*诉讼"),
+     ("appeals.review_total", "appeals.suit_total", "appeals.complaints_total")),
+    (re.compile(r"复议.*诉讼"), ("appeals.review_total", "appeals.suit_total")),
+    (re.compile(r"^(?!.*(?:复议|诉讼|收费|主动)).*(?:依申请公开|公开申请)"), ("requests.received",)),
+]
+
+
+def _none_under_heading(col: _Collector, text: str, ss: int, se: int) -> None:
+    """``三、政府信息公开的收费及减免情况\n无。`` → request fees 0."""
+    sentence = text[ss:se]
+    if not _BARE_NONE.match(sentence):
+        return
+    line_start = text.rfind("\n", 0, ss) + 1
+    if text[line_start:ss].strip():
+        return  # not a line of its own
+    heading = col.ctx.heading_at(ss)
+    if not heading:
+        return
+    for pat, metrics in _NONE_UNDER:
+        if pat.search(heading):
+            for metric in metrics:
+                unit = col.metrics[metric].unit
+                col.add(metric, Quantity(0.0, unit), sentence, ss, len(sentence) - len(sentence.lstrip()))
+            return
 
 
 def _derived_received(col: _Collector, text: str, sentences: list[tuple[int, int]]) -> None:
@@ -756,6 +867,7 @@ def joined_view(text: str) -> tuple[str, list[int]]:
             and nxt.strip()
             and not _HEADING.match(nxt)
             and not nxt.lstrip().startswith(("|", "第"))
+            and not (_HEADING.match(line) and not re.search(r"[，。；,;]", body))  # a heading line
         ):
             soft.append(pos)
         pos += 1
@@ -788,6 +900,7 @@ def extract_narrative(seg: Segment, doc: Document) -> list[Fact]:
             carried = False  # a new paragraph starts a new context
         if _TABLE_LINE.search(sentence):
             continue  # a table rendered into the text: the form parser reads it, not prose rules
+        _none_under_heading(col, text, ss, se)
         clauses = _spans(text, _CLAUSE_END, ss, se)
         for cs, ce in clauses:
             clause = text[cs:ce]
@@ -805,6 +918,6 @@ def extract_narrative(seg: Segment, doc: Document) -> list[Fact]:
         carried = _appeals(col, text, clauses, sentence, carried)
         _negations(col, text, clauses, sentence)
     _derived_received(col, text, sentences)
-    if not col.has("disclosure.items") and len(col.channel_items) == 1:
-        col.add("disclosure.items", *col.channel_items[0])
+    if not col.has("disclosure.items") and len(col.channel_items) == 1 and not col.channel_items[0][4]:
+        col.add("disclosure.items", *col.channel_items[0][:4])
     return list(col.facts.values())

@@ -33,10 +33,10 @@ APPROX_MARKS = ("余", "多", "约", "近", "逾", "超过", "大约", "左右",
 # One printed quantity: optional approx prefix, the number (Arabic or Chinese), optional 万/亿,
 # optional approx suffix. Named groups are reused by etl.narrative's rule patterns.
 ARABIC = r"[0-9０-９]+(?:[,，][0-9０-９]{3})*(?:[.．][0-9０-９]+)?"
-CHINESE = r"[零〇一二两三四五六七八九十百千]+"
+CHINESE = r"[零〇一二两三四五六七八九十百千壹贰叁肆伍陆柒捌玖拾佰仟]+"
 QTY = (
     r"(?P<pre>约|近|逾|超过|大约)?"
-    r"(?P<n>" + ARABIC + r"|" + CHINESE + r")"
+    r"(?<![数几])(?P<n>" + ARABIC + r"|" + CHINESE + r")"
     r"(?P<mult>万|亿)?(?P<post>余|多)?"
 )
 
@@ -124,13 +124,15 @@ def scale_unit(value: float, mult: str | None, unit: str | None) -> tuple[float,
     if u.startswith("万") or u.startswith("亿"):
         factor *= 1e4 if u[0] == "万" else 1e8
         u = u[1:]
+    # 1.1亿 is 110000000, not 110000000.00000001: round away binary noise of the scaling
+    scaled = round(value * factor, 6) if factor != 1.0 else value
     if u in ("美元", "美金"):
-        return value * factor, "usd"
+        return scaled, "usd"
     if u in ("元", "人民币", "元人民币"):
-        return value * factor, "cny"
+        return scaled, "cny"
     if u in ("%", "％"):
         return value, "pct"
-    return value * factor, "count"
+    return scaled, "count"
 
 
 _QTY_FULL = re.compile(

@@ -43,6 +43,13 @@ def is_breadcrumb(line: str) -> bool:
     return bool(_BREADCRUMB.search(line))  # a "report" shorter than this is a repeated title, not a new report
 
 
+def _title_of(m: re.Match[str]) -> str:
+    """The title line as printed, keeping a bracketed note that states the year
+    (``政府信息公开工作年度报告（2019年）``): the year is part of the title."""
+    whole = clean_title(m.group(0))
+    return whole if _HAS_YEAR.search(whole[len(clean_title(m.group("t"))):]) else clean_title(m.group("t"))
+
+
 def _first_line(text: str) -> str:
     for line in text.split("\n"):
         if line.strip():
@@ -79,7 +86,7 @@ def _title_starts(text: str) -> list[tuple[int, str]]:
             continue
         start = m.start("t")
         start = _line_start(text, start)
-        title = clean_title(m.group("t"))
+        title = _title_of(m)
         if starts and start - starts[-1][0] < MIN_REPORT_CHARS:
             continue
         if start > 0:
@@ -93,11 +100,19 @@ def _title_starts(text: str) -> list[tuple[int, str]]:
                     if prev_line not in title:
                         title = prev_line + title
                     start = prev_start
-        if title in seen:
+        if title in seen and not _after_signature(text, start):
             continue  # a running page header repeats the same title: not a new report
         seen.add(title)
         starts.append((start, title))
     return starts
+
+
+def _after_signature(text: str, start: int) -> bool:
+    """The last printed line before ``start`` is a date line (``2020年1月20日``): the previous
+    report ended with its signature, so a repeated generic title starts a new report."""
+    before = text[:start].rstrip()
+    line = before[before.rfind("\n") + 1:].strip().replace(" ", "").replace("\u3000", "")
+    return bool(line) and len(line) <= 24 and DATE_RE.fullmatch(line) is not None
 
 
 def _single_title(text: str) -> str:
@@ -106,8 +121,8 @@ def _single_title(text: str) -> str:
     candidates = [m for m in _TITLE_LINE.finditer(text[:3000]) if not is_breadcrumb(m.group("t"))]
     if not candidates:
         return clean_title(_first_line(text))[:80]
-    m = next((c for c in candidates if _HAS_YEAR.search(c.group("t"))), candidates[0])
-    title = clean_title(m.group("t"))
+    m = next((c for c in candidates if _HAS_YEAR.search(c.group(0))), candidates[0])
+    title = _title_of(m)
     start = _line_start(text, m.start("t"))
     if start > 0:
         prev_start = _line_start(text, start - 1)

@@ -121,3 +121,28 @@ def test_docx_identity_failures(tmp_path: Path) -> None:
     rep = _one(tmp_path, build_docx(t2_2021_spec(), t3_spec(bad), t4_spec(t4)))
     assert_cells(rep, expected_all(t3=bad, t4=t4))
     assert IDENTITY_RULES <= rules(rep)
+
+
+def test_docx_identity_failures_with_blank_zero_cells(tmp_path: Path) -> None:
+    """Zeros printed as "——": equalities with a blank cannot be checked, but printed parts
+    that already exceed a printed total are certain contradictions and are reported."""
+    bad = dict(T3)
+    bad["requests.granted"] = T3["requests.granted"][:6] + (70,)           # parts 74 > 70
+    bad["requests.processed_total"] = (120,) + T3["requests.processed_total"][1:]  # outcomes > 120
+    t4 = (3, 1, 0, 1, 4) + T4[5:]                                           # 5 > 4
+    fmt = lambda v: "——" if v == 0 else str(v)  # noqa: E731
+    rep = _one(tmp_path, build_docx(t2_2021_spec(), t3_spec(bad, fmt=fmt), t4_spec(t4, fmt=fmt)))
+    want = expected_all(t3=bad, t4=tuple(None if v == 0 else v for v in t4))
+    for k, v in list(want.items()):
+        if k[0].startswith("requests.") and v == 0:
+            want[k] = None
+    assert_cells(rep, want)
+    found = {f.rule: f for f in rep.findings}
+    assert {"t3_outcomes_sum", "t3_applicants_sum", "t4_sum", "t3_balance"} <= set(found)
+    assert "blank cells aside" in found["t4_sum"].message
+
+
+def test_docx_blank_cells_alone_raise_no_identity_finding(tmp_path: Path) -> None:
+    fmt = lambda v: "——" if v == 0 else str(v)  # noqa: E731
+    rep = _one(tmp_path, build_docx(t2_2021_spec(), t3_spec(T3, fmt=fmt), t4_spec(T4, fmt=fmt)))
+    assert not rules(rep) & IDENTITY_RULES

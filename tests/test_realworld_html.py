@@ -543,3 +543,133 @@ NARRATIVE = [
     ("五、存在的主要问题及改进情况", "一是政策解读形式还不够丰富。二是依申请公开答复质量有待提升。"),
     ("六、其他需要报告的事项", "本年度未收取信息处理费。"),
 ]
+
+
+@pytest.mark.parametrize("fix", [
+    ('rowspan="22"', 'rowspan="23"'),   # 三、本年度办理结果 spills into the 四 row
+    ('rowspan="22"', 'rowspan="20"'),   # … ends two rows early: the last rows start left
+    ('rowspan="8"', 'rowspan="9"'),     # （三）不予公开 spills into the first 无法提供 row
+])
+def test_wrong_rowspans_of_hand_edited_cms_tables(tmp_path: Path, fix: tuple[str, str]) -> None:
+    t3 = html_t3(T3)
+    assert fix[0] in t3
+    page = gov_page(html_t2_2021(), t3.replace(fix[0], fix[1], 1), html_t4())
+    rep = _one(_write(tmp_path, "span.html", page))
+    assert_cells(rep, expected_all())
+    assert not rules(rep) & (IDENTITY_RULES | {"table_unreadable", "t3_missing_rows"})
+
+
+def test_word_html_spacer_row_and_title_row_inside_table(tmp_path: Path) -> None:
+    spacer = ("<![if !supportMisalignedColumns]><tr height=0>"
+              + '<td width=48 style="border:none"></td>' * 10 + "</tr><![endif]>")
+    t3 = html_t3(T3, style="mso").replace("</table>", spacer + "</table>")
+    t3 = t3.replace("<tr>", '<tr><td colspan="10">三、收到和处理政府信息公开申请情况</td></tr><tr>', 1)
+    rep = _one(_write(tmp_path, "word.html", gov_page(html_t2_2021("mso"), t3, html_t4(style="mso"), titles=False)))
+    assert_cells(rep, expected_all())
+
+
+@pytest.mark.parametrize("data_label", [True, False])
+def test_t4_with_a_label_column(tmp_path: Path, data_label: bool) -> None:
+    """表四 with a "项目" column over the header rows; the data row with its own label
+    ("件数") or, as on some pages, without it (the 15 numbers then start one column early)."""
+    t4 = html_t4().replace("<tr>", '<tr><td rowspan="3" width="64">项目</td>', 1)
+    if data_label:
+        rows = t4.split("<tr>")
+        rows[-1] = "<td>件数</td>" + rows[-1]
+        t4 = "<tr>".join(rows)
+    rep = _one(_write(tmp_path, "t4.html", gov_page(html_t2_2021(), html_t3(T3), t4)))
+    assert_cells(rep, expected_all())
+    assert "t4_sum" not in rules(rep)
+
+
+def test_t4_blank_cells_keep_their_columns(tmp_path: Path) -> None:
+    t4 = html_t4(fmt=lambda v: "" if v == 0 else str(v))
+    rep = _one(_write(tmp_path, "t4b.html", gov_page(html_t2_2021(), html_t3(T3), t4)))
+    assert_cells(rep, expected_all(t4=tuple(None if v == 0 else v for v in T4)))
+
+
+def test_markdown_file_with_raw_html_tables(tmp_path: Path) -> None:
+    """pandoc writes tables with merged cells as raw HTML inside Markdown."""
+    md = "# 江州市自然资源和规划局2022年政府信息公开工作年度报告\n\n" + "\n\n".join([
+        "本报告根据《条例》和（国办公开办函〔2021〕30号）要求编制。", "## 一、总体情况", "全年主动公开政府信息1523条。",
+        "## 二、主动公开政府信息情况", html_t2_2021(), "## 三、收到和处理政府信息公开申请情况", html_t3(T3),
+        "## 四、政府信息公开行政复议、行政诉讼情况", html_t4(), "## 五、存在的主要问题及改进情况", "无。"]) + "\n"
+    p = tmp_path / "r.md"
+    p.write_text(md, encoding="utf-8")
+    rep = _one(p)
+    assert_cells(rep, expected_all())
+
+
+def t2_2019_spec() -> Spec:
+    """表二 of the 2019 form (same numbers as ``T2_2019``)."""
+    h3 = [("信息内容", 1, 1), ("上一年项目数量", 1, 1), ("本年增/减", 1, 1), ("处理决定数量", 1, 1)]
+    return [
+        [("第二十条第（一）项", 1, 4)],
+        [("信息内容", 1, 1), ("本年新制作数量", 1, 1), ("本年新公开数量", 1, 1), ("对外公开总数量", 1, 1)],
+        [("规章", 1, 1), ("0", 1, 1), ("0", 1, 1), ("2", 1, 1)],
+        [("规范性文件", 1, 1), ("6", 1, 1), ("6", 1, 1), ("45", 1, 1)],
+        [("第二十条第（五）项", 1, 4)], h3,
+        [("行政许可", 1, 1), ("88", 1, 1), ("-3", 1, 1), ("4120", 1, 1)],
+        [("其他对外管理服务事项", 1, 1), ("12", 1, 1), ("0", 1, 1), ("350", 1, 1)],
+        [("第二十条第（六）项", 1, 4)], list(h3),
+        [("行政处罚", 1, 1), ("410", 1, 1), ("+5", 1, 1), ("97", 1, 1)],
+        [("行政强制", 1, 1), ("21", 1, 1), ("0", 1, 1), ("3", 1, 1)],
+        [("第二十条第（八）项", 1, 4)],
+        [("信息内容", 1, 1), ("上一年项目数量", 1, 1), ("本年增/减", 1, 2)],
+        [("行政事业性收费", 1, 1), ("2", 1, 1), ("0", 1, 2)],
+        [("第二十条第（九）项", 1, 4)],
+        [("信息内容", 1, 1), ("采购项目数量", 1, 1), ("采购总金额", 1, 2)],
+        [("政府集中采购", 1, 1), ("14", 1, 1), ("345.67", 1, 2)],
+    ]
+
+
+@pytest.mark.parametrize("where", ["lead", "trail"])
+def test_word_html_zero_width_cells_in_some_rows(tmp_path: Path, where: str) -> None:
+    """Word's HTML emulates gridBefore/gridAfter with empty zero-width cells in some rows."""
+    rows = html_t3(T3).split("<tr>")
+    empty = '<td width="0" style="border:none"></td>'
+    for i in range(5, len(rows), 3):
+        rows[i] = empty + rows[i] if where == "lead" else rows[i].replace("</tr>", empty + "</tr>")
+    rep = _one(_write(tmp_path, "w.html", gov_page(html_t2_2021(), "<tr>".join(rows), html_t4())))
+    assert_cells(rep, expected_all())
+
+
+LAYOUT_2019_SHORT = [r for r in T3_LAYOUT_2019 if r[3] != "requests.rejected_confirm"]
+
+
+def test_2019_form_version_without_the_confirm_row(tmp_path: Path) -> None:
+    vals = {m: v for m, v in T3_2019.items() if m != "requests.rejected_confirm"}
+    # keep the identities: the confirm row's numbers move to 重复申请
+    vals["requests.rejected_repeat"] = tuple(a + b for a, b in zip(T3_2019["requests.rejected_repeat"],
+                                                                    T3_2019["requests.rejected_confirm"]))
+    page = gov_page(_t2_2019_html(), html_t3(vals, layout=LAYOUT_2019_SHORT), html_t4(),
+                    intro="<p>本报告依据《条例》编制。</p>")
+    rep = _one(_write(tmp_path, "f2019s.html", page))
+    assert rep.form == "2019"
+    assert_cells(rep, expected_all(t3=vals, t2=T2_2019))
+    assert not rules(rep) & (IDENTITY_RULES | {"t3_missing_rows"})
+
+
+@pytest.mark.parametrize("fragment,before", [
+    ("行政机关不再处理其政府信息公开申请", False),   # the tail of a row split over a page
+    ("2.申请人逾期未按收费通知要求", True),          # the head, on the page before
+])
+def test_row_fragment_over_empty_cells_is_not_a_blank_copy(tmp_path: Path, fragment: str, before: bool) -> None:
+    rows = html_t3(T3).split("<tr>")
+    word = "缴纳费用" if before else "逾期不补正"
+    idx = next(i for i, r in enumerate(rows) if word in r)
+    rows.insert(idx if before else idx + 1, f'<td colspan="3">{fragment}</td>' + "<td></td>" * 7 + "</tr>")
+    rep = _one(_write(tmp_path, "frag.html", gov_page(html_t2_2021(), "<tr>".join(rows), html_t4())))
+    assert_cells(rep, expected_all())
+    assert "t3_duplicate_row" not in rules(rep)
+
+
+def test_t4_printed_turned_one_row_per_group(tmp_path: Path) -> None:
+    cells = lambda vs: "".join(f"<td>{v}</td>" for v in vs)  # noqa: E731
+    t4 = ('<table border="1"><tr><td rowspan="2" colspan="2">类别</td><td colspan="5">办理结果</td></tr>'
+          "<tr><td>结果维持</td><td>结果纠正</td><td>其他结果</td><td>尚未审结</td><td>总计</td></tr>"
+          f'<tr><td colspan="2">行政复议</td>{cells(T4[:5])}</tr>'
+          f'<tr><td rowspan="2">行政诉讼</td><td>未经复议直接起诉</td>{cells(T4[5:10])}</tr>'
+          f"<tr><td>复议后起诉</td>{cells(T4[10:])}</tr></table>")
+    rep = _one(_write(tmp_path, "t4t.html", gov_page(html_t2_2021(), html_t3(T3), t4)))
+    assert_cells(rep, expected_all())

@@ -156,3 +156,81 @@ def test_identity_failures_in_pdf(tmp_path: Path) -> None:
     rep = _one(tmp_path, build_pdf(t2_2021_spec(), t3_spec(bad), t4_spec(t4)))
     assert_cells(rep, expected_all(t3=bad, t4=t4))
     assert IDENTITY_RULES <= rules(rep)
+
+
+@pytest.mark.parametrize("noted", ["requests.received", "requests.granted"])
+def test_unruled_pdf_with_a_note_in_a_cell_keeps_the_other_rows(tmp_path: Path, noted: str) -> None:
+    """A note wrapped inside a narrow cell ("127（含自然失效2件）") adds a number to its row in the
+    text runs: that row is not stored (finding), every other row is, none is wrong."""
+    first = T3[noted][0]
+    fmt = lambda v: f"{v}（含自然失效2件）" if v == first else str(v)  # noqa: E731
+    vals = {m: tuple(v) for m, v in T3.items()}
+    assert sum(1 for v in vals.values() for x in v if x == first) == 1
+    rep = _one(tmp_path, build_pdf(t2_2021_spec(), t3_spec(T3, fmt=fmt), t4_spec(), ruled=False, push_t3=20))
+    want = {k: v for k, v in expected_all().items() if k[0] != noted}
+    assert_cells(rep, want)
+    unreadable = [f for f in rep.findings if f.rule == "table_unreadable"]
+    assert unreadable and noted in unreadable[0].cells
+
+
+@pytest.mark.parametrize("push", [20, 100])
+def test_unruled_pdf_with_blank_cells_placed_by_column_position(tmp_path: Path, push: float) -> None:
+    """Empty cells vanish from unruled text runs; the reader puts a blank mark where the x
+    positions (header words 自然人 … 总计, or the page before's columns) show an empty column."""
+    rep = _one(tmp_path, build_pdf(t2_2021_spec(), t3_spec(T3, fmt=lambda v: "" if v == 0 else str(v)),
+                                   t4_spec(), ruled=False, push_t3=push))
+    want = expected_all()
+    for k, v in list(want.items()):
+        if k[0].startswith("requests.") and v == 0:
+            want[k] = None
+    assert_cells(rep, want)
+    assert "table_unreadable" not in rules(rep)
+
+
+@pytest.mark.parametrize("push", [20, 100])
+def test_horizontal_rules_only_with_blank_cells(tmp_path: Path, push: float) -> None:
+    from reportlab.lib import colors
+
+    orig = _table
+
+    def hlines(spec, kind, ruled, repeat):  # noqa: ANN001, ANN202
+        t = orig(spec, kind, False, repeat)
+        t.setStyle([("LINEBELOW", (0, 0), (-1, -1), 0.5, colors.black),
+                    ("LINEABOVE", (0, 0), (-1, 0), 0.5, colors.black)])
+        return t
+
+    globals()["_table"] = hlines
+    try:
+        rep = _one(tmp_path, build_pdf(t2_2021_spec(), t3_spec(T3, fmt=lambda v: "" if v == 0 else str(v)),
+                                       t4_spec(), push_t3=push))
+    finally:
+        globals()["_table"] = orig
+    want = expected_all()
+    for k, v in list(want.items()):
+        if k[0].startswith("requests.") and v == 0:
+            want[k] = None
+    assert_cells(rep, want)
+
+
+def test_table_style_without_outer_border(tmp_path: Path) -> None:
+    """Word/WPS styles that draw only the inner grid: the edge cells are open on one side."""
+    from reportlab.lib import colors
+
+    orig = _table
+
+    def inner_only(spec, kind, ruled, repeat):  # noqa: ANN001, ANN202
+        t = orig(spec, kind, False, repeat)
+        t.setStyle([("INNERGRID", (0, 0), (-1, -1), 0.5, colors.black)])
+        return t
+
+    globals()["_table"] = inner_only  # build_pdf looks the table builder up at call time
+    try:
+        fmt = lambda v: "" if v == 0 else str(v)  # noqa: E731
+        rep = _one(tmp_path, build_pdf(t2_2021_spec(), t3_spec(T3, fmt=fmt), t4_spec(), push_t3=100))
+    finally:
+        globals()["_table"] = orig
+    want = expected_all()
+    for k, v in list(want.items()):
+        if k[0].startswith("requests.") and v == 0:
+            want[k] = None
+    assert_cells(rep, want)

@@ -132,3 +132,32 @@ def test_cells_with_blank_lines_between_and_captions(tmp_path: Path) -> None:
     rep = _one(tmp_path, document(cell_lines, t2_2021_spec(), t3_spec(T3), t4_spec(), captions=True,
                                   blank_between=True), "r.txt")
     assert_cells(rep, expected_all())
+
+
+@pytest.mark.parametrize("kind", ["tabs", "cells", "md_padded", "md_origin"])
+def test_rows_printed_entirely_blank(tmp_path: Path, kind: str) -> None:
+    """Zero printed as an empty cell: whole rows of empty cells stay blank (not dropped, not 0)."""
+    render, name = RENDERS[kind]
+    fmt = lambda v: "" if v == 0 else str(v)  # noqa: E731
+    rep = _one(tmp_path, document(render, t2_2021_spec(), t3_spec(T3, fmt=fmt), t4_spec()), name)
+    want = expected_all()
+    for k, v in list(want.items()):
+        if k[0].startswith("requests.") and v == 0:
+            want[k] = None
+    assert_cells(rep, want)
+    assert "t3_missing_rows" not in rules(rep)
+
+
+@pytest.mark.parametrize("kind", list(RENDERS))
+def test_2019_form_tables_2_and_3_without_the_confirm_row(tmp_path: Path, kind: str) -> None:
+    from test_realworld_html import LAYOUT_2019_SHORT, T2_2019, t2_2019_spec
+
+    render, name = RENDERS[kind]
+    vals = {m: v for m, v in T3_2019.items() if m != "requests.rejected_confirm"}
+    vals["requests.rejected_repeat"] = tuple(a + b for a, b in zip(T3_2019["requests.rejected_repeat"],
+                                                                    T3_2019["requests.rejected_confirm"]))
+    rep = _one(tmp_path, document(render, t2_2019_spec(), t3_spec(vals, layout=LAYOUT_2019_SHORT), t4_spec()),
+               name)
+    assert rep.form == "2019"
+    assert_cells(rep, expected_all(t3=vals, t2=T2_2019))
+    assert "form_2019_cites_2021_notice" in rules(rep)  # NARRATIVE cites 国办公开办函〔2021〕30号

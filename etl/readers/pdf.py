@@ -326,6 +326,59 @@ def _page_rules(page: pdfium.PdfPage, top: float) -> tuple[list, list] | None:
     return _merge_edges(hs), _merge_edges(vs)
 
 
+def _close_frames(hs: list, vs: list) -> tuple[list, list]:
+    """Rules plus the outer frame of every ruled grid that was printed without one.
+
+    Word and WPS table styles may draw only the inner grid ("no outer border"): the cells on
+    the table's edges are then open and the whole table would be lost. Rules that cross each
+    other form one grid; where its bounding box has no rule, one is added. A grid needs at
+    least two rules each way, so a lone underline or a box around a heading adds nothing new.
+    """
+    n_h = len(hs)
+    rules = [("h", r) for r in hs] + [("v", r) for r in vs]
+    if len(rules) < 4 or len(hs) * len(vs) > MAX_RULE_PAIRS:
+        return hs, vs
+    parent = list(range(len(rules)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for hi, (y, x0, x1) in enumerate(hs):
+        for vj, (x, y0, y1) in enumerate(vs):
+            if x0 - _ISECT <= x <= x1 + _ISECT and y0 - _ISECT <= y <= y1 + _ISECT:
+                a, b = root(hi), root(n_h + vj)
+                if a != b:
+                    parent[a] = b
+    comps: dict[int, list[int]] = {}
+    for i in range(len(rules)):
+        comps.setdefault(root(i), []).append(i)
+    add_h: list[tuple[float, float, float]] = []
+    add_v: list[tuple[float, float, float]] = []
+    for members in comps.values():
+        ch = [hs[i] for i in members if i < n_h]
+        cv = [vs[i - n_h] for i in members if i >= n_h]
+        if len(ch) < 2 or len(cv) < 2:
+            continue
+        left = min(min(h[1] for h in ch), min(v[0] for v in cv))
+        right = max(max(h[2] for h in ch), max(v[0] for v in cv))
+        top = min(min(v[1] for v in cv), min(h[0] for h in ch))
+        bottom = max(max(v[2] for v in cv), max(h[0] for h in ch))
+        if right - left < _MIN_EDGE or bottom - top < _MIN_EDGE:
+            continue
+        for y in (top, bottom):
+            if not any(abs(h[0] - y) <= _SNAP and h[1] <= left + _JOIN and h[2] >= right - _JOIN for h in ch):
+                add_h.append((y, left, right))
+        for x in (left, right):
+            if not any(abs(v[0] - x) <= _SNAP and v[1] <= top + _JOIN and v[2] >= bottom - _JOIN for v in cv):
+                add_v.append((x, top, bottom))
+    if not add_h and not add_v:
+        return hs, vs
+    return _merge_edges(list(hs) + add_h), _merge_edges(list(vs) + add_v)
+
+
 class _TooComplex(Exception):
     """A page with so many rules that finding its grid would take unbounded time."""
 
@@ -462,7 +515,7 @@ def _fast_tables(pdf: pdfium.PdfDocument, info: _PageInfo) -> list | None:
         rules = _page_rules(page, page_top)
         if rules is None:
             return None
-        cells = _cells_from_rules(*rules)
+        cells = _cells_from_rules(*_close_frames(*rules))
         if not cells:
             return []
         textpage = page.get_textpage()
@@ -504,6 +557,153 @@ def _fast_tables(pdf: pdfium.PdfDocument, info: _PageInfo) -> list | None:
             continue  # a framed heading or an empty box, not a table
         result.append(((x0, y0, x1, y1), grid))
     return result
+
+
+_CELL_WORD = re.compile(r"^(?:\d[\d,]*(?:\.\d+)?|[/／\\]|[-－—–―]{1,2}|无)$")
+_FOOTER_LINE = re.compile(r"^\s*(?:[-—–]\s*\d+\s*[-—–]|第\s*\d+\s*页.*|\d+\s*/\s*\d+)\s*$")
+BLANK_MARK = "/"
+
+
+def _line_words(chars: list[tuple[float, float, float, float, str]]) -> list[list[tuple[float, float, str]]]:
+    """Printed lines (top to bottom) as words (x0, x1, text), split at wide gaps."""
+    lines: list[list[tuple[float, float, float, float, str]]] = []
+    for ch in sorted(chars, key=lambda c: c[2]):
+        if lines and abs(ch[2] - lines[-1][0][2]) <= max(ch[3], lines[-1][0][3], 1.0) * 0.4:
+            lines[-1].append(ch)
+        else:
+            lines.append([ch])
+    out = []
+    for line in lines:
+        line.sort(key=lambda c: c[0])
+        words: list[list] = []
+        for x0, x1, _y, h, c in line:
+            if c.isspace():
+                if words and words[-1][2]:
+                    words.append([x1, x1, ""])
+                continue
+            if words and words[-1][2] and x0 - words[-1][1] <= max(h, 1.0) * 0.5:
+                words[-1][1] = x1
+                words[-1][2] += c
+            elif words and not words[-1][2]:
+                words[-1] = [x0, x1, c]
+            else:
+                words.append([x0, x1, c])
+        out.append([(w[0], w[1], w[2]) for w in words if w[2]])
+    return out
+
+
+def _blank_columns_text(pdf: pdfium.PdfDocument, info: _PageInfo, prev_cols: list[float] | None = None
+                        ) -> tuple[str | None, list[float] | None]:
+    """(page text where rows of an UNRULED 表三 get a "/" for each empty cell, the columns).
+
+    Without rules the text layer drops empty cells, and a row with 5 of its 7 numbers cannot
+    be placed. The x positions still tell the columns: the 7 header words (自然人 … 总计), else
+    the page before's columns (a continued table), else the rows printing all 7 cells. Each row
+    whose numbers all fall in distinct columns gets a blank mark in the columns it leaves empty;
+    rows that do not fit are left as printed (the form parser then refuses them).
+    """
+    page = pdf[info.number - 1]
+    try:
+        textpage = page.get_textpage()
+        try:
+            chars = _page_chars(textpage, info.mediabox[3])
+        finally:
+            textpage.close()
+    finally:
+        page.close()
+    lines = _line_words(chars)
+    cells_of: list[list[tuple[float, float, str]]] = []
+    for words in lines:
+        tail: list[tuple[float, float, str]] = []
+        for w in reversed(words):
+            if not _CELL_WORD.match(w[2]):
+                break
+            tail.append(w)
+        cells_of.append(tail[::-1])
+    full = [c for c in cells_of if len(c) == 7]
+    options = [_header_columns(lines), prev_cols]
+    if len(full) >= 3:
+        centres = [[(w[0] + w[1]) / 2 for w in c] for c in full]
+        options.append([sum(c[k] for c in centres) / len(centres) for k in range(7)])
+    cols = None
+    for option in options:
+        if option is None:
+            continue
+        spacing = min(b - a for a, b in zip(option, option[1:]))
+        # rows printing all 7 cells must agree with the columns (numbers right-aligned
+        # under centred header words do not, and then the rows' own positions are used)
+        if spacing >= 8 and all(abs((w[0] + w[1]) / 2 - x) <= spacing * 0.3
+                                for c in full for w, x in zip(c, option)):
+            cols = option
+            break
+    if cols is None:
+        return None, None
+    spacing = min(b - a for a, b in zip(cols, cols[1:]))
+    # only the rows of 表三: from 本年新收 (or the top of a continuation page) to 表四
+    start = next((i for i, ws in enumerate(lines) if any("本年新收" in w[2] for w in ws)), None)
+    if start is None and prev_cols is None:
+        return None, cols
+    start = start or 0
+    end = next((i for i in range(start, len(lines)) if any(
+        k in w[2] for w in lines[i] for k in ("行政复议", "行政诉讼", "存在的主要问题")) or any(
+        w[2].startswith(("四、政府", "五、")) for w in lines[i][:1])), len(lines))
+    text = info.text
+    lines_text = text.split("\n")
+    first = next((i for i, ln in enumerate(lines_text) if "本年新收" in ln), 0)
+    last_hit = first - 1
+    changed = False
+    for words, cells in zip(lines[start:end], cells_of[start:end]):
+        if not 0 < len(cells) < 7 or len(cells) == len(words) and len(cells) < 2:
+            continue
+        line_str = " ".join(w[2] for w in words)
+        if _FOOTER_LINE.match(line_str):
+            continue
+        slots: dict[int, str] = {}
+        for x0, x1, t in cells:
+            k = min(range(7), key=lambda i: abs(cols[i] - (x0 + x1) / 2))
+            if abs(cols[k] - (x0 + x1) / 2) > spacing * 0.3 or k in slots:
+                slots = {}
+                break
+            slots[k] = t
+        if not slots or (len(words) > len(cells) and words[-len(cells) - 1][1] > cols[0] - spacing * 0.5):
+            continue  # the numbers do not sit in the columns, or a label runs into them
+        filled = " ".join(slots.get(k, BLANK_MARK) for k in range(7))
+        # the text layer ends a line with these numbers (its label part may be cut elsewhere)
+        want = [w[2] for w in cells]
+        hit = None
+        for i in range(last_hit + 1, len(lines_text)):
+            toks = lines_text[i].split()
+            if toks[-len(want):] == want and (len(toks) == len(want) or not _CELL_WORD.match(toks[-len(want) - 1])):
+                hit = i
+                break
+        if hit is None:
+            continue
+        last_hit = hit
+        head = re.sub(r"(?:\s*\S+){%d}\s*$" % len(want), "", lines_text[hit])
+        lines_text[hit] = (head + " " + filled).strip()
+        changed = True
+    return ("\n".join(lines_text) if changed else None), cols
+
+
+_HEADER_KEYS = (("自然人",), ("商业",), ("科研",), ("社会", "公益"), ("法律", "律服"), ("其他", "其它"), ("总计", "合计"))
+
+
+def _header_columns(lines: list[list[tuple[float, float, str]]]) -> list[float] | None:
+    """x centres of the 7 applicant columns from 表三's header words, above the first row."""
+    found: dict[int, float] = {}
+    for words in lines:
+        if any("本年新收" in w[2] for w in words):
+            break
+        for x0, x1, t in words:
+            if len(t) > 8:
+                continue
+            for k, keys in enumerate(_HEADER_KEYS):
+                if k not in found and any(t.startswith(key) for key in keys):
+                    found[k] = (x0 + x1) / 2
+    if len(found) != 7:
+        return None
+    cols = [found[k] for k in range(7)]
+    return cols if all(a < b for a, b in zip(cols, cols[1:])) else None
 
 
 def _unmapped_glyphs(grid: list[list[str]]) -> bool:
@@ -712,9 +912,19 @@ def _read_open_pdf(name: str, data: bytes, pdf: pdfium.PdfDocument, deadline: li
     tables: list[Table] = []
     chunks: list[str] = []
     offset = 0
+    prev_t3 = False
+    t3_cols: list[float] | None = None
     for info in infos:
         deadline.check(f"page {info.number}")
         text, placed = info.text, []
+        t3_page = "本年新收" in text or "自然人" in text
+        if info.number not in found and (t3_page or prev_t3):
+            try:
+                new_text, t3_cols = _blank_columns_text(pdf, info, t3_cols if prev_t3 else None)
+                text = new_text or text
+            except pdfium.PdfiumError:
+                pass
+        prev_t3 = t3_page and "行政复议" not in text
         if info.number in found:
             try:
                 text, placed = _compose_page(pdf, info, found[info.number])
