@@ -203,3 +203,23 @@ def test_year_from_the_opening_sentence_not_a_comparison() -> None:
     text = ("政府信息公开工作年度报告\n本报告所列数据的统计期限自2021年1月1日起至2021年12月31日止。"
             "与2020年相比，公开数量增加。\n漳州市芗城区民政局\n")
     assert meta(text).year == 2021
+
+
+@pytest.mark.parametrize(
+    "printed, canonical",
+    [
+        ("芗城区卫健局", "芗城区卫生健康局"),
+        ("鼓楼区应急局", "鼓楼区应急管理局"),
+        ("思明区医保局", "思明区医疗保障局"),
+        ("湖里区工信局", "湖里区工业和信息化局"),
+        ("漳州市人防办", "漳州市人民防空办公室"),
+        ("龙海市文旅局", "龙海市文化和旅游局"),
+        ("芗城区人社局", "芗城区人力资源和社会保障局"),
+        ("芗城区政府", "芗城区人民政府"),
+        ("漳州市审计局", "漳州市审计局"),
+    ],
+)
+def test_short_forms_of_common_agencies(printed: str, canonical: str) -> None:
+    from etl.agencies import canonical_agency
+
+    assert canonical_agency(printed) == canonical
