@@ -12,7 +12,6 @@ What is measured:
 """
 from __future__ import annotations
 
-import gc
 import inspect
 import os
 import statistics
@@ -21,7 +20,6 @@ from pathlib import Path
 from typing import Any, Callable
 
 import duckdb
-import pandas as pd
 import psutil
 
 from etl.store import PROJECT_ROOT
@@ -229,8 +227,6 @@ def bench_pandas(db: Path, repeat: int) -> tuple[float, float, list[tuple[str, f
         t_pd = _median_time(fn, repeat)
         t_db = _median_time(lambda: con.execute(sql, params).fetchall(), repeat)
         rows.append((name, t_db, t_pd))
-    del df
-    gc.collect()
     con.close()
     return load_s, mem_mb, rows
 

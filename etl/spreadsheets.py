@@ -38,7 +38,6 @@ from etl.validate import (
     display_name,
     guard_file,
     parse_value,
-    parse_year,
     validate_candidates,
 )
 

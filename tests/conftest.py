@@ -248,3 +248,19 @@ def empty_db_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pa
 
 
 os.environ.setdefault("STREAMLIT_BROWSER_GATHER_USAGE_STATS", "false")
+
+
+@pytest.fixture
+def downloads(monkeypatch: pytest.MonkeyPatch) -> dict:
+    """Record the frames handed to the pages' download buttons, by file name."""
+    import pages._ui as ui
+
+    seen: dict = {}
+    original = ui.download_buttons
+
+    def spy(df, name: str, key: str | None = None) -> None:
+        seen[name] = df.copy()
+        original(df, name, key=key)
+
+    monkeypatch.setattr(ui, "download_buttons", spy)
+    return seen

@@ -11,7 +11,6 @@ import io
 import itertools
 import time
 import zipfile
-from pathlib import Path
 
 import openpyxl
 import pytest

@@ -6,49 +6,17 @@ partially_granted = 1, unable_not_held = the rest (agency 6: 1 / 0); applicants 
 """
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-PAGE = str(Path(__file__).resolve().parent.parent / "pages" / "requests.py")
+from pagetest import PAGES_DIR, charts, run_page, trace
 
 
 def run(**query: Any) -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=60)
-    for k, v in query.items():
-        at.query_params[k] = v
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    assert not at.error, [e.value for e in at.error]
-    return at
-
-
-def charts(at: AppTest) -> list[dict]:
-    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
-
-
-def trace(spec: dict, name: str) -> dict:
-    return next(t for t in spec["data"] if t.get("name") == name)
-
-
-@pytest.fixture
-def downloads(monkeypatch: pytest.MonkeyPatch) -> dict[str, pd.DataFrame]:
-    """Record the frames handed to the download buttons, by file name."""
-    import pages._ui as ui
-
-    seen: dict[str, pd.DataFrame] = {}
-    original = ui.download_buttons
-
-    def spy(df: pd.DataFrame, name: str, key: str | None = None) -> None:
-        seen[name] = df.copy()
-        original(df, name, key=key)
-
-    monkeypatch.setattr(ui, "download_buttons", spy)
-    return seen
+    return run_page("requests", **query)
 
 
 def test_volumes_mix_flow_applicants_appeals(small_db_env: Path, downloads: dict) -> None:
@@ -97,7 +65,7 @@ def test_flow_choice_from_url(small_db_env: Path) -> None:
 
 
 def test_invalid_flow_agency_falls_back(small_db_env: Path) -> None:
-    at = AppTest.from_file(PAGE, default_timeout=60)
+    at = AppTest.from_file(str(PAGES_DIR / "requests.py"), default_timeout=60)
     at.query_params["agency"] = "甲市商务局"
     at.query_params["flow_agency"] = "不存在"
     at.run()
