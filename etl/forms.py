@@ -180,8 +180,10 @@ def parse_t3_tables(tables: list[Table], doc: Document) -> T3Result:
     context: str | None = None
     pending_other_blank: tuple[list[tuple[str, CellValue, str, str, int | None]], TableCtx, str] | None = None
     records: list[_T3Row] = []
+    shift_hint = [0]  # the displacement of the last row with numbers (for all-blank rows)
     for t in tables:
         ctx = _ctx("表三", t, doc)
+        shift_hint[0] = 0  # each table (page) has its own geometry
         rows = [list(r) for r in t.rows if any((c or "").strip() for c in r)]
         index = [i for i, r in enumerate(t.rows) if any((c or "").strip() for c in r)]
         header = [r for r in rows if _is_t3_header_row(r)]
@@ -210,7 +212,7 @@ def parse_t3_tables(tables: list[Table], doc: Document) -> T3Result:
                 if m1.section:
                     context = m1.section
                 continue
-            cells = _t3_value_cells(row, colmap, width)
+            cells = _t3_value_cells(row, colmap, width, shift_hint)
             if cells is None:
                 continue
             label_cells, values = cells
@@ -359,7 +361,7 @@ def _content_width(row: list[str]) -> int:
     return 0
 
 
-def _span_shift(row: list[str], colmap: dict[str, int]) -> int:
+def _span_shift(row: list[str], colmap: dict[str, int], hint: list[int] | None = None) -> int:
     """Columns a data row is displaced by a wrong rowspan in the page's HTML/DOCX.
 
     Hand-edited CMS tables often carry a rowspan one too large (a label cell spills into the
@@ -371,23 +373,31 @@ def _span_shift(row: list[str], colmap: dict[str, int]) -> int:
     last = max(colmap.values())
     first = min(colmap.values())
     cw = _content_width(row)
+    kinds = [parse_cell(c).kind for c in row]
+
+    def fits(sh: int) -> bool:
+        # text labels on the left, no text in the 7 value columns, all inside the row
+        return (0 < first + sh and last + sh < len(row)
+                and "number" not in kinds[:first + sh]
+                and all(kinds[j + sh] != "text" for j in colmap.values()))
+
+    h = hint[0] if hint is not None else 0
+    if "number" not in kinds:
+        # a row without numbers shows no displacement of its own: the rows around it do
+        return h if h and cw <= first + h and fits(h) else 0
     if cw > last + 1:
         shift = cw - (last + 1)
-    elif cw and cw < last + 1 and any(parse_cell(c).kind == "number" for c in row[:first]):
+    elif cw and cw < last + 1 and "number" in kinds[:first]:
         shift = cw - (last + 1)
     else:
-        return 0
-    if first + shift <= 0:
-        return 0
-    labels = row[:first + shift]
-    if any(parse_cell(c).kind == "number" for c in labels):
-        return 0
-    if any(parse_cell(row[j + shift]).kind == "text" for j in colmap.values()):
-        return 0
-    return shift
+        shift = 0
+    if fits(shift):
+        return shift
+    # e.g. a blank 总计 cell hides the row's displacement: that of the rows before
+    return h if h and fits(h) else 0
 
 
-def _t3_value_cells(row: list[str], colmap: dict[str, int], width: int
+def _t3_value_cells(row: list[str], colmap: dict[str, int], width: int, hint: list[int] | None = None
                     ) -> tuple[list[str], list[tuple[str, int | None, str]]] | None:
     """(label cells, [(applicant key, column, raw cell)]) of a data row, by header or form order.
 
@@ -398,7 +408,9 @@ def _t3_value_cells(row: list[str], colmap: dict[str, int], width: int
     if colmap and (len(colmap) == 7 or (len(row) == width and "" in colmap and len(colmap) >= 2)):
         shift = len(row) - width if width and len(row) != width else 0
         if shift == 0 and len(colmap) == 7:
-            shift = _span_shift(row, colmap)
+            shift = _span_shift(row, colmap, hint)
+            if hint is not None and any(parse_cell(c).kind == "number" for c in row):
+                hint[0] = shift
         first = min(colmap.values()) + shift
         if first <= 0:
             return None

@@ -250,9 +250,11 @@ def test_only_table_pages_go_to_the_table_finders(tmp_path: Path, monkeypatch: p
     monkeypatch.setattr(pdf_reader, "_find_tables", spy_slow)
     doc = read_file(make_report_pdf(tmp_path / "r.pdf"))
     assert 1 not in fast_pages + slow_pages  # page 1 is narrative only
-    # Page 2 prints a label one glyph per line in a non-embedded font: pdfium drops such
-    # glyphs, so that page goes to pdfplumber; page 3 is handled by the fast finder alone.
-    assert slow_pages == [2] and fast_pages == [3]
+    # Page 2 prints a label one glyph per line in a non-embedded font: without a CJK font on
+    # the machine pdfium drops such glyphs and that page goes to pdfplumber; with one (e.g.
+    # fonts-noto-cjk) the fast finder reads it. Page 3 never needs pdfplumber.
+    assert slow_pages in ([2], []) and 3 not in slow_pages
+    assert 3 in fast_pages and set(fast_pages) <= {2, 3}
     assert {t.page for t in doc.tables} == {2, 3}
 
 

@@ -673,3 +673,17 @@ def test_t4_printed_turned_one_row_per_group(tmp_path: Path) -> None:
           f"<tr><td>复议后起诉</td>{cells(T4[10:])}</tr></table>")
     rep = _one(_write(tmp_path, "t4t.html", gov_page(html_t2_2021(), html_t3(T3), t4)))
     assert_cells(rep, expected_all())
+
+
+@pytest.mark.parametrize("label_cols", [2, 4])
+def test_header_corner_narrower_or_wider_than_the_label_columns(tmp_path: Path, label_cols: int) -> None:
+    """The merged top-left cell spans 2 (or 4) columns while the rows use 3 label columns;
+    rows printed entirely blank and a row with a blank 总计 still land in their columns."""
+    vals = {m: tuple("" if x == 0 else x for x in v) for m, v in T3.items()}
+    vals["requests.denied_third_party"] = (3, 1, "", "", "", "", "")
+    t3 = html_t3(vals).replace('colspan="3" rowspan="3"', f'colspan="{label_cols}" rowspan="3"', 1)
+    rep = _one(_write(tmp_path, "corner.html", gov_page(html_t2_2021(), t3, html_t4())))
+    want = expected_t3({m: tuple(None if x == "" else x for x in v) for m, v in vals.items()})
+    want.update({k: v for k, v in expected_all().items() if not k[0].startswith("requests.")})
+    assert_cells(rep, want)
+    assert "t3_missing_rows" not in rules(rep)

@@ -161,3 +161,26 @@ def test_2019_form_tables_2_and_3_without_the_confirm_row(tmp_path: Path, kind: 
     assert rep.form == "2019"
     assert_cells(rep, expected_all(t3=vals, t2=T2_2019))
     assert "form_2019_cites_2021_notice" in rules(rep)  # NARRATIVE cites 国办公开办函〔2021〕30号
+
+
+def runs(spec) -> list[str]:  # noqa: ANN001
+    """Each row's cells joined by spaces (text copied out of a PDF viewer)."""
+    return [" ".join(t for t, _, _ in row) for row in spec]
+
+
+def one_line(spec) -> list[str]:  # noqa: ANN001
+    """The whole table on one line (text scraped from a page that lost its line breaks)."""
+    return [" ".join(t for row in spec for t, _, _ in row)]
+
+
+@pytest.mark.parametrize("traditional", [False, True])
+@pytest.mark.parametrize("render", [runs, one_line, tab_lines, cell_lines])
+def test_runs_and_traditional_mirrors(tmp_path: Path, render, traditional: bool) -> None:  # noqa: ANN001
+    text = document(render, t2_2021_spec(), t3_spec(T3), t4_spec())
+    if traditional:
+        # an independent simplified → traditional list for the form's words (not the reader's table)
+        pairs = dict(zip("开属处总计结转继续办数请稳护权务类内过执询机关没现制补后确访举报诉复无获缴纳费组织业构会议讼维审纠条项废规范许决罚强万单额采购减对",
+                         "開屬處總計結轉繼續辦數請穩護權務類內過執詢機關沒現製補後確訪舉報訴複無獲繳納費組織業構會議訟維審糾條項廢規範許決罰強萬單額採購減對"))
+        text = "".join(pairs.get(c, c) for c in text).replace("“", "「").replace("”", "」")
+    rep = _one(tmp_path, text, "r.txt")
+    assert_cells(rep, expected_all())
