@@ -79,7 +79,7 @@ AGENCY_SUFFIX = (
 )
 
 _PLACEHOLDER = re.compile(r"[XＸ]{1,}")
-_ANONYMISED = re.compile(r"[xｘ×＊*]{1,}|某某|[○◯]{2,}|[？?]{2,}")
+_ANONYMISED = re.compile(r"[xｘ×＊*]{1,}|某某|^某|某(?:[省市区县乡镇局委办厅]|单位|部门)|[○◯]{2,}|[？?]{2,}")
 
 
 def normalise_name(printed: str) -> str:

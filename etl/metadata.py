@@ -205,6 +205,23 @@ def signature(text: str) -> tuple[str | None, str | None, int | None, int | None
         if idx > 0 and looks_like_agency(lines[idx - 1][1]):
             return lines[idx - 1][1], date, year, month, lines[idx - 1][0]
         return None, date, year, month, pos
+    # an appended table (附件：统计表) after the signature: an agency line then a date line
+    more = _line_spans(text)[-80:-6]
+    for idx in range(len(more) - 1, 0, -1):
+        pos, raw = more[idx]
+        line = raw.replace(" ", "").replace("\u3000", "")
+        dm = DATE_RE.fullmatch(line) if len(line) <= 24 else None
+        if not dm or not looks_like_agency(more[idx - 1][1]):
+            continue
+        found = find_dates(line)
+        if not found:
+            continue
+        _, date, year = found[0]
+        try:
+            month = small_number(dm.group(2))
+        except ValueError:
+            month = None
+        return more[idx - 1][1], date, year, month, more[idx - 1][0]
     return None, None, None, None, len(text)
 
 

@@ -12,6 +12,14 @@ spans two. Two phrasings need state across clauses and are handled per sentence:
   the amount stated just before it in the same sentence (新批合同外资额7400万美元，比增10.78%，…);
 - outcomes of reviews and lawsuits (其中维持72件) belong to the last of 行政复议 / 行政诉讼 named.
 
+Real reports state many numbers that are *not* the metric, and a wrong value is worse than a
+missing one, so totals are guarded by context: a running total since the system began (累计 … /
+截至2019年底 … / 2008年以来 …) is not this year's; a count published through one channel
+(门户网站 / 政务微博 …) is a part, used as the total only when it is the only count stated; a
+sub-count (其中 …), a time span (15个工作日), a budget (预算), another body's press conference
+(出席发布会) or one enterprise's investment is not the metric. The 2008–2018 statistics table
+(政府信息公开情况统计表: label | unit | number rows) is read first and wins over the prose.
+
 Gaps between keyword and number never cross digits, commas, 、 or sentence ends, so a rule cannot
 reach a number that belongs to another statement. The first mention of a (metric, breakdown)
 wins; nothing is emitted twice. Every fact carries the clause it came from and the absolute
@@ -141,7 +149,7 @@ CLAUSE_RULES: list[Rule] = [
         "disclosure.interpretations",
         r"(?:政策)?解读{G}{0,8}?{N}" + r"(?P<u>篇|个|条|件|次|期|份)",
         r"{N}(?P<u>篇|个|条|件|期|份){G}{0,4}?(?:政策)?解读",
-        exclude=r"申请|咨询|图解|视频|动漫|漫画|访谈|H5|音频|^\s*其中",
+        exclude=r"申请|咨询|图解|视频|动漫|漫画|访谈|H5|音频|^\s*其中|活动|培训|会议|讲座",
     ),
     *_rule(
         "disclosure.press_conferences",
@@ -214,8 +222,8 @@ CLAUSE_RULES: list[Rule] = [
     ),
     *_rule(
         "requests.denied",
-        r"不予(?:以)?公开{G}{0,4}?{N}(?P<u>件|个|份)",
-        r"{N}(?P<u>件|个|份){G}{0,4}?不予(?:以)?公开",
+        r"(?:不予(?:以)?|不同意)公开{G}{0,4}?{N}(?P<u>件|个|份)",
+        r"{N}(?P<u>件|个|份){G}{0,4}?(?:不予(?:以)?|不同意)公开",
     ),
     *_rule(
         "requests.granted",
@@ -316,7 +324,7 @@ CLAUSE_RULES: list[Rule] = [
         "operations.new_media_accounts",
         r"政务新媒体{G}{0,8}?{N}(?P<u>个|家|户)",
         r"{N}(?P<u>个|家)政务新媒体",
-        exclude=r"新增|新开|新注册|关停|注销|整合|清理|^\s*其中",
+        exclude=r"新增|新开|新注册|关停|注销|整合|清理|^\s*其中|检查|抽查|监测|整改|巡查|考核|通报",
     ),
     # --- 表二 figures that new-form reports also state in prose (the table wins) ---
     *_rule(
@@ -350,10 +358,12 @@ SUBJECT_RULES: list[Rule] = [
     *_rule(
         "investment.fdi_contract_usd",
         r"(?:合同(?:利用)?外资|外资合同|利用外资合同|协议(?:利用)?外资)(?:额|金额|总额)?{G}{0,6}?{N}(?P<u>美元)",
+        exclude=r"公司|集团|有限|[0-9０-９]+\s*[-—–~～至]\s*[0-9０-９]+\s*月|月份",  # one enterprise's / part-year figure
     ),
     *_rule(
         "investment.fdi_actual_usd",
         r"(?:实际到资|实际利用外资|实际使用外资|实际到位外资|外资实际到位|实到外资|到位外资|外资到位|利用外资到位)(?:额|金额|资金)?{G}{0,6}?{N}(?P<u>美元)",
+        exclude=r"公司|集团|有限|[0-9０-９]+\s*[-—–~～至]\s*[0-9０-９]+\s*月|月份",
     ),
     *_rule(
         "investment.exports_usd",
@@ -558,16 +568,22 @@ class _Collector:
         return (metric, breakdown) in self.facts
 
     def add(self, metric: str, q: Quantity, clause: str, clause_start: int, local: int,
-            breakdown: str = "", note: str | None = None) -> bool:
+            breakdown: str = "", note: str | None = None, raw: bool = False) -> bool:
+        """``raw``: positions are in ``seg.text`` itself (table rows), not in the joined view."""
         key = (metric, breakdown)
         if key in self.facts or metric not in self.metrics:
             return False
         if q.unit != self.metrics[metric].unit:
             return False
         view_pos = clause_start + local
-        offset = self.ctx.seg.offset + self.ctx.original(view_pos)
-        self.view_pos[key] = view_pos
-        printed = self.ctx.printed[clause_start: clause_start + len(clause)] or clause
+        if raw:
+            offset = self.ctx.seg.offset + view_pos
+            self.view_pos[key] = -1  # not in the joined view
+            printed = self.ctx.seg.text[clause_start: clause_start + len(clause)] or clause
+        else:
+            offset = self.ctx.seg.offset + self.ctx.original(view_pos)
+            self.view_pos[key] = view_pos
+            printed = self.ctx.printed[clause_start: clause_start + len(clause)] or clause
         ev = Evidence(raw_text=_raw(printed, local), offset=offset, page=self.ctx.doc.page_at(offset))
         self.facts[key] = Fact(metric=metric, value=q.value, breakdown=breakdown, unit=q.unit,
                                approx=q.approx, evidence=ev, note=note)
@@ -631,12 +647,15 @@ def _investment(col: _Collector, text: str, clauses: list[tuple[int, int]]) -> N
     subject: str | None = None
     if clauses and _PART_YEAR.search(text[clauses[0][0]: clauses[-1][1]]):
         return  # 1-11月，实际利用外资3200万美元: part of the year, not the year's figure
+    enterprise = False  # once a sentence names one enterprise, its amounts are that enterprise's
     for cs, ce in clauses:
         clause = text[cs:ce]
         search_from = 0
         matched = False
+        if re.search(r"公司|集团|有限|厂(?!商)|其中[^，,]{0,10}(?:企业|产品)", clause):
+            enterprise, subject = True, None
         for rule in SUBJECT_RULES:
-            if rule.exclude and rule.exclude.search(clause):
+            if enterprise or (rule.exclude and rule.exclude.search(clause)):
                 continue
             m = rule.pattern.search(clause)
             if not m:
@@ -749,7 +768,10 @@ def _appeals(col: _Collector, text: str, clauses: list[tuple[int, int]], sentenc
 _ALL_UPHELD = re.compile(
     r"^\s*(?:且|经审理|经审查)?(?:结果(?:为|是)?|均|全部|都)(?:被|已|已被)?(?:予以)?维持"
 )
-_BOTH_ZERO = re.compile(r"复议[^，,。；;\d]{0,12}诉讼[^，,。；;\d]{0,6}?(?:均|都)(?:为)?(?:0|０|零)(?:件|起)?")
+_BOTH_ZERO = re.compile(
+    r"复议[^，,。；;\d]{0,12}诉讼[^，,。；;\d]{0,6}?"
+    r"(?:(?:均|都)(?:为)?(?:0|０|零)(?:件|起)?|(?:均|都)?(?:未发生|没有发生|未曾发生)(?!变化))"
+)
 _ALL_PENDING = re.compile(r"^\s*(?:目前|现)?(?:均|全部|都)?(?:尚在审理|尚未审结|正在审理|仍在审理|在审理中|尚在审查)")
 _DISCLOSURE_PART = _re(
     r"其中[^，,。；;\d０-９]{0,8}?(?:政府)?信息公开[^，,。；;\d０-９]{0,8}?{N}(?P<u>件|起|宗)"
@@ -813,7 +835,8 @@ def _derived_received(col: _Collector, text: str, sentences: list[tuple[int, int
     """全年共收到在线申请19件，纸质申请4件 → requests.received 23 (sum of the stated parts)."""
     if col.has("requests.received"):
         return
-    channels = [k for k in col.facts if k[0].startswith("requests.channel_") and k[1] == ""]
+    channels = [k for k in col.facts
+                if k[0].startswith("requests.channel_") and k[1] == "" and col.view_pos.get(k, -1) >= 0]
     for ss, se in sentences:
         sentence = text[ss:se]
         if not re.search(r"(?:共|全年|累计|合计|总共|本年|年内)?(?:收到|受理|接到|接收|新收)", sentence):
@@ -885,6 +908,90 @@ def joined_view(text: str) -> tuple[str, list[int]]:
     return "".join(pieces), [p - j for j, p in enumerate(soft)]
 
 
+# --- the 2008–2018 统计表 (政府信息公开情况统计表): label | unit | number rows ---------------
+# Reports of 2014–2018 (and many earlier) append the national statistics table. Readers render
+# table rows as TAB-separated lines (PDF text: runs of spaces). A row is read only when its label
+# is one of the table's indicators below and its number cell is a plain number; the section a
+# 维持/纠错/其他 row belongs to is the last 行政复议/行政诉讼 row above it.
+_STAT_ROW = re.compile(
+    r"^\s*\|?\s*(?P<label>[^\t|]+?)\s*(?:\t+|\s*\|\s*|\s{2,}|\s(?=[条件次篇人个万元]))\s*"
+    r"(?:(?P<unit>人次|万元|条|件|次|篇|人|个|元)\s*(?:\t+|\s*\|\s*|\s+))?"
+    r"(?P<val>[0-9０-９]+(?:[.．][0-9０-９]+)?)\s*\|?\s*$"
+)
+_STAT_PREFIX = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[)）]|[0-9０-９]+[.．、]|其中[：:])\s*")
+_STAT_LABELS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(p), m)
+    for p, m in (
+        (r"^主动公开政府信息(?:数|条数|数量)", "disclosure.items"),
+        (r"^制发规范性文件(?:总数|数)", "disclosure.normative_docs_made"),
+        (r"^(?:参加或)?举办新闻发布会(?:总)?次数", "disclosure.press_conferences"),
+        (r"^政策解读稿件(?:发布)?数", "disclosure.interpretations"),
+        (r"^(?:收到|受理)(?:政府信息公开)?申请(?:数|总数|件数)", "requests.received"),
+        (r"^当面申请数", "requests.channel_in_person"),
+        (r"^传真申请数", "requests.channel_fax"),
+        (r"^(?:网络|网上|互联网)申请数", "requests.channel_online"),
+        (r"^(?:信函|书面)申请数", "requests.channel_paper"),
+        (r"^(?:电子邮件|电子邮箱)申请数", "requests.channel_email"),
+        (r"^申请办结数", "requests.processed_total"),
+        (r"^属于已主动公开(?:范围)?数", "requests.already_public"),
+        (r"^同意公开(?:答复)?数", "requests.granted"),
+        (r"^同意部分公开(?:答复)?数", "requests.partially_granted"),
+        (r"^不同意公开(?:答复)?数", "requests.denied"),
+        (r"^不属于本(?:行政)?机关公开(?:范围)?数", "requests.unable_not_held"),
+        (r"^告知作出更改补充数", "requests.correction_requested"),
+        (r"^(?:行政)?复议(?:数量|数|案件数)", "appeals.review_total"),
+        (r"^(?:行政)?诉讼(?:数量|数|案件数)", "appeals.suit_total"),
+        (r"^维持具体行政行为(?:或者驳回原告诉讼请求)?数", "@upheld"),
+        (r"^被依法纠错数", "@corrected"),
+        (r"^其他情形数", "@other"),
+        (r"^(?:举报投诉|投诉举报|申诉)(?:数量|数)", "appeals.complaints_total"),
+        (r"^依申请公开(?:政府)?信息收取的?费用", "operations.request_fees_cny"),
+        (r"^专职(?:工作)?人员数", "operations.staff_full_time"),
+        (r"^兼职(?:工作)?人员数", "operations.staff_part_time"),
+        (r"^政府信息公开专项经费", "operations.spending_cny"),
+    )
+]
+
+
+def _stat_table(col: _Collector, text: str) -> None:
+    section: str | None = None  # "review" / "suit" for the 维持/纠错/其他 rows
+    pos = 0
+    for line in text.split("\n"):
+        start, pos = pos, pos + len(line) + 1
+        m = _STAT_ROW.match(line)
+        if not m:
+            continue
+        label = m.group("label").strip()
+        while True:
+            cut = _STAT_PREFIX.sub("", label)
+            if cut == label:
+                break
+            label = cut
+        label = re.sub(r"[\s\u3000]", "", label)
+        metric = next((mt for pat, mt in _STAT_LABELS if pat.search(label)), None)
+        if metric is None:
+            continue
+        if metric == "appeals.review_total":
+            section = "review"
+        elif metric == "appeals.suit_total":
+            section = "suit"
+        elif metric.startswith("@"):
+            if section is None:
+                continue
+            metric = APPEAL_PREFIX[section] + metric[1:]
+        unit = m.group("unit") or ("万元" if "万元" in label else None)
+        if col.metrics.get(metric) and col.metrics[metric].unit == "cny" and unit not in ("万元", "元"):
+            continue  # an amount without its unit is not read
+        try:
+            q = quantity_from_match(_STAT_NUM.match(m.group("val")), unit)  # type: ignore[arg-type]
+        except (ValueError, AttributeError):
+            continue
+        col.add(metric, q, line, start, m.start("val"), raw=True)
+
+
+_STAT_NUM = re.compile(r"(?P<pre>)(?P<n>.+)(?P<mult>)(?P<post>)")
+
+
 def extract_narrative(seg: Segment, doc: Document) -> list[Fact]:
     """All narrative facts of one report, in text order of first mention."""
     printed, breaks = joined_view(seg.text)
@@ -894,6 +1001,7 @@ def extract_narrative(seg: Segment, doc: Document) -> list[Fact]:
     ctx = _Ctx(seg=seg, doc=doc, text=text, printed=printed, breaks=breaks,
                headings=_headings(text))
     col = _Collector(ctx)
+    _stat_table(col, seg.text.translate(TRAD_TABLE))  # the printed statistics table wins over the prose
     sentences = _spans(text, _SENTENCE_END)
     carried = False
     for ss, se in sentences:

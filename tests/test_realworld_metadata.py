@@ -5,7 +5,12 @@ from __future__ import annotations
 import pytest
 
 from etl.extract import extract_document
-from etl.metadata import agency_in_opening, agency_in_title, detect_metadata, region_government
+from etl.metadata import (
+    agency_in_opening,
+    agency_in_title,
+    detect_metadata,
+    region_government,
+)
 from etl.model import Document
 from etl.split import split_document
 
@@ -223,3 +228,18 @@ def test_short_forms_of_common_agencies(printed: str, canonical: str) -> None:
     from etl.agencies import canonical_agency
 
     assert canonical_agency(printed) == canonical
+
+
+def test_signature_before_an_appended_statistics_table() -> None:
+    table = "\n".join(f"{i}.指标{i}\t件\t{i}" for i in range(1, 12))
+    text = ("政府信息公开工作年度报告\n" + "我局认真贯彻落实条例，主动公开政府信息。" * 3
+            + "\n漳州市芗城区民政局\n2017年2月10日\n附件：政府信息公开情况统计表\n" + table + "\n")
+    m = meta(text)
+    assert (m.agency, m.year, m.published) == ("漳州市芗城区民政局", 2016, "2017-02-10")
+
+
+@pytest.mark.parametrize("title", ["某局2016年政府信息公开工作年度报告", "漳州市某区财政局2016年政府信息公开工作年度报告"])
+def test_names_masked_with_mou_are_anonymised(title: str) -> None:
+    m = meta(title + "\n" + BODY.format(y=2016, n=5, r=0))
+    assert m.agency is None and m.year == 2016
+    assert [f.rule for f in m.findings] == ["agency_anonymised"]
