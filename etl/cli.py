@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import time
 from pathlib import Path
@@ -24,8 +25,18 @@ EXIT_USAGE = 2
 DEFAULT_WAIT_S = 30.0
 
 
+#: Control characters (but not tab and newline) and bidi overrides: file names, cell contents and
+#: titles come from other people's files and must not drive the terminal (colours, titles,
+#: cursor moves) or reorder what the user reads.
+_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def _safe(text: str) -> str:
+    return _UNSAFE.sub("", text)
+
+
 def _err(msg: str) -> None:
-    print(msg, file=sys.stderr, flush=True)
+    print(_safe(msg), file=sys.stderr, flush=True)
 
 
 SYNTH_DB = Path(__file__).resolve().parent.parent / "data" / "synth" / "province.duckdb"
@@ -50,43 +61,59 @@ def _utf8_stdout() -> None:
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
-    from etl.loader import SPREADSHEET_FORMATS, _default_extractor, _extract_spreadsheet
-    from etl.loader import display_name, expand_paths, sniff_format
-    from etl.model import InputError
+    from etl.loader import _default_extractor, display_name, error_findings, expand_paths
+    from etl.progress import make_counter, rich_progress
 
     extractor = _default_extractor()
     reports: list[Any] = []
     failed = 0
-    mem = None
-    for path in expand_paths(args.paths):
-        try:
-            if not path.is_file():
-                raise InputError(display_name(path), "no such file")
-            if path.stat().st_size and sniff_format(path) in SPREADSHEET_FORMATS:
-                if mem is None:
-                    from etl import store
-
-                    mem = store.connect(":memory:")
-                found = _extract_spreadsheet(path, mem, display_name(path))
-            else:
-                found = list(extractor(path))
-        except InputError as exc:
-            failed += 1
-            _err(f"error: {exc}")
-            continue
-        except Exception as exc:  # noqa: BLE001 - any reader failure names the file
-            failed += 1
-            _err(f"error: {display_name(path)}: could not be read ({type(exc).__name__}: {exc})")
-            continue
-        for r in found:
-            r.source = str(path)
-        reports.extend(found)
+    paths = expand_paths(args.paths)
+    with rich_progress("extracting") as progress:  # drawn on stderr, only on a terminal
+        step = make_counter(progress, len(paths))
+        for path in paths:
+            failed += _extract_one(path, extractor, reports)
+            step(display_name(path))
     if args.json:
         json.dump([r.to_dict() for r in reports], sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
+    elif not reports:
+        _err("no reports found")  # an empty table would look like output
     else:
         _print_reports(reports)
+        for r in reports:
+            name = display_name(r.source)
+            for problem in error_findings([r], name=name):
+                _err(f"  problem  {name}, {problem}")
     return EXIT_FAILED if failed else EXIT_OK
+
+
+def _extract_one(path: Path, extractor: Callable[[Path], Any], reports: list[Any]) -> int:
+    """Extract one file into ``reports``; returns 1 (and says why on stderr) if it failed."""
+    from etl.loader import SPREADSHEET_FORMATS, _input_error_message, extract_spreadsheet_checked
+    from etl.loader import display_name, sniff_format
+    from etl.model import InputError
+
+    try:
+        if not path.is_file():
+            raise InputError(display_name(path), "no such file")
+        if path.stat().st_size and sniff_format(path) in SPREADSHEET_FORMATS:
+            # No database: agencies are not checked against known ones (that is `load`'s job,
+            # where a new name gets a warning with the closest known names).
+            found, warnings = extract_spreadsheet_checked(path, None, display_name(path))
+            for warning in warnings:
+                _err(f"  warning  {display_name(path)}, {warning}")
+        else:
+            found = list(extractor(path))
+    except InputError as exc:
+        _err(f"error: {_input_error_message(display_name(path), exc)}")
+        return 1
+    except Exception as exc:  # noqa: BLE001 - any reader failure names the file
+        _err(f"error: {display_name(path)}: could not be read ({type(exc).__name__}: {exc})")
+        return 1
+    for r in found:
+        r.source = str(path)
+    reports.extend(found)
+    return 0
 
 
 def _print_reports(reports: Sequence[Any]) -> None:
@@ -96,10 +123,13 @@ def _print_reports(reports: Sequence[Any]) -> None:
     table = Table(title=f"{len(reports)} report(s)")
     for col in ("source", "#", "title", "agency", "year", "kind", "form", "facts", "findings"):
         table.add_column(col, no_wrap=col not in ("title", "agency", "source"), overflow="fold")
+    from etl.loader import display_name
+
     for r in reports:
         table.add_row(
-            Path(r.source).name, str(r.position), (r.title or "")[:40], r.agency or "—",
-            str(r.year or "—"), r.kind, r.form or "—", str(len(r.facts)), str(len(r.findings)),
+            display_name(r.source), str(r.position), _safe((r.title or "")[:40]),
+            _safe(r.agency or "—"), str(r.year or "—"), r.kind, r.form or "—",
+            str(len(r.facts)), str(len(r.findings)),
         )
     # markup=False: titles and agency names come from documents and must print verbatim.
     console = Console(markup=False, highlight=False)
@@ -113,11 +143,16 @@ def _print_reports(reports: Sequence[Any]) -> None:
 
 def cmd_load(args: argparse.Namespace) -> int:
     from etl import store
-    from etl.loader import LoadResult, load_paths
+    from etl.loader import LoadInterrupted, LoadResult, expand_paths, load_paths
     from etl.progress import rich_progress
     from etl.writer import LockTimeout, open_for_write, submit_and_wait, writer_alive
 
     db = _db(args)
+    if not expand_paths(args.paths):
+        # An empty folder is not an error (a scheduled load of an empty drop folder), but say
+        # so rather than print "0 loaded" as if something had been looked at.
+        _err(f"no files found in {', '.join(map(str, args.paths))}; nothing to load")
+        return EXIT_OK
     deadline = time.monotonic() + args.wait
     while True:
         try:
@@ -129,7 +164,13 @@ def cmd_load(args: argparse.Namespace) -> int:
             try:
                 with rich_progress("loading") as progress:
                     result = load_paths(args.paths, target.con, progress=progress,
-                                        archive=store.archive_dir(db), force=args.force)
+                                        archive=store.archive_dir(db), force=args.force,
+                                        only_valid_rows=args.valid_rows_only)
+            except LoadInterrupted as exc:
+                _report_load(exc.result, as_json=args.json)
+                _err("interrupted: the files listed as loaded are stored, the others are not; "
+                     "run the same load again to complete it")
+                return 130
             finally:
                 target.close()
             return _report_load(result, as_json=args.json)
@@ -139,7 +180,8 @@ def cmd_load(args: argparse.Namespace) -> int:
         with rich_progress("loading (dashboard)") as progress:
             answer = submit_and_wait(args.paths, target.inbox,
                                      max(1.0, deadline - time.monotonic()),
-                                     progress=progress, force=args.force)
+                                     progress=progress, force=args.force,
+                                     only_valid_rows=args.valid_rows_only)
         status = answer.get("status")
         if status == "done":
             return _report_load(LoadResult.from_dict(answer), as_json=args.json)
@@ -159,9 +201,16 @@ def _report_load(result: Any, *, as_json: bool) -> int:
     for f in result.files:
         if f.status == "failed":
             _err(f"failed     {f.message}")
-        elif not as_json:
-            print(f"{f.status:<10} {f.name}: {f.reports} report(s), {f.facts} fact(s), "
-                  f"{f.findings} finding(s)")
+            continue
+        if not as_json:
+            print(_safe(f"{f.status:<10} {f.name}: {f.reports} report(s), {f.facts} fact(s), "
+                        f"{f.findings} finding(s)"), flush=True)  # keeps order with stderr lines
+        # Loaded, but with errors worth a look (scanned pages, totals that do not add up …):
+        # say so here rather than leave the person to find them in the dashboard.
+        for problem in getattr(f, "problems", None) or []:
+            _err(f"  problem  {f.name}, {problem}")
+        for warning in getattr(f, "warnings", None) or []:
+            _err(f"  warning  {f.name}, {warning}")
     summary = (f"{result.count('loaded')} loaded, {result.count('unchanged')} unchanged, "
                f"{result.count('failed')} failed")
     _err(summary)
@@ -179,6 +228,9 @@ def cmd_export(args: argparse.Namespace) -> int:
     if out.suffix.lower() not in store.EXPORT_FORMATS:
         _err(f"error: {out.name}: unsupported format; use .csv, .xlsx or .parquet")
         return EXIT_USAGE
+    if args.year_from is not None and args.year_to is not None and args.year_from > args.year_to:
+        _err(f"error: --year-from {args.year_from} is after --year-to {args.year_to}")
+        return EXIT_USAGE
     db = _db(args)
     if not db.exists():
         _err(f"error: no database at {db} (run `python -m etl demo` or `python -m etl load`)")
@@ -191,9 +243,13 @@ def cmd_export(args: argparse.Namespace) -> int:
     if target.con is not None:
         try:
             n = store.export_facts(target.con, out, agency=args.agency,
-                                   year_from=args.year_from, year_to=args.year_to)
-        except ValueError as exc:
-            _err(f"error: {exc}")
+                                   year_from=args.year_from, year_to=args.year_to,
+                                   strict=True)
+        except ValueError as exc:  # a bad filter, e.g. an unknown agency: nothing written
+            _err(f"error: {exc}; nothing was exported")
+            return EXIT_USAGE
+        except OSError as exc:  # the output folder is not writable, the disk is full …
+            _err(f"error: cannot write {out}: {exc.strerror or exc}; nothing was exported")
             return EXIT_FAILED
         finally:
             target.close()
@@ -203,8 +259,9 @@ def cmd_export(args: argparse.Namespace) -> int:
                           "year_from": args.year_from, "year_to": args.year_to}, target.inbox)
         answer = wait_for_job(job, target.inbox, args.wait)
         if answer.get("status") != "done":
-            _err(f"error: {answer.get('message', answer.get('status'))}")
-            return EXIT_USAGE if answer.get("status") == "timeout" else EXIT_FAILED
+            _err(f"error: {answer.get('message', answer.get('status'))}; nothing was exported")
+            usage = answer.get("status") == "timeout" or answer.get("usage")
+            return EXIT_USAGE if usage else EXIT_FAILED
         n = int(answer.get("rows", 0))
     _err(f"wrote {n} row(s) to {out}")
     return EXIT_OK
@@ -353,6 +410,9 @@ def build_parser() -> argparse.ArgumentParser:
     wait_opt(sp)
     sp.add_argument("--force", action="store_true",
                     help="rewrite files even when their extraction is unchanged")
+    sp.add_argument("--valid-rows-only", action="store_true",
+                    help="spreadsheets with bad rows: load the valid rows and list the skipped "
+                         "ones (default: refuse the whole file)")
     sp.add_argument("--json", action="store_true", help="print the per-file result as JSON")
     sp.set_defaults(func=cmd_load)
 
@@ -413,14 +473,37 @@ def command_names(parser: argparse.ArgumentParser | None = None) -> list[str]:
     return []
 
 
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split())[:400]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     _utf8_stdout()
     parser = build_parser()
-    args = parser.parse_args(argv)
+    # Paths after an option (`load a.txt --force b.txt`) are still paths: argparse alone would
+    # refuse them as "unrecognized arguments" (intermixed parsing does not work with sub-commands).
+    args, extra = parser.parse_known_args(argv)
+    if extra:
+        if isinstance(getattr(args, "paths", None), list) and not any(e.startswith("-") for e in extra):
+            args.paths.extend(extra)
+        else:
+            parser.error(f"unrecognized arguments: {' '.join(extra)}")
     try:
         return int(args.func(args))
+    except BrokenPipeError:  # e.g. `… extract --json | head`
+        return EXIT_OK
+    except Exception as exc:
+        duckdb = sys.modules.get("duckdb")  # imported only by commands that use it
+        if duckdb is None or not isinstance(exc, duckdb.Error):
+            raise
+        if isinstance(exc, duckdb.InterruptException):  # Ctrl-C inside a query
+            _err("interrupted")
+            return 130
+        # Not a lock (those are handled per command): the file is no DuckDB database, of a
+        # newer format, or on a read-only disk. Say which file, without a traceback.
+        _err(f"error: cannot use the database {_db(args)}: {_one_line(exc)}; "
+             "nothing was written")
+        return EXIT_USAGE
     except KeyboardInterrupt:
         _err("interrupted")
         return 130
-    except BrokenPipeError:
-        return EXIT_OK

@@ -63,6 +63,9 @@ SPREADSHEET_FORMATS = ("xlsx", "xls", "csv")
 #: archived by a load whose transaction is about to commit is never removed under it.
 ORPHAN_MIN_AGE_S = 600.0
 
+#: At most this many problems of one file are listed in a message (the rest are counted).
+MAX_LISTED_PROBLEMS = 50
+
 #: Serialises writes made through this module inside one process (see module docstring).
 WRITE_LOCK = threading.RLock()
 
@@ -82,6 +85,11 @@ class FileResult:
     reports: int = 0
     facts: int = 0
     findings: int = 0
+    #: The error findings of the file's reports (e.g. a scanned PDF, totals that do not add up),
+    #: "report N: message" each, so the person loading sees them without opening the dashboard.
+    problems: list[str] = field(default_factory=list)
+    #: A spreadsheet's warnings (new agencies, identities), "sheet S, row R, …: message" each.
+    warnings: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -323,16 +331,64 @@ def _extract_spreadsheet(path: Path, con: duckdb.DuckDBPyConnection, name: str) 
     Any error in the sheet rejects the whole file (nothing written), naming the file and the
     place; the upload page offers "only the valid rows" through ``etl.spreadsheets`` itself.
     """
+    return extract_spreadsheet_checked(path, con, name)[0]
+
+
+def extract_spreadsheet_checked(
+    path: Path, con: duckdb.DuckDBPyConnection, name: str, *, only_valid_rows: bool = False
+) -> tuple[list[Report], list[str]]:
+    """:func:`_extract_spreadsheet` plus the sheet's warnings as text (a new agency about to be
+    created — often a typo of a known one —, identities that do not hold …): the upload page
+    shows them in its preview, and the command line must not swallow them either.
+
+    ``only_valid_rows`` is the analyst's explicit choice to load the rows without errors: the
+    rows with errors are then skipped (each listed as a warning ``skipped …``) instead of
+    refusing the file; a file with no valid row is still refused.
+    """
     from etl.spreadsheets import parse_spreadsheet
 
-    parsed = parse_spreadsheet(path, con, name=name)
+    parsed = parse_spreadsheet(path, con, name=name, only_valid_rows=only_valid_rows)
     errors = list(parsed.errors)
-    if errors:
-        more = f" (and {len(errors) - 1} more problems)" if len(errors) > 1 else ""
-        raise InputError(name, f"{errors[0]}{more}")
+    if errors and not (only_valid_rows and parsed.reports):
+        raise InputError(name, spreadsheet_problems_text(errors))
     if not parsed.reports:
-        raise InputError(name, "no rows to load")
-    return list(parsed.reports)
+        raise InputError(name, "no numbers to load (every data row is empty); nothing was written")
+    notes = [*(f"skipped {_problem_line(p)}" for p in errors),
+             *(_problem_line(p) for p in parsed.warnings)]
+    warnings = notes[:MAX_LISTED_PROBLEMS]
+    if len(notes) > MAX_LISTED_PROBLEMS:
+        warnings.append(f"… and {len(notes) - MAX_LISTED_PROBLEMS} more")
+    return list(parsed.reports), warnings
+
+
+def _problem_line(p: Any) -> str:
+    """``sheet S, row R, column C: message [cell: '…']`` (an ``etl.validate.Problem`` without
+    its file name)."""
+    where = ", ".join(
+        part for part in (
+            f"sheet {p.sheet}" if getattr(p, "sheet", None) else "",
+            f"row {p.row}" if getattr(p, "row", None) is not None else "",
+            f"column {p.column}" if getattr(p, "column", None) else "",
+        ) if part
+    )
+    cell = getattr(p, "cell", None)
+    shown = f" [cell: {cell!r}]" if cell not in (None, "") else ""
+    message = getattr(p, "message", p)
+    return f"{where}: {message}{shown}" if where else f"{message}{shown}"
+
+
+def spreadsheet_problems_text(problems: Sequence[Any]) -> str:
+    """Every problem of a refused spreadsheet, one per line with its sheet, row, column and
+    cell — the analyst must be able to fix the whole file in one pass, not one error per run.
+
+    The file name is left out of each line: the caller's message starts with it already.
+    """
+    lines = [_problem_line(p) for p in problems[:MAX_LISTED_PROBLEMS]]
+    if len(problems) > MAX_LISTED_PROBLEMS:
+        lines.append(f"… and {len(problems) - MAX_LISTED_PROBLEMS} more")
+    if len(lines) == 1:
+        return f"{lines[0]}; nothing was written"
+    return f"{len(problems)} problems, nothing was written:\n" + "\n".join(f"  - {x}" for x in lines)
 
 
 def _apply_corrections(con: duckdb.DuckDBPyConnection, sha: str) -> None:
@@ -469,30 +525,60 @@ def load_paths(
     archive: Path | None = None,
     force: bool = False,
     should_stop: Callable[[], bool] | None = None,
+    only_valid_rows: bool = False,
 ) -> LoadResult:
     """Load files and folders into the database, one transaction per file.
 
     ``extractor`` (default :func:`etl.extract.extract_file`) turns a report file into Reports;
     spreadsheets go through ``etl.spreadsheets``. ``force`` rewrites files whose extraction is
-    unchanged. ``should_stop`` is asked between files; once it says yes, the remaining files
-    are reported as not loaded. Never raises for a bad file: see ``LoadResult``. Errors of the
-    database itself (e.g. the connection was closed) do propagate.
+    unchanged. ``only_valid_rows`` loads a spreadsheet's rows without errors instead of
+    refusing the file (the skipped rows are listed in ``FileResult.warnings``); it is only ever
+    the user's explicit choice. ``should_stop`` is asked between files; once it says yes, the
+    remaining files are reported as not loaded. Never raises for a bad file: see
+    ``LoadResult``. Errors of the database itself (e.g. the connection was closed) do
+    propagate; Ctrl-C raises :class:`LoadInterrupted` carrying the per-file result so far.
     """
     archive = archive or store.archive_dir()
     files = _without_own_files(expand_paths(paths), con, archive)
     step = make_counter(progress, len(files))
     result = LoadResult()
-    for path in files:
+    for i, path in enumerate(files):
         if should_stop is not None and should_stop():
             result.files.append(FileResult(
                 path=str(path), name=display_name(path), status="failed",
                 message=f"{display_name(path)}: not loaded (the load was stopped)"))
             continue
-        result.files.append(
-            load_file(path, con, origin=origin, extractor=extractor, archive=archive, force=force)
-        )
+        try:
+            result.files.append(
+                load_file(path, con, origin=origin, extractor=extractor, archive=archive,
+                          force=force, only_valid_rows=only_valid_rows)
+            )
+        except KeyboardInterrupt as exc:
+            for rest in files[i:]:
+                result.files.append(FileResult(
+                    path=str(rest), name=display_name(rest), status="failed",
+                    message=f"{display_name(rest)}: not loaded (the load was interrupted)"))
+            raise LoadInterrupted(result) from exc
         step(display_name(path))
     return result
+
+
+class LoadInterrupted(KeyboardInterrupt):
+    """Ctrl-C during :func:`load_paths`: the files finished before it are stored (each in its
+    own committed transaction), the interrupted one is rolled back. ``result`` says which is
+    which, so the command line can report it before exiting."""
+
+    def __init__(self, result: LoadResult) -> None:
+        super().__init__("the load was interrupted")
+        self.result = result
+
+
+def _is_interrupt(exc: BaseException) -> bool:
+    """DuckDB turns Ctrl-C during a query into its own exception; it must still stop the load
+    rather than count as one failed file and carry on with the next."""
+    if isinstance(exc, duckdb.InterruptException):
+        return True
+    return isinstance(exc, RuntimeError) and "interrupted" in str(exc).lower()
 
 
 def _without_own_files(
@@ -529,6 +615,7 @@ def load_file(
     extractor: Extractor | None = None,
     archive: Path | None = None,
     force: bool = False,
+    only_valid_rows: bool = False,
 ) -> FileResult:
     """Load one file (see :func:`load_paths`). ``name`` is the name to store and show (e.g. an
     upload's original name; sanitised, never used as a path); default: the file's own name."""
@@ -542,7 +629,8 @@ def load_file(
         res.sha256 = sha
         fmt = sniff_format(path)
         if fmt in SPREADSHEET_FORMATS:
-            reports = _extract_spreadsheet(path, con, name)
+            reports, res.warnings = extract_spreadsheet_checked(
+                path, con, name, only_valid_rows=only_valid_rows)
             if origin == "extracted":
                 origin = "uploaded"
         else:
@@ -556,6 +644,7 @@ def load_file(
         return res
 
     fingerprint = _fingerprint(name, origin, reports)
+    res.problems = error_findings(reports, name=name)
     res.reports = len(reports)
     res.facts = sum(len(r.facts) for r in reports)
     res.findings = sum(len(r.findings) for r in reports)
@@ -578,6 +667,8 @@ def load_file(
         try:
             _ids, cross = write_source(con, source, reports, fingerprint=fingerprint)
         except Exception as exc:  # noqa: BLE001 - reported per file; the database is unchanged
+            if _is_interrupt(exc):
+                raise KeyboardInterrupt from exc
             res.message = f"{name}: could not be stored ({type(exc).__name__}: {exc}); nothing was written"
             res.reports = res.facts = res.findings = 0
             return res
@@ -585,6 +676,26 @@ def load_file(
     res.status = "loaded"
     res.message = f"{res.reports} reports, {res.facts} facts"
     return res
+
+
+def error_findings(
+    reports: Sequence[Report], limit: int = MAX_LISTED_PROBLEMS, *, name: str = ""
+) -> list[str]:
+    """``report N: message`` for every error-severity finding (at most ``limit``, then a count).
+
+    Stored with the reports (the review queue lists them); also returned so the command line
+    can say, for a file that loaded, what in it is wrong."""
+    out: list[str] = []
+    for r in reports:
+        for fd in r.findings:
+            if getattr(fd, "severity", "") == "error":
+                msg = str(fd.message)
+                if name and msg.startswith(f"{name}: "):
+                    msg = msg[len(name) + 2:]  # the caller names the file already
+                out.append(f"report {r.position}: {msg}")
+    if len(out) > limit:
+        out = out[:limit] + [f"… and {len(out) - limit} more"]
+    return out
 
 
 def _input_error_message(name: str, exc: InputError) -> str:

@@ -18,6 +18,7 @@ for the valid rows only.
 """
 from __future__ import annotations
 
+import codecs
 import csv
 import hashlib
 import io
@@ -125,13 +126,23 @@ def _read_xlsx(path: Path, name: str) -> list[tuple[str, list[list[Any]], list]]
 
 
 def decode_csv(data: bytes, name: str) -> str:
-    """UTF-8 (with or without BOM) first, then GBK (as GB18030, its superset)."""
+    """UTF-8 (with or without BOM) first, then GBK (as GB18030, its superset); UTF-16 when it
+    starts with its BOM (Excel's "Unicode text" export)."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise InputError(name, "CSV starts as UTF-16 but is not valid UTF-16 text",
+                             f"byte {exc.start}") from None
+    first_bad = 0
     for enc in ("utf-8-sig", "gb18030"):
         try:
             return data.decode(enc)
-        except UnicodeDecodeError:
+        except UnicodeDecodeError as exc:
+            first_bad = first_bad or exc.start
             continue
-    raise InputError(name, "CSV is neither UTF-8 nor GBK text")
+    raise InputError(name, "CSV is neither UTF-8 nor GBK text; save it as UTF-8 CSV",
+                     f"byte {first_bad}")
 
 
 def _read_csv(path: Path, name: str) -> list[tuple[str, list[list[Any]], list]]:
@@ -200,6 +211,20 @@ def _template_columns(header: list[Any]) -> tuple[int | None, int | None, dict[i
         elif year is None and (h.endswith("(year)") or h in LONG_HEADERS["year"]):
             year = j
     return agency, year, metrics
+
+
+def _header_seen(rows: list[list[Any]], h: int | None) -> str:
+    """``: row N has A, B, C; missing …`` — what an unrecognised sheet's header row holds and
+    which long-format columns it lacks, so the analyst sees why it was not taken."""
+    if h is None:
+        return ": no header row with two or more filled cells in the first 20 rows"
+    heads = [cell_text(v) for v in rows[h] if cell_text(v)]
+    shown = ", ".join(heads[:8]) + (", …" if len(heads) > 8 else "")
+    missing = [k for k in ("agency", "year", "metric", "value") if k not in _long_columns(rows[h])]
+    names = {"agency": "agency/机关", "year": "year/年度", "metric": "metric_id/指标",
+             "value": "value/数值"}
+    lack = f"; missing columns {', '.join(names[k] for k in missing)}" if missing else ""
+    return f": row {h + 1} has {shown}{lack}"
 
 
 def detect_layout(rows: list[list[Any]]) -> tuple[SheetKind | None, int | None]:
@@ -559,6 +584,7 @@ def parse_spreadsheet(path: Path, con: Any = None, *, name: str | None = None,
     sheets = _read_csv(path, file) if kind == "csv" else _read_xlsx(path, file)
     cands: list[Candidate] = []
     problems: list[Problem] = []
+    unrecognised: list[str] = []  # what the sheets we could not place look like, for the message
     for sheet, rows, merged in sheets:
         if sheet.startswith(METRIC_LIST_SHEET) or not rows:
             result.sheets[sheet] = "ignored"
@@ -568,8 +594,11 @@ def parse_spreadsheet(path: Path, con: Any = None, *, name: str | None = None,
         if layout is None:
             result.sheets[sheet] = "ignored"
             if any(cell_text(v) for row in rows[:50] for v in row):
-                problems.append(Problem(file, "sheet not recognised (not the template, long format or 表三); ignored",
-                                        "warning", sheet))
+                seen = _header_seen(rows, h)
+                problems.append(Problem(file, "sheet not recognised (not the template, long format or 表三); "
+                                              f"ignored{seen}", "warning", sheet,
+                                        row=None if h is None else h + 1))
+                unrecognised.append(f"sheet {sheet}{seen}")
             continue
         result.sheets[sheet] = layout
         if layout == "template":
@@ -582,7 +611,8 @@ def parse_spreadsheet(path: Path, con: Any = None, *, name: str | None = None,
         result.rows_total += n
     if not any(v != "ignored" for v in result.sheets.values()):
         problems.append(Problem(file, "no sheet in the layout of the template, the long format (agency, year, "
-                                      "metric_id, breakdown, value) or the 表三 grid"))
+                                      "metric_id, breakdown, value) or the 表三 grid"
+                                      + (f" ({'; '.join(unrecognised[:5])})" if unrecognised else "")))
     val: Validation = validate_candidates(cands, file, con)
     problems += val.problems
     result.new_agencies = val.new_agencies

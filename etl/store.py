@@ -354,8 +354,12 @@ def export_facts(
     agency: str | None = None,
     year_from: int | None = None,
     year_to: int | None = None,
+    strict: bool = False,
 ) -> int:
     """Write every fact (agency, year, metric, breakdown, value, unit, kind, source) to ``out``.
+
+    With ``strict`` (the command line), an agency no name or alias matches and an empty year
+    range raise ``ValueError`` naming the closest agencies, instead of writing an empty file.
 
     The format follows the suffix: .csv (UTF-8 with BOM, for Excel), .xlsx, .parquet. Values and
     years are numbers; text cells starting with ``= + - @`` (or tab / CR) get a leading ``'`` in
@@ -366,12 +370,10 @@ def export_facts(
     suffix = out.suffix.lower()
     if suffix not in EXPORT_FORMATS:
         raise ValueError(f"unsupported export format {out.suffix!r}; use .csv, .xlsx or .parquet")
+    if strict and year_from is not None and year_to is not None and year_from > year_to:
+        raise ValueError(f"the year range is empty: from {year_from} to {year_to}")
     if agency:
-        row = con.execute(
-            "SELECT a.name FROM agency_aliases l JOIN agencies a USING (agency_id) WHERE l.alias = ?",
-            [agency],
-        ).fetchall()
-        agency = str(row[0][0]) if row else agency
+        agency = _export_agency(con, agency, strict=strict)
     params = {"agency": agency or None, "year_from": year_from, "year_to": year_to}
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
@@ -390,6 +392,35 @@ def export_facts(
             pass
         raise
     return n
+
+
+def _export_agency(con: duckdb.DuckDBPyConnection, agency: str, *, strict: bool) -> str:
+    """The canonical name for an export filter given as a name or alias.
+
+    An unknown name is an error (with the closest known names), not a silently empty file:
+    a typo in a scheduled export must not look like "this agency reported nothing".
+    """
+    row = con.execute(
+        "SELECT a.name FROM agency_aliases l JOIN agencies a USING (agency_id) WHERE l.alias = ? "
+        "UNION ALL SELECT name FROM agencies WHERE name = ? LIMIT 1",
+        [agency, agency],
+    ).fetchall()
+    if row:
+        return str(row[0][0])
+    if not strict:
+        return agency  # matches nothing: an empty export
+    names = [str(r[0]) for r in con.execute(
+        "SELECT name FROM agencies UNION SELECT alias FROM agency_aliases").fetchall()]
+    hint = ""
+    try:
+        from rapidfuzz import process
+
+        close = [m[0] for m in process.extract(agency, names, limit=3, score_cutoff=50)]
+        if close:
+            hint = " (did you mean " + " / ".join(close) + "?)"
+    except ImportError:  # pragma: no cover - rapidfuzz is a requirement
+        pass
+    raise ValueError(f"no agency named {agency!r} in the database{hint}")
 
 
 def _neutralize(value: object) -> object:

@@ -494,7 +494,7 @@ def validate_candidates(
                     sugg = closest_agencies(canon, known)
                     out.new_agencies[canon] = sugg
                     hint = ("closest known: " + "、".join(sugg)) if sugg else "no similar name is known"
-                    problem(c, f"unknown agency {canon!r}: a new agency will be created if you confirm "
+                    problem(c, f"unknown agency {canon!r}: a new agency will be created when the file is loaded "
                                f"({hint})", "warning", column=c.agency_cell, cell=printed)
         # year
         year = parse_year(c.year)

@@ -248,7 +248,7 @@ class InboxWriter:
             return {"status": "error", "message": f"{type(exc).__name__}: {exc}"}
 
     def _run_load(self, job_id: str, spec: dict[str, Any], cur: duckdb.DuckDBPyConnection) -> dict[str, Any]:
-        from etl.loader import load_paths
+        from etl.loader import LoadInterrupted, load_paths
 
         paths = spec.get("paths")
         if not isinstance(paths, list) or not all(isinstance(p, str) for p in paths):
@@ -265,11 +265,15 @@ class InboxWriter:
         kwargs: dict[str, Any] = {}
         if self.extractor is not None:
             kwargs["extractor"] = self.extractor
-        result = load_paths(
-            [Path(p) for p in paths], cur, progress=progress,
-            force=bool(spec.get("force", False)),
-            should_stop=lambda: self._stop.is_set() or stop_file.exists(), **kwargs,
-        )
+        try:
+            result = load_paths(
+                [Path(p) for p in paths], cur, progress=progress,
+                force=bool(spec.get("force", False)),
+                only_valid_rows=bool(spec.get("only_valid_rows", False)),
+                should_stop=lambda: self._stop.is_set() or stop_file.exists(), **kwargs,
+            )
+        except LoadInterrupted as exc:  # a query interrupted under us: report, keep the thread
+            result = exc.result
         try:
             progress_file.unlink()
         except FileNotFoundError:
@@ -317,10 +321,15 @@ def _run_export(spec: dict[str, Any], cur: duckdb.DuckDBPyConnection) -> dict[st
     out = spec.get("out")
     if not isinstance(out, str) or not os.path.isabs(out):
         return {"status": "error", "message": "the export job names no absolute output file"}
-    rows = store.export_facts(
-        cur, Path(out), agency=spec.get("agency"),
-        year_from=spec.get("year_from"), year_to=spec.get("year_to"),
-    )
+    try:
+        rows = store.export_facts(
+            cur, Path(out), agency=spec.get("agency"),
+            year_from=spec.get("year_from"), year_to=spec.get("year_to"), strict=True,
+        )
+    except ValueError as exc:  # a bad filter (unknown agency, empty year range): say it plainly
+        return {"status": "error", "message": str(exc), "usage": True}
+    except OSError as exc:  # the output folder is not writable by the dashboard, disk full …
+        return {"status": "error", "message": f"cannot write {out}: {exc.strerror or exc}"}
     return {"status": "done", "rows": rows, "out": out}
 
 
@@ -503,9 +512,11 @@ def submit_and_wait(
     *,
     progress: Callable[[int, int, str], None] | None = None,
     force: bool = False,
+    only_valid_rows: bool = False,
 ) -> dict[str, Any]:
     """Hand a load to the dashboard writer and wait for it (see :func:`wait_for_job`)."""
-    spec = {"kind": "load", "paths": [str(Path(p).resolve()) for p in paths], "force": force}
+    spec = {"kind": "load", "paths": [str(Path(p).resolve()) for p in paths], "force": force,
+            "only_valid_rows": only_valid_rows}
     job_id = submit_job(spec, inbox)
     return wait_for_job(job_id, inbox, timeout, progress=progress)
 

@@ -198,7 +198,10 @@ def read_data(data: bytes, name: str, *, guard: bool = True) -> Document:
 
 
 def _dispatch(fmt: str, path: Path, data: bytes) -> Document:
+    from etl.readers.sniff import check_claimed_format
+
     name = path.name
+    check_claimed_format(fmt, name)
     if fmt == "pdf":
         from etl.readers.pdf import read_pdf
 

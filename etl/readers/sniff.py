@@ -159,3 +159,25 @@ def sniff_format(data: bytes, name: str) -> str:
             "byte 0",
         )
     return "text"
+
+
+_SHEET_EXTS = (".xlsx", ".xls", ".xlsm", ".et")
+
+
+def check_claimed_format(fmt: str, name: str) -> None:
+    """Refuse plain text under a spreadsheet name (.xlsx, .xls …).
+
+    Sniffing still calls such content "text" (the extension is only a hint, and a text report
+    saved under a ``.pdf`` or ``.docx`` download name is read as the text it is), but a
+    "workbook" that is plain text was never meant as a report: reading it would store an empty
+    report and hide the mistake (an error page saved under the download's name, a CSV renamed).
+    """
+    lowered = name.lower()
+    if fmt == "text" and lowered.endswith(_SHEET_EXTS):
+        ext = lowered.rsplit(".", 1)[-1]
+        raise InputError(
+            name,
+            f"the name ends in .{ext} but the content is plain text, not an Excel workbook; "
+            "if it is a table, save it as .csv (or as a real .xlsx) and load it again",
+            "byte 0",
+        )
