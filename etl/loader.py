@@ -503,6 +503,35 @@ def _add_cross_year_findings(con: duckdb.DuckDBPyConnection, report_ids: Sequenc
     return added
 
 
+def _add_duplicate_findings(con: duckdb.DuckDBPyConnection, report_ids: Sequence[int]) -> int:
+    """Flag a new report whose agency, year and kind another file already gave.
+
+    Both are kept (a PDF and an HTML copy of one report, or a corrected re-issue, are different
+    files), but sums over a year would count the agency twice, so a supervisor must see it.
+    """
+    if not report_ids:
+        return 0
+    rows = con.execute("""
+        SELECT n.report_id, n.agency_id, n.year, n.kind, o.report_id, s.file_name, a.name
+        FROM reports n
+        JOIN reports o ON o.agency_id = n.agency_id AND o.year = n.year AND o.kind = n.kind
+                      AND o.source_id <> n.source_id
+        LEFT JOIN sources s ON s.source_id = o.source_id
+        LEFT JOIN agencies a ON a.agency_id = n.agency_id
+        WHERE list_contains(?, n.report_id) AND n.kind <> 'template'
+        ORDER BY n.report_id, o.report_id
+    """, [list(report_ids)]).fetchall()
+    for rid, agency_id, year, kind, other, file_name, name in rows:
+        con.execute(
+            "INSERT INTO findings VALUES (?, ?, ?, 'duplicate_report', 'warning', ?, ?)",
+            [rid, agency_id, year,
+             f"{name} {year} ({kind}) is also given by {file_name} (report {other}); "
+             "year totals count both until one is removed or its year corrected",
+             f"report {other}"],
+        )
+    return len(rows)
+
+
 def _delete_cross_year_findings(
     con: duckdb.DuckDBPyConnection, report_id: int, rules: Sequence[str], found: Sequence[Finding]
 ) -> None:
@@ -728,7 +757,7 @@ def write_source(
         try:
             ids = store.write_reports_in_tx(con, source, reports)
             _apply_corrections(con, source.sha256)
-            cross = _add_cross_year_findings(con, ids)
+            cross = _add_cross_year_findings(con, ids) + _add_duplicate_findings(con, ids)
             con.execute(
                 "INSERT OR REPLACE INTO source_fingerprints VALUES (?, ?)", [source.sha256, fp]
             )

@@ -342,3 +342,26 @@ def test_hostile_files_through_the_real_readers_fail_cleanly(env, name, data):
     assert res.files[0].message.startswith(name)
     assert canonical(con) == before
     assert not list((tmp / "archive").rglob(hashlib.sha256(data).hexdigest()))  # not archived
+
+
+def test_a_second_file_for_the_same_agency_year_is_flagged(tmp_path):
+    """Two different files giving one agency-year (say the PDF and the HTML of a report) are
+    both kept, and the later one carries a duplicate_report finding naming the first."""
+    from etl import loader as ld
+    from etl import store as st
+
+    con = st.connect(tmp_path / "dup.duckdb")
+    text = "甲市商务局2020年政府信息公开工作年度报告\n2020年，我局主动公开政府信息120条。\n"
+    a = tmp_path / "a.txt"
+    a.write_text(text, encoding="utf-8")
+    b = tmp_path / "b.txt"
+    b.write_text(text + "（网页版）\n", encoding="utf-8")
+    assert ld.load_paths([a], con, archive=tmp_path / "ar").ok
+    assert con.execute("SELECT count(*) FROM findings WHERE rule = 'duplicate_report'").fetchone()[0] == 0
+    assert ld.load_paths([b], con, archive=tmp_path / "ar").ok
+    rows = con.execute("""
+        SELECT s.file_name, f.message FROM findings f JOIN reports r USING (report_id)
+        JOIN sources s USING (source_id) WHERE f.rule = 'duplicate_report'
+    """).fetchall()
+    assert len(rows) == 1 and rows[0][0] == "b.txt" and "a.txt" in rows[0][1]
+    con.close()
