@@ -330,7 +330,12 @@ def _body_from_xml(xml: bytes, name: str) -> etree._Element:
     parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, remove_blank_text=True)
     try:
         root = etree.fromstring(xml, parser=parser)
-    except (etree.XMLSyntaxError, ValueError) as exc:
+    except etree.XMLSyntaxError as exc:
+        line, col = getattr(exc, "position", (None, None)) or (None, None)
+        where = f"word/document.xml, line {line}, column {col}" if line else "word/document.xml"
+        raise InputError(name, "damaged DOCX: the document text is not well-formed XML "
+                               "(truncated or edited by hand?)", where) from None
+    except ValueError as exc:
         raise InputError(name, f"damaged DOCX: {exc}", "word/document.xml") from None
     body = root.find(_W + "body") if root is not None else None
     if body is None:
