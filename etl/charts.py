@@ -140,6 +140,34 @@ def _years(s: pd.Series) -> list[str]:
     return [str(int(y)) for y in s]
 
 
+def _break_gaps(
+    years: Sequence[int], ys: Sequence[object], custom: Sequence[Sequence[object]] | None = None
+) -> tuple[list[str], list[object], list[list[object]] | None]:
+    """Insert an empty point where a line skips a year, so plotly breaks the line there.
+
+    A line drawn straight from 2008 to 2016 reads as eight years of values that were never
+    reported; a break shows the gap. Returns (x as year strings, y, customdata).
+    """
+    xs: list[str] = []
+    out_y: list[object] = []
+    out_c: list[list[object]] | None = [] if custom is not None else None
+    width = len(custom[0]) if custom is not None and len(custom) else 0
+    prev: int | None = None
+    for i, (yr, val) in enumerate(zip(years, ys)):
+        yr = int(yr)
+        if prev is not None and yr > prev + 1:
+            xs.append(str(prev + 1))
+            out_y.append(None)
+            if out_c is not None:
+                out_c.append([None] * width)
+        xs.append(str(yr))
+        out_y.append(val)
+        if out_c is not None and custom is not None:
+            out_c.append(list(custom[i]))
+        prev = yr
+    return xs, out_y, out_c
+
+
 def _year_axis(fig: go.Figure, lang: str, values: Sequence[str] | None = None) -> None:
     kw: dict = {"type": "category", "title_text": tr("an_year_axis", lang)}
     if values is not None:
@@ -148,7 +176,18 @@ def _year_axis(fig: go.Figure, lang: str, values: Sequence[str] | None = None) -
     fig.update_xaxes(**kw)
 
 
+def _legend_height(fig: go.Figure) -> int | None:
+    """A figure tall enough for its legend: with more entries than fit the default 450 px the
+    legend got a scroll bar and its last agencies were cut off."""
+    n = sum(1 for tr_ in fig.data if tr_.showlegend is not False and getattr(tr_, "name", None))
+    need = 22 * n + 220  # legend rows + room for rotated agency names under the plot
+    return need if need > 450 else None
+
+
 def _layout(fig: go.Figure, title: str | None, y_title: str, legend_title: str | None = None) -> go.Figure:
+    height = _legend_height(fig)
+    if height is not None:
+        fig.update_layout(height=min(height, 1200))
     fig.update_layout(
         title=title,
         yaxis_title=y_title,
@@ -197,20 +236,20 @@ def line_chart(
         part = df if d_key is None else df[df[dash] == d_key]
         for name, g in part.groupby(color, sort=True):
             g = g.sort_values("year")
-            xs = _years(g["year"])
-            seen_years += xs
             label = str(name)
             if d_key is not None:
                 label = f"{name} · {(dash_labels or {}).get(d_key, d_key)}"
             hover = f"<b>{label}</b><br>{tr('an_year_axis', lang)} %{{x}}<br>" + _value_text("y", unit, lang)
             custom = None
             if extra:
-                custom = g[list(extra)].to_numpy()
+                custom = g[list(extra)].to_numpy().tolist()
                 for i, (col, lab) in enumerate(extra.items()):
                     hover += f"<br>{lab}: %{{customdata[{i}]}}"
+            xs, ys, custom = _break_gaps(g["year"].tolist(), g[y].tolist(), custom)
+            seen_years += xs
             fig.add_trace(
                 go.Scatter(
-                    x=xs, y=g[y].tolist(), mode="lines+markers", name=label,
+                    x=xs, y=ys, mode="lines+markers", name=label,
                     line={"color": palette.get(str(name)), "dash": dashes[d_i % len(dashes)]},
                     marker={"color": palette.get(str(name))},
                     customdata=custom, hovertemplate=hover + "<extra></extra>",
@@ -274,7 +313,9 @@ def band_chart(
     lines = line_chart(series, unit=unit, lang=lang, y_label=y_label, colors=colors, extra_hover=extra)
     for trace in lines.data:
         fig.add_trace(trace)
-    all_years = _years(series["year"]) + (_years(band["year"]) if not band.empty else [])
+    # the lines' x include the empty points that break them at a missing year
+    all_years = [str(x) for tr_ in lines.data for x in (tr_.x or ())] + (
+        _years(band["year"]) if not band.empty else [])
     _year_axis(fig, lang, all_years)
     return _layout(fig, title, axis_title(y_label, unit, lang) if y_label else unit_label(unit, lang),
                    tr("an_agency", lang))
@@ -367,11 +408,14 @@ def stacked_bar_chart(
     stacked = bool(normalise and share)
     for p in parts:
         by_key = by_part.get(p, {})
-        rows = [k for k in bar_keys if k in by_key]
-        if not rows:
+        if not by_key:
             continue
-        counts = [by_key[k][0] for k in rows]
-        shares = [by_key[k][1] for k in rows]
+        # every trace lists every bar (None where the part is absent): plotly orders a
+        # (multi)category axis by first appearance, so a first part missing some years
+        # would otherwise push those years to the end of their agency's group
+        rows = bar_keys
+        counts = [by_key[k][0] if k in by_key else None for k in rows]
+        shares = [by_key[k][1] if k in by_key else None for k in rows]
         hover = (f"<b>{p}</b><br>%{{x}}<br>{tr('an_count', lang)}: "
                  + _value_text("customdata[0]", unit, lang))
         if share:
@@ -417,11 +461,12 @@ def share_trend_chart(
     seen: list[str] = []
     for p in parts:
         g = df[df[part] == p].sort_values("year")
-        xs = _years(g["year"])
+        xs, ys, custom = _break_gaps(g["year"].tolist(), g["share_pct"].tolist(),
+                                     g[["count"]].to_numpy().tolist())
         seen += xs
         fig.add_trace(go.Scatter(
-            x=xs, y=g["share_pct"].tolist(), mode="lines+markers", name=str(p),
-            line={"color": colours.get(p)}, customdata=g[["count"]].to_numpy(),
+            x=xs, y=ys, mode="lines+markers", name=str(p),
+            line={"color": colours.get(p)}, customdata=custom,
             hovertemplate=(
                 f"<b>{p}</b><br>{tr('an_year_axis', lang)} %{{x}}<br>"
                 f"{tr('an_share', lang)}: %{{y:.1f}}%<br>{tr('an_count', lang)}: "

@@ -9,6 +9,7 @@ the analysis pages can be bilingual without a shared edit point.
 from __future__ import annotations
 
 import hashlib
+import re
 from typing import Iterable, Mapping
 
 from etl.metrics import APPLICANT_LABELS_ZH, load_metrics
@@ -65,6 +66,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "unknown_agency": ("未知机构，已忽略：{name}", "Unknown agency ignored: {name}"),
     # generic
     "no_data": ("当前筛选条件下没有数据。", "No data for this selection."),
+    "no_data_years_hint": ("数据库中的数据年份为 {first}–{last} 年。", "The database holds the years {first}–{last}."),
+    "no_data_widen_hint": (
+        "可在侧栏选择其他机构或扩大年份范围。",
+        "Pick other agencies or a wider year range in the sidebar.",
+    ),
     "no_reports": ("数据库中还没有报告。", "The database holds no reports yet."),
     "page_error": (
         "本页出现错误，已记录。请调整筛选条件或稍后重试。（{error}）",
@@ -78,6 +84,27 @@ STRINGS: dict[str, tuple[str, str]] = {
     "level": ("层级", "Level"),
     "kind": ("类型", "Kind"),
     "form": ("表式", "Form"),
+    "rule_desc": ("问题类型", "Check"),
+    "corr_target": ("更正对象", "Corrected"),
+    "corr_target_fact": ("数值", "Value"),
+    "corr_target_report": ("报告", "Report"),
+    "corr_target_agency": ("机构", "Agency"),
+    "corr_field_value": ("数值", "value"),
+    "corr_field_agency": ("机构", "agency"),
+    "corr_field_year": ("年度", "year"),
+    "corr_field_merge": ("合并", "merge"),
+    "pick_report_help": (
+        "所选范围内共有 {n} 份报告（侧栏可缩小范围）。也可以从总览的报告覆盖表、数据质量页或审核页打开报告。",
+        "{n} report(s) in this selection (narrow it in the sidebar). Reports also open from the "
+        "overview's coverage table, the data quality page and the review queue.",
+    ),
+    "metric_id": ("指标编号", "Metric id"),
+    "form_2019": ("2019 年版表格", "2019 form"),
+    "form_2021": ("2021 年版表格", "2021 form"),
+    "form_narrative": ("无统计表（仅正文）", "No form tables (text only)"),
+    "origin_extracted": ("从报告提取", "Extracted from the report"),
+    "origin_uploaded": ("上传的电子表格", "Uploaded spreadsheet"),
+    "origin_corrected": ("人工更正", "Corrected by an analyst"),
     "metric": ("指标", "Metric"),
     "breakdown": ("分项", "Breakdown"),
     "value": ("数值", "Value"),
@@ -211,11 +238,18 @@ def t(key: str, lang: str | None = DEFAULT_LANG, **fmt: object) -> str:
 
 
 def metric_label(metric_id: str, lang: str | None = DEFAULT_LANG) -> str:
-    """The metric dictionary's label (label_zh / label_en); the id for unknown metrics."""
+    """The metric dictionary's label (label_zh / label_en); the id for unknown metrics.
+
+    English labels of money metrics carry a storage note ("(form states 万元; stored in
+    yuan)") meant for developers; on screen it put Chinese text into the English interface.
+    """
     m = load_metrics().get(metric_id)
     if m is None:
         return metric_id
-    return m.label(norm_lang(lang))
+    return _STORAGE_NOTE.sub("", m.label(norm_lang(lang))).strip()
+
+
+_STORAGE_NOTE = re.compile(r"\s*\((form states|stored in)[^)]*\)")
 
 
 APPLICANT_LABELS_EN: dict[str, str] = {
@@ -250,6 +284,73 @@ def unit_label(unit: str, lang: str | None = DEFAULT_LANG) -> str:
     if pair is None:
         return unit
     return pair[1] if norm_lang(lang) == "en" else pair[0]
+
+
+# readable names of the finding rules (etl/checks.py, etl/forms.py, etl/metadata.py, loader);
+# an unknown rule shows its id
+RULE_LABELS: dict[str, tuple[str, str]] = {
+    "t3_balance": ("表三收支不平衡（新收＋上年结转≠办结＋结转下年）",
+                   "Table 3 does not balance (received + carried over ≠ concluded + carried forward)"),
+    "t3_outcomes_sum": ("表三办理结果之和与总计不符", "Table 3 outcomes do not add up to the total"),
+    "t3_applicants_sum": ("表三申请人各列之和与总计不符", "Table 3 applicant columns do not add up to the total"),
+    "t3_subtotal": ("表三小计与分项不符", "Table 3 subtotal differs from its items"),
+    "t3_duplicate_row": ("表三重复行", "Table 3 row repeated"),
+    "t3_unknown_row": ("表三无法识别的行", "Table 3 row not recognised"),
+    "t3_missing_rows": ("表三缺少行", "Table 3 rows missing"),
+    "t4_sum": ("表四复议/诉讼结果之和与总计不符", "Table 4 review/litigation outcomes do not add up"),
+    "in_force_mismatch": ("现行有效件数与上年不衔接", "Documents in force do not follow from last year"),
+    "carry_over_mismatch": ("上年结转与上年报告的结转下年不符",
+                            "Carried over differs from last year's carried forward"),
+    "implausible_jump": ("与上年相比变化异常", "Implausible jump against last year"),
+    "narrative_vs_table": ("正文与表格数字不一致", "Text and table disagree"),
+    "form_2019_cites_2021_notice": ("2019 版表格却引用 2021 年通知", "2019 form citing the 2021 notice"),
+    "form_mixed": ("混用新旧版表格", "Old and new forms mixed"),
+    "table_unreadable": ("表格无法读取", "Table could not be read"),
+    "pdf_tables_unreadable": ("PDF 表格无法读取", "PDF tables could not be read"),
+    "agency_unknown": ("无法识别机构", "Agency not recognised"),
+    "agency_anonymised": ("机构名称已匿名", "Agency name anonymised"),
+    "year_unknown": ("无法识别年度", "Year not recognised"),
+    "template_unfilled": ("模板未填写", "Template not filled in"),
+    "check_failed": ("检查未能运行", "Check could not run"),
+}
+
+
+def rule_label(rule: str | None, lang: str | None = DEFAULT_LANG) -> str:
+    """A finding rule in words (the id where the rule is not listed)."""
+    if not rule:
+        return ""
+    pair = RULE_LABELS.get(rule)
+    if pair is None:
+        return rule
+    return pair[1] if norm_lang(lang) == "en" else pair[0]
+
+
+LEVEL_LABELS_EN: dict[str, str] = {
+    "省级": "Provincial", "市级": "City", "区级": "District", "县级": "County",
+    "区县级": "District / county", "县区级": "District / county", "地市级": "Prefecture",
+    "乡镇": "Township", "乡镇级": "Township", "街道": "Sub-district", "街道级": "Sub-district",
+    "乡镇街道": "Township / sub-district", "乡镇（街道）": "Township / sub-district",
+}
+
+
+def level_label(level: str | None, lang: str | None = DEFAULT_LANG) -> str:
+    """An agency's administrative level in the interface language (stored in Chinese)."""
+    if not level:
+        return ""
+    return LEVEL_LABELS_EN.get(level, level) if norm_lang(lang) == "en" else level
+
+
+def form_label(form: str | None, lang: str | None = DEFAULT_LANG) -> str:
+    """2019 / 2021 / narrative in words."""
+    if not form:
+        return ""
+    return t(f"form_{form}", lang) if f"form_{form}" in STRINGS else form
+
+
+def origin_label(origin: str | None, lang: str | None = DEFAULT_LANG) -> str:
+    if not origin:
+        return ""
+    return t(f"origin_{origin}", lang) if f"origin_{origin}" in STRINGS else origin
 
 
 def kind_label(kind: str | None, lang: str | None = DEFAULT_LANG) -> str:

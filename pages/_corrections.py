@@ -8,6 +8,7 @@ never carries it.
 """
 from __future__ import annotations
 
+import ipaddress
 import os
 from typing import Any
 
@@ -52,6 +53,18 @@ i18n.register({
     "gk_history": ("更正记录", "Correction history"),
     "gk_no_history": ("暂无更正记录。", "No corrections yet."),
     "gk_need_who_why": ("请填写更正人和原因。", "Enter your name and a reason."),
+    "gk_r_sign_in": ("请登录后上传或更正数据。", "Sign in to upload or correct data."),
+    "gk_r_key_ok": ("分析员密钥已通过。", "Analyst key accepted."),
+    "gk_r_key_wrong": ("分析员密钥不正确。", "Wrong analyst key."),
+    "gk_r_key_enter": ("请输入分析员密钥以上传或更正数据。", "Enter the analyst key to upload or correct data."),
+    "gk_r_local_ok": ("未配置登录：允许在本机上传和更正。", "No sign-in configured: changes allowed from this machine."),
+    "gk_r_local_only": (
+        "未配置分析员密钥或登录：只能在运行仪表盘的计算机上上传和更正数据。",
+        "Uploads and corrections are allowed only from the machine running the dashboard "
+        "(no analyst key or sign-in is configured).",
+    ),
+    "gk_r_not_listed": ("{who} 不在分析员名单中。", "{who} is not in the analysts list."),
+    "gk_r_signed_in": ("已作为分析员 {who} 登录。", "Signed in as analyst {who}."),
 })
 
 
@@ -87,11 +100,53 @@ def _client() -> tuple[str | None, dict[str, str]]:
         ip = None
     if not isinstance(ip, str):  # AppTest returns a mock object: no real client
         ip = None
+    ip = unmap_ip(ip)
     try:
         headers = {k: v for k, v in st.context.headers.items()}
     except Exception:  # noqa: BLE001
         headers = {}
     return ip, headers
+
+
+def unmap_ip(ip: str | None) -> str | None:
+    """``::ffff:127.0.0.1`` → ``127.0.0.1``.
+
+    Tornado on a dual-stack socket reports IPv4 clients in IPv4-mapped IPv6 form, and Python
+    3.11 does not count ``::ffff:127.0.0.1`` as loopback: without this, the analyst on the
+    machine running the dashboard (the default set-up) was refused the upload page.
+    """
+    if not ip:
+        return ip
+    try:
+        addr = ipaddress.ip_address(ip.split("%")[0])
+    except ValueError:
+        return ip
+    mapped = getattr(addr, "ipv4_mapped", None)
+    return str(mapped) if mapped is not None else ip
+
+
+# Decision.reason (etl/access.py) is English prose; shown to users in their language.
+_REASON_KEYS: dict[str, str] = {
+    "sign in to upload or correct data": "gk_r_sign_in",
+    "analyst key accepted": "gk_r_key_ok",
+    "wrong analyst key": "gk_r_key_wrong",
+    "enter the analyst key to upload or correct data": "gk_r_key_enter",
+    "no sign-in configured: changes allowed from this machine": "gk_r_local_ok",
+    "uploads and corrections are allowed only from the machine running the dashboard "
+    "(no analyst key or sign-in is configured)": "gk_r_local_only",
+}
+
+
+def reason_text(decision: Decision) -> str:
+    """The decision's reason in the interface language (unknown reasons as given)."""
+    key = _REASON_KEYS.get(decision.reason)
+    if key is not None:
+        return _t(key)
+    if decision.reason.endswith(" is not in the analysts list"):
+        return _t("gk_r_not_listed", who=decision.who or "")
+    if decision.reason.startswith("signed in as analyst "):
+        return _t("gk_r_signed_in", who=decision.who or "")
+    return decision.reason
 
 
 def current_decision() -> Decision:
@@ -119,18 +174,18 @@ def analyst_gate() -> Decision:
             st.logout()
         return decision
     if cfg.mode == "oidc":
-        st.info(decision.reason)
+        st.info(reason_text(decision))
         logged_in, _ = _user()
         if not logged_in and st.button(_t("gk_sign_in"), key="gk_login"):
             st.login()
     elif cfg.mode == "key":
         if st.session_state.get(_SS_KEY):
-            st.error(decision.reason)
+            st.error(reason_text(decision))
         with st.form("gk_key_form", clear_on_submit=True):
             st.text_input(_t("gk_enter_key"), type="password", key="gk_key_input", help=_t("gk_key_help"))
             st.form_submit_button(_t("gk_key_submit"), on_click=_submit_key)
     else:
-        st.warning(decision.reason)
+        st.warning(reason_text(decision))
     return decision
 
 
@@ -179,7 +234,8 @@ def render_corrections(report_id: int, con: Any) -> None:
                 "SELECT DISTINCT metric_id FROM facts WHERE report_id = ? ORDER BY 1", [int(report_id)]).fetchall()]
             options = have + [m for m in metrics if m not in have]
             metric = st.selectbox(_t("gk_metric"), options,
-                                  format_func=lambda m: f"{i18n.metric_label(m)} ({m})")
+                                  format_func=lambda m, _lg=i18n.norm_lang(st.session_state.get("qp_lang")):
+                                  f"{i18n.metric_label(m, _lg)} ({m})")
             breakdown = st.text_input(_t("gk_breakdown"))
             new_value = st.text_input(_t("gk_new_value"))
             why = st.text_input(_t("gk_why"), key=f"gk_why_fact_{report_id}")

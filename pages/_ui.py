@@ -49,6 +49,7 @@ _SS_COMMON = "_gk_common"  # last common filters, restored after navigating to a
 _SS_PAGE = "_gk_page"  # page id of the previous run
 _SS_FILTERS = "_gk_filters"  # this run's Filters (pages may read it via current_filters())
 _SS_LINK_SLOT = "_gk_link_slot"
+_SS_YEARS = "_gk_years"  # (first, last) year in the database, for empty-state hints
 _SS_STAMP = "_gk_stamp"  # the data stamp of this run (computed once per run, see cached())
 
 PAGE_IDS: tuple[str, ...] = (
@@ -310,11 +311,14 @@ def _page_setup(page_id: str, title_key: str | None) -> Filters:
             sb.multiselect(
                 t(label), opts, key=wkey, on_change=_add_matching, args=(column, wkey),
                 placeholder=t("choose"),
+                format_func=(lambda v, _lg=lang(): i18n.level_label(v, _lg))
+                if column == "level" else str,
             )
     agencies = list(ss.get("qp_agency") or [])
     _sync_out("agency", "agency", agencies)
 
     y_min, y_max = queries.year_range(get_con())
+    ss[_SS_YEARS] = (y_min, y_max)
     years = list(range(y_min, y_max + 1)) if y_min is not None and y_max is not None else []
     for y in (parsed.year_from, parsed.year_to):
         if y is not None and y not in years:
@@ -609,8 +613,25 @@ def show_table(df: pd.DataFrame, name: str | None = None, **kwargs: Any) -> None
 
 
 def empty_state(msg: str | None = None) -> None:
-    """A visible "nothing to show" message (default: no data for this selection)."""
-    st.info(msg or t("no_data"))
+    """A visible "nothing to show" message (default: no data for this selection, with a hint
+    at what to change: the years the database holds, or other agencies)."""
+    st.info(msg or no_data_text())
+
+
+def no_data_text() -> str:
+    """"No data for this selection" plus what would help: a year range outside the data
+    names the years there are; a selection of agencies suggests widening it."""
+    text = t("no_data") + ("" if lang() == "zh" else " ")
+    f = current_filters()
+    lo, hi = st.session_state.get(_SS_YEARS) or (None, None)
+    y0, y1 = f.year_from, f.year_to
+    if lo is not None and hi is not None and (
+        (y1 is not None and y1 < lo) or (y0 is not None and y0 > hi)
+    ):
+        return text + t("no_data_years_hint", first=lo, last=hi)
+    if f.agencies:
+        return text + t("no_data_widen_hint")
+    return text.strip()
 
 
 @contextmanager

@@ -16,6 +16,8 @@ from pages._ui import (
 )
 
 RANK_DEFAULT = "disclosure.items"
+
+i18n.register({"ov_n_error_findings": ("{n} 个错误", "{n} error finding(s)")})
 COVERAGE_LIMIT = 200  # agencies in the matrix; pick agencies or a region to see others
 
 
@@ -76,18 +78,25 @@ def headline_section(con, ids, y0, y1) -> pd.DataFrame:  # type: ignore[no-untyp
         return None if prev is None else prev[col]
 
     cols = st.columns(5)
-    cols[0].metric(t("h_agencies_reporting"), fmt_count(cur["agencies_reporting"]),
-                   _delta_count(cur["agencies_reporting"], p("agencies_reporting")))
-    cols[1].metric(t("h_items_disclosed"), fmt_count(cur["items_disclosed"]),
-                   _delta_count(cur["items_disclosed"], p("items_disclosed")))
-    cols[2].metric(t("h_requests_received"), fmt_count(cur["requests_received"]),
-                   _delta_count(cur["requests_received"], p("requests_received")))
-    cols[3].metric(t("h_disclosure_rate"), fmt_pct(cur["disclosure_rate"]),
-                   _delta_pct(cur["disclosure_rate"], p("disclosure_rate")),
-                   help=t("disclosure_rate_help"))
-    cols[4].metric(t("h_correction_rate"), fmt_pct(cur["correction_rate"]),
-                   _delta_pct(cur["correction_rate"], p("correction_rate")),
-                   help=t("correction_rate_help"), delta_color="inverse")
+
+    def metric(col, label: str, value: str, delta: str | None, **kw: object) -> None:  # type: ignore[no-untyped-def]
+        if delta is not None and not any(ch in "123456789" for ch in delta):
+            # no change: a green "up" arrow on "+0" read as an improvement
+            kw.update(delta_color="off", delta_arrow="off")
+        col.metric(label, value, delta, **kw)
+
+    metric(cols[0], t("h_agencies_reporting"), fmt_count(cur["agencies_reporting"]),
+           _delta_count(cur["agencies_reporting"], p("agencies_reporting")))
+    metric(cols[1], t("h_items_disclosed"), fmt_count(cur["items_disclosed"]),
+           _delta_count(cur["items_disclosed"], p("items_disclosed")))
+    metric(cols[2], t("h_requests_received"), fmt_count(cur["requests_received"]),
+           _delta_count(cur["requests_received"], p("requests_received")))
+    metric(cols[3], t("h_disclosure_rate"), fmt_pct(cur["disclosure_rate"]),
+           _delta_pct(cur["disclosure_rate"], p("disclosure_rate")),
+           help=t("disclosure_rate_help"))
+    metric(cols[4], t("h_correction_rate"), fmt_pct(cur["correction_rate"]),
+           _delta_pct(cur["correction_rate"], p("correction_rate")),
+           help=t("correction_rate_help"), delta_color="inverse")
 
     trend = pd.concat([
         pd.DataFrame({"year": df["year"], "series": t("h_items_disclosed"),
@@ -152,6 +161,22 @@ def coverage_section(con, ids, y0, y1) -> pd.DataFrame:  # type: ignore[no-untyp
     return cov
 
 
+def display_unit(metric_id: str) -> tuple[str, float]:
+    """(display unit, factor from the stored unit): yuan → 万元 and US$ → 万美元 as on the
+    analysis pages, so a ranking by money shows the unit the reports print."""
+    if metric_id in queries.RATE_METRICS:
+        return "%", 1.0
+    m = load_metrics().get(metric_id)
+    unit = m.unit if m is not None else "count"
+    if unit == "cny":
+        return "万元", 1e-4
+    if unit == "usd":
+        return "万美元", 1e-4
+    if unit == "pct":
+        return "%", 1.0
+    return ("家" if metric_id == "investment.fdi_new_enterprises" else "件"), 1.0
+
+
 def ranking_section(con, ids, y0, y1) -> None:  # type: ignore[no-untyped-def]
     st.subheader(t("ranking"))
     options = list(queries.RATE_METRICS) + list(load_metrics())
@@ -166,9 +191,14 @@ def ranking_section(con, ids, y0, y1) -> None:  # type: ignore[no-untyped-def]
         empty_state()
         return
     st.caption(t("ranking_in_year", year=int(rank["year"].iloc[0])))
-    out = rank[["rank", "agency", "year", "value"]].rename(columns={
-        "rank": t("rank"), "agency": t("agency"), "year": t("year"),
-        "value": labels.get(metric) or metric_label(metric),
+    unit, scale = display_unit(metric)
+    from etl.charts import axis_title
+
+    value_label = labels.get(metric) or axis_title(metric_label(metric), unit, lang())
+    out = rank[["rank", "agency", "year", "value"]].assign(
+        value=lambda d: (pd.to_numeric(d["value"], errors="coerce") * scale).round(2)
+    ).rename(columns={
+        "rank": t("rank"), "agency": t("agency"), "year": t("year"), "value": value_label,
     })
     show_table(out, name=f"ranking_{metric}")
 
@@ -177,7 +207,10 @@ def red_flags_section(con, ids, y0, y1, cov: pd.DataFrame) -> None:  # type: ign
     st.subheader(t("red_flags"))
     flags = cached(queries.red_flags, ids, y0, y1)
     if flags.empty:
-        st.success(t("no_red_flags"))
+        if cov.empty:  # nothing in the selection: "no red flags" would read as an all-clear
+            empty_state()
+        else:
+            st.success(t("no_red_flags"))
         return
     first_report: dict[tuple[int, int], int] = {}
     if not cov.empty:
@@ -187,7 +220,6 @@ def red_flags_section(con, ids, y0, y1, cov: pd.DataFrame) -> None:  # type: ign
     base = link_to("report", report="RID")
     lg = lang()
     flag_labels = {f: i18n.t(f"flag_{f}", lg) for f in set(flags["flag"])}
-    n_findings = i18n.t("n_findings", lg)
     col = {k: i18n.t(k, lg) for k in ("agency", "year", "flag", "detail", "open_report")}
     rows = []
     for agency, agency_id, year, flag, value, report_id in zip(
@@ -196,7 +228,7 @@ def red_flags_section(con, ids, y0, y1, cov: pd.DataFrame) -> None:  # type: ign
         rid = report_id if not pd.isna(report_id) else first_report.get(
             (int(agency_id), int(year)))
         if flag == "error_findings":
-            detail = f"{fmt_count(value)} {n_findings}"
+            detail = i18n.t("ov_n_error_findings", lg, n=fmt_count(value))
         elif flag in ("high_correction", "low_disclosure"):
             detail = fmt_pct(value)
         else:
@@ -222,8 +254,7 @@ with error_boundary():
         ids, y0, y1 = selection(filters)
         headline_section(con, ids, y0, y1)
         cov = coverage_section(con, ids, y0, y1)
-        left, right = st.columns(2)
-        with left:
-            ranking_section(con, ids, y0, y1)
-        with right:
-            red_flags_section(con, ids, y0, y1, cov)
+        # one below the other: side by side, the red flags' detail and report link columns
+        # were cut off at the right edge of a half-width table
+        ranking_section(con, ids, y0, y1)
+        red_flags_section(con, ids, y0, y1, cov)

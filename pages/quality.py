@@ -21,7 +21,9 @@ with error_boundary():
     ids, y0, y1 = selection(filters)
     c0, c1 = st.columns(2)
     rules = url_multiselect(t("rule"), queries.finding_rules(con), "rule", container=c0,
-                            help=t("all"))
+                            help=t("all"),
+                            format_func=lambda r, _lg=lang(): f"{i18n.rule_label(r, _lg)} ({r})"
+                            if i18n.rule_label(r, _lg) != r else r)
     severities = url_multiselect(t("severity"), list(SEVERITIES), "severity", container=c1,
                                  format_func=lambda s, _lg=lang(): i18n.severity_label(s, _lg))
     counts = queries.findings_by_rule(con, ids, y0, y1, rules or None, severities or None)
@@ -29,9 +31,12 @@ with error_boundary():
         empty_state()
     else:
         st.subheader(t("counts_by_rule"))
+        counts_out = counts.assign(
+            severity=[i18n.severity_label(s, lang()) for s in counts["severity"]])
+        counts_out.insert(0, "rule_desc", [i18n.rule_label(r, lang()) for r in counts["rule"]])
         show_table(
-            counts.assign(severity=[i18n.severity_label(s, lang()) for s in counts["severity"]])
-            .rename(columns={"rule": t("rule"), "severity": t("severity"), "count": t("count")}),
+            counts_out.rename(columns={"rule_desc": t("rule_desc"), "rule": t("rule"),
+                                       "severity": t("severity"), "count": t("count")}),
             name="findings_by_rule",
         )
         st.subheader(t("all_findings"))
@@ -41,6 +46,7 @@ with error_boundary():
         out = pd.DataFrame({
             t("agency"): fd["agency"].fillna(unknown),
             t("year"): fd["year"],
+            t("rule_desc"): [i18n.rule_label(r, lang()) for r in fd["rule"]],
             t("rule"): fd["rule"],
             t("severity"): [i18n.severity_label(s, lang()) for s in fd["severity"]],
             t("message"): fd["message"],

@@ -26,8 +26,10 @@ def picker(filters) -> None:  # type: ignore[no-untyped-def]
         f" · {'' if pd.isna(r.year) else int(r.year)} · {i18n.kind_label(r.kind, lang())}"
         for r in reports.itertuples()
     }
+    st.caption(t("pick_report_help", n=len(labels)))
     choice = st.selectbox(t("pick_report"), [None, *labels], index=0, key="report_picker",
-                          format_func=lambda k: "—" if k is None else labels[k])
+                          format_func=lambda k: "—" if k is None else labels[k],
+                          placeholder=t("choose"))
     if choice is not None:
         set_url_param("report", str(choice))
         st.rerun()
@@ -41,10 +43,10 @@ def metadata(rep: dict) -> None:
         (t("agency"), rep.get("agency") or unknown),
         (t("printed_agency"), rep.get("printed_agency")),
         (t("region"), rep.get("region")),
-        (t("level"), rep.get("level")),
+        (t("level"), i18n.level_label(rep.get("level"), lang()) or None),
         (t("year"), None if rep.get("year") is None else str(int(rep["year"]))),
         (t("kind"), i18n.kind_label(rep.get("kind"), lang())),
-        (t("form"), rep.get("form")),
+        (t("form"), i18n.form_label(rep.get("form"), lang()) or None),
         (t("published"), None if rep.get("published") is None else str(rep["published"])[:10]),
         (t("source_file"), rep.get("file_name")),
         (t("position"), None if rep.get("position") is None else str(int(rep["position"]))),
@@ -75,7 +77,7 @@ def facts_section(rid: int, year: int | None) -> None:
         t("col_label"): facts["col_label"],
         t("raw_text"): facts["raw_text"],
         t("offset"): facts["char_offset"],
-        t("origin"): facts["origin"],
+        t("origin"): [i18n.origin_label(o, lang()) for o in facts["origin"]],
         t("note"): facts["note"],
     })
     st.dataframe(out, hide_index=True)
@@ -88,8 +90,11 @@ def findings_section(rid: int) -> None:
     if fd.empty:
         st.success(t("no_findings"))
         return
-    out = fd.assign(severity=[i18n.severity_label(s, lang()) for s in fd["severity"]]).rename(
-        columns={"rule": t("rule"), "severity": t("severity"), "message": t("message"),
+    out = fd.assign(severity=[i18n.severity_label(s, lang()) for s in fd["severity"]])
+    out.insert(0, "rule_desc", [i18n.rule_label(r, lang()) for r in fd["rule"]])
+    out = out.rename(
+        columns={"rule_desc": t("rule_desc"), "rule": t("rule"), "severity": t("severity"),
+                 "message": t("message"),
                  "cells": t("cells")})
     st.dataframe(out, hide_index=True)
 
@@ -119,7 +124,19 @@ def corrections_section(rid: int) -> None:
     if hist.empty:
         st.caption(t("no_corrections"))
         return
+    lg = lang()
+    hist = hist.assign(
+        metric_id=[
+            "" if not isinstance(m, str) or not m else f"{i18n.metric_label(m, lg)} ({m})"
+            for m in hist["metric_id"]
+        ],
+        target=[t(f"corr_target_{x}") if t(f"corr_target_{x}") != f"corr_target_{x}" else x
+                for x in hist["target"]],
+        field=[t(f"corr_field_{x}") if t(f"corr_field_{x}") != f"corr_field_{x}" else x
+               for x in hist["field"]],
+    )
     out = hist.rename(columns={
+        "correction_id": "#", "target": t("corr_target"),
         "made_at": t("when"), "who": t("who"), "metric_id": t("metric"),
         "breakdown": t("breakdown"), "field": t("field"), "old_value": t("old_value"),
         "new_value": t("new_value"), "why": t("why"),

@@ -9,7 +9,7 @@ import streamlit as st
 
 from etl import i18n
 from etl.corrections import review_queue
-from pages._ui import empty_state, error_boundary, get_con, page_setup, report_link, t
+from pages._ui import empty_state, error_boundary, get_con, lang, page_setup, report_link, t
 
 i18n.register({
     "rv_intro": (
@@ -19,7 +19,30 @@ i18n.register({
     "rv_empty": ("没有需要审核的报告。", "Nothing to review."),
     "rv_open": ("打开", "Open"),
     "rv_count": ("待审核报告：{n}", "Reports to review: {n}"),
+    "rv_report_id": ("报告编号", "Report"),
+    "rv_printed_agency": ("原文机构名", "Agency as printed"),
+    "rv_file": ("来源文件", "Source file"),
+    "rv_position": ("文件中位置", "Position in file"),
+    "rv_errors": ("错误数", "Errors"),
+    "rv_reasons": ("原因", "Why"),
+    "rv_rule_ids": ("规则编号", "Rule ids"),
+    "rv_agency_unknown": ("机构未识别", "Agency unknown"),
+    "rv_year_unknown": ("年度未识别", "Year unknown"),
 })
+
+
+def reason_text(reasons: object, lang: str) -> str:
+    """The queue's reasons ("agency unknown; t3_balance, t4_sum") in words."""
+    if not isinstance(reasons, str) or not reasons:
+        return ""
+    fixed = {"agency unknown": "rv_agency_unknown", "year unknown": "rv_year_unknown"}
+    out = []
+    for part in reasons.split("; "):
+        if part in fixed:
+            out.append(i18n.t(fixed[part], lang))
+        else:
+            out.extend(i18n.rule_label(r.strip(), lang) for r in part.split(",") if r.strip())
+    return "；".join(out) if lang == "zh" else "; ".join(out)
 
 
 def main() -> None:
@@ -30,11 +53,30 @@ def main() -> None:
         if df.empty:
             empty_state(t("rv_empty"))
             return
+        lg = lang()
         df["link"] = [report_link(int(r), filters) for r in df["report_id"]]
+        df["kind"] = [i18n.kind_label(k, lg) for k in df["kind"]]
+        df["reason_text"] = [reason_text(r, lg) for r in df["reasons"]]
         st.write(t("rv_count", n=len(df)))
+        label = st.column_config.Column
         st.dataframe(
             df, hide_index=True,
-            column_config={"link": st.column_config.LinkColumn(t("rv_open"), display_text=t("rv_open"))},
+            # the link first: at the end it was cut off at the right edge of the table
+            column_order=["link", "report_id", "agency", "year", "kind", "errors", "reason_text",
+                          "printed_agency", "file", "position", "reasons"],
+            column_config={
+                "link": st.column_config.LinkColumn(t("rv_open"), display_text=t("rv_open")),
+                "report_id": label(t("rv_report_id")),
+                "agency": label(t("agency")),
+                "printed_agency": label(t("rv_printed_agency")),
+                "year": st.column_config.NumberColumn(t("year"), format="%d"),
+                "kind": label(t("kind")),
+                "file": label(t("rv_file")),
+                "position": label(t("rv_position")),
+                "errors": label(t("rv_errors")),
+                "reason_text": label(t("rv_reasons")),
+                "reasons": label(t("rv_rule_ids")),
+            },
         )
 
 

@@ -29,7 +29,7 @@ _SS_TMP = "_gk_upload_tmp"
 i18n.register({
     "up_intro": (
         "上传电子表格（模板、长表或表三）或年度报告文件。写入前会先显示预览，确认后才写入数据库。",
-        "Upload spreadsheets (template, long format or 表三 grid) or report files. You see a "
+        "Upload spreadsheets (template, long format or the Table 3 (表三) grid) or report files. You see a "
         "preview first; nothing is written until you confirm.",
     ),
     "up_template": ("下载填报模板（xlsx）", "Download the template (xlsx)"),
@@ -66,7 +66,62 @@ i18n.register({
     "up_written": ("已写入：{msg}", "Written: {msg}"),
     "up_not_written": ("未写入：{msg}", "Not written: {msg}"),
     "up_go_overview": ("查看总览", "Open the overview"),
+    "up_col_position": ("文件中位置", "Position"),
+    "up_col_agency": ("机构", "Agency"),
+    "up_col_year": ("年度", "Year"),
+    "up_col_new_agency": ("新机构", "New agency"),
+    "up_col_action": ("操作", "Action"),
+    "up_col_facts_add": ("新增数值", "New facts"),
+    "up_col_facts_change": ("修改数值", "Changed facts"),
+    "up_col_facts_unchanged": ("不变数值", "Unchanged facts"),
+    "up_col_findings": ("问题", "Findings"),
+    "up_col_metric": ("指标", "Metric"),
+    "up_col_metric_id": ("指标编号", "Metric id"),
+    "up_col_breakdown": ("分项", "Breakdown"),
+    "up_col_value": ("新数值", "New value"),
+    "up_col_old_value": ("原数值", "Current value"),
+    "up_col_cell": ("单元格", "Cell"),
+    "up_col_severity": ("严重程度", "Severity"),
+    "up_col_sheet": ("工作表", "Sheet"),
+    "up_col_row": ("行", "Row"),
+    "up_col_column": ("列", "Column"),
+    "up_col_message": ("说明", "Message"),
+    "up_no_rows": ("无", "None"),
+    "up_same_file": ("未变化：{name} 已导入过（内容相同，sha256 {sha}），不会有任何更改。",
+                     "Unchanged: {name} was loaded before (same content, sha256 {sha}); nothing will change."),
+    "up_loaded_msg": ("{name}：报告 {reports} 份，数值 {facts} 个",
+                      "{name}: loaded {reports} report(s), {facts} fact(s)"),
+    "up_loaded_skipped": ("（跳过 {n} 行有错误的数据）", ", {n} row(s) with errors skipped"),
+    "up_no_problems": ("未发现问题。", "No problems found."),
+    "up_action_add": ("新增", "add"),
+    "up_action_change": ("修改", "change"),
+    "up_action_unchanged": ("不变", "unchanged"),
 })
+
+
+def _labelled(rows: list[dict]) -> tuple[pd.DataFrame, dict]:
+    """A preview table with its headers and actions in the interface language (the keys of
+    the preview rows are identifiers, not words for an analyst)."""
+    lg = i18n.norm_lang(st.session_state.get("qp_lang"))
+    df = pd.DataFrame(rows)
+    if "action" in df.columns:
+        df["action"] = [t(f"up_action_{a}") if a in ("add", "change", "unchanged") else a
+                        for a in df["action"]]
+    if "metric" in df.columns:
+        df.insert(df.columns.get_loc("metric"), "metric_label",
+                  [i18n.metric_label(m, lg) for m in df["metric"]])
+        df = df.rename(columns={"metric": "metric_id"})
+    if "severity" in df.columns:
+        df["severity"] = [i18n.severity_label(x, lg) for x in df["severity"]]
+    if "breakdown" in df.columns:
+        df["breakdown"] = [i18n.breakdown_label(b, lg) for b in df["breakdown"]]
+    config = {}
+    for c in df.columns:
+        key = "up_col_metric" if c == "metric_label" else f"up_col_{c}"
+        label = t(key)
+        if label != key:  # a registered header
+            config[c] = st.column_config.Column(label)
+    return df, config
 
 
 @st.cache_data(show_spinner=False)
@@ -111,24 +166,41 @@ def _show_preview(pv: UploadPreview, idx: int) -> dict[str, bool]:
     if pv.status == "refused":
         st.error(t("up_refused", msg=pv.message))
         return choice
-    if pv.status == "unchanged":
-        st.info(t("up_unchanged", msg=pv.message))
+    if pv.status == "unchanged":  # the only cause: the same bytes were loaded before
+        sha = f"{pv.sha256[:12]}…" if getattr(pv, "sha256", None) else ""
+        st.info(t("up_same_file", name=pv.file, sha=sha))
         return choice
     errors = pv.errors
     warnings = [p for p in pv.problems if p.severity == "warning"]
     st.markdown(f"**{pv.file}**")
     st.write(t("up_summary", reports=len(pv.reports), add=pv.count("add"), change=pv.count("change"),
                same=pv.count("unchanged"), errors=len(errors), warnings=len(warnings)))
-    tabs = st.tabs([t("up_reports"), t("up_facts"), t("up_problems")])
-    with tabs[0]:
-        st.dataframe(pd.DataFrame(pv.reports), hide_index=True)
-    with tabs[1]:
-        st.dataframe(pd.DataFrame(pv.facts), hide_index=True)
-    with tabs[2]:
-        if pv.problems:
-            st.dataframe(pd.DataFrame([{
+    # problems first when there are any: behind a third tab, an analyst saw "3 errors" above
+    # an empty reports table and had to hunt for them
+    order = ["problems", "reports", "facts"] if pv.problems else ["reports", "facts", "problems"]
+    labels = {"reports": t("up_reports"), "facts": t("up_facts"),
+              "problems": f'{t("up_problems")} ({len(pv.problems)})'}
+    tabs = dict(zip(order, st.tabs([labels[k] for k in order])))
+    with tabs["reports"]:
+        if not pv.reports:
+            st.caption(t("up_no_rows"))
+        else:
+            df, config = _labelled(pv.reports)
+            st.dataframe(df, hide_index=True, column_config=config)
+    with tabs["facts"]:
+        if not pv.facts:
+            st.caption(t("up_no_rows"))
+        else:
+            df, config = _labelled(pv.facts)
+            st.dataframe(df, hide_index=True, column_config=config)
+    with tabs["problems"]:
+        if not pv.problems:
+            st.caption(t("up_no_problems"))
+        else:
+            df, config = _labelled([{
                 "severity": p.severity, "sheet": p.sheet, "row": p.row, "column": p.column,
-                "cell": p.cell, "message": p.message} for p in pv.problems]), hide_index=True)
+                "cell": p.cell, "message": p.message} for p in pv.problems])
+            st.dataframe(df, hide_index=True, column_config=config)
     choice["write"] = True
     if errors:
         st.warning(t("up_has_errors", n=len(errors)))
@@ -147,12 +219,19 @@ def _show_preview(pv: UploadPreview, idx: int) -> dict[str, bool]:
 def _write(pv: UploadPreview, path: Path, only_valid: bool, con: Any) -> tuple[bool, str]:
     if pv.kind == "spreadsheet":
         res = load_spreadsheet(path, con, only_valid_rows=only_valid, name=pv.file, parsed=pv.parsed)
-        return res.status == "loaded", res.message
+        if res.status == "loaded":  # the loader's message is English; say it in the UI language
+            msg = t("up_loaded_msg", name=pv.file, reports=len(res.report_ids), facts=res.facts)
+            if only_valid and pv.rows_bad:
+                msg += t("up_loaded_skipped", n=pv.rows_bad)
+            return True, msg
+        return False, res.message
     from etl.loader import load_file
 
     res = load_file(path, con, name=pv.file, origin="uploaded")
+    if res.status == "loaded":
+        return True, t("up_loaded_msg", name=pv.file, reports=res.reports, facts=res.facts)
     msg = res.message if pv.file in res.message else f"{pv.file}: {res.message}"
-    return res.status == "loaded", msg
+    return False, msg
 
 
 def main() -> None:

@@ -81,7 +81,7 @@ def test_ranking_metric_from_url(small_db_env) -> None:
     assert not at.exception
     assert at.selectbox(key="qp_overview_metric").value == "requests.received"
     ranking = at.dataframe[1].value
-    assert ranking.columns[-1] == "New requests received this year"
+    assert ranking.columns[-1] == "New requests received this year (items)"
     assert ranking["Agency"].tolist()[:2] == ["丙市教育局", "丙市丁县人民政府"]
     assert ranking.iloc[0, -1] == expected(6, 2019)["requests.received"]
 

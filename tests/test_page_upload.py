@@ -56,7 +56,7 @@ def test_upload_preview_confirm_and_dashboard_shows_it(empty_db_env):
     assert not at.button(key="gk_confirm").disabled
     at.button(key="gk_confirm").click().run()
     assert not at.exception, at.exception
-    assert any("新数据.csv" in s and "loaded 1 report" in s for s in _texts(at.success))
+    assert any("新数据.csv" in s and "报告 1 份" in s for s in _texts(at.success))
     rows = db.cursor().execute(
         "SELECT a.name, f.metric_id, f.value, s.file_name FROM facts f JOIN agencies a USING (agency_id) "
         "JOIN reports r USING (report_id) JOIN sources s USING (source_id) ORDER BY 2").fetchall()
@@ -75,7 +75,7 @@ def test_upload_preview_confirm_and_dashboard_shows_it(empty_db_env):
     at2 = _app()
     at2.file_uploader[0].upload("新数据.csv", GOOD, "text/csv")
     at2.run()
-    assert any("already loaded" in i for i in _texts(at2.info))
+    assert any("已导入过" in i for i in _texts(at2.info))
     assert export(db.cursor()) == before
 
 
@@ -87,7 +87,7 @@ def test_viewer_without_key_never_sees_the_uploader(empty_db_env, monkeypatch):
     at.text_input(key="gk_key_input").input("wrong")
     _submit(at, "gk_key_form").run()
     assert len(at.file_uploader) == 0
-    assert any("wrong analyst key" in e for e in _texts(at.error))
+    assert any("分析员密钥不正确" in e for e in _texts(at.error))
     at.text_input(key="gk_key_input").input("correct horse")
     _submit(at, "gk_key_form").run()
     assert len(at.file_uploader) == 1
@@ -206,7 +206,7 @@ def test_oidc_configured_viewer_must_sign_in(empty_db_env):
     at.run()
     assert not at.exception, at.exception
     assert len(at.file_uploader) == 0  # not signed in: a viewer, even on the local machine
-    assert any("sign in" in i.value for i in at.info)
+    assert any("请登录" in i.value for i in at.info)
     assert any(b.key == "gk_login" for b in at.button)
 
 
