@@ -89,6 +89,8 @@ def is_local_request(ip: str | None, headers: Mapping[str, str] | None) -> bool:
 
     Streamlit reports no IP for localhost connections (and in AppTest). A reverse proxy on the
     same machine would make every visitor look local, so forwarding headers mean "not local".
+    A server on a dual-stack socket reports IPv4 clients in IPv4-mapped form
+    (``::ffff:127.0.0.1``), which Python 3.11 does not count as loopback: it is unmapped first.
     """
     hdrs = {str(k).lower(): v for k, v in (headers or {}).items()}
     if any(h in hdrs for h in PROXY_HEADERS):
@@ -96,9 +98,11 @@ def is_local_request(ip: str | None, headers: Mapping[str, str] | None) -> bool:
     if ip is None or ip == "":
         return True
     try:
-        return ipaddress.ip_address(ip.split("%")[0]).is_loopback
+        addr = ipaddress.ip_address(ip.split("%")[0])
     except ValueError:
         return False
+    mapped = getattr(addr, "ipv4_mapped", None)
+    return (mapped or addr).is_loopback
 
 
 def decide(

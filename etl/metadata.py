@@ -229,8 +229,6 @@ def detect_metadata(seg: Segment, doc: Document) -> Meta:
     """Agency, reporting year, kind and publication date of one report (see module doc)."""
     findings: list[Finding] = []
     block = title_block(seg)
-    title = block[0] if block else ""
-    head_text = "\n".join(block)
     body = seg.text
 
     # --- kind ---------------------------------------------------------------------------

@@ -8,7 +8,6 @@ never carries it.
 """
 from __future__ import annotations
 
-import ipaddress
 import os
 from typing import Any
 
@@ -100,29 +99,11 @@ def _client() -> tuple[str | None, dict[str, str]]:
         ip = None
     if not isinstance(ip, str):  # AppTest returns a mock object: no real client
         ip = None
-    ip = unmap_ip(ip)
     try:
         headers = {k: v for k, v in st.context.headers.items()}
     except Exception:  # noqa: BLE001
         headers = {}
     return ip, headers
-
-
-def unmap_ip(ip: str | None) -> str | None:
-    """``::ffff:127.0.0.1`` → ``127.0.0.1``.
-
-    Tornado on a dual-stack socket reports IPv4 clients in IPv4-mapped IPv6 form, and Python
-    3.11 does not count ``::ffff:127.0.0.1`` as loopback: without this, the analyst on the
-    machine running the dashboard (the default set-up) was refused the upload page.
-    """
-    if not ip:
-        return ip
-    try:
-        addr = ipaddress.ip_address(ip.split("%")[0])
-    except ValueError:
-        return ip
-    mapped = getattr(addr, "ipv4_mapped", None)
-    return str(mapped) if mapped is not None else ip
 
 
 # Decision.reason (etl/access.py) is English prose; shown to users in their language.
