@@ -10,50 +10,25 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-import signal
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 from urllib.parse import quote
 
 import duckdb
 import pytest
+from dashboard_server import (
+    CHROME_ARGS,
+    CHROMIUM,
+    DONE,
+    free_port,
+    start_dashboard,
+    stop_dashboard,
+    wait_health,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = ROOT / "test-artifacts"
-CHROME_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-    "--disable-background-networking", "--disable-component-update", "--no-first-run",
-]
-DONE = "[data-testid='stApp'][data-test-script-state='notRunning']"
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium not installed")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _wait_health(port: int, proc: subprocess.Popen, timeout: float = 45.0) -> None:
-    url = f"http://127.0.0.1:{port}/_stcore/health"
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if proc.poll() is not None:
-            raise RuntimeError(f"streamlit exited with {proc.returncode}")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as r:
-                if r.status == 200:
-                    return
-        except OSError:
-            pass
-        time.sleep(0.3)
-    raise TimeoutError("streamlit did not become healthy")
 
 
 @contextlib.contextmanager
@@ -63,29 +38,16 @@ def _serve(small_db: Path, d: Path):
     shutil.copy(small_db, db)
     shutil.copytree(small_db.parent / "archive", d / "archive")
     rid = _report_id(db)  # before the server owns the file
-    port = _free_port()
+    port = free_port()
     env = dict(os.environ, GONGKAI_DB=str(db), GONGKAI_ARCHIVE=str(d / "archive"),
                PYTHONUNBUFFERED="1")
     log = (d / "server.log").open("w")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1",
-         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-    )
+    proc = start_dashboard(port, env, log)
     try:
-        _wait_health(port, proc)
+        wait_health(port, proc, timeout=45.0)
         yield {"port": port, "db": db, "log": d / "server.log", "report_id": rid}
     finally:
-        try:
-            os.killpg(proc.pid, signal.SIGTERM)
-        except ProcessLookupError:
-            pass
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=5)
+        stop_dashboard(proc, grace=10)
         log.close()
 
 

@@ -17,12 +17,55 @@ import time
 from pathlib import Path
 
 import pytest
+from dashboard_server import (
+    CHROME_ARGS,
+    CHROMIUM,
+    DONE,
+    free_port,
+    start_dashboard,
+    stop_dashboard,
+    wait_health,
+)
 
 from etl import store, writer
 
 ROOT = Path(__file__).resolve().parent.parent
 N_FILES = 20
 FACTS_PER_REPORT = 150
+
+
+def _row_count(db: Path, table: str) -> int:
+    """Rows in ``table``, read through a read-only connection that is closed again at once."""
+    con = store.connect(db, read_only=True)
+    try:
+        return con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+    finally:
+        con.close()
+
+
+def _empty_db_and_one_report(tmp_path: Path) -> tuple[Path, Path]:
+    """A fresh database and one small narrative report to load into it."""
+    db = tmp_path / "g.duckdb"
+    store.connect(db).close()
+    f = tmp_path / "a.txt"
+    f.write_text("我局2019年共主动公开政府信息120条。", encoding="utf-8")
+    return db, f
+
+
+def _stop_server(server: subprocess.Popen, stop: Path, timeout: float) -> None:
+    """Ask a test server to finish (its stop file) and wait for it; kill it if it does not end."""
+    stop.touch()
+    try:
+        server.wait(timeout=timeout)
+    finally:
+        if server.poll() is None:
+            server.kill()
+
+
+def _cli_load_waiting(f: Path, db: Path, wait: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    """``python -m etl load F --db DB --wait S`` as an analyst runs it, output captured."""
+    return subprocess.run([sys.executable, "-m", "etl", "load", str(f), "--db", str(db), "--wait", wait],
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
 
 SERVER = textwrap.dedent('''
     import json, sys, threading, time
@@ -130,23 +173,14 @@ def test_cli_load_through_a_live_dashboard_while_readers_read(tmp_path):
         lines = (tmp_path / "all.csv").read_text(encoding="utf-8-sig").splitlines()
         assert len(lines) == 1 + N_FILES * 2 * FACTS_PER_REPORT
     finally:
-        stop.touch()
-        try:
-            server.wait(timeout=30)
-        finally:
-            if server.poll() is None:
-                server.kill()
+        _stop_server(server, stop, timeout=30)
     report = json.loads(out.read_text())
     assert report["errors"] == []
     assert report["violations"] == []
     assert report["jobs"] == 2  # the load and the export
     assert report["snapshots"] > 0 and max(report["states"]) == N_FILES
-    con = store.connect(db, read_only=True)
-    try:
-        assert con.execute("SELECT count(*) FROM sources").fetchone()[0] == N_FILES
-        assert con.execute("SELECT count(*) FROM facts").fetchone()[0] == N_FILES * 2 * FACTS_PER_REPORT
-    finally:
-        con.close()
+    assert _row_count(db, "sources") == N_FILES
+    assert _row_count(db, "facts") == N_FILES * 2 * FACTS_PER_REPORT
     assert list((db.parent / "inbox").glob("*.json")) == []  # heartbeat gone, no leftovers
 
 
@@ -159,17 +193,13 @@ time.sleep(120)
 
 
 def test_lock_held_by_another_process_times_out_and_writes_nothing(tmp_path):
-    db = tmp_path / "g.duckdb"
-    store.connect(db).close()
-    f = tmp_path / "a.txt"
-    f.write_text("我局2019年共主动公开政府信息120条。", encoding="utf-8")
+    db, f = _empty_db_and_one_report(tmp_path)
     holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(db)], stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout.readline().strip() == "READY"
         env = {**os.environ, "GONGKAI_ARCHIVE": str(tmp_path / "archive")}
         t0 = time.monotonic()
-        r = subprocess.run([sys.executable, "-m", "etl", "load", str(f), "--db", str(db), "--wait", "1.5"],
-                           cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+        r = _cli_load_waiting(f, db, "1.5", env)
         waited = time.monotonic() - t0
         assert r.returncode == 2
         assert "locked by another process" in r.stderr and f"pid {holder.pid}" in r.stderr
@@ -178,11 +208,7 @@ def test_lock_held_by_another_process_times_out_and_writes_nothing(tmp_path):
     finally:
         holder.kill()
         holder.wait()
-    con = store.connect(db, read_only=True)
-    try:
-        assert con.execute("SELECT count(*) FROM sources").fetchone()[0] == 0
-    finally:
-        con.close()
+    assert _row_count(db, "sources") == 0
     assert not (tmp_path / "archive").exists()  # nothing archived either
 
 
@@ -248,12 +274,7 @@ def test_dashboard_pages_during_a_cli_load_show_whole_files_only(tmp_path):
         assert "handing the files to its writer" in r.stderr
         time.sleep(0.1)
     finally:
-        stop.touch()
-        try:
-            server.wait(timeout=180)
-        finally:
-            if server.poll() is None:
-                server.kill()
+        _stop_server(server, stop, timeout=180)
     report = json.loads(out.read_text())
     assert report["problems"] == []
     allowed = {k: f"{1000 * k + k * (k - 1) // 2:,}" for k in range(1, n_files + 1)}
@@ -280,16 +301,11 @@ while True:  # a live heartbeat, but nobody ever claims a job (a writer stuck el
 
 
 def test_live_but_busy_dashboard_job_is_withdrawn_exit_2_nothing_written(tmp_path):
-    db = tmp_path / "g.duckdb"
-    store.connect(db).close()
-    f = tmp_path / "a.txt"
-    f.write_text("我局2019年共主动公开政府信息120条。", encoding="utf-8")
+    db, f = _empty_db_and_one_report(tmp_path)
     stuck = subprocess.Popen([sys.executable, "-c", STUCK_DASHBOARD, str(db)], stdout=subprocess.PIPE, text=True)
     try:
         assert stuck.stdout.readline().strip() == "READY"
-        r = subprocess.run([sys.executable, "-m", "etl", "load", str(f), "--db", str(db), "--wait", "1.5"],
-                           cwd=ROOT, env={**os.environ, "GONGKAI_ARCHIVE": str(tmp_path / "archive")},
-                           capture_output=True, text=True, timeout=60)
+        r = _cli_load_waiting(f, db, "1.5", {**os.environ, "GONGKAI_ARCHIVE": str(tmp_path / "archive")})
         assert r.returncode == 2, r.stderr
         assert "did not take the job" in r.stderr and "nothing was written" in r.stderr
         inbox = db.parent / "inbox"
@@ -297,17 +313,9 @@ def test_live_but_busy_dashboard_job_is_withdrawn_exit_2_nothing_written(tmp_pat
     finally:
         stuck.kill()
         stuck.wait()
-    con = store.connect(db, read_only=True)
-    try:
-        assert con.execute("SELECT count(*) FROM sources").fetchone()[0] == 0
-    finally:
-        con.close()
+    assert _row_count(db, "sources") == 0
 
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROME_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-               "--disable-background-networking", "--disable-component-update", "--no-first-run"]
-DONE = "[data-testid='stApp'][data-test-script-state='notRunning']"
 NARRATIVE = (
     "{agency}2020年政府信息公开工作年度报告\n一、概述\n2020年，我局认真贯彻落实《中华人民共和国政府信息公开条例》。\n"
     "二、主动公开政府信息情况\n2020年我局共主动公开政府信息{items}条。\n"
@@ -316,38 +324,12 @@ NARRATIVE = (
 BUREAUS = ["商务局", "财政局", "教育局", "民政局", "司法局", "审计局", "统计局", "林业局", "水利局", "体育局"]
 
 
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _wait_health(port: int, proc: subprocess.Popen, timeout: float = 60.0) -> None:
-    import urllib.request
-
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        assert proc.poll() is None, "streamlit exited"
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    return
-        except OSError:
-            pass
-        time.sleep(0.3)
-    raise TimeoutError("streamlit did not become healthy")
-
-
 @pytest.mark.skipif(not CHROMIUM.exists() or not (ROOT / "dashboard.py").exists(),
                     reason="needs /usr/bin/chromium and dashboard.py")
 def test_real_dashboard_server_pages_during_a_cli_load(tmp_path):
     """``streamlit run dashboard.py`` holds the database; ``python -m etl load`` hands it files
     (real extraction) while a browser reloads the overview: no exception on any page, and the
     headline (agencies reporting, items disclosed) always matches a whole number of files."""
-    import signal as _signal
-
     from playwright.sync_api import sync_playwright
 
     n_files = len(BUREAUS)
@@ -363,17 +345,12 @@ def test_real_dashboard_server_pages_during_a_cli_load(tmp_path):
     r = subprocess.run([sys.executable, "-m", "etl", "load", str(folder / "000.txt")],
                        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stderr
-    port = _free_port()
+    port = free_port()
     log = (tmp_path / "server.log").open("w")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1",
-         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-    )
+    proc = start_dashboard(port, env, log)
     seen: list[tuple[str, str]] = []
     try:
-        _wait_health(port, proc)
+        wait_health(port, proc, timeout=60.0)
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROME_ARGS, headless=True)
             page = browser.new_page()
@@ -403,15 +380,7 @@ def test_real_dashboard_server_pages_during_a_cli_load(tmp_path):
             look()
             browser.close()
     finally:
-        try:
-            os.killpg(proc.pid, _signal.SIGTERM)
-        except ProcessLookupError:
-            pass
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, _signal.SIGKILL)
-            proc.wait(timeout=5)
+        stop_dashboard(proc, grace=15)
         log.close()
     allowed = {str(k): f"{1000 * k + k * (k - 1) // 2:,}" for k in range(1, n_files + 1)}
     for agencies, items in seen:

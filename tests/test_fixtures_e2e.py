@@ -404,18 +404,25 @@ def test_2024_report_in_the_2019_form_is_read_as_2019(tmp_path: Path) -> None:
 # ---------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("seed,fmt", [(1, "txt"), (2, "html-gbk"), (3, "txt"), (4, "html"),
-                                      (5, "txt"), (6, "html")])
-def test_narrative_era_report(tmp_path: Path, seed: int, fmt: str) -> None:
+def _extract_narrative(tmp_path: Path, spec, fmt: str):  # noqa: ANN001, ANN202
+    """Write a narrative-era report as text (``txt``) or HTML (``html``, ``html-gbk``) and
+    extract its only report."""
     from etl.extract import extract_file
 
-    spec = fx.make_narrative_report(seed, "青川市司法局", 2009 + seed)
     path = tmp_path / ("r.txt" if fmt == "txt" else "r.html")
     if fmt == "txt":
         path.write_text(fx.render_narrative_txt(spec), encoding="utf-8")
     else:
         path.write_bytes(fx.render_narrative_html(spec, "gbk" if fmt == "html-gbk" else "utf-8"))
     (r,) = extract_file(path)
+    return r
+
+
+@pytest.mark.parametrize("seed,fmt", [(1, "txt"), (2, "html-gbk"), (3, "txt"), (4, "html"),
+                                      (5, "txt"), (6, "html")])
+def test_narrative_era_report(tmp_path: Path, seed: int, fmt: str) -> None:
+    spec = fx.make_narrative_report(seed, "青川市司法局", 2009 + seed)
+    r = _extract_narrative(tmp_path, spec, fmt)
     assert (r.agency, r.year, r.kind) == ("青川市司法局", spec.year, "disclosure_report")
     got = {f.key: f.value for f in r.facts}
     problems = [f"{k}: got {got.get(k, 'nothing')}, expected {v}"
@@ -635,15 +642,8 @@ def test_traditional_mirror_names_the_simplified_agency(tmp_path: Path) -> None:
        agency=st.sampled_from(["青川市司法局", "东城区教育局", "滨江区临江镇人民政府"]))
 def test_any_narrative_era_report_round_trips(tmp_path: Path, seed: int, year: int, fmt: str,
                                               fullwidth: bool, agency: str) -> None:
-    from etl.extract import extract_file
-
     spec = fx.make_narrative_report(seed, agency, year, quirks=Quirks(fullwidth_digits=fullwidth))
-    path = tmp_path / ("r.txt" if fmt == "txt" else "r.html")
-    if fmt == "txt":
-        path.write_text(fx.render_narrative_txt(spec), encoding="utf-8")
-    else:
-        path.write_bytes(fx.render_narrative_html(spec, "gbk" if fmt == "html-gbk" else "utf-8"))
-    (r,) = extract_file(path)
+    r = _extract_narrative(tmp_path, spec, fmt)
     assert (r.agency, r.year, r.kind) == (agency, year, "disclosure_report")
     got = {f.key: f.value for f in r.facts}
     exp = spec.expected_facts()

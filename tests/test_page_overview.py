@@ -1,26 +1,17 @@
 """AppTest runs of the overview page and the router (numbers from tests/conftest.py)."""
 from __future__ import annotations
 
-import re
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from pagetest import plain, run_app
 from tests.conftest import expected
 
 TIMEOUT = 30
 
 
-def plain(markdown: str) -> str:
-    """Messages escape URL text for markdown; compare what the user reads."""
-    return re.sub(r"\\(.)", r"\1", markdown)
-
-
 def run(path: str = "../pages/overview.py", **params: str | list[str]) -> AppTest:
-    at = AppTest.from_file(path, default_timeout=TIMEOUT)
-    for k, v in params.items():
-        at.query_params[k] = v
-    return at.run()
+    return run_app(path, TIMEOUT, **params)
 
 
 def metrics(at: AppTest) -> dict[str, tuple[str, str | None]]:

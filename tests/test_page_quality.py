@@ -1,23 +1,15 @@
 """AppTest runs of the data-quality page (findings from tests/conftest.py)."""
 from __future__ import annotations
 
-import re
-
 from streamlit.testing.v1 import AppTest
+
+from pagetest import plain, run_app
 
 TIMEOUT = 30
 
 
-def plain(markdown: str) -> str:
-    """Messages escape URL text for markdown; compare what the user reads."""
-    return re.sub(r"\\(.)", r"\1", markdown)
-
-
 def run(**params: str | list[str]) -> AppTest:
-    at = AppTest.from_file("../pages/quality.py", default_timeout=TIMEOUT)
-    for k, v in params.items():
-        at.query_params[k] = v
-    return at.run()
+    return run_app("../pages/quality.py", TIMEOUT, **params)
 
 
 def test_all_findings_and_counts(small_db_env) -> None:

@@ -1,28 +1,19 @@
 """AppTest runs of the report page (numbers from tests/conftest.py)."""
 from __future__ import annotations
 
-import re
-
 import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from etl import queries
+from pagetest import plain, run_app
 from tests.conftest import ORIGINAL_BYTES, expected
 
 TIMEOUT = 30
 
 
-def plain(markdown: str) -> str:
-    """Messages escape URL text for markdown; compare what the user reads."""
-    return re.sub(r"\\(.)", r"\1", markdown)
-
-
 def run(**params: str | list[str]) -> AppTest:
-    at = AppTest.from_file("../pages/report.py", default_timeout=TIMEOUT)
-    for k, v in params.items():
-        at.query_params[k] = v
-    return at.run()
+    return run_app("../pages/report.py", TIMEOUT, **params)
 
 
 def report_id(db, agency: str, year: int, kind: str = "disclosure_report") -> int:

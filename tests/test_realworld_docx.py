@@ -9,7 +9,7 @@ import io
 from pathlib import Path
 
 import pytest
-
+from realworld_helpers import blank_zero_requests, write_and_extract_one
 from test_realworld_html import (
     IDENTITY_RULES,
     NARRATIVE,
@@ -25,7 +25,6 @@ from test_realworld_html import (
     t3_spec,
     t4_spec,
 )
-from etl.extract import extract_file
 
 
 def _add_table(d, spec, wrap_paragraphs: bool = False) -> None:  # noqa: ANN001
@@ -78,11 +77,7 @@ def build_docx(t2, t3, t4, captions: bool = False, wrap_paragraphs: bool = False
 
 
 def _one(tmp_path: Path, data: bytes):  # noqa: ANN202
-    p = tmp_path / "r.docx"
-    p.write_bytes(data)
-    reports = extract_file(p)
-    assert len(reports) == 1
-    return reports[0]
+    return write_and_extract_one(tmp_path, "r.docx", data)
 
 
 @pytest.mark.parametrize("wrap", [False, True])
@@ -105,9 +100,7 @@ def test_docx_blanks_and_notes(tmp_path: Path) -> None:
     rep = _one(tmp_path, build_docx(t2_2021_spec(fee="1,234.5"), t3_spec(T3, fmt=fmt), t4_spec()))
     want = expected_all()
     want[("disclosure.admin_fees_cny", "")] = 12345000.0
-    for k, v in list(want.items()):
-        if k[0].startswith("requests.") and v == 0:
-            want[k] = None
+    want = blank_zero_requests(want)
     assert_cells(rep, want)
     note = next(f for f in rep.facts if f.metric == "requests.received" and f.breakdown == "natural_person")
     assert "自然失效" in (note.note or "")
@@ -132,10 +125,7 @@ def test_docx_identity_failures_with_blank_zero_cells(tmp_path: Path) -> None:
     t4 = (3, 1, 0, 1, 4) + T4[5:]                                           # 5 > 4
     fmt = lambda v: "——" if v == 0 else str(v)  # noqa: E731
     rep = _one(tmp_path, build_docx(t2_2021_spec(), t3_spec(bad, fmt=fmt), t4_spec(t4, fmt=fmt)))
-    want = expected_all(t3=bad, t4=tuple(None if v == 0 else v for v in t4))
-    for k, v in list(want.items()):
-        if k[0].startswith("requests.") and v == 0:
-            want[k] = None
+    want = blank_zero_requests(expected_all(t3=bad, t4=tuple(None if v == 0 else v for v in t4)))
     assert_cells(rep, want)
     found = {f.rule: f for f in rep.findings}
     assert {"t3_outcomes_sum", "t3_applicants_sum", "t4_sum", "t3_balance"} <= set(found)

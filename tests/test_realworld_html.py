@@ -10,8 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from etl.extract import extract_file
+from realworld_helpers import extract_one
 
 # --- the answer ---------------------------------------------------------------------------
 
@@ -287,9 +286,7 @@ def _write(tmp_path: Path, name: str, html: str, encoding: str = "utf-8") -> Pat
 
 
 def _one(path: Path):  # noqa: ANN202
-    reports = extract_file(path)
-    assert len(reports) == 1, [r.title for r in reports]
-    return reports[0]
+    return extract_one(path)
 
 
 # --- tests -----------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ import io
 from pathlib import Path
 
 import pytest
-
+from realworld_helpers import blank_zero_requests, write_and_extract_one
 from test_realworld_html import (
     IDENTITY_RULES,
     NARRATIVE,
@@ -26,7 +26,6 @@ from test_realworld_html import (
     t3_spec,
     t4_spec,
 )
-from etl.extract import extract_file
 
 
 def _font() -> str:
@@ -106,12 +105,25 @@ def build_pdf(t2, t3, t4, ruled: bool = True, repeat_header: bool = True,  # noq
     return buf.getvalue()
 
 
+def _build_pdf_restyled(lines: list, *args, **kwargs) -> bytes:  # noqa: ANN002, ANN003
+    """``build_pdf`` with every table drawn unruled and then given only ``lines`` (a table style
+    of Word/WPS that draws some rules); build_pdf looks the table builder up at call time."""
+    orig = _table
+
+    def restyled(spec, kind, ruled, repeat):  # noqa: ANN001, ANN202
+        t = orig(spec, kind, False, repeat)
+        t.setStyle(lines)
+        return t
+
+    globals()["_table"] = restyled
+    try:
+        return build_pdf(*args, **kwargs)
+    finally:
+        globals()["_table"] = orig
+
+
 def _one(tmp_path: Path, data: bytes, name: str = "r.pdf"):  # noqa: ANN202
-    p = tmp_path / name
-    p.write_bytes(data)
-    reports = extract_file(p)
-    assert len(reports) == 1
-    return reports[0]
+    return write_and_extract_one(tmp_path, name, data)
 
 
 @pytest.mark.parametrize("repeat", [True, False])
@@ -129,9 +141,7 @@ def test_ruled_pdf_blanks_and_dashes(tmp_path: Path) -> None:
                                    t4_spec(T4, fmt=lambda v: "—" if v == 0 else str(v))))
     want = expected_all(t4=t4, t2=None)
     want[("disclosure.admin_fees_cny", "")] = 0.0
-    for k, v in list(want.items()):
-        if k[0].startswith("requests.") and v == 0:
-            want[k] = None
+    want = blank_zero_requests(want)
     assert_cells(rep, want)
 
 
@@ -179,10 +189,7 @@ def test_unruled_pdf_with_blank_cells_placed_by_column_position(tmp_path: Path, 
     positions (header words 自然人 … 总计, or the page before's columns) show an empty column."""
     rep = _one(tmp_path, build_pdf(t2_2021_spec(), t3_spec(T3, fmt=lambda v: "" if v == 0 else str(v)),
                                    t4_spec(), ruled=False, push_t3=push))
-    want = expected_all()
-    for k, v in list(want.items()):
-        if k[0].startswith("requests.") and v == 0:
-            want[k] = None
+    want = blank_zero_requests(expected_all())
     assert_cells(rep, want)
     assert "table_unreadable" not in rules(rep)
 
@@ -191,24 +198,11 @@ def test_unruled_pdf_with_blank_cells_placed_by_column_position(tmp_path: Path, 
 def test_horizontal_rules_only_with_blank_cells(tmp_path: Path, push: float) -> None:
     from reportlab.lib import colors
 
-    orig = _table
-
-    def hlines(spec, kind, ruled, repeat):  # noqa: ANN001, ANN202
-        t = orig(spec, kind, False, repeat)
-        t.setStyle([("LINEBELOW", (0, 0), (-1, -1), 0.5, colors.black),
-                    ("LINEABOVE", (0, 0), (-1, 0), 0.5, colors.black)])
-        return t
-
-    globals()["_table"] = hlines
-    try:
-        rep = _one(tmp_path, build_pdf(t2_2021_spec(), t3_spec(T3, fmt=lambda v: "" if v == 0 else str(v)),
-                                       t4_spec(), push_t3=push))
-    finally:
-        globals()["_table"] = orig
-    want = expected_all()
-    for k, v in list(want.items()):
-        if k[0].startswith("requests.") and v == 0:
-            want[k] = None
+    hlines = [("LINEBELOW", (0, 0), (-1, -1), 0.5, colors.black),
+              ("LINEABOVE", (0, 0), (-1, 0), 0.5, colors.black)]
+    rep = _one(tmp_path, _build_pdf_restyled(
+        hlines, t2_2021_spec(), t3_spec(T3, fmt=lambda v: "" if v == 0 else str(v)), t4_spec(), push_t3=push))
+    want = blank_zero_requests(expected_all())
     assert_cells(rep, want)
 
 
@@ -216,21 +210,8 @@ def test_table_style_without_outer_border(tmp_path: Path) -> None:
     """Word/WPS styles that draw only the inner grid: the edge cells are open on one side."""
     from reportlab.lib import colors
 
-    orig = _table
-
-    def inner_only(spec, kind, ruled, repeat):  # noqa: ANN001, ANN202
-        t = orig(spec, kind, False, repeat)
-        t.setStyle([("INNERGRID", (0, 0), (-1, -1), 0.5, colors.black)])
-        return t
-
-    globals()["_table"] = inner_only  # build_pdf looks the table builder up at call time
-    try:
-        fmt = lambda v: "" if v == 0 else str(v)  # noqa: E731
-        rep = _one(tmp_path, build_pdf(t2_2021_spec(), t3_spec(T3, fmt=fmt), t4_spec(), push_t3=100))
-    finally:
-        globals()["_table"] = orig
-    want = expected_all()
-    for k, v in list(want.items()):
-        if k[0].startswith("requests.") and v == 0:
-            want[k] = None
+    inner_only = [("INNERGRID", (0, 0), (-1, -1), 0.5, colors.black)]
+    fmt = lambda v: "" if v == 0 else str(v)  # noqa: E731
+    rep = _one(tmp_path, _build_pdf_restyled(inner_only, t2_2021_spec(), t3_spec(T3, fmt=fmt), t4_spec(), push_t3=100))
+    want = blank_zero_requests(expected_all())
     assert_cells(rep, want)

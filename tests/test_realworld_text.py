@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
+from realworld_helpers import blank_zero_requests, write_and_extract_one
 from test_realworld_html import (
     IDENTITY_RULES,
     NARRATIVE,
@@ -27,7 +27,6 @@ from test_realworld_html import (
     t3_spec,
     t4_spec,
 )
-from etl.extract import extract_file
 
 
 def tab_lines(spec) -> list[str]:  # noqa: ANN001
@@ -74,11 +73,7 @@ def document(render, t2, t3, t4, captions: bool = False, blank_between: bool = F
 
 
 def _one(tmp_path: Path, text: str, name: str):  # noqa: ANN202
-    p = tmp_path / name
-    p.write_text(text, encoding="utf-8")
-    reports = extract_file(p)
-    assert len(reports) == 1
-    return reports[0]
+    return write_and_extract_one(tmp_path, name, text)
 
 
 RENDERS = {"tabs": (tab_lines, "r.txt"), "cells": (cell_lines, "r.txt"),
@@ -109,10 +104,7 @@ def test_blank_cells_keep_their_column(tmp_path: Path, kind: str) -> None:
     render, name = RENDERS[kind]
     fmt = lambda v: "-" if v == 0 else str(v)  # noqa: E731
     rep = _one(tmp_path, document(render, t2_2021_spec(), t3_spec(T3, fmt=fmt), t4_spec(T4, fmt=fmt)), name)
-    want = expected_all(t4=tuple(None if v == 0 else v for v in T4))
-    for k, v in list(want.items()):
-        if k[0].startswith("requests.") and v == 0:
-            want[k] = None
+    want = blank_zero_requests(expected_all(t4=tuple(None if v == 0 else v for v in T4)))
     assert_cells(rep, want)
 
 
@@ -140,10 +132,7 @@ def test_rows_printed_entirely_blank(tmp_path: Path, kind: str) -> None:
     render, name = RENDERS[kind]
     fmt = lambda v: "" if v == 0 else str(v)  # noqa: E731
     rep = _one(tmp_path, document(render, t2_2021_spec(), t3_spec(T3, fmt=fmt), t4_spec()), name)
-    want = expected_all()
-    for k, v in list(want.items()):
-        if k[0].startswith("requests.") and v == 0:
-            want[k] = None
+    want = blank_zero_requests(expected_all())
     assert_cells(rep, want)
     assert "t3_missing_rows" not in rules(rep)
 
