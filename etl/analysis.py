@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Iterable, Sequence
 
 import duckdb
 import pandas as pd
@@ -332,6 +332,33 @@ def _empty(columns: Sequence[str]) -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series([], dtype=object) for c in columns})
 
 
+def _in_order(df: pd.DataFrame, column: str, keys: Iterable[object], by: Sequence[str]) -> pd.DataFrame:
+    """``df`` sorted by ``by`` and then by where ``column`` stands in ``keys``: charts and legends
+    follow the form's (or the largest-first) order, not the alphabet."""
+    order = {k: i for i, k in enumerate(keys)}
+    return df.assign(_o=df[column].map(order)).sort_values([*by, "_o"]).drop(columns="_o")
+
+
+def _with_shares(out: pd.DataFrame, by: str | list[str], count: str = "count") -> pd.DataFrame:
+    """Add ``share_pct`` (each row's % of its ``by`` group; none where the group sums to 0) and
+    the unit 件, in place."""
+    total = out.groupby(by)[count].transform("sum")
+    out["share_pct"] = (100.0 * out[count] / total).where(total > 0)
+    out["unit"] = "件"
+    return out
+
+
+def _merge_small_categories(
+    df: pd.DataFrame, keep: list[str], other_label: str, by: list[str]
+) -> pd.DataFrame:
+    """Counts per ``by`` and category, with the categories outside ``keep`` summed as
+    ``other_label``; shares recomputed per ``by`` group, in the order ``keep`` then other."""
+    df = df.assign(category=df["category"].where(df["category"].isin(keep), other_label))
+    out = df.groupby([*by, "category"], as_index=False, sort=False)["count"].sum()
+    out = _with_shares(out, by)
+    return _in_order(out, "category", [*keep, other_label], by)
+
+
 def _fetch(con: Con, sql: str, params: Sequence[object]) -> pd.DataFrame:
     return con.execute(sql, list(params)).df()
 
@@ -510,15 +537,7 @@ def group_small_categories(
     if shares.empty:
         return _empty(cols)
     keep = top_categories(shares, top_n)
-    df = shares.assign(
-        category=shares["category"].where(shares["category"].isin(keep), other_label)
-    )
-    out = df.groupby(["agency", "year", "category"], as_index=False, sort=False)["count"].sum()
-    total = out.groupby(["agency", "year"])["count"].transform("sum")
-    out["share_pct"] = (100.0 * out["count"] / total).where(total > 0)
-    out["unit"] = "件"
-    order = {c: i for i, c in enumerate([*keep, other_label])}
-    out = out.assign(_o=out["category"].map(order)).sort_values(["agency", "year", "_o"])
+    out = _merge_small_categories(shares, keep, other_label, ["agency", "year"])
     return out[cols].reset_index(drop=True)
 
 
@@ -538,13 +557,7 @@ def category_trend(
     if df.empty:
         return _empty(cols)
     keep = top_categories(df, top_n)
-    df = df.assign(category=df["category"].where(df["category"].isin(keep), other_label))
-    out = df.groupby(["year", "category"], as_index=False)["count"].sum()
-    year_sum = out.groupby("year")["count"].transform("sum")
-    out["share_pct"] = (100.0 * out["count"] / year_sum).where(year_sum > 0)
-    out["unit"] = "件"
-    order = {c: i for i, c in enumerate([*keep, other_label])}
-    out = out.assign(_o=out["category"].map(order)).sort_values(["year", "_o"])
+    out = _merge_small_categories(df, keep, other_label, ["year"])
     return out[cols].reset_index(drop=True)
 
 
@@ -587,8 +600,7 @@ def volumes_by_year(volumes: pd.DataFrame) -> pd.DataFrame:
         value=("value", "sum"), agencies=("agency", "nunique")
     )
     out["unit"] = "件"
-    order = {m: i for i, m in enumerate(REQUEST_VOLUMES)}
-    out = out.assign(_o=out["measure"].map(order)).sort_values(["year", "_o"])
+    out = _in_order(out, "measure", REQUEST_VOLUMES, ["year"])
     return out[cols].reset_index(drop=True)
 
 
@@ -646,12 +658,9 @@ def mix_by_agency(df: pd.DataFrame, part: str, count: str = "count") -> pd.DataF
     cols = [*keys, count, "share_pct", "unit"]
     if df.empty:
         return _empty(cols)
-    order = {k: i for i, k in enumerate(pd.unique(df[part]))}
     out = df.groupby(keys, as_index=False, sort=False)[count].sum()
-    total = out.groupby("agency")[count].transform("sum")
-    out["share_pct"] = (100.0 * out[count] / total).where(total > 0)
-    out["unit"] = "件"
-    out = out.assign(_o=out[part].map(order)).sort_values(["agency", "_o"])
+    out = _with_shares(out, "agency", count)
+    out = _in_order(out, part, pd.unique(df[part]), ["agency"])
     return out[cols].reset_index(drop=True)
 
 
@@ -872,10 +881,8 @@ def investment(
     """
     params += [-1 if year_from is None else int(year_from)]
     df = _fetch(con, sql, params)
-    order = {k: i for i, k in enumerate(INVESTMENT_SERIES)}
     if not df.empty:
-        df = df.assign(_o=df["indicator"].map(order)).sort_values(["agency", "year", "_o"])
-        df = df.drop(columns="_o").reset_index(drop=True)
+        df = _in_order(df, "indicator", INVESTMENT_SERIES, ["agency", "year"]).reset_index(drop=True)
     return df
 
 

@@ -18,29 +18,13 @@ from etl.fixtures import (
     StandardReport,
     _date_zh,
     _tables_of,
+    span_origins,
     standard_paragraphs,
 )
 
 
-def _origins(table: LTable) -> list[tuple[int, int, int, int, str, bool]]:
-    """(row, col, rowspan, colspan, text, header) for each origin cell, HTML semantics."""
-    taken: set[tuple[int, int]] = set()
-    out = []
-    for r, row in enumerate(table):
-        c = 0
-        for cell in row:
-            while (r, c) in taken:
-                c += 1
-            for dr in range(cell.rowspan):
-                for dc in range(cell.colspan):
-                    taken.add((r + dr, c + dc))
-            out.append((r, c, cell.rowspan, cell.colspan, cell.text, cell.header))
-            c += cell.colspan
-    return out
-
-
 def _width(table: LTable) -> int:
-    return max(c + cs for _, c, _, cs, _, _ in _origins(table))
+    return max(c + cs for _, c, _, cs, _, _ in span_origins(table))
 
 
 # ----------------------------------------------------------------------------------------
@@ -75,7 +59,7 @@ def render_docx(spec: StandardReport, quirks: Quirks | None = None) -> bytes:
 
 
 def _docx_table(d, table: LTable) -> None:
-    cells = _origins(table)
+    cells = span_origins(table)
     t = d.add_table(rows=len(table), cols=_width(table))
     t.style = "Table Grid"
     # one pass over the grid first: Table.cell() rescans the whole table on every call
@@ -198,7 +182,7 @@ def _pdf_table(table: LTable, name: str, cell_style, ruled: bool = True):
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
         ("ALIGN", (0, 0), (-1, -1), "CENTER"),
     ]
-    for r, c, rs, cs, text, header in _origins(table):
+    for r, c, rs, cs, text, header in span_origins(table):
         # Paragraphs wrap long labels and headers over several lines, as real forms do
         grid[r][c] = Paragraph(text, cell_style) if text and (header or len(text) > 6) else text
         if rs > 1 or cs > 1:

@@ -672,21 +672,34 @@ def table4(spec: StandardReport, q: Quirks) -> LTable:
     return rows
 
 
+def span_origins(table: LTable) -> list[tuple[int, int, int, int, str, bool]]:
+    """(row, col, rowspan, colspan, text, header) for each origin cell, HTML semantics: a
+    cell takes the first column of its row that no span from above covers."""
+    taken: set[tuple[int, int]] = set()
+    out = []
+    for r, row in enumerate(table):
+        c = 0
+        for cell in row:
+            while (r, c) in taken:
+                c += 1
+            for dr in range(cell.rowspan):
+                for dc in range(cell.colspan):
+                    taken.add((r + dr, c + dc))
+            out.append((r, c, cell.rowspan, cell.colspan, cell.text, cell.header))
+            c += cell.colspan
+    return out
+
+
 def expand(table: LTable, repeat: bool = False) -> list[list[str | None]]:
     """The full grid: origin text at each cell's top-left, None (or the text, when
     ``repeat``) in the positions a span covers."""
     grid: dict[tuple[int, int], str | None] = {}
     width = 0
-    for r, row in enumerate(table):
-        c = 0
-        for cell in row:
-            while (r, c) in grid:
-                c += 1
-            for dr in range(cell.rowspan):
-                for dc in range(cell.colspan):
-                    grid[(r + dr, c + dc)] = cell.text if (dr == dc == 0 or repeat) else None
-            c += cell.colspan
-            width = max(width, c)
+    for r, c, rs, cs, text, _ in span_origins(table):
+        for dr in range(rs):
+            for dc in range(cs):
+                grid[(r + dr, c + dc)] = text if (dr == dc == 0 or repeat) else None
+        width = max(width, c + cs)
     return [[grid.get((r, c)) for c in range(width)] for r in range(len(table))]
 
 

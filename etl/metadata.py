@@ -181,6 +181,24 @@ def _line_spans(text: str) -> list[tuple[int, str]]:
     return out
 
 
+def _date_line(raw: str) -> tuple[str | None, int | None, int | None] | None:
+    """(ISO date, year, month) when ``raw`` is a signature's short date line on its own
+    (``二00九年一月十九日``), else None."""
+    line = raw.replace(" ", "").replace("\u3000", "")
+    dm = DATE_RE.fullmatch(line) if len(line) <= 24 else None
+    if not dm:
+        return None
+    found = find_dates(line)
+    if not found:
+        return None
+    _, date, year = found[0]
+    try:
+        month: int | None = small_number(dm.group(2))
+    except ValueError:
+        month = None
+    return date, year, month
+
+
 def signature(text: str) -> tuple[str | None, str | None, int | None, int | None, int]:
     """(printed agency, ISO date or None, year, month, start offset) of the signature block.
 
@@ -190,37 +208,22 @@ def signature(text: str) -> tuple[str | None, str | None, int | None, int | None
     lines = _line_spans(text)[-6:]
     for idx in range(len(lines) - 1, -1, -1):
         pos, raw = lines[idx]
-        line = raw.replace(" ", "").replace("\u3000", "")
-        dm = DATE_RE.fullmatch(line) if len(line) <= 24 else None
-        if not dm:
+        dated = _date_line(raw)
+        if dated is None:
             continue
-        found = find_dates(line)
-        if not found:
-            continue
-        _, date, year = found[0]
-        try:
-            month: int | None = small_number(dm.group(2))
-        except ValueError:
-            month = None
+        date, year, month = dated
         if idx > 0 and looks_like_agency(lines[idx - 1][1]):
             return lines[idx - 1][1], date, year, month, lines[idx - 1][0]
         return None, date, year, month, pos
     # an appended table (附件：统计表) after the signature: an agency line then a date line
     more = _line_spans(text)[-80:-6]
     for idx in range(len(more) - 1, 0, -1):
-        pos, raw = more[idx]
-        line = raw.replace(" ", "").replace("\u3000", "")
-        dm = DATE_RE.fullmatch(line) if len(line) <= 24 else None
-        if not dm or not looks_like_agency(more[idx - 1][1]):
+        if not looks_like_agency(more[idx - 1][1]):
             continue
-        found = find_dates(line)
-        if not found:
+        dated = _date_line(more[idx][1])
+        if dated is None:
             continue
-        _, date, year = found[0]
-        try:
-            month = small_number(dm.group(2))
-        except ValueError:
-            month = None
+        date, year, month = dated
         return more[idx - 1][1], date, year, month, more[idx - 1][0]
     return None, None, None, None, len(text)
 

@@ -151,6 +151,22 @@ def selection(filters: Filters) -> tuple[list[int] | None, int | None, int | Non
     return ids, filters.year_from, filters.year_to
 
 
+def shown_agencies(
+    con: Any, ids: list[int] | None, metrics: Sequence[str], year_from: int | None,
+    year_to: int | None, note_key: str, n: int = 10,
+) -> list[int]:
+    """The agencies a page charts: the selected ``ids``, or with nothing selected the ``n`` largest
+    by ``metrics`` (one line per agency for a whole province is neither readable nor fast), with
+    the page's ``note_key`` caption saying so."""
+    if ids is not None:
+        return ids
+    from etl import analysis as an  # only the chart pages need it
+
+    shown = an.top_agencies(con, metrics, None, year_from, year_to, n=n)
+    st.caption(t(note_key, n=n))
+    return shown
+
+
 # ----------------------------------------------------------------------------- URL state
 
 def _query_dict() -> dict[str, list[str]]:

@@ -14,8 +14,8 @@ from etl import charts as ch
 from etl import i18n
 from etl.exports import safe_filename
 from pages._ui import (
-    empty_state, error_boundary, get_con, lang, page_setup, selection, show_chart, show_table, t,
-    url_selectbox,
+    empty_state, error_boundary, get_con, lang, page_setup, selection, show_chart, show_table,
+    shown_agencies, t, url_selectbox,
 )
 
 TOP_N = 10
@@ -46,10 +46,7 @@ with error_boundary():
     L = lang()
     con = get_con()
     ids, y0, y1 = selection(filters)
-    shown = ids
-    if ids is None:
-        shown = an.top_agencies(con, ("disclosure.items",), None, y0, y1, n=TOP_N)
-        st.caption(t("cat_top_note", n=TOP_N))
+    shown = shown_agencies(con, ids, ("disclosure.items",), y0, y1, "cat_top_note", n=TOP_N)
     shares = an.category_shares(con, shown, y0, y1)
     if shares.empty:
         empty_state(t("cat_no_categories"))

@@ -16,7 +16,7 @@ from etl import i18n
 from etl.exports import safe_filename
 from pages._ui import (
     agencies_df, empty_state, error_boundary, get_con, lang, page_setup, selection,
-    show_chart, t, url_selectbox,
+    show_chart, shown_agencies, t, url_selectbox,
 )
 
 TOP_N = 10
@@ -72,10 +72,7 @@ with error_boundary():
     )
     series = an.DISCLOSURE_SERIES[key]
     label = an.series_label(series, L)
-    shown = ids
-    if ids is None:
-        shown = an.top_agencies(con, series.metrics, None, y0, y1, n=TOP_N)
-        st.caption(t("dis_top_note", n=TOP_N))
+    shown = shown_agencies(con, ids, series.metrics, y0, y1, "dis_top_note", n=TOP_N)
     df = an.series_values(con, series, shown, y0, y1)
     if df.empty:
         empty_state()

@@ -16,7 +16,7 @@ from etl import charts as ch
 from etl import i18n
 from pages._ui import (
     agencies_df, empty_state, error_boundary, get_con, lang, page_setup, selection,
-    show_chart, t, url_selectbox,
+    show_chart, shown_agencies, t, url_selectbox,
 )
 
 TOP_N = 10
@@ -65,12 +65,9 @@ with error_boundary():
     L = lang()
     con = get_con()
     ids, y0, y1 = selection(filters)
-    shown = ids
-    if ids is None:
-        shown = an.top_agencies(
-            con, AMOUNT_METRICS + ("investment.fdi_new_enterprises",), None, y0, y1, n=TOP_N
-        )
-        st.caption(t("inv_top_note", n=TOP_N))
+    shown = shown_agencies(
+        con, ids, AMOUNT_METRICS + ("investment.fdi_new_enterprises",), y0, y1, "inv_top_note", n=TOP_N
+    )
     inv = an.investment(con, shown, y0, y1)
     if inv.empty:
         empty_state(t("inv_empty"))

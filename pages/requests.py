@@ -16,7 +16,7 @@ from etl import i18n
 from etl.exports import safe_filename
 from pages._ui import (
     agencies_df, empty_state, error_boundary, get_con, lang, page_setup, selection,
-    show_chart, t, url_selectbox,
+    show_chart, shown_agencies, t, url_selectbox,
 )
 
 TOP_N = 10
@@ -76,10 +76,7 @@ with error_boundary():
     L = lang()
     con = get_con()
     ids, y0, y1 = selection(filters)
-    shown = ids
-    if ids is None:
-        shown = an.top_agencies(con, ("requests.received",), None, y0, y1, n=TOP_N)
-        st.caption(t("req_top_note", n=TOP_N))
+    shown = shown_agencies(con, ids, ("requests.received",), y0, y1, "req_top_note", n=TOP_N)
     volumes = an.request_volumes(con, shown, y0, y1)
     outcomes = an.request_outcomes(con, shown, y0, y1)
     applicants = an.applicant_mix(con, shown, y0, y1)

@@ -181,26 +181,16 @@ def _show_preview(pv: UploadPreview, idx: int) -> dict[str, bool]:
     labels = {"reports": t("up_reports"), "facts": t("up_facts"),
               "problems": f'{t("up_problems")} ({len(pv.problems)})'}
     tabs = dict(zip(order, st.tabs([labels[k] for k in order])))
-    with tabs["reports"]:
-        if not pv.reports:
-            st.caption(t("up_no_rows"))
-        else:
-            df, config = _labelled(pv.reports)
-            st.dataframe(df, hide_index=True, column_config=config)
-    with tabs["facts"]:
-        if not pv.facts:
-            st.caption(t("up_no_rows"))
-        else:
-            df, config = _labelled(pv.facts)
-            st.dataframe(df, hide_index=True, column_config=config)
-    with tabs["problems"]:
-        if not pv.problems:
-            st.caption(t("up_no_problems"))
-        else:
-            df, config = _labelled([{
-                "severity": p.severity, "sheet": p.sheet, "row": p.row, "column": p.column,
-                "cell": p.cell, "message": p.message} for p in pv.problems])
-            st.dataframe(df, hide_index=True, column_config=config)
+    problems = [{"severity": p.severity, "sheet": p.sheet, "row": p.row, "column": p.column,
+                 "cell": p.cell, "message": p.message} for p in pv.problems]
+    for key, rows, none_key in (("reports", pv.reports, "up_no_rows"), ("facts", pv.facts, "up_no_rows"),
+                                ("problems", problems, "up_no_problems")):
+        with tabs[key]:
+            if not rows:
+                st.caption(t(none_key))
+            else:
+                df, config = _labelled(rows)
+                st.dataframe(df, hide_index=True, column_config=config)
     choice["write"] = True
     if errors:
         st.warning(t("up_has_errors", n=len(errors)))
