@@ -1,12 +1,12 @@
 """Gongkai dashboard entry point: the router (``streamlit run dashboard.py``).
 
 Holds what is shared by all pages and sessions of the process:
-* the database connection (``etl/db.py``: one per process, one cursor per thread);
+* the database connection (``etl/store/connection.py``: one per process, one cursor per thread);
 * the first-start demo build (an empty database gets the bundled demo, no question asked);
 * the inbox writer that applies ``python -m etl load`` jobs while the dashboard holds the file;
 * the page list (``st.navigation``); page files that do not exist yet are simply not listed.
 
-Pages live in ``pages/`` and share ``pages/_ui.py`` (filters in the URL, language, downloads).
+Pages live in ``pages/`` and share ``pages/_ui/`` (filters in the URL, language, links, downloads).
 """
 from __future__ import annotations
 
@@ -21,9 +21,12 @@ ROOT = Path(__file__).resolve().parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from etl import db, i18n, queries, store  # noqa: E402
+from etl.store import connection  # noqa: E402
+from etl.present import i18n
+from etl.query import overview
+from etl.store import database
 
-# (file, url path, title key, icon); the url path equals the page id used by pages/_ui.py
+# (file, url path, title key, icon); the url path equals the page id used by pages/_ui/
 PAGES: tuple[tuple[str, str, str, str], ...] = (
     ("pages/overview.py", "", "page_overview", ":material/dashboard:"),
     ("pages/disclosure.py", "disclosure", "page_disclosure", ":material/campaign:"),
@@ -59,15 +62,15 @@ def _current_lang() -> str:
 def ensure_data(lang: str) -> None:
     """Build the demo database on first start when the database holds no reports."""
     state = _process_state()
-    path = str(store.db_path())
-    if path in state["checked"] or db.read_only():
+    path = str(database.db_path())
+    if path in state["checked"] or connection.read_only():
         return
     with state["lock"]:
         if path in state["checked"]:
             return
-        if queries.report_count(db.cursor(path)) == 0:
+        if overview.report_count(connection.cursor(path)) == 0:
             try:
-                from etl.demo import build_demo
+                from etl.demo.corpus import build_demo
             except ImportError:
                 build_demo = None  # type: ignore[assignment]
             if build_demo is not None:
@@ -106,9 +109,9 @@ def _build_demo(build_demo, path: Path, lang: str) -> None:  # type: ignore[no-u
 
 
 def start_writer() -> None:
-    """Start the inbox writer once per process and database (etl/db.py keeps it)."""
+    """Start the inbox writer once per process and database (etl/store/connection.py keeps it)."""
     try:
-        db.start_writer()
+        connection.start_writer()
     except Exception:  # noqa: BLE001 — the dashboard works without the inbox
         traceback.print_exc(file=sys.stderr)
 
@@ -117,10 +120,10 @@ def main() -> None:
     st.set_page_config(page_title="Gongkai 公开", layout="wide", page_icon=":material/policy:")
     lang = _current_lang()
     try:
-        db.cursor()
+        connection.cursor()
     except Exception as exc:  # noqa: BLE001 — e.g. the file is locked by another process
         traceback.print_exc(file=sys.stderr)
-        st.error(i18n.t("db_unavailable", lang, path=_literal(str(store.db_path())),
+        st.error(i18n.t("db_unavailable", lang, path=_literal(str(database.db_path())),
                         error=_literal(str(exc)[:300])))
         st.stop()
     ensure_data(lang)

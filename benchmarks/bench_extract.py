@@ -42,14 +42,15 @@ def main() -> int:
     import pdfplumber
     import pypdfium2
 
-    from etl import fixtures as fx
-    from etl.extract import extract_file
+    from etl.demo import fixtures as fx
+    from etl.demo.render import render
+    from etl.extract.pipeline import extract_file
 
     work = Path(tempfile.mkdtemp(prefix="gongkai-bench-extract-"))
     spec = fx.make_standard_report(7, agency="青川市教育局", year=2022, form="2021",
                                    quirks=fx.SIX_PAGE_PDF)
     pdf = work / "six_pages.pdf"
-    pdf.write_bytes(fx.render(spec, "pdf", fx.SIX_PAGE_PDF))
+    pdf.write_bytes(render(spec, "pdf", fx.SIX_PAGE_PDF))
     pages = len(pypdfium2.PdfDocument(str(pdf)))
     facts = len(extract_file(pdf)[0].facts)
 
@@ -84,7 +85,7 @@ def main() -> int:
             s = fx.make_standard_report(1000 + i, agency=f"青川市测试局{i % 50}",
                                         year=2019 + i % 6)
             p = folder / f"r{i:04d}{suffix}"
-            p.write_bytes(fx.render(s, fmt))
+            p.write_bytes(render(s, fmt))
             paths.append(p)
         t0 = time.perf_counter()
         n_facts = sum(len(r.facts) for p in paths for r in extract_file(p))

@@ -41,8 +41,9 @@ PAGES = ["overview", "disclosure", "categories", "requests", "investment", "qual
 
 def make_corpus(folder: Path, n: int) -> list[Path]:
     """``n`` standard-form reports (txt/md/html/docx) of agencies that exist in the database."""
-    from etl.fixtures import make_standard_report, render
-    from etl.synth import agency_names
+    from etl.demo.fixtures import make_standard_report
+    from etl.demo.render import render
+    from etl.demo.synth import agency_names
 
     names = [nm for nm, _, _ in agency_names(400)]
     fmts = ["txt", "md", "html", "docx"]

@@ -51,8 +51,9 @@ def main() -> None:
     args = ap.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="bench-upload-"))
     os.environ["GONGKAI_ARCHIVE"] = str(tmp / "archive")
-    from etl import store
-    from etl.spreadsheets import load_spreadsheet, parse_spreadsheet
+    from etl.store import database
+    from etl.store.loader import load_spreadsheet
+    from etl.sheets.parse import parse_spreadsheet
 
     xlsx = tmp / "long.xlsx"
     build(xlsx, args.rows)
@@ -64,7 +65,7 @@ def main() -> None:
         t0 = time.perf_counter()
         pd.read_excel(xlsx, engine="calamine", header=None)
         bases.append(time.perf_counter() - t0)
-        con = store.connect(tmp / f"run{i}.duckdb")
+        con = database.connect(tmp / f"run{i}.duckdb")
         t0 = time.perf_counter()
         parsed = parse_spreadsheet(xlsx, con)
         t1 = time.perf_counter()

@@ -43,9 +43,9 @@ SYNTH_DB = Path(__file__).resolve().parent.parent / "data" / "synth" / "province
 
 
 def _db(args: argparse.Namespace) -> Path:
-    from etl import store
+    from etl.store import database
 
-    return Path(args.db) if getattr(args, "db", None) else store.db_path()
+    return Path(args.db) if getattr(args, "db", None) else database.db_path()
 
 
 def _utf8_stdout() -> None:
@@ -61,7 +61,7 @@ def _utf8_stdout() -> None:
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
-    from etl.loader import _default_extractor, display_name, error_findings, expand_paths
+    from etl.store.loader import _default_extractor, display_name, error_findings, expand_paths
     from etl.progress import make_counter, rich_progress
 
     extractor = _default_extractor()
@@ -89,8 +89,12 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 def _extract_one(path: Path, extractor: Callable[[Path], Any], reports: list[Any]) -> int:
     """Extract one file into ``reports``; returns 1 (and says why on stderr) if it failed."""
-    from etl.loader import SPREADSHEET_FORMATS, _input_error_message, extract_spreadsheet_checked
-    from etl.loader import display_name, sniff_format
+    from etl.store.loader import (
+        SPREADSHEET_FORMATS,
+        _input_error_message,
+        extract_spreadsheet_checked,
+    )
+    from etl.store.loader import display_name, sniff_format
     from etl.model import InputError
 
     try:
@@ -123,7 +127,7 @@ def _print_reports(reports: Sequence[Any]) -> None:
     table = Table(title=f"{len(reports)} report(s)")
     for col in ("source", "#", "title", "agency", "year", "kind", "form", "facts", "findings"):
         table.add_column(col, no_wrap=col not in ("title", "agency", "source"), overflow="fold")
-    from etl.loader import display_name
+    from etl.store.loader import display_name
 
     for r in reports:
         table.add_row(
@@ -142,10 +146,10 @@ def _print_reports(reports: Sequence[Any]) -> None:
 
 
 def cmd_load(args: argparse.Namespace) -> int:
-    from etl import store
-    from etl.loader import LoadInterrupted, LoadResult, expand_paths, load_paths
+    from etl.store import database
+    from etl.store.loader import LoadInterrupted, LoadResult, expand_paths, load_paths
     from etl.progress import rich_progress
-    from etl.writer import LockTimeout, open_for_write, submit_and_wait, writer_alive
+    from etl.store.writer import LockTimeout, open_for_write, submit_and_wait, writer_alive
 
     db = _db(args)
     if not expand_paths(args.paths):
@@ -164,7 +168,7 @@ def cmd_load(args: argparse.Namespace) -> int:
             try:
                 with rich_progress("loading") as progress:
                     result = load_paths(args.paths, target.con, progress=progress,
-                                        archive=store.archive_dir(db), force=args.force,
+                                        archive=database.archive_dir(db), force=args.force,
                                         only_valid_rows=args.valid_rows_only)
             except LoadInterrupted as exc:
                 _report_load(exc.result, as_json=args.json)
@@ -221,11 +225,11 @@ def _report_load(result: Any, *, as_json: bool) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from etl import store
-    from etl.writer import LockTimeout, open_for_write, submit_job, wait_for_job
+    from etl.store import export
+    from etl.store.writer import LockTimeout, open_for_write, submit_job, wait_for_job
 
     out = Path(args.out)
-    if out.suffix.lower() not in store.EXPORT_FORMATS:
+    if out.suffix.lower() not in export.EXPORT_FORMATS:
         _err(f"error: {out.name}: unsupported format; use .csv, .xlsx or .parquet")
         return EXIT_USAGE
     if args.year_from is not None and args.year_to is not None and args.year_from > args.year_to:
@@ -242,7 +246,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     if target.con is not None:
         try:
-            n = store.export_facts(target.con, out, agency=args.agency,
+            n = export.export_facts(target.con, out, agency=args.agency,
                                    year_from=args.year_from, year_to=args.year_to,
                                    strict=True)
         except ValueError as exc:  # a bad filter, e.g. an unknown agency: nothing written
@@ -271,9 +275,9 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_check_archive(args: argparse.Namespace) -> int:
-    from etl import store
-    from etl.loader import check_archive
-    from etl.writer import LockTimeout, open_for_write
+    from etl.store import database
+    from etl.store.loader import check_archive
+    from etl.store.writer import LockTimeout, open_for_write
 
     db = _db(args)
     if not db.exists():
@@ -288,7 +292,7 @@ def cmd_check_archive(args: argparse.Namespace) -> int:
         _err("error: the dashboard holds the database; stop it to check the archive")
         return EXIT_USAGE
     try:
-        res = check_archive(target.con, store.archive_dir(db), prune=args.prune,
+        res = check_archive(target.con, database.archive_dir(db), prune=args.prune,
                             min_age_s=args.min_age)
     finally:
         target.close()
@@ -307,7 +311,7 @@ def _require_unlocked(db: Path) -> bool:
     """Builders replace the database file: refuse while another process holds it."""
     import duckdb
 
-    from etl.writer import is_lock_error, lock_holder_pid
+    from etl.store.writer import is_lock_error, lock_holder_pid
 
     if not db.exists():
         return True
@@ -329,7 +333,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     db = _db(args)
     if not _require_unlocked(db):
         return EXIT_USAGE
-    from etl.demo import build_demo
+    from etl.demo.corpus import build_demo
 
     with rich_progress("demo") as progress:
         build_demo(db, force=args.force, progress=progress)
@@ -347,7 +351,7 @@ def cmd_synth(args: argparse.Namespace) -> int:
     db = _db(args)
     if not _require_unlocked(db):
         return EXIT_USAGE
-    from etl.synth import synth
+    from etl.demo.synth import synth
 
     with rich_progress("synth") as progress:
         counts = synth(db, agencies=args.agencies, year_from=args.year_from,
@@ -357,13 +361,25 @@ def cmd_synth(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _benchmark(name: str) -> Any:
+    """A script of ``benchmarks/``, loaded by path: benchmarks are not part of the library (they
+    import it, never the other way round), but ``python -m etl bench`` stays a command."""
+    import importlib.util
+
+    path = Path(__file__).resolve().parent.parent / "benchmarks" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(f"benchmarks.{name}", path)
+    if spec is None or spec.loader is None:  # pragma: no cover - the file ships with the project
+        raise FileNotFoundError(path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def cmd_bench(args: argparse.Namespace) -> int:
     db = _db(args)
     if not _require_unlocked(db):
         return EXIT_USAGE
-    from etl.bench import run_bench
-
-    rc = run_bench(db, repeat=args.repeat)
+    rc = _benchmark("bench_pages").run_bench(db, repeat=args.repeat)
     return int(rc) if isinstance(rc, int) else EXIT_OK
 
 

@@ -1,6 +1,6 @@
 """Analyst role and correction controls shared by the upload, review and report pages.
 
-``analyst_gate()`` decides (via the pure rules in ``etl.access``) whether this session is an
+``analyst_gate()`` decides (via the pure rules in ``etl.store.access``) whether this session is an
 analyst, showing the sign-in or key field where needed; ``render_corrections(report_id, con)``
 is called by the report page and shows correction controls ONLY to analysts — viewers get
 nothing. The analyst key lives in ``st.session_state`` only: never in the URL, so a shared link
@@ -13,8 +13,9 @@ from typing import Any
 
 import streamlit as st
 
-from etl import access, i18n
-from etl.access import Decision
+from etl.store import access
+from etl.present import i18n
+from etl.store.access import Decision
 from etl.metrics import load_metrics
 
 _SS_KEY = "_gk_analyst_key"  # the key this session entered (session only, never the URL)
@@ -106,7 +107,7 @@ def _client() -> tuple[str | None, dict[str, str]]:
     return ip, headers
 
 
-# Decision.reason (etl/access.py) is English prose; shown to users in their language.
+# Decision.reason (etl/store/access.py) is English prose; shown to users in their language.
 _REASON_KEYS: dict[str, str] = {
     "sign in to upload or correct data": "gk_r_sign_in",
     "analyst key accepted": "gk_r_key_ok",
@@ -176,7 +177,7 @@ def who_default(decision: Decision) -> str:
 
 def render_history(report_id: int, con: Any) -> None:
     """The report's correction history (safe for everyone: it shows, it changes nothing)."""
-    from etl.corrections import history
+    from etl.store.corrections import history
 
     df = history(con, int(report_id))
     st.markdown(f"**{_t('gk_history')}**")
@@ -191,7 +192,7 @@ def render_corrections(report_id: int, con: Any) -> None:
     decision = current_decision()
     if not decision.is_analyst:
         return
-    from etl import corrections
+    from etl.store import corrections
 
     row = con.execute(
         "SELECT r.year, a.name FROM reports r LEFT JOIN agencies a USING (agency_id) WHERE r.report_id = ?",
@@ -249,7 +250,7 @@ def render_corrections(report_id: int, con: Any) -> None:
 
 def _save(action: Any) -> None:
     """Run a correction; on success rerun so every number on the page shows the new value."""
-    from etl.corrections import CorrectionError
+    from etl.store.corrections import CorrectionError
 
     try:
         cid = action()

@@ -10,14 +10,15 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from etl import analysis as an
-from etl import charts as ch
-from etl import i18n
-from etl.exports import safe_filename
-from pages._ui import (
-    agencies_df, empty_state, error_boundary, get_con, lang, page_setup, selection,
-    show_chart, shown_agencies, t, url_selectbox,
-)
+from etl.query import analysis as an
+from etl.present import charts as ch
+from etl.present import i18n
+from etl.present.exports import safe_filename
+from pages._ui.data import agencies_df, get_con, selection, shown_agencies
+from pages._ui.downloads import show_chart
+from pages._ui.messages import empty_state, error_boundary
+from pages._ui.session import lang, t
+from pages._ui.state import page_setup, url_selectbox
 
 TOP_N = 10
 

@@ -1,6 +1,6 @@
 """Overview (/): headline figures with change vs the previous year, report coverage
 (agency × year, each cell opens the report), a ranking by a metric chosen in the URL, and
-red flags. Thin: filters from pages/_ui.py, numbers from etl/queries.py."""
+red flags. Thin: filters from pages/_ui/state.py, numbers from etl/query/overview.py."""
 from __future__ import annotations
 
 import math
@@ -8,12 +8,15 @@ import math
 import pandas as pd
 import streamlit as st
 
-from etl import i18n, queries
+from etl.present import i18n
+from etl.query import overview
 from etl.metrics import load_metrics
-from pages._ui import (
-    cached, empty_state, error_boundary, get_con, lang, link_to, metric_label, page_setup,
-    selection, show_chart, show_table, t, url_selectbox,
-)
+from pages._ui.data import cached, get_con, selection
+from pages._ui.downloads import show_chart, show_table
+from pages._ui.links import link_to
+from pages._ui.messages import empty_state, error_boundary
+from pages._ui.session import lang, metric_label, t
+from pages._ui.state import page_setup, url_selectbox
 
 RANK_DEFAULT = "disclosure.items"
 
@@ -62,7 +65,7 @@ def _with_report(link: str, report_id: int) -> str:
 
 def headline_section(con, ids, y0, y1) -> pd.DataFrame:  # type: ignore[no-untyped-def]
     st.subheader(t("headline"))
-    df = cached(queries.headline, ids, y0, y1)
+    df = cached(overview.headline, ids, y0, y1)
     df = df[(df["agencies_reporting"] > 0) | df["items_disclosed"].notna()] if not df.empty else df
     if df.empty:
         empty_state()
@@ -105,7 +108,7 @@ def headline_section(con, ids, y0, y1) -> pd.DataFrame:  # type: ignore[no-untyp
                       "value": df["requests_received"]}),
     ]).dropna(subset=["value"])
     if not trend.empty:
-        from etl import charts
+        from etl.present import charts
 
         fig = charts.grouped_bar_chart(trend, group="series", value="value", unit="件",
                                        lang=lang(), y_label=t("value"))
@@ -115,7 +118,7 @@ def headline_section(con, ids, y0, y1) -> pd.DataFrame:  # type: ignore[no-untyp
 
 def coverage_section(con, ids, y0, y1) -> pd.DataFrame:  # type: ignore[no-untyped-def]
     st.subheader(t("coverage"))
-    cov = cached(queries.coverage, ids, y0, y1, limit_agencies=COVERAGE_LIMIT)
+    cov = cached(overview.coverage, ids, y0, y1, limit_agencies=COVERAGE_LIMIT)
     if cov.empty:
         empty_state()
         return cov
@@ -164,7 +167,7 @@ def coverage_section(con, ids, y0, y1) -> pd.DataFrame:  # type: ignore[no-untyp
 def display_unit(metric_id: str) -> tuple[str, float]:
     """(display unit, factor from the stored unit): yuan → 万元 and US$ → 万美元 as on the
     analysis pages, so a ranking by money shows the unit the reports print."""
-    if metric_id in queries.RATE_METRICS:
+    if metric_id in overview.RATE_METRICS:
         return "%", 1.0
     m = load_metrics().get(metric_id)
     unit = m.unit if m is not None else "count"
@@ -179,20 +182,20 @@ def display_unit(metric_id: str) -> tuple[str, float]:
 
 def ranking_section(con, ids, y0, y1) -> None:  # type: ignore[no-untyped-def]
     st.subheader(t("ranking"))
-    options = list(queries.RATE_METRICS) + list(load_metrics())
+    options = list(overview.RATE_METRICS) + list(load_metrics())
     labels = {"rate.disclosure": t("h_disclosure_rate") + " (%)",
               "rate.correction": t("h_correction_rate") + " (%)"}
     metric = url_selectbox(
         t("ranking_metric"), options, "metric", default=RANK_DEFAULT,
         format_func=lambda m, _lg=lang(): labels.get(m) or i18n.metric_label(m, _lg),
     )
-    rank = cached(queries.ranking, metric, y1, ids, limit=20)
+    rank = cached(overview.ranking, metric, y1, ids, limit=20)
     if rank.empty:
         empty_state()
         return
     st.caption(t("ranking_in_year", year=int(rank["year"].iloc[0])))
     unit, scale = display_unit(metric)
-    from etl.charts import axis_title
+    from etl.present.charts import axis_title
 
     value_label = labels.get(metric) or axis_title(metric_label(metric), unit, lang())
     out = rank[["rank", "agency", "year", "value"]].assign(
@@ -205,7 +208,7 @@ def ranking_section(con, ids, y0, y1) -> None:  # type: ignore[no-untyped-def]
 
 def red_flags_section(con, ids, y0, y1, cov: pd.DataFrame) -> None:  # type: ignore[no-untyped-def]
     st.subheader(t("red_flags"))
-    flags = cached(queries.red_flags, ids, y0, y1)
+    flags = cached(overview.red_flags, ids, y0, y1)
     if flags.empty:
         if cov.empty:  # nothing in the selection: "no red flags" would read as an all-clear
             empty_state()
@@ -248,7 +251,7 @@ def red_flags_section(con, ids, y0, y1, cov: pd.DataFrame) -> None:  # type: ign
 filters = page_setup("overview", "overview_title")
 with error_boundary():
     con = get_con()
-    if queries.report_count(con) == 0:
+    if overview.report_count(con) == 0:
         empty_state(t("no_reports"))
     else:
         ids, y0, y1 = selection(filters)

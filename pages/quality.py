@@ -6,12 +6,15 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from etl import i18n, queries
+from etl.present import i18n
+from etl.query import overview
 from etl.model import SEVERITIES
-from pages._ui import (
-    empty_state, error_boundary, get_con, lang, link_to, page_setup, selection, show_table,
-    t, url_multiselect,
-)
+from pages._ui.data import get_con, selection
+from pages._ui.downloads import show_table
+from pages._ui.links import link_to
+from pages._ui.messages import empty_state, error_boundary
+from pages._ui.session import lang, t
+from pages._ui.state import page_setup, url_multiselect
 
 LIMIT = 5000
 
@@ -20,13 +23,13 @@ with error_boundary():
     con = get_con()
     ids, y0, y1 = selection(filters)
     c0, c1 = st.columns(2)
-    rules = url_multiselect(t("rule"), queries.finding_rules(con), "rule", container=c0,
+    rules = url_multiselect(t("rule"), overview.finding_rules(con), "rule", container=c0,
                             help=t("all"),
                             format_func=lambda r, _lg=lang(): f"{i18n.rule_label(r, _lg)} ({r})"
                             if i18n.rule_label(r, _lg) != r else r)
     severities = url_multiselect(t("severity"), list(SEVERITIES), "severity", container=c1,
                                  format_func=lambda s, _lg=lang(): i18n.severity_label(s, _lg))
-    counts = queries.findings_by_rule(con, ids, y0, y1, rules or None, severities or None)
+    counts = overview.findings_by_rule(con, ids, y0, y1, rules or None, severities or None)
     if counts.empty:
         empty_state()
     else:
@@ -40,7 +43,7 @@ with error_boundary():
             name="findings_by_rule",
         )
         st.subheader(t("all_findings"))
-        fd = queries.findings(con, ids, y0, y1, rules or None, severities or None, limit=LIMIT)
+        fd = overview.findings(con, ids, y0, y1, rules or None, severities or None, limit=LIMIT)
         st.caption(t("n_shown", n=len(fd)))
         unknown = t("unknown")
         out = pd.DataFrame({

@@ -6,17 +6,19 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from etl import i18n, queries
-from etl.urlstate import to_int
-from pages._ui import (
-    download_buttons, empty_state, md_escape, error_boundary, get_con, lang, metric_label, page_setup,
-    selection, set_url_param, t, url_param,
-)
+from etl.present import i18n
+from etl.query import overview
+from etl.present.urlstate import to_int
+from pages._ui.data import get_con, selection
+from pages._ui.downloads import download_buttons
+from pages._ui.messages import empty_state, error_boundary
+from pages._ui.session import lang, md_escape, metric_label, t
+from pages._ui.state import page_setup, set_url_param, url_param
 
 
 def picker(filters) -> None:  # type: ignore[no-untyped-def]
     ids, y0, y1 = selection(filters)
-    reports = queries.reports_list(get_con(), ids, y0, y1)
+    reports = overview.reports_list(get_con(), ids, y0, y1)
     if reports.empty:
         empty_state()
         return
@@ -60,7 +62,7 @@ def metadata(rep: dict) -> None:
 
 def facts_section(rid: int, year: int | None) -> None:
     st.subheader(t("facts"))
-    facts = queries.report_facts(get_con(), rid, None if year is None else int(year))
+    facts = overview.report_facts(get_con(), rid, None if year is None else int(year))
     if facts.empty:
         empty_state(t("no_facts"))
         return
@@ -86,7 +88,7 @@ def facts_section(rid: int, year: int | None) -> None:
 
 def findings_section(rid: int) -> None:
     st.subheader(t("findings"))
-    fd = queries.report_findings(get_con(), rid)
+    fd = overview.report_findings(get_con(), rid)
     if fd.empty:
         st.success(t("no_findings"))
         return
@@ -101,7 +103,7 @@ def findings_section(rid: int) -> None:
 
 def original_section(rep: dict) -> None:
     st.subheader(t("download_original"))
-    path = queries.original_file(rep.get("archive_path"))
+    path = overview.original_file(rep.get("archive_path"))
     if path is None:
         st.warning(t("original_missing", path=md_escape(rep.get("archive_path") or "—")))
         return
@@ -120,7 +122,7 @@ def corrections_section(rid: int) -> None:
         render_corrections = None
     if render_corrections is not None:
         render_corrections(rid, get_con())
-    hist = queries.report_corrections(get_con(), rid)
+    hist = overview.report_corrections(get_con(), rid)
     if hist.empty:
         st.caption(t("no_corrections"))
         return
@@ -151,7 +153,7 @@ with error_boundary():
         picker(filters)
     else:
         rid = to_int(raw)
-        rep = queries.report(get_con(), rid) if rid is not None else None
+        rep = overview.report(get_con(), rid) if rid is not None else None
         if rid is None:
             st.warning(t("invalid_param", param="report", value=md_escape(raw[:80])))
             picker(filters)

@@ -7,9 +7,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from etl import i18n
-from etl.corrections import review_queue
-from pages._ui import empty_state, error_boundary, get_con, lang, page_setup, report_link, t
+from etl.present import i18n
+from etl.store.corrections import review_queue
+from pages._ui.data import get_con
+from pages._ui.links import report_link
+from pages._ui.messages import empty_state, error_boundary
+from pages._ui.session import lang, t
+from pages._ui.state import page_setup
 
 i18n.register({
     "rv_intro": (

@@ -16,11 +16,21 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from etl import i18n
-from etl.spreadsheets import UploadPreview, load_spreadsheet, preview_upload
-from etl.validate import REPORT_SUFFIXES, SPREADSHEET_SUFFIXES, display_name, max_upload_bytes, max_upload_mb
+from etl.present import i18n
+from etl.sheets.preview import UploadPreview, preview_upload
+from etl.store.loader import load_spreadsheet
+from etl.sheets.validate import (
+    REPORT_SUFFIXES,
+    SPREADSHEET_SUFFIXES,
+    display_name,
+    max_upload_bytes,
+    max_upload_mb,
+)
 from pages._corrections import analyst_gate
-from pages._ui import error_boundary, get_con, page_setup, t
+from pages._ui.data import get_con
+from pages._ui.messages import error_boundary
+from pages._ui.session import t
+from pages._ui.state import page_setup
 
 _SS_PREVIEWS = "_gk_upload_previews"  # file_id → (UploadPreview, temp path)
 _SS_DONE = "_gk_upload_done"
@@ -126,7 +136,7 @@ def _labelled(rows: list[dict]) -> tuple[pd.DataFrame, dict]:
 
 @st.cache_data(show_spinner=False)
 def _template_bytes() -> bytes:
-    from etl.template import build_template
+    from etl.sheets.template import build_template
 
     return build_template()
 
@@ -215,7 +225,7 @@ def _write(pv: UploadPreview, path: Path, only_valid: bool, con: Any) -> tuple[b
                 msg += t("up_loaded_skipped", n=pv.rows_bad)
             return True, msg
         return False, res.message
-    from etl.loader import load_file
+    from etl.store.loader import load_file
 
     res = load_file(path, con, name=pv.file, origin="uploaded")
     if res.status == "loaded":

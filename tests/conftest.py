@@ -1,4 +1,4 @@
-"""Shared fixtures: a small database with known numbers, built through ``etl.store.write_reports``.
+"""Shared fixtures: a small database with known numbers, built through ``etl.store.database.write_reports``.
 
 ``small_db`` (session scope) returns the path of a DuckDB file holding, for years 2017–2023:
 
@@ -171,7 +171,7 @@ def unknown_report() -> Report:
 
 def build_small_db(path: Path, archive: Path) -> Path:
     """Write the small database described in the module docstring to ``path``."""
-    from etl import store
+    from etl.store import database as store
 
     archive.mkdir(parents=True, exist_ok=True)
     con = store.connect(path)
@@ -227,7 +227,7 @@ def small_db_env(small_db: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pa
     monkeypatch.setenv("GONGKAI_DB", str(small_db))
     monkeypatch.setenv("GONGKAI_ARCHIVE", str(small_db.parent / "archive"))
     yield small_db
-    from etl import db
+    from etl.store import connection as db
 
     db.close_all()  # other tests may open the file with another configuration (read-only)
 
@@ -235,14 +235,14 @@ def small_db_env(small_db: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pa
 @pytest.fixture
 def empty_db_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """An empty database (schema only) with GONGKAI_DB pointing at it."""
-    from etl import store
+    from etl.store import database as store
 
     p = tmp_path / "empty.duckdb"
     store.connect(p).close()
     monkeypatch.setenv("GONGKAI_DB", str(p))
     monkeypatch.setenv("GONGKAI_ARCHIVE", str(tmp_path / "archive"))
     yield p
-    from etl import db
+    from etl.store import connection as db
 
     db.close_all()
 
@@ -253,7 +253,7 @@ os.environ.setdefault("STREAMLIT_BROWSER_GATHER_USAGE_STATS", "false")
 @pytest.fixture
 def downloads(monkeypatch: pytest.MonkeyPatch) -> dict:
     """Record the frames handed to the pages' download buttons, by file name."""
-    import pages._ui as ui
+    import pages._ui.downloads as ui
 
     seen: dict = {}
     original = ui.download_buttons

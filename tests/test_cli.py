@@ -10,7 +10,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from etl import cli, loader, store
+from etl import cli
+from etl.store import loader
+from etl.store import database as store
 from etl.model import Evidence, Fact, Finding, InputError, Report
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -10,8 +10,10 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from etl import cli, fixtures, store
-from etl.writer import _run_export
+from etl import cli
+from etl.demo import docx_pdf, fixtures
+from etl.store import database as store
+from etl.store.writer import _run_export
 
 
 @pytest.fixture()
@@ -91,7 +93,7 @@ def test_scanned_pdf_is_stored_with_its_problem_and_the_problem_is_said(
     tmp_path: Path, db: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     pdf = tmp_path / "scan.pdf"
-    pdf.write_bytes(fixtures.render_scanned_pdf(pages=2))
+    pdf.write_bytes(docx_pdf.render_scanned_pdf(pages=2))
     assert cli.main(["load", str(pdf)]) == 0
     captured = capsys.readouterr()
     assert "loaded     scan.pdf: 1 report(s), 0 fact(s)" in captured.out
@@ -316,7 +318,7 @@ def test_ctrl_c_stops_the_load_keeps_finished_files_and_says_so(
     tmp_path: Path, db: Path, capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch, how: str,
 ) -> None:
-    from etl import loader
+    from etl.store import loader
 
     files = [_good_txt(tmp_path, seed=s, year=2018 + s) for s in (1, 2, 3)]
     real_write = loader.write_source

@@ -1,0 +1,874 @@
+"""Reading the form tables where only text survived (flattened runs of numbers).
+
+PDF text extraction and plain-text dumps lose the grid: empty cells vanish, labels break one
+character per line, page numbers fall between rows. A flattened table is read ONLY when the
+numbers fit the form exactly — 7 per recognised 表三 row (or 175 / 161 in all), 15 for 表四, the
+fixed cell count per 表二 row — otherwise nothing is stored and a ``table_unreadable`` finding
+says why. A wrong number in the database is worse than a missing one.
+"""
+from __future__ import annotations
+
+import bisect
+import re
+import unicodedata
+from functools import lru_cache
+from dataclasses import dataclass, field
+
+from etl.extract.formlabels import (
+    APPLICANT_ORDER,
+    T2_LAYOUT,
+    T2_METRICS,
+    T2_MONEY_KINDS,
+    T3_ITEMS,
+    T3_ROWS_2019,
+    T3_ROWS_2021,
+    T3_SUBTOTALS,
+    T4_METRICS,
+    TRAD_TO_SIMP,
+    CellValue,
+    classify_t2_header,
+    match_t2_item,
+    match_t3_label,
+    norm,
+)
+from etl.model import Document, Evidence, Fact, Finding, Segment, Table
+
+_UNIT_CHARS = "件个项条次宗起人份家"
+PAGE_MASK = "\x00"
+_CJK_RE = re.compile(r"[\u3400-\u9fff]")
+
+
+class NormText:
+    """A text with whitespace removed and labels normalised, mapped back to raw offsets.
+
+    Lets a heading be found even when printed one character per line or in traditional script.
+    """
+
+    def __init__(self, raw: str) -> None:
+        chars: list[str] = []
+        pos: list[int] = []
+        for i, ch in enumerate(raw):
+            if ch.isspace():
+                continue
+            n = unicodedata.normalize("NFKC", ch)
+            n = "".join(TRAD_TO_SIMP.get(c, c) for c in n)
+            for c in n:
+                if c in "“”\"'‘’":
+                    continue
+                chars.append(c)
+                pos.append(i)
+        self.s = "".join(chars).replace("〔", "(").replace("〕", ")")
+        self.pos = pos
+        self.raw = raw
+
+    def find(self, word: str, start_raw: int = 0) -> int:
+        """Raw offset of the first occurrence of ``word`` at or after ``start_raw``; -1 if none."""
+        k = self.s.find(word, bisect.bisect_left(self.pos, start_raw))
+        return self.pos[k] if k >= 0 else -1
+
+    def end_of(self, word: str, start_raw: int = 0) -> int:
+        """Raw offset just after the first occurrence of ``word``; -1 if none."""
+        k = self.s.find(word, bisect.bisect_left(self.pos, start_raw))
+        if k < 0:
+            return -1
+        return self.pos[k + len(word) - 1] + 1
+
+
+@lru_cache(maxsize=8)
+def normtext(raw: str) -> NormText:
+    """NormText of a segment text, built once for the several tables searched in it."""
+    return NormText(raw)
+
+
+def _first(nt: NormText, words: tuple[str, ...], start: int = 0) -> int:
+    hits = [h for h in (nt.find(w, start) for w in words) if h >= 0]
+    return min(hits) if hits else -1
+
+
+# --- tokens ------------------------------------------------------------------------------
+
+
+@dataclass
+class Tok:
+    kind: str  # "label" | "value"
+    text: str
+    start: int  # offset in the region string
+    value: CellValue | None = None
+    empty: bool = False  # an empty line of a one-cell-per-line dump (maybe a blank cell)
+
+
+_TOKEN_RE = re.compile(
+    r"(?P<paren>[(（][^()（）\n]{0,80}[)）])"
+    r"|(?P<listnum>(?<![\d.])\d{1,2}\s*[.、．](?![\d.]))"
+    r"|(?P<num>[+\-−]?\d[\d,，]*(?:\.\d+)?)"
+    r"|(?P<blank>(?<!\S)(?:/|／|-|－|—|——|–|\\|无)(?!\S))"
+    r"|(?P<word>[^\s\d(（)）\x00]+)"
+)
+_PAGE_LINE_RE = re.compile(
+    r"^[ \t\u3000]*(?:[-—–－][ \t\u3000]*\d+[ \t\u3000]*[-—–－]|第[ \t\u3000]*\d+[ \t\u3000]*页"
+    r"(?:[ \t\u3000]*[,，/]?[ \t\u3000]*共[ \t\u3000]*\d+[ \t\u3000]*页)?|"
+    r"\d+[ \t\u3000]*/[ \t\u3000]*\d+|[Pp]age[ \t\u3000]*\d+(?:[ \t\u3000]*of[ \t\u3000]*\d+)?)[ \t\u3000\r]*$",
+    re.M,
+)
+
+
+def _blank_page_numbers(text: str, boundaries: list[int]) -> str:
+    """Mask page-number lines ("- 4 -", "第 4 页", a bare number at a page break) with PAGE_MASK.
+
+    Offsets are kept (same length), so evidence offsets still point into the document.
+    """
+    text = _PAGE_LINE_RE.sub(lambda m: PAGE_MASK * len(m.group(0)), text)
+    chars = list(text)
+    for b in boundaries:
+        for line in (_line_before(text, b), _line_after(text, b)):
+            if line is None:
+                continue
+            s, e = line
+            if re.fullmatch(r"\s*\d{1,3}\s*", text[s:e]):
+                chars[s:e] = PAGE_MASK * (e - s)
+    # a form feed marks a page break too
+    for m in re.finditer(r"\f", text):
+        for line in (_line_before(text, m.start()), _line_after(text, m.end())):
+            if line and re.fullmatch(r"\s*\d{1,3}\s*", text[line[0]:line[1]]):
+                chars[line[0]:line[1]] = PAGE_MASK * (line[1] - line[0])
+    return "".join(chars)
+
+
+def _line_before(text: str, pos: int) -> tuple[int, int] | None:
+    e = pos
+    while e > 0 and text[e - 1] in " \t\r\n\f\u3000":
+        e -= 1
+    if e <= 0:
+        return None
+    s = text.rfind("\n", 0, e) + 1
+    return s, e
+
+
+def _line_after(text: str, pos: int) -> tuple[int, int] | None:
+    s = pos
+    while s < len(text) and text[s] in " \t\r\n\f\u3000":
+        s += 1
+    if s >= len(text):
+        return None
+    e = text.find("\n", s)
+    return s, (e if e >= 0 else len(text))
+
+
+def tokenize(region: str) -> list[Tok]:
+    """Labels and cell values of a flattened table region, in reading order.
+
+    A number glued to a following CJK word (2021年, 30号) or preceded by 第 is label text; a
+    parenthesis right after a number is that number's note; list numbers ("1." "2、") belong to
+    the label they start.
+    """
+    from etl.extract.formlabels import parse_cell
+
+    toks: list[Tok] = []
+    for m in _TOKEN_RE.finditer(region):
+        kind = m.lastgroup
+        text = m.group(0)
+        s, e = m.start(), m.end()
+        if kind == "num":
+            nxt = region[e] if e < len(region) else ""
+            prv = region[s - 1] if s > 0 else ""
+            nxt2 = region[e + 1] if e + 1 < len(region) else ""
+            if prv == "第" or (_CJK_RE.match(nxt) and nxt not in _UNIT_CHARS) or (
+                    nxt in _UNIT_CHARS and nxt and _CJK_RE.match(nxt2) and _CJK_RE.match(prv or " ")):
+                toks.append(Tok("label", text, s))
+                continue
+            toks.append(Tok("value", text, s, parse_cell(text)))
+            continue
+        if kind == "blank":
+            toks.append(Tok("value", text, s, parse_cell(text)))
+            continue
+        if kind == "word":
+            if toks and toks[-1].kind == "value" and toks[-1].start + len(toks[-1].text) == s:
+                unit = re.match(r"[件个项条次宗起人份家]|万元|元", text)
+                if unit:
+                    prev = toks[-1]
+                    toks[-1] = Tok("value", prev.text + unit.group(0), prev.start,
+                                   parse_cell(prev.text + unit.group(0)))
+                    text = text[unit.end():]
+                    s += unit.end()
+                    if not text:
+                        continue
+            toks.append(Tok("label", text, s))
+            continue
+        if kind == "paren":
+            inner = text[1:-1]
+            if (toks and toks[-1].kind == "value" and toks[-1].value and toks[-1].value.kind == "number"
+                    and re.search(r"\d", inner) and not region[toks[-1].start + len(toks[-1].text):s].strip()
+                    and _CJK_RE.search(inner)):
+                prev = toks[-1]
+                toks[-1] = Tok("value", prev.text + region[prev.start + len(prev.text):e], prev.start,
+                               CellValue("number", prev.value.value, text, prev.value.unit,
+                                         prev.value.approx))
+                continue
+            toks.append(Tok("label", text, s))
+            continue
+        toks.append(Tok("label", text, s))  # listnum
+    return _fix_wu(toks)
+
+
+def _fix_wu(toks: list[Tok]) -> list[Tok]:
+    """"无" standing alone means 0 — unless it is one character of a label printed one
+    character per line ("无\n法\n提\n供")."""
+    for i, t in enumerate(toks):
+        if t.kind == "value" and t.text == "无":
+            near = [toks[j] for j in (i - 1, i + 1) if 0 <= j < len(toks)]
+            if any(n.kind == "label" and len(n.text.strip("（）()")) == 1 for n in near):
+                toks[i] = Tok("label", "无", t.start)
+    return toks
+
+
+def tokenize_cells_per_line(region: str) -> list[Tok]:
+    """Like :func:`tokenize`, but every empty line is kept as a possible blank cell.
+
+    Used for one-cell-per-line dumps, where an empty cell leaves an empty line. A masked
+    page-number line takes one empty line on each side with it (the page-break spacing).
+    """
+    lines: list[tuple[int, str]] = []
+    pos = 0
+    for line in region.split("\n"):
+        lines.append((pos, line))
+        pos += len(line) + 1
+    drop: set[int] = set()
+    for i, (_, line) in enumerate(lines):
+        if line.strip() and set(line.strip()) <= {PAGE_MASK}:
+            drop.add(i)
+            for j in (i - 1, i + 1):
+                if 0 <= j < len(lines) and not lines[j][1].strip():
+                    drop.add(j)
+    toks: list[Tok] = []
+    for i, (start, line) in enumerate(lines):
+        if i in drop:
+            continue
+        if not line.strip():
+            toks.append(Tok("value", "", start, CellValue("blank"), empty=True))
+            continue
+        for t in tokenize(line):
+            t.start += start
+            toks.append(t)
+    return _fix_wu(toks)
+
+
+def looks_cell_per_line(region: str, min_lines: int = 40) -> bool:
+    """True when most non-empty lines hold a single cell (label or number)."""
+    lines = [ln for ln in region.split("\n") if ln.strip() and PAGE_MASK not in ln]
+    if len(lines) < min_lines:
+        return False
+    single = sum(1 for ln in lines if len(ln.split()) == 1)
+    return single >= 0.9 * len(lines)
+
+
+@dataclass
+class Group:
+    """A label and the values printed after it."""
+
+    label: str = ""
+    raw: str = ""
+    start: int = 0
+    values: list[Tok] = field(default_factory=list)
+
+
+_MARKER_RE = re.compile(r"^(?:[(（][一二三四五六七八九十\d]{1,2}[)）]|[一二三四五六七八九十]、|\d{1,2}\s*[.、．]$)")
+
+
+_BARE_MARKER_RE = re.compile(r"^(?:\([一二三四五六七八九十\d]{1,2}\)|[一二三四五六七八九十]、|\d{1,2}[.、])$")
+
+
+def group_tokens(toks: list[Tok], boundary: set[str]) -> list[Group]:
+    """Join label fragments (one-char-per-line labels rejoin here); a marker or value ends a row."""
+    groups: list[Group] = []
+    for t in toks:
+        if t.kind == "label":
+            is_marker = bool(_MARKER_RE.match(unicodedata.normalize("NFKC", t.text)))
+            splits = is_marker or norm(t.text) in boundary
+            if splits and groups and not groups[-1].values and _BARE_MARKER_RE.match(norm(groups[-1].label)):
+                splits = False  # "1." then "属于国家秘密": one label
+            if not groups or groups[-1].values or splits:
+                groups.append(Group(t.text, t.text, t.start))
+            else:
+                groups[-1].label += t.text
+                groups[-1].raw += " " + t.text
+        else:
+            if not groups:
+                groups.append(Group("", "", t.start))
+            groups[-1].values.append(t)
+    return groups
+
+
+def _anchor(nt: NormText, anchors: tuple[str, ...], confirm: tuple[str, ...], window: int) -> int:
+    """Raw offset of the first anchor word followed within ``window`` characters by a confirm
+    word — the table itself, not a sentence of the narrative that uses the same words."""
+    hits: list[int] = []
+    for w in anchors:
+        k = nt.s.find(w)
+        while k >= 0:
+            hits.append(k)
+            k = nt.s.find(w, k + 1)
+    for k in sorted(hits):
+        near = nt.s[k:k + window]
+        if any(c in near for c in confirm):
+            return nt.pos[k]
+    return -1
+
+
+def _region(seg: Segment, doc: Document, anchors: tuple[str, ...], starts: tuple[str, ...],
+            ends: tuple[str, ...], after_start: bool = False, confirm: tuple[str, ...] = (),
+            window: int = 300) -> tuple[str, int] | None:
+    """(region text with page numbers blanked, its absolute offset) or None.
+
+    The region is anchored on a word of the table itself (e.g. 本年新收), starts at the last
+    section heading before that anchor (a table of contents mentioning the heading earlier is
+    skipped) and ends at the first end word after the anchor.
+    """
+    nt = normtext(seg.text)
+    anchor = _anchor(nt, anchors, confirm, window) if confirm else _first(nt, anchors)
+    if anchor < 0:
+        return None
+    best = -1
+    for w in starts:
+        pos = 0
+        while True:
+            h = nt.find(w, pos)
+            if h < 0 or h > anchor:
+                break
+            e = nt.end_of(w, h) if after_start else h
+            best = max(best, e)
+            pos = h + 1
+    if best < 0:
+        best = anchor
+    end = _first(nt, ends, anchor + 1)
+    if end < 0:
+        end = len(seg.text)
+    region = seg.text[best:end]
+    bounds = [p.offset - seg.offset - best for p in (doc.pages or seg.pages)
+              if 0 < p.offset - seg.offset - best < len(region)]
+    return _blank_page_numbers(region, bounds), seg.offset + best
+
+
+def _evidence(tok: Tok, base: int, doc: Document, table: str, row: str, col: str) -> Evidence:
+    off = base + tok.start
+    return Evidence(raw_text=tok.text, offset=off, page=doc.page_at(off) if doc.pages else None,
+                    table=table, row_label=row or None, col_label=col or None)
+
+
+def _fact(metric: str, tok: Tok, base: int, doc: Document, table: str, row: str, col: str,
+          breakdown: str = "", unit: str = "count", scale: float = 1.0) -> Fact:
+    cv = tok.value or CellValue("blank")
+    value = None if cv.value is None else cv.value * scale
+    if value is not None and abs(value - round(value)) < 1e-6:
+        value = float(round(value))
+    return Fact(metric=metric, value=value, breakdown=breakdown, unit=unit, approx=cv.approx,
+                evidence=_evidence(tok, base, doc, table, row, col), note=cv.note)
+
+
+def _unreadable(table: str, why: str) -> Finding:
+    return Finding("table_unreadable", "warning", f"{table} (flattened text): {why}; no facts stored")
+
+
+# --- 表三 --------------------------------------------------------------------------------
+
+T3_ROWS_2019_SHORT = tuple(m for m in T3_ROWS_2019 if m != "requests.rejected_confirm")
+_T3_BOUNDARY = {norm(w) for _, _, w, _ in T3_ITEMS if len(w) > 2}
+_COL_LABELS = {"": "总计", "natural_person": "自然人", "commercial": "商业企业", "research": "科研机构",
+               "public_welfare": "社会公益组织", "legal_services": "法律服务机构", "other_org": "其他"}
+
+
+def _form_row_label(metric: str) -> str:
+    """The form's wording of a 表三 row, for evidence when the row was placed by count."""
+    from etl.extract.formlabels import _ROW_WORDS
+
+    extra = {"requests.other_handling": "（六）其他处理"}
+    return _ROW_WORDS.get(metric) or extra.get(metric) or metric
+
+
+def flat_t3(seg: Segment, doc: Document) -> tuple[list[Fact], str | None, list[Finding], bool]:
+    """表三 from text: per-row 7 numbers after each label, else exactly 175 / 161 numbers."""
+    reg = _region(seg, doc, ("本年新收",), ("收到和处理政府信息公开申请情况", "申请人情况"),
+                  ("政府信息公开行政复议", "行政复议、行政诉讼情况", "行政复议,行政诉讼情况",
+                   "存在的主要问题", "五、存在"), confirm=("上年结转", "结转"), window=120)
+    if reg is None:
+        return [], None, [], False
+    region, base = reg
+    nreg = norm(region)
+    if "本年新收" not in nreg or not any(w in nreg for w in ("自然人", "本年度办理结果", "结转下年度继续办理")):
+        return [], None, [], False  # a sentence about requests, not the form
+    cpl = looks_cell_per_line(region)
+    toks = tokenize_cells_per_line(region) if cpl else tokenize(region)
+    groups = group_tokens(toks, _T3_BOUNDARY)
+    metrics = [match_t3_label(g.label, None).metric for g in groups]
+    received = [i for i, m in enumerate(metrics) if m == "requests.received"]
+    carried = next((i for i, m in enumerate(metrics) if m == "requests.carried_over_in"), len(groups))
+    before = [i for i in received if i < carried]
+    start = before[-1] if before else (received[0] if received else None)
+    if start is None:
+        return [], None, [_unreadable("表三", "the row 本年新收 could not be found")], True
+    lead_vals = [t for t in groups[start - 1].values if not t.empty] if start > 0 else []
+    groups = groups[start:]
+    form = "2021" if ("逾期不补正" in nreg or "缴纳费用" in nreg) else None
+    facts, why = _t3_by_rows(groups, base, doc, form, bool(lead_vals))
+    if facts is not None:
+        f = "2021" if any(x.metric.startswith("requests.other_") and x.metric != "requests.other_handling"
+                          for x in facts) else "2019"
+        return facts, f, [], True
+    if lead_vals:  # numbers printed before their labels: the whole run, in order
+        groups = [Group("", "", lead_vals[0].start, lead_vals)] + groups
+    facts2, form2, why2 = _t3_by_count(groups, base, doc, form)
+    if facts2 is not None:
+        return facts2, form2, [], True
+    if not lead_vals:
+        facts3, form3, bad = _t3_partial(groups, base, doc, form)
+        if facts3:
+            return facts3, form3, [_partial_finding(bad, why)], True
+    return [], form, [_unreadable("表三", f"{why}; {why2}")], True
+
+
+def _partial_finding(bad: list[str], why: str) -> Finding:
+    return Finding("table_unreadable", "warning",
+                   f"表三 (flattened text): {why}; only the rows with exactly 7 numbers after their "
+                   f"label were stored; not stored: {', '.join(bad[:8])}",
+                   [f"requests.{b}" for b in bad])
+
+
+_NOTE_RE = re.compile(r"\d\s*[（(]\s*(?:含|其中|包括|另|注)")
+_NOTE_WORDS_RE = re.compile(r"^[（(]?(?:含|其中|包括|另|注)")
+
+
+def _t3_partial(groups: list[Group], base: int, doc: Document, form: str | None
+                ) -> tuple[list[Fact], str | None, list[str]]:
+    """The rows that can be read on their own when the whole table cannot (e.g. a note
+    "（含自然失效2件）" wrapped inside a cell adds a number to its row).
+
+    Strict: every row label must be recognised, appear once, in the form's order; a row is
+    stored only with exactly 7 numbers, and the rows around a rejected row must be readable
+    (a number that slid from one row into the next would leave one short of numbers, so
+    a row short of numbers is refused entirely). A row with more than 7 numbers is set aside
+    only when it carries such a note. At least 4/5 of the form's rows must be readable.
+    """
+    context: str | None = None
+    seen: list[tuple[str, list[Tok], Group]] = []
+    noted: set[str] = set()
+    for g in _collapse_repeats(groups):
+        m = match_t3_label(g.label, context)
+        if m.section:
+            context = m.section
+        vals = [t for t in g.values if not t.empty]
+        if m.kind == "none" or (m.kind == "heading" and not vals):
+            if m.kind == "none" and vals and not seen:
+                return [], None, []
+            if m.kind == "none" and vals:
+                # numbers after an unknown label belong to the row before: spoil it
+                seen[-1] = (seen[-1][0], seen[-1][1] + vals, seen[-1][2])
+                if _NOTE_WORDS_RE.match(g.label):
+                    noted.add(seen[-1][0])
+            continue
+        if m.metric is None:
+            return [], None, []
+        if any(x[0] == m.metric for x in seen):
+            return [], None, []
+        seen.append((m.metric, vals, g))
+        if m.metric == "requests.carried_over_out":
+            break
+    metrics = [x[0] for x in seen]
+    order = T3_ROWS_2021 if (form == "2021" or any(m in T3_ROWS_2021 and m.startswith("requests.other_")
+                                                    and m != "requests.other_handling" for m in metrics)) \
+        else T3_ROWS_2019
+    pos = [order.index(m) for m in metrics if m in order]
+    if len(pos) != len(metrics) or pos != sorted(pos):
+        return [], None, []
+    for m, v, g in seen:
+        # only a row with too many numbers AND a note in it is set aside: a row short of
+        # numbers means a blank cell vanished, and then no row's columns can be trusted
+        if len(v) < 7 or (len(v) > 7 and m not in noted and not _NOTE_RE.search(g.raw)):
+            return [], None, []
+    good = [(m, v, g) for m, v, g in seen if len(v) == 7]
+    if len(good) * 5 < len(order) * 4:
+        return [], None, []
+    facts: list[Fact] = []
+    for metric, vals, g in good:
+        for key, tok in zip(APPLICANT_ORDER, vals):
+            facts.append(_fact(metric, tok, base, doc, "表三", g.raw.strip(), _COL_LABELS[key], key))
+    f = "2021" if order is T3_ROWS_2021 else "2019"
+    bad = [m.split(".")[1] for m in order if m not in {x[0] for x in good}]
+    return facts, f, bad
+
+
+def flat_t3_rows(seg: Segment, doc: Document, wanted: set[str],
+                 known: dict[tuple[str, str], float | None] | None = None
+                 ) -> tuple[list[Fact], list[Finding]]:
+    """Only the ``wanted`` 表三 rows, from text rows with exactly 7 numbers after their label.
+
+    Completes a grid that broke off; a wanted row found with another count of numbers is
+    reported, never guessed. ``known`` (cells the grid gave) vouches for the text: the text
+    rows that repeat grid rows must agree with them (at least one must), else nothing is read
+    — a text whose numbers are shifted against their labels would disagree.
+    """
+    reg = _region(seg, doc, ("本年新收",), ("收到和处理政府信息公开申请情况", "申请人情况"),
+                  ("政府信息公开行政复议", "行政复议、行政诉讼情况", "行政复议,行政诉讼情况",
+                   "存在的主要问题", "五、存在"), confirm=("上年结转", "结转"), window=120)
+    if reg is None:
+        return [], []
+    region, base = reg
+    cpl = looks_cell_per_line(region)
+    groups = group_tokens(tokenize_cells_per_line(region) if cpl else tokenize(region), _T3_BOUNDARY)
+    context: str | None = None
+    facts: list[Fact] = []
+    findings: list[Finding] = []
+    done: set[str] = set()
+    agree = 0
+    for g in groups:
+        m = match_t3_label(g.label, context)
+        if m.section:
+            context = m.section
+        metric = m.metric if m.kind == "row" else None
+        if known is not None and metric is not None and metric not in wanted and (metric, "") in known:
+            vals = [t for t in g.values if not t.empty]
+            if len(vals) == 7:
+                text_vals = [t.value.value if t.value else None for t in vals]
+                grid_vals = [known.get((metric, k)) for k in APPLICANT_ORDER]
+                if text_vals != grid_vals:
+                    return [], [_unreadable("表三", f"the text rows disagree with the grid (row {metric.split('.')[1]})")]
+                agree += 1
+        if metric not in wanted or metric in done:
+            continue
+        filled = [t for t in g.values if not t.empty]
+        if len(filled) != 7 and len(g.values) == 7:
+            filled = g.values
+        if len(filled) != 7:
+            findings.append(_unreadable("表三", f"row {g.label[:24]!r} has {len(filled)} numbers, not 7"))
+            continue
+        done.add(metric)
+        for key, tok in zip(APPLICANT_ORDER, filled):
+            facts.append(_fact(metric, tok, base, doc, "表三", g.raw.strip(), _COL_LABELS[key], key))
+    if known is not None and facts and not agree:
+        return [], findings + [_unreadable("表三", "no text row could be checked against the grid")]
+    return facts, findings
+
+
+def _t3_by_rows(groups: list[Group], base: int, doc: Document, form: str | None,
+                lead_values: bool = False) -> tuple[list[Fact] | None, str]:
+    """Rows by label, each with exactly 7 cells (a row with no cell at all is all blank).
+
+    ``lead_values``: numbers stood right before the first row's label — the numbers may
+    precede their labels throughout, so a row-by-row reading could be shifted: refused.
+    """
+    if lead_values:
+        return None, "numbers precede the first row label"
+    context: str | None = None
+    rows: dict[str, Group] = {}
+    groups = _collapse_repeats(groups)
+    for i, g in enumerate(groups):
+        m = match_t3_label(g.label, context)
+        if m.section:
+            context = m.section
+        filled = [t for t in g.values if not t.empty]
+        if len(filled) != 7 and len(g.values) == 7:
+            filled = g.values  # one-cell-per-line dump: the empty lines are the blank cells
+        n = len(filled)
+        if m.kind == "none":
+            if n:
+                return None, f"{n} number(s) after an unrecognised label {g.label[:20]!r}"
+            continue
+        if m.kind == "heading" and n == 0:
+            if m.section == "other":
+                rows.setdefault("_other_heading", g)
+            continue
+        if m.metric is None:
+            if n:
+                return None, f"{n} number(s) after the heading {g.label[:20]!r}"
+            continue
+        if n == 0 and m.kind == "row" and not g.values:
+            filled = [Tok("value", "", g.start + len(g.raw), CellValue("blank"))] * 7  # all blank
+            n = 7
+        if n != 7:
+            return None, f"row {g.label[:24]!r} has {n} numbers, not 7"
+        if m.metric in rows:
+            return None, f"row {g.label[:24]!r} appears twice"
+        rows[m.metric] = Group(g.label, g.raw, g.start, filled)
+        if m.metric == "requests.carried_over_out":
+            nxt = groups[i + 1] if i + 1 < len(groups) else None
+            if nxt is not None and not nxt.label and any(not t.empty for t in nxt.values):
+                return None, "numbers follow the last row without a label"
+            break
+    rows.pop("_other_heading", None)
+    expected = T3_ROWS_2021 if (form == "2021" or "requests.other_other" in rows) else T3_ROWS_2019
+    if expected is T3_ROWS_2019 and "requests.rejected_confirm" not in rows:
+        expected = T3_ROWS_2019_SHORT  # a 2019-form version without 5.要求行政机关确认…
+    missing = [m for m in expected if m not in rows]
+    if missing:
+        return None, f"{len(missing)} form row(s) missing ({', '.join(x.split('.')[1] for x in missing[:4])})"
+    extra = [m for m in rows if m not in expected and m not in T3_SUBTOTALS
+             and m != "requests.other_handling"]
+    if extra:
+        return None, "rows of both forms present"
+    facts: list[Fact] = []
+    for metric, g in rows.items():
+        row_label = g.raw.strip()
+        for key, tok in zip(APPLICANT_ORDER, g.values):
+            facts.append(_fact(metric, tok, base, doc, "表三", row_label, _COL_LABELS[key], key))
+    return facts, ""
+
+
+def _collapse_repeats(groups: list[Group]) -> list[Group]:
+    """Drop a label group without numbers when the next group repeats the same label (a dump
+    of merged label cells prints the label once per covered column)."""
+    out: list[Group] = []
+    for i, g in enumerate(groups):
+        nxt = groups[i + 1] if i + 1 < len(groups) else None
+        if not g.values and nxt is not None and norm(nxt.label).startswith(norm(g.label)) and g.label:
+            continue
+        out.append(g)
+    return out
+
+
+def _t3_by_count(groups: list[Group], base: int, doc: Document, form: str | None
+                 ) -> tuple[list[Fact] | None, str | None, str]:
+    values = [t for g in groups for t in g.values if not t.empty]
+    n = len(values)
+    if n not in (175, 161, 154):
+        # one-cell-per-line dump: empty lines between the first and the last number are cells
+        allv = [t for g in groups for t in g.values]
+        idx = [i for i, t in enumerate(allv) if not t.empty]
+        if idx and any(t.empty for t in allv):
+            inner = allv[idx[0]:idx[-1] + 1]
+            if len(inner) in (175, 161, 154):
+                values, n = inner, len(inner)
+    if n == 175 and form in (None, "2021"):
+        order, f = T3_ROWS_2021, "2021"
+    elif n == 161 and form in (None, "2019"):
+        order, f = T3_ROWS_2019, "2019"
+    elif n == 154 and form in (None, "2019") and not any(
+            "确认或重新出具" in g.label or "重新出具" in g.label for g in groups):
+        order, f = T3_ROWS_2019_SHORT, "2019"
+    else:
+        return None, None, f"{n} numbers in the table region, the form needs 175 (2021) or 161 (2019)"
+    facts: list[Fact] = []
+    for i, metric in enumerate(order):
+        for k, key in enumerate(APPLICANT_ORDER):
+            tok = values[i * 7 + k]
+            facts.append(_fact(metric, tok, base, doc, "表三", _form_row_label(metric),
+                               _COL_LABELS[key], key))
+    return facts, f, ""
+
+
+# --- 表四 --------------------------------------------------------------------------------
+
+
+def flat_t4(seg: Segment, doc: Document) -> tuple[list[Fact], list[Finding], bool]:
+    """表四 from text: exactly 15 numbers under the 行政复议 / 行政诉讼 header."""
+    reg = _region(seg, doc, ("结果维持", "尚未审结"), confirm=("结果纠正", "尚未审结", "其他结果"),
+                  window=40, starts=("政府信息公开行政复议、行政诉讼情况", "政府信息公开行政复议,行政诉讼情况",
+                   "行政复议、行政诉讼情况", "行政复议,行政诉讼情况"),
+                  ends=("存在的主要问题", "五、", "主要问题及改进"), after_start=True)
+    if reg is None:
+        return [], [], False
+    region, base = reg
+    nreg = norm(region)
+    if not ("结果维持" in nreg and "尚未审结" in nreg and ("复议后起诉" in nreg or "直接起诉" in nreg)):
+        return [], [], False  # no 表四 header: a sentence about reviews, not the form
+    start = NormText(region).find("行政复议")
+    sub = region[max(start, 0):]
+    base += max(start, 0)
+    cpl = looks_cell_per_line(sub, 20)
+    toks = tokenize_cells_per_line(sub) if cpl else tokenize(sub)
+    values = [t for t in toks if t.kind == "value" and not t.empty]
+    if len(values) != 15:
+        # the unbroken run of cells right under the header (a note may follow the table)
+        first = next((i for i, t in enumerate(toks) if t.kind == "value" and not t.empty), None)
+        if first is not None:
+            hdr_end = max((i for i in range(first) if toks[i].kind == "label"), default=-1)
+            run: list[Tok] = []
+            for t in toks[hdr_end + 1:]:
+                if t.kind != "value":
+                    break
+                run.append(t)
+            while run and run[-1].empty:
+                run.pop()
+            filled = [t for t in run if not t.empty]
+            if len(filled) == 15:
+                values = filled
+            elif cpl and len(run) == 15:
+                values = run  # one-cell-per-line dump: the empty lines are blank cells
+    if len(values) != 15:
+        return [], [_unreadable("表四", f"{len(values)} numbers where the form has 15")], True
+    labels = ["行政复议 " + k for k in ("结果维持", "结果纠正", "其他结果", "尚未审结", "总计")]
+    labels += ["行政诉讼 未经复议直接起诉 " + k for k in ("结果维持", "结果纠正", "其他结果", "尚未审结", "总计")]
+    labels += ["行政诉讼 复议后起诉 " + k for k in ("结果维持", "结果纠正", "其他结果", "尚未审结", "总计")]
+    facts = [_fact(m, t, base, doc, "表四", "", lab) for m, t, lab in zip(T4_METRICS, values, labels)]
+    return facts, [], True
+
+
+# --- 表二 --------------------------------------------------------------------------------
+
+_T2_NAMES = {"regulations": "规章", "normative_docs": "行政规范性文件", "licensing": "行政许可",
+             "other_services": "其他对外管理服务事项", "penalty": "行政处罚", "coercion": "行政强制",
+             "fees": "行政事业性收费", "procurement": "政府集中采购"}
+_T2_BOUNDARY = {"第二十条第", "规章", "行政规范性文件", "规范性文件", "行政许可", "其他对外管理服务事项", "行政处罚",
+                "行政强制", "行政事业性收费", "政府集中采购"}
+
+
+def flat_t2(seg: Segment, doc: Document, wanted: set[str] | None = None, form_hint: str | None = None
+            ) -> tuple[list[Fact], str | None, list[Finding], bool]:
+    """表二 from text: each item label followed by exactly its form's number of cells.
+
+    With ``wanted`` (metric ids) only those cells are read, row by row — used to complete a
+    表二 whose grid was found only in part; otherwise the whole table or nothing.
+    """
+    reg = _region(seg, doc, ("第二十条第", "信息内容"), ("第二十条第", "信息内容"),
+                  ("收到和处理政府信息公开申请情况", "三、收到和处理", "本年新收"),
+                  confirm=("规章", "规范性文件", "行政许可", "制发", "新制作"), window=80)
+    if reg is None:
+        return [], None, [], False
+    region, base = reg
+    nreg = norm(region)
+    if sum(1 for w in ("规章", "行政许可", "行政处罚", "行政强制", "信息内容") if w in nreg) < 3 or not any(
+            w in nreg for w in ("制发件数", "废止件数", "现行有效件数", "新制作数量", "对外公开总数量",
+                                "处理决定数量", "上一年项目数量", "收费金额")):
+        return [], None, [], False  # no 表二 column header: prose about licensing etc.
+    cpl = looks_cell_per_line(region, 20)
+    toks = tokenize_cells_per_line(region) if cpl else tokenize(region)
+    groups = group_tokens(toks, _T2_BOUNDARY)
+    kinds = {k for g in groups for k in [classify_t2_header(w) for w in re.split(r"\s+", g.raw)] if k}
+    form = form_hint
+    if form is None and kinds & {"made", "repealed", "in_force", "fee_amount"}:
+        form = "2021"
+    elif form is None and kinds & {"new_made", "new_published", "published_total", "prev_items", "proc_projects"}:
+        form = "2019"
+    items: dict[str, Group] = {}
+    headers: dict[str, list[str]] = {}  # item → the column kinds printed above it
+    cur_kinds: list[str] = []
+    for g in groups:
+        item = match_t2_item(_tail_item(g.label))
+        if item is None and not [t for t in g.values if not t.empty]:
+            ks = [k for k in (classify_t2_header(w) for w in g.raw.split()) if k]
+            if ks:
+                cur_kinds = ks
+        if item is not None and cur_kinds:
+            headers[item] = cur_kinds
+        if item is None:
+            if wanted is None and [t for t in g.values if not t.empty] and items:
+                return [], form, [_unreadable("表二", f"numbers after an unrecognised label {g.label[:20]!r}")], True
+            continue
+        if item in items:
+            if wanted is None:
+                return [], form, [_unreadable("表二", f"item {g.label!r} appears twice")], True
+            continue
+        items[item] = g
+    if form is None:
+        total = sum(len([t for t in g.values if not t.empty]) for g in items.values())
+        form = "2021" if total == 10 else "2019" if total == 22 else None
+    if form is None:
+        return [], None, [_unreadable("表二", "cannot tell the 2021 from the 2019 form")], True
+    facts: list[Fact] = []
+    findings: list[Finding] = []
+    for item, kinds_of in T2_LAYOUT[form]:
+        metrics = [T2_METRICS[(item, k)] for k in kinds_of]
+        if wanted is not None and not set(metrics) & wanted:
+            continue
+        g = items.get(item)
+        if g is None:
+            why = f"row {_T2_NAMES[item]} not found"
+        else:
+            vals = [t for t in g.values if not t.empty]
+            if len(vals) != len(kinds_of) and len(g.values) == len(kinds_of):
+                vals = g.values  # one-cell-per-line dump: empty lines are blank cells
+            if len(vals) != len(kinds_of):
+                vals = _by_header(vals, headers.get(item, []), kinds_of) or vals
+            if not g.values:  # the label with nothing after it: every cell of the row blank
+                vals = [Tok("value", "", g.start + len(g.raw), CellValue("blank"))] * len(kinds_of)
+            if len(vals) == len(kinds_of):
+                for kind, tok in zip(kinds_of, vals):
+                    metric = T2_METRICS[(item, kind)]
+                    if wanted is not None and metric not in wanted:
+                        continue
+                    unit, scale = "count", 1.0
+                    if kind in T2_MONEY_KINDS:
+                        unit = "cny"
+                        cv = tok.value
+                        scale = {"万": 1e4, "亿": 1e8, "元": 1.0}.get((cv.unit if cv else None) or "", 1e4)
+                    facts.append(_fact(metric, tok, base, doc, "表二", _tail_item(g.label),
+                                       _T2_KIND_LABELS[kind], "", unit, scale))
+                continue
+            why = f"row {g.label!r} has {len(vals)} numbers, the {form} form has {len(kinds_of)}"
+        if wanted is None:
+            return [], form, [_unreadable("表二", why)], True
+        findings.append(_unreadable("表二", why))
+    return facts, form, findings, True
+
+
+def _by_header(vals: list[Tok], header: list[str], kinds_of: tuple[str, ...]) -> list[Tok] | None:
+    """The row's cells in form order, read through the header printed above it.
+
+    A dump of merged cells repeats a merged value ("行政许可 746 746 746" under a header
+    merged over three columns): the header then names the same column kind several times,
+    and the repeats must agree — otherwise nothing is read.
+    """
+    if not header or len(vals) != len(header):
+        return None
+    by_kind: dict[str, Tok] = {}
+    for kind, tok in zip(header, vals):
+        have = by_kind.get(kind)
+        if have is None:
+            by_kind[kind] = tok
+        elif (have.value.value if have.value else None) != (tok.value.value if tok.value else None):
+            return None
+    if not all(k in by_kind for k in kinds_of):
+        return None
+    return [by_kind[k] for k in kinds_of]
+
+
+_T2_KIND_LABELS = {
+    "made": "本年制发件数", "repealed": "本年废止件数", "in_force": "现行有效件数",
+    "new_made": "本年新制作数量", "new_published": "本年新公开数量", "published_total": "对外公开总数量",
+    "prev_items": "上一年项目数量", "change": "本年增/减", "decisions": "处理决定数量",
+    "fee_amount": "本年收费金额（单位：万元）", "proc_projects": "采购项目数量",
+    "proc_amount": "采购总金额",
+}
+
+
+def _tail_item(label: str) -> str:
+    """The item name at the end of a label group (header words may precede it)."""
+    s = norm(label)
+    for w in sorted(_T2_BOUNDARY, key=len, reverse=True):
+        if s.endswith(w):
+            return w
+    return s
+
+
+# --- TAB-separated table lines in plain text ---------------------------------------------
+
+
+def tab_tables(seg: Segment) -> list[Table]:
+    """Pseudo tables from runs of TAB-separated lines (text dumps of a grid keep empty cells)."""
+    tables: list[Table] = []
+    rows: list[list[str]] = []
+    first = None
+    gap = 0
+    pos = 0
+    short: list[str] = []  # a label printed one character per line between grid rows
+    for line in seg.text.split("\n"):
+        start = pos
+        pos += len(line) + 1
+        if line.count("\t") >= 1 and line.strip():
+            if first is None:
+                first = start
+            if short:
+                rows.append(["".join(short)])
+                short = []
+            rows.append(line.rstrip("\r").split("\t"))
+            gap = 0
+            continue
+        if rows and 0 < len(line.strip()) <= 2 and not line.strip().isdigit() and len(short) < 40:
+            short.append(line.strip())
+            continue
+        if rows and (not line.strip() or _PAGE_LINE_RE.match(line) or re.fullmatch(r"\s*\d{1,3}\s*", line)) and gap < 3:
+            gap += 1
+            continue
+        if rows:
+            tables.append(Table(rows=rows, offset=seg.offset + (first or 0)))
+        rows, first, gap, short = [], None, 0, []
+    if rows:
+        tables.append(Table(rows=rows, offset=seg.offset + (first or 0)))
+    return [t for t in tables if len(t.rows) >= 2]

@@ -1,0 +1,355 @@
+"""Report metadata: agency, reporting year, kind and publication date.
+
+Rules (each documented where it is applied):
+- Reporting year comes from the title (Arabic ``2008``/``2008年`` or Chinese ``二〇〇九年``),
+  then from the first year in the opening text, then from the signature date: a report signed
+  in January–June covers the previous year, one signed later covers the same year. The signature
+  date is the publication date, never the reporting year.
+- Kind: upper-case X placeholders where numbers belong (``XX条``, ``X年``, ``XX余人次``) make an
+  unfilled ``template`` (an X in a name alone, ``XX局``, may be anonymisation); ``总结`` in the title of a text that is not about information disclosure makes a
+  ``work_summary``; everything else is a ``disclosure_report``.
+- Agency: the printed name from the title, a name line in the title block, the subject of the
+  opening sentence, or the signature line, canonicalised by :mod:`etl.extract.agencies`.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from etl.extract.agencies import (
+    AGENCY_SUFFIX,
+    canonical_agency,
+    is_anonymised,
+    is_placeholder,
+    is_self_reference,
+    looks_like_agency,
+    normalise_name,
+)
+from etl.model import Document, Finding, Segment
+from etl.extract.split import clean_title, is_breadcrumb
+from etl.extract.numerals import DATE_RE, YEAR_CHARS, YEAR_RE, find_dates, parse_year, small_number
+
+
+@dataclass
+class Meta:
+    """What :func:`detect_metadata` found about one report."""
+
+    agency: str | None
+    printed_agency: str | None
+    year: int | None
+    kind: str
+    form: str = "narrative"
+    published: str | None = None
+    findings: list[Finding] = field(default_factory=list)
+    printed_names: list[str] = field(default_factory=list)  # every printed name seen (aliases)
+
+
+_HEADER_PREFIX = re.compile(r"^\s*第\s*[一二三四五六七八九十百零〇两0-9０-９]+\s*篇\s*[:：、.．]?\s*")
+_ARABIC_YEAR = re.compile(r"(?<![0-9０-９])((?:19|20)[0-9]{2})(?![0-9０-９])\s*(?:年度|年)?")
+_REPORT_WORDS = re.compile(
+    r"(?:政府信息公开|信息公开|政务公开|政府信息|工作总结|年度工作报告|工作报告|年度报告|总结|报告)"
+)
+# an upper-case X where a number belongs (XX条, X年, XX余人次); names (XX局) may be anonymised
+_PLACEHOLDER_SLOT = re.compile(r"[XＸ]+(?=[年月日条件个块份名次余号篇项]|人次)")
+_YEAR_OPENING = re.compile(
+    r"(?:^|[\n。])\s*(?:(?:19|20)[0-9]{2}|[一二][" + YEAR_CHARS + r"]{3}|[XＸxｘ]{1,4})\s*年度?\s*(?:以来)?\s*[，,]\s*"
+)
+_PAGE_DATE = re.compile(
+    r"(?:发布|成文|印发|公开)?(?:日期|时间)\s*[：:]\s*((?:19|20)[0-9]{2})\s*[-/.年]\s*([0-9]{1,2})\s*[-/.月]\s*([0-9]{1,2})"
+)
+_NAME_CHARS = r"[\u4e00-\u9fffA-Za-zＡ-Ｚａ-ｚ×＊*○()（）]"
+_SUBJECT = re.compile(r"(?P<a>" + _NAME_CHARS + r"{1,20}?" + AGENCY_SUFFIX + r")")
+_AGENCY_SUFFIX_AT = re.compile(AGENCY_SUFFIX)
+
+
+_FIELD_LABEL = re.compile(r"^\s*(?:发布机构|发文机关|发文单位|信息来源|来源|公开主体|索引号|发布日期|成文日期)\s*[：:]")
+_PAGE_AGENCY = re.compile(r"(?:发布机构|发文机关|发文单位|信息来源|来源|公开主体)\s*[：:]\s*([\u4e00-\u9fff()（）]{2,30})")
+_PERIOD = re.compile(r"(?:统计期限|统计时限|统计期间|统计时间)(?:为|是)?自?\s*((?:19|20)[0-9]{2})\s*年")
+_YEAR_LEAD = re.compile(r"(?:^|[\n。])\s*(?:[（(][一二三四五六七八九十]+[)）][^。\n]{0,12}?。)?\s*((?:19|20)[0-9]{2})\s*年度?\s*(?:以来)?\s*[，,]")
+_CITED = re.compile(r"（[^）\n]{0,40}）|\([^)\n]{0,40}\)|《[^》\n]{0,60}》|〔[^〕\n]{0,10}〕|\[[^\]\n]{0,10}\]")
+
+
+def _lines(text: str) -> list[str]:
+    return [ln.strip() for ln in text.split("\n") if ln.strip()]
+
+
+def title_block(seg: Segment) -> list[str]:
+    """The title and the short lines printed above the body (agency, title, document number)."""
+    block = [clean_title(_HEADER_PREFIX.sub("", seg.title))] if seg.title else []
+    for i, line in enumerate(_lines(seg.text)):
+        line = clean_title(line)
+        if i == 0:
+            line = _HEADER_PREFIX.sub("", line)
+        if is_breadcrumb(line):
+            continue
+        if len(line) > 60 or "。" in line or "，" in line or "," in line:
+            break
+        if i >= 6:
+            break
+        block.append(line)
+    return [b for b in block if b]
+
+
+def _year_in(text: str) -> int | None:
+    for m in YEAR_RE.finditer(text):
+        year = parse_year(m.group(1))
+        if year:
+            return year
+    m = _ARABIC_YEAR.search(text)
+    if m:
+        return int(m.group(1))
+    return None
+
+
+def _extend_name(text: str, end: int) -> int:
+    """Extend a lazily matched name over further suffixes (人民政府 + 办公厅)."""
+    while True:
+        m = _AGENCY_SUFFIX_AT.match(text, end)
+        if not m or m.end() == end:
+            return end
+        end = m.end()
+
+
+# A title or subject naming only a place (杭州市西湖区, 江口镇, 玉林街道) means that place's
+# government: the report of a 区/县/镇 is its people's government's report.
+_REGION_ONLY = re.compile(
+    r"^[\u4e00-\u9fff]{1,16}?(?:省|自治区|市|自治州|州|盟|地区|区|县|自治县|旗|镇|乡|街道)$"
+)
+_NOT_A_NAME = re.compile(r"公开|发布|认真|贯彻|落实|围绕|按照|根据|主动|坚持|进一步|全面|在")
+_REGION_SUBJECT = re.compile(r"([\u4e00-\u9fff]{1,12}?(?:省|市|区|县|旗|镇|乡|街道))(?=认真|紧紧|主动|共|全年|坚持|按照|根据|围绕|深入|持续|进一步|全面|在)")
+
+
+def region_government(region: str) -> str | None:
+    """``江口镇`` → ``江口镇人民政府``; ``玉林街道`` → ``玉林街道办事处``; else None."""
+    r = region.strip()
+    if not _REGION_ONLY.match(r) or r.startswith(("全", "我", "本", "该", "各")) or len(r) < 3:
+        return None
+    if _NOT_A_NAME.search(r):
+        return None
+    return r + ("办事处" if r.endswith("街道") else "人民政府")
+
+
+def agency_in_title(title: str) -> str | None:
+    """The printed agency of a title like ``芗城区外经局2008年政府信息公开工作年度报告``."""
+    t = _HEADER_PREFIX.sub("", title).strip()
+    m = _REPORT_WORDS.search(t)
+    head = t[: m.start()] if m else t
+    head = _FIELD_LABEL.sub("", head)  # 发布机构：… / 来源：… of a saved web page
+    head = YEAR_RE.sub("", head)
+    head = _ARABIC_YEAR.sub("", head)
+    head = re.sub(r"^关于|关于$|的$|度$", "", head.strip())
+    head = re.sub(r"[\s:：、，,]", "", head)
+    if head and looks_like_agency(head):
+        return head
+    if head:
+        return region_government(head)
+    return None
+
+
+def agency_in_opening(text: str) -> str | None:
+    """The subject of an opening sentence ``2017年，省法制办紧紧围绕…`` (not 我局/本单位)."""
+    for m in _YEAR_OPENING.finditer(text[:1500]):
+        s = _SUBJECT.match(text, m.end())
+        if not s:
+            r = _REGION_SUBJECT.match(text, m.end())
+            gov = region_government(r.group(1)) if r else None
+            if gov:
+                return gov
+            continue
+        end = _extend_name(text, s.end())
+        name = text[s.start():end]
+        if _NOT_A_NAME.search(name):
+            # 2020年，西湖区主动公开政府信息 — the subject is the place, not "…主动公开政府"
+            r = _REGION_SUBJECT.match(text, m.end())
+            gov = region_government(r.group(1)) if r else None
+            if gov:
+                return gov
+            continue
+        if is_self_reference(name) or name.startswith(("我", "本")) or len(name) < 3:
+            continue
+        return name
+    return None
+
+
+def _line_spans(text: str) -> list[tuple[int, str]]:
+    out = []
+    pos = 0
+    for line in text.split("\n"):
+        if line.strip():
+            out.append((pos, line.strip()))
+        pos += len(line) + 1
+    return out
+
+
+def _date_line(raw: str) -> tuple[str | None, int | None, int | None] | None:
+    """(ISO date, year, month) when ``raw`` is a signature's short date line on its own
+    (``二00九年一月十九日``), else None."""
+    line = raw.replace(" ", "").replace("\u3000", "")
+    dm = DATE_RE.fullmatch(line) if len(line) <= 24 else None
+    if not dm:
+        return None
+    found = find_dates(line)
+    if not found:
+        return None
+    _, date, year = found[0]
+    try:
+        month: int | None = small_number(dm.group(2))
+    except ValueError:
+        month = None
+    return date, year, month
+
+
+def signature(text: str) -> tuple[str | None, str | None, int | None, int | None, int]:
+    """(printed agency, ISO date or None, year, month, start offset) of the signature block.
+
+    The signature is a short date line (``二00九年一月十九日``) among the last lines, usually
+    preceded by the agency's name on its own line. Without one, the offset is ``len(text)``.
+    """
+    lines = _line_spans(text)[-6:]
+    for idx in range(len(lines) - 1, -1, -1):
+        pos, raw = lines[idx]
+        dated = _date_line(raw)
+        if dated is None:
+            continue
+        date, year, month = dated
+        if idx > 0 and looks_like_agency(lines[idx - 1][1]):
+            return lines[idx - 1][1], date, year, month, lines[idx - 1][0]
+        return None, date, year, month, pos
+    # an appended table (附件：统计表) after the signature: an agency line then a date line
+    more = _line_spans(text)[-80:-6]
+    for idx in range(len(more) - 1, 0, -1):
+        if not looks_like_agency(more[idx - 1][1]):
+            continue
+        dated = _date_line(more[idx][1])
+        if dated is None:
+            continue
+        date, year, month = dated
+        return more[idx - 1][1], date, year, month, more[idx - 1][0]
+    return None, None, None, None, len(text)
+
+
+def detect_metadata(seg: Segment, doc: Document) -> Meta:
+    """Agency, reporting year, kind and publication date of one report (see module doc)."""
+    findings: list[Finding] = []
+    block = title_block(seg)
+    body = seg.text
+
+    # --- kind ---------------------------------------------------------------------------
+    # a template has X where numbers belong; an X in a name alone may be anonymisation
+    slots = _PLACEHOLDER_SLOT.findall(body)
+    if len(slots) >= 2:
+        kind = "template"
+        findings.append(
+            Finding(
+                rule="template_unfilled",
+                severity="warning",
+                message=(
+                    f"unfilled template: {len(slots)} placeholders such as "
+                    f"{', '.join(sorted(set(slots))[:3]) or 'XXX'}; its numbers are not stored"
+                ),
+            )
+        )
+    elif any("总结" in b for b in block[:3]) and not any(
+        re.search(r"信息公开|政务公开", b) for b in block[:3]
+    ):
+        kind = "work_summary"
+    else:
+        kind = "disclosure_report"
+
+    # --- dates and year -------------------------------------------------------------------
+    sig_agency, published, sig_year, sig_month, sig_start = signature(body)
+    if published is None:
+        # a saved web page states its date in the header: 发布日期：2020-02-13
+        pm = _PAGE_DATE.search(body[:1500])
+        if pm:
+            y, mo, d = (int(g) for g in pm.groups())
+            if 1 <= mo <= 12 and 1 <= d <= 31:
+                published = f"{y:04d}-{mo:02d}-{d:02d}"
+                if sig_year is None:
+                    sig_year, sig_month = y, mo
+    year = None
+    for b in block:
+        year = _year_in(_PAGE_DATE.sub("", b))
+        if year:
+            break
+    if year is None and kind != "template":
+        # the opening text, never the signature block (its date is the publication date)
+        opening = _PAGE_DATE.sub("", body[: min(400, sig_start)])
+        # years inside brackets and book titles are about laws and notices
+        # (《条例》（2019年修订）, 国办公开办函〔2021〕30号), not the reporting year
+        opening = _CITED.sub("", opening)
+        # the reporting period when the text states it (统计期限自2020年1月1日起 / "2020年，…"),
+        # else the first year named
+        m = _PERIOD.search(opening) or _YEAR_LEAD.search(opening) or re.search(
+            r"(?<![0-9])((?:19|20)[0-9]{2})\s*年", opening)
+        if m:
+            year = int(m.group(1))
+        else:
+            for ym in YEAR_RE.finditer(opening):
+                year = parse_year(ym.group(1))
+                if year:
+                    break
+    if year is None and sig_year is not None and kind != "template":
+        early = sig_month is None or sig_month <= 6
+        year = sig_year - 1 if early and kind == "disclosure_report" else sig_year
+
+    # --- agency -------------------------------------------------------------------------
+    names: list[str] = []
+    for b in block:
+        name = agency_in_title(b)
+        if name:
+            names.append(name)
+    for b in block[1:]:
+        if looks_like_agency(b) and not _REPORT_WORDS.search(b):
+            names.append(normalise_name(b))
+    for pm in _PAGE_AGENCY.finditer(body[:1500]):
+        # a saved web page's header: 发布机构：厦门市思明区人民政府办公室
+        cand = normalise_name(pm.group(1))
+        if looks_like_agency(cand) and not cand.endswith(("社", "网", "报", "台")):  # 来源：新华社
+            names.append(cand)
+    opening_name = agency_in_opening(body)
+    if opening_name:
+        names.append(normalise_name(opening_name))
+    if sig_agency:
+        names.append(normalise_name(sig_agency))
+    names = [n for n in dict.fromkeys(names) if n and not is_self_reference(n)]
+
+    printed = names[0] if names else None
+    agency: str | None = None
+    if printed is None:
+        if kind != "template":
+            findings.append(
+                Finding(
+                    rule="agency_unknown",
+                    severity="warning",
+                    message="no agency name found in the title, the opening sentence or the signature",
+                )
+            )
+    elif is_placeholder(printed) and kind == "template":
+        agency = None  # the template finding says it all
+    elif is_anonymised(printed) or is_placeholder(printed):
+        findings.append(
+            Finding(
+                rule="agency_anonymised",
+                severity="warning",
+                message=f"the agency name is anonymised as printed ({printed}); stored without an agency",
+            )
+        )
+    else:
+        agency = canonical_agency(printed) or None
+
+    if year is None and kind != "template":
+        findings.append(
+            Finding(rule="year_unknown", severity="warning", message="no reporting year found in the title or text")
+        )
+
+    return Meta(
+        agency=agency,
+        printed_agency=printed,
+        year=year,
+        kind=kind,
+        form="narrative",
+        published=published,
+        findings=findings,
+        printed_names=names,
+    )

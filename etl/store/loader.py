@@ -1,0 +1,853 @@
+"""The one write path for files: hash, extract, archive, store — one transaction per file.
+
+Every way a file reaches the database (``python -m etl load``, the dashboard's upload page, the
+dashboard's inbox writer serving command-line loads) calls :func:`load_paths`, so the rules below
+hold everywhere:
+
+* **All or nothing per file.** A file's reports, facts, findings, cross-year findings and load
+  fingerprint are written in one DuckDB transaction. A reader on another cursor sees the file
+  entirely or not at all; a process killed mid-file (SIGKILL, power loss) or a write failing
+  on a full disk leaves the database as it was before that file (DuckDB's WAL only replays
+  committed transactions). Other files of the same load are unaffected.
+* **Idempotent.** Re-loading a file replaces what it gave before (``write_reports`` deletes by
+  sha256). If the new extraction is identical to what is stored (same fingerprint), nothing is
+  written and the file is reported ``unchanged`` — so re-running a load that was killed half
+  way skips the finished files quickly and keeps their report ids (shared links stay valid).
+* **Archive = content-addressed cache.** Raw bytes are kept as
+  ``archive_dir()/<sha[:2]>/<sha>`` (``sources.archive_path`` holds that absolute path; the
+  format is in ``sources.format``), written to a temporary file in the same folder,
+  fsynced and renamed, so the archive never holds a partial file. The archive is written
+  *before* the database transaction commits: a committed source row always has its archive
+  file. A crash between the two leaves an unreferenced archive file, which is harmless (same
+  content, same name on the next load) and is listed / pruned by :func:`check_archive`
+  (``python -m etl check-archive``). A source row whose archive file went missing is
+  re-archived the next time the same file is loaded.
+* **Bad input never half-writes.** Any exception while reading or extracting a file becomes a
+  ``failed`` entry naming the file and the reason; the database is untouched for that file.
+* **User file names never become paths.** The archive name is the sha256; the stored file
+  name is a sanitised display name (:func:`display_name`).
+
+In-process writers (the inbox thread and upload page of the dashboard) are serialised by
+:data:`WRITE_LOCK`, because two concurrent DuckDB transactions both allocating ``max(id)+1``
+would conflict at commit.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import re
+import tempfile
+import time
+import unicodedata
+import zipfile
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Literal, Sequence
+
+import duckdb
+
+from etl.store import database
+from etl.model import Finding, InputError, Report
+from etl.progress import make_counter
+
+if TYPE_CHECKING:  # annotations only: the spreadsheet modules load when a spreadsheet does
+    from etl.sheets.parse import SheetLoad, SheetParse
+
+log = logging.getLogger(__name__)
+
+#: Largest file accepted is ``etl.read.limits.MAX_FILE_BYTES`` (read at call time).
+#: Longest display name kept for a file (characters).
+MAX_NAME_CHARS = 200
+#: Suffixes handled as spreadsheets (template, long format, 表三 grid) rather than reports.
+SPREADSHEET_FORMATS = ("xlsx", "xls", "csv")
+#: Archive files nobody references are pruned only when older than this (seconds), so a file
+#: archived by a load whose transaction is about to commit is never removed under it.
+ORPHAN_MIN_AGE_S = 600.0
+
+#: At most this many problems of one file are listed in a message (the rest are counted).
+MAX_LISTED_PROBLEMS = 50
+
+#: Serialises writes made through this module inside one process (see module docstring); it
+#: lives with the schema so that corrections take the same turn without importing the loader.
+WRITE_LOCK = database.WRITE_LOCK
+
+Status = Literal["loaded", "unchanged", "failed"]
+Extractor = Callable[[Path], Sequence[Report]]
+
+
+@dataclass
+class FileResult:
+    """What happened to one file of a load."""
+
+    path: str  # as given (or as found in a folder)
+    name: str  # sanitised display name, as stored in sources.file_name
+    status: Status
+    message: str = ""
+    sha256: str | None = None
+    reports: int = 0
+    facts: int = 0
+    findings: int = 0
+    #: The error findings of the file's reports (e.g. a scanned PDF, totals that do not add up),
+    #: "report N: message" each, so the person loading sees them without opening the dashboard.
+    problems: list[str] = field(default_factory=list)
+    #: A spreadsheet's warnings (new agencies, identities), "sheet S, row R, …: message" each.
+    warnings: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class LoadResult:
+    """Per-file outcomes of :func:`load_paths`, in processing order."""
+
+    files: list[FileResult] = field(default_factory=list)
+
+    @property
+    def failed(self) -> list[FileResult]:
+        return [f for f in self.files if f.status == "failed"]
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+    def count(self, status: Status) -> int:
+        return sum(1 for f in self.files if f.status == status)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "files": [f.to_dict() for f in self.files],
+            "loaded": self.count("loaded"),
+            "unchanged": self.count("unchanged"),
+            "failed": self.count("failed"),
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "LoadResult":
+        return cls(files=[FileResult(**f) for f in d.get("files", [])])
+
+
+# ---------------------------------------------------------------------------- names & files
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def display_name(path: str | Path) -> str:
+    """A file's name fit for storing and showing: last path component only, no control or
+    bidi characters, no path separators, at most :data:`MAX_NAME_CHARS` characters."""
+    raw = str(path).replace("\\", "/").rstrip("/").rsplit("/", 1)[-1]
+    text = unicodedata.normalize("NFC", raw)
+    text = _CONTROL.sub("", text).replace("/", "_").replace("\\", "_").strip()
+    if text in ("", ".", ".."):
+        text = "unnamed"
+    if len(text) > MAX_NAME_CHARS:
+        stem, dot, ext = text.rpartition(".")
+        if dot and 0 < len(ext) <= 8:
+            text = stem[: MAX_NAME_CHARS - len(ext) - 2] + "…." + ext
+        else:
+            text = text[: MAX_NAME_CHARS - 1] + "…"
+    return text
+
+
+def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
+    """Files named directly, plus every file below named folders (recursively, sorted).
+
+    Hidden files and office lock files (``.*``, ``~$*``) inside folders are skipped; a path that
+    does not exist is kept so that it is reported as failed rather than silently ignored.
+    """
+    out: list[Path] = []
+    for p in paths:
+        p = Path(p)
+        if p.is_dir():
+            found = []
+            for root, dirs, files in os.walk(p):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for f in files:
+                    if f.startswith((".", "~$")):
+                        continue
+                    found.append(Path(root) / f)
+            out.extend(sorted(found, key=lambda x: str(x)))
+        else:
+            out.append(p)
+    return out
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def sniff_format(path: Path) -> str:
+    """The format recorded in ``sources.format`` and used to route the file: spreadsheets
+    (xlsx/xls by magic bytes, csv by suffix) go to ``etl.sheets.parse``, everything else to
+    the report extractor, whose reader (``etl.read.dispatch``) does the thorough sniffing and refuses
+    what it cannot read. Reads only the first bytes and the ZIP directory.
+    """
+    with path.open("rb") as fh:
+        head = fh.read(8)
+    if head.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(path) as z:
+                names = z.namelist()[:2000]
+        except (zipfile.BadZipFile, OSError, ValueError):
+            return "zip"
+        if any(n.startswith("xl/") for n in names):
+            return "xlsx"
+        if any(n.startswith("word/") for n in names):
+            return "docx"
+        return "zip"
+    if head.startswith(b"%PDF"):
+        return "pdf"
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        return "xls" if path.suffix.lower() == ".xls" else "ole"
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        return "csv"
+    if suffix in (".htm", ".html"):
+        return "html"
+    return "text"
+
+
+# ---------------------------------------------------------------------------- archive
+
+
+def archive_file(src: Path, sha: str, archive: Path) -> str:
+    """Copy ``src`` into the archive under its sha256; returns the archived file's path.
+
+    Atomic: temp file in the target folder, fsync, rename. An existing archive file with the
+    right name is kept (content-addressed). Raises ``InputError`` if the file changed since it
+    was hashed, ``OSError`` (e.g. disk full) with no partial file left behind.
+    """
+    target = archive / sha[:2] / sha
+    if target.exists() and target.stat().st_size == src.stat().st_size:
+        return str(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=target.parent)
+    try:
+        h = hashlib.sha256()
+        with os.fdopen(fd, "wb") as out, src.open("rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                h.update(chunk)
+                out.write(chunk)
+            out.flush()
+            os.fsync(out.fileno())
+        if h.hexdigest() != sha:
+            raise InputError(display_name(src), "the file changed while it was being loaded")
+        os.replace(tmp, target)
+        _fsync_dir(target.parent)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+    return str(target)
+
+
+def _fsync_dir(d: Path) -> None:
+    try:
+        fd = os.open(d, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+@dataclass
+class ArchiveCheck:
+    """Disagreements between the archive folder and the ``sources`` table."""
+
+    orphans: list[str] = field(default_factory=list)  # archive files no source references
+    missing: list[str] = field(default_factory=list)  # source sha256s whose file is absent
+    pruned: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.missing
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def check_archive(
+    con: duckdb.DuckDBPyConnection,
+    archive: Path | None = None,
+    *,
+    prune: bool = False,
+    min_age_s: float = ORPHAN_MIN_AGE_S,
+) -> ArchiveCheck:
+    """List archive files no source row references and source rows whose file is missing.
+
+    With ``prune``, orphans (and leftover ``.tmp-*`` files) older than ``min_age_s`` are
+    deleted; younger ones may belong to a load that has not committed yet.
+    """
+    archive = archive or database.archive_dir()
+    rows = con.execute("SELECT sha256, archive_path FROM sources").fetchall()
+    result = ArchiveCheck()
+    referenced: set[str] = set()
+    for sha, stored in rows:
+        f = database.archived_file(stored, archive) if stored else None
+        if f is None or not f.is_file():
+            result.missing.append(str(sha))
+        else:
+            referenced.add(str(f.resolve()))
+    if archive.is_dir():
+        now = time.time()
+        for f in sorted(archive.glob("*/*")):
+            if not f.is_file():
+                continue
+            rel = f"{f.parent.name}/{f.name}"
+            if str(f.resolve()) in referenced:
+                continue
+            result.orphans.append(rel)
+            if prune:
+                with WRITE_LOCK:
+                    try:
+                        if now - f.stat().st_mtime >= min_age_s:
+                            f.unlink()
+                            result.pruned.append(rel)
+                    except FileNotFoundError:
+                        pass
+    return result
+
+
+# ---------------------------------------------------------------------------- extraction
+
+
+def _default_extractor() -> Extractor:
+    from etl.extract.pipeline import extract_file
+
+    return extract_file
+
+
+def _extract_spreadsheet(path: Path, con: duckdb.DuckDBPyConnection, name: str) -> list[Report]:
+    """Reports from a spreadsheet (template, long format, 表三 grid) via ``etl.sheets.parse``.
+
+    Any error in the sheet rejects the whole file (nothing written), naming the file and the
+    place; the upload page offers "only the valid rows" through ``etl.sheets.parse`` itself.
+    """
+    return extract_spreadsheet_checked(path, con, name)[0]
+
+
+def extract_spreadsheet_checked(
+    path: Path, con: duckdb.DuckDBPyConnection, name: str, *, only_valid_rows: bool = False
+) -> tuple[list[Report], list[str]]:
+    """:func:`_extract_spreadsheet` plus the sheet's warnings as text (a new agency about to be
+    created — often a typo of a known one —, identities that do not hold …): the upload page
+    shows them in its preview, and the command line must not swallow them either.
+
+    ``only_valid_rows`` is the analyst's explicit choice to load the rows without errors: the
+    rows with errors are then skipped (each listed as a warning ``skipped …``) instead of
+    refusing the file; a file with no valid row is still refused.
+    """
+    from etl.sheets.parse import parse_spreadsheet
+
+    parsed = parse_spreadsheet(path, con, name=name, only_valid_rows=only_valid_rows)
+    errors = list(parsed.errors)
+    if errors and not (only_valid_rows and parsed.reports):
+        raise InputError(name, spreadsheet_problems_text(errors))
+    if not parsed.reports:
+        raise InputError(name, "no numbers to load (every data row is empty); nothing was written")
+    notes = [*(f"skipped {_problem_line(p)}" for p in errors),
+             *(_problem_line(p) for p in parsed.warnings)]
+    warnings = notes[:MAX_LISTED_PROBLEMS]
+    if len(notes) > MAX_LISTED_PROBLEMS:
+        warnings.append(f"… and {len(notes) - MAX_LISTED_PROBLEMS} more")
+    return list(parsed.reports), warnings
+
+
+def _problem_line(p: Any) -> str:
+    """``sheet S, row R, column C: message [cell: '…']`` (an ``etl.sheets.validate.Problem`` without
+    its file name)."""
+    where = ", ".join(
+        part for part in (
+            f"sheet {p.sheet}" if getattr(p, "sheet", None) else "",
+            f"row {p.row}" if getattr(p, "row", None) is not None else "",
+            f"column {p.column}" if getattr(p, "column", None) else "",
+        ) if part
+    )
+    cell = getattr(p, "cell", None)
+    shown = f" [cell: {cell!r}]" if cell not in (None, "") else ""
+    message = getattr(p, "message", p)
+    return f"{where}: {message}{shown}" if where else f"{message}{shown}"
+
+
+def spreadsheet_problems_text(problems: Sequence[Any]) -> str:
+    """Every problem of a refused spreadsheet, one per line with its sheet, row, column and
+    cell — the analyst must be able to fix the whole file in one pass, not one error per run.
+
+    The file name is left out of each line: the caller's message starts with it already.
+    """
+    lines = [_problem_line(p) for p in problems[:MAX_LISTED_PROBLEMS]]
+    if len(problems) > MAX_LISTED_PROBLEMS:
+        lines.append(f"… and {len(problems) - MAX_LISTED_PROBLEMS} more")
+    if len(lines) == 1:
+        return f"{lines[0]}; nothing was written"
+    return f"{len(problems)} problems, nothing was written:\n" + "\n".join(f"  - {x}" for x in lines)
+
+
+def _apply_corrections(con: duckdb.DuckDBPyConnection, sha: str) -> None:
+    """Re-apply analysts' corrections for this file inside the load transaction, so they
+    survive re-extraction (``etl.store.corrections``, when present)."""
+    try:
+        from etl.store.corrections import apply_corrections
+    except ImportError:
+        return
+    apply_corrections(con, sha)
+
+
+def _fingerprint(name: str, origin: str, reports: Sequence[Report]) -> str:
+    """A hash of everything a load would store for this file (not of the bytes: the same
+    bytes give a different fingerprint when the extractor improves, so the file is rewritten)."""
+    h = hashlib.sha256()
+    h.update(repr((name, origin)).encode("utf-8"))
+    for r in reports:
+        h.update(repr((r.position, r.title, r.agency, r.printed_agency, r.year, r.kind, r.form,
+                       r.published, r.offset)).encode("utf-8"))
+        for f in r.facts:
+            ev = f.evidence
+            h.update(repr((f.metric, f.breakdown, f.value, f.unit, f.approx, f.origin, f.note,
+                           (ev.raw_text, ev.offset, ev.page, ev.table, ev.row_label, ev.col_label)
+                           if ev else None)).encode("utf-8"))
+        for fd in r.findings:
+            h.update(repr(("finding", fd.rule, fd.severity, fd.message, tuple(fd.cells))).encode("utf-8"))
+    return h.hexdigest()
+
+
+# ---------------------------------------------------------------------------- cross-year
+
+
+#: Rules ``etl.extract.checks.check_across_years`` emits (``ACROSS_YEAR_RULES`` there wins if defined).
+#: A later report's findings with these rules are recomputed whenever a neighbour year loads.
+CROSS_YEAR_RULES: tuple[str, ...] = ("carry_over_mismatch", "in_force_mismatch", "implausible_jump")
+
+
+def _cross_year_rules() -> tuple[Callable[..., Any] | None, tuple[str, ...]]:
+    try:
+        from etl.extract import checks
+    except ImportError:
+        return None, ()
+    fn = getattr(checks, "check_across_years", None)
+    rules = tuple(getattr(checks, "ACROSS_YEAR_RULES", ()) or CROSS_YEAR_RULES)
+    return fn, rules
+
+
+def _facts_of(
+    con: duckdb.DuckDBPyConnection, report_id: int, year: int
+) -> dict[tuple[str, str], float | None]:
+    """A stored report's values as ``{(metric, breakdown): value}`` (``etl.extract.checks.Values``).
+
+    The year condition lets DuckDB skip other years' row groups at province scale."""
+    rows = con.execute(
+        "SELECT metric_id, breakdown, value FROM facts WHERE year = ? AND report_id = ?",
+        [year, report_id],
+    ).fetchall()
+    return {(m, b or ""): v for m, b, v in rows}
+
+
+def _neighbour(con: duckdb.DuckDBPyConnection, agency_id: int, year: int, kind: str) -> int | None:
+    row = con.execute(
+        "SELECT max(report_id) FROM reports WHERE agency_id = ? AND year = ? AND kind = ?",
+        [agency_id, year, kind],
+    ).fetchone()
+    return int(row[0]) if row and row[0] is not None else None
+
+
+def _add_cross_year_findings(con: duckdb.DuckDBPyConnection, report_ids: Sequence[int]) -> int:
+    """Compare each new report with the same agency's report of the year before and after.
+
+    A cross-year finding belongs to the later report; before adding it, that report's earlier
+    cross-year findings are removed so re-loading never duplicates them. Returns the number of
+    findings added to the current transaction.
+    """
+    check, rules = _cross_year_rules()
+    if check is None or not report_ids:
+        return 0
+    pairs: set[tuple[int, int, int, int]] = set()  # (prev_id, cur_id, prev_year, cur_year)
+    for rid in report_ids:
+        row = con.execute(
+            "SELECT agency_id, year, kind FROM reports WHERE report_id = ?", [rid]
+        ).fetchone()
+        if not row or row[0] is None or row[1] is None:
+            continue
+        agency_id, year, kind = int(row[0]), int(row[1]), str(row[2])
+        prev = _neighbour(con, agency_id, year - 1, kind)
+        if prev is not None:
+            pairs.add((prev, rid, year - 1, year))
+        nxt = _neighbour(con, agency_id, year + 1, kind)
+        if nxt is not None:
+            pairs.add((rid, nxt, year, year + 1))
+    added = 0
+    for prev_id, cur_id, prev_year, cur_year in sorted(pairs):
+        try:
+            found = list(check(_facts_of(con, prev_id, prev_year), _facts_of(con, cur_id, cur_year),
+                               prev_year, cur_year))
+        except Exception:  # noqa: BLE001 - a bug in a check must not block loading the file
+            log.exception("check_across_years failed for reports %s/%s", prev_id, cur_id)
+            continue
+        _delete_cross_year_findings(con, cur_id, rules, found)
+        row = con.execute("SELECT agency_id, year FROM reports WHERE report_id = ?", [cur_id]).fetchone()
+        for fd in found:
+            if not isinstance(fd, Finding):
+                continue
+            con.execute(
+                "INSERT INTO findings VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [cur_id, row[0], row[1], fd.rule, fd.severity, fd.message, "; ".join(fd.cells)],
+            )
+            added += 1
+    return added
+
+
+def _add_duplicate_findings(con: duckdb.DuckDBPyConnection, report_ids: Sequence[int]) -> int:
+    """Flag a new report whose agency, year and kind another file already gave.
+
+    Both are kept (a PDF and an HTML copy of one report, or a corrected re-issue, are different
+    files), but sums over a year would count the agency twice, so a supervisor must see it.
+    """
+    if not report_ids:
+        return 0
+    rows = con.execute("""
+        SELECT n.report_id, n.agency_id, n.year, n.kind, o.report_id, s.file_name, a.name
+        FROM reports n
+        JOIN reports o ON o.agency_id = n.agency_id AND o.year = n.year AND o.kind = n.kind
+                      AND o.source_id <> n.source_id
+        LEFT JOIN sources s ON s.source_id = o.source_id
+        LEFT JOIN agencies a ON a.agency_id = n.agency_id
+        WHERE list_contains(?, n.report_id) AND n.kind <> 'template'
+        ORDER BY n.report_id, o.report_id
+    """, [list(report_ids)]).fetchall()
+    for rid, agency_id, year, kind, other, file_name, name in rows:
+        con.execute(
+            "INSERT INTO findings VALUES (?, ?, ?, 'duplicate_report', 'warning', ?, ?)",
+            [rid, agency_id, year,
+             f"{name} {year} ({kind}) is also given by {file_name} (report {other}); "
+             "year totals count both until one is removed or its year corrected",
+             f"report {other}"],
+        )
+    return len(rows)
+
+
+def _delete_cross_year_findings(
+    con: duckdb.DuckDBPyConnection, report_id: int, rules: Sequence[str], found: Sequence[Finding]
+) -> None:
+    names = sorted({*rules, *(f.rule for f in found if isinstance(f, Finding))})
+    con.execute(
+        "DELETE FROM findings WHERE report_id = ? AND list_contains(?, rule)", [report_id, names]
+    )
+
+
+# ---------------------------------------------------------------------------- loading
+
+
+def load_paths(
+    paths: Sequence[str | Path],
+    con: duckdb.DuckDBPyConnection,
+    *,
+    progress: Callable[[int, int, str], None] | None = None,
+    origin: str = "extracted",
+    extractor: Extractor | None = None,
+    archive: Path | None = None,
+    force: bool = False,
+    should_stop: Callable[[], bool] | None = None,
+    only_valid_rows: bool = False,
+) -> LoadResult:
+    """Load files and folders into the database, one transaction per file.
+
+    ``extractor`` (default :func:`etl.extract.pipeline.extract_file`) turns a report file into Reports;
+    spreadsheets go through ``etl.sheets.parse``. ``force`` rewrites files whose extraction is
+    unchanged. ``only_valid_rows`` loads a spreadsheet's rows without errors instead of
+    refusing the file (the skipped rows are listed in ``FileResult.warnings``); it is only ever
+    the user's explicit choice. ``should_stop`` is asked between files; once it says yes, the
+    remaining files are reported as not loaded. Never raises for a bad file: see
+    ``LoadResult``. Errors of the database itself (e.g. the connection was closed) do
+    propagate; Ctrl-C raises :class:`LoadInterrupted` carrying the per-file result so far.
+    """
+    archive = archive or database.archive_dir()
+    files = _without_own_files(expand_paths(paths), con, archive)
+    step = make_counter(progress, len(files))
+    result = LoadResult()
+    for i, path in enumerate(files):
+        if should_stop is not None and should_stop():
+            result.files.append(FileResult(
+                path=str(path), name=display_name(path), status="failed",
+                message=f"{display_name(path)}: not loaded (the load was stopped)"))
+            continue
+        try:
+            result.files.append(
+                load_file(path, con, origin=origin, extractor=extractor, archive=archive,
+                          force=force, only_valid_rows=only_valid_rows)
+            )
+        except KeyboardInterrupt as exc:
+            for rest in files[i:]:
+                result.files.append(FileResult(
+                    path=str(rest), name=display_name(rest), status="failed",
+                    message=f"{display_name(rest)}: not loaded (the load was interrupted)"))
+            raise LoadInterrupted(result) from exc
+        step(display_name(path))
+    return result
+
+
+class LoadInterrupted(KeyboardInterrupt):
+    """Ctrl-C during :func:`load_paths`: the files finished before it are stored (each in its
+    own committed transaction), the interrupted one is rolled back. ``result`` says which is
+    which, so the command line can report it before exiting."""
+
+    def __init__(self, result: LoadResult) -> None:
+        super().__init__("the load was interrupted")
+        self.result = result
+
+
+def _is_interrupt(exc: BaseException) -> bool:
+    """DuckDB turns Ctrl-C during a query into its own exception; it must still stop the load
+    rather than count as one failed file and carry on with the next."""
+    if isinstance(exc, duckdb.InterruptException):
+        return True
+    return isinstance(exc, RuntimeError) and "interrupted" in str(exc).lower()
+
+
+def _without_own_files(
+    files: list[Path], con: duckdb.DuckDBPyConnection, archive: Path
+) -> list[Path]:
+    """Drop the database file, its WAL, the archive and the inbox from a folder listing, so
+    ``load data/`` never tries to read the database into itself."""
+    skip_dirs = [archive.resolve()]
+    skip_files: set[Path] = set()
+    try:
+        row = con.execute(
+            "SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
+        ).fetchall()
+        if row and row[0][0]:
+            db = Path(row[0][0]).resolve()
+            skip_files = {db, db.with_name(db.name + ".wal"), db.with_name(db.name + ".tmp")}
+            skip_dirs.append(db.parent / "inbox")
+    except duckdb.Error:
+        pass
+
+    def own(p: Path) -> bool:
+        r = p.resolve()
+        return r in skip_files or any(r.is_relative_to(d) for d in skip_dirs)
+
+    return [p for p in files if not own(p)]
+
+
+def load_file(
+    path: Path,
+    con: duckdb.DuckDBPyConnection,
+    *,
+    name: str | None = None,
+    origin: str = "extracted",
+    extractor: Extractor | None = None,
+    archive: Path | None = None,
+    force: bool = False,
+    only_valid_rows: bool = False,
+) -> FileResult:
+    """Load one file (see :func:`load_paths`). ``name`` is the name to store and show (e.g. an
+    upload's original name; sanitised, never used as a path); default: the file's own name."""
+    path = Path(path)
+    archive = archive or database.archive_dir()
+    name = display_name(name or path)
+    res = FileResult(path=str(path), name=name, status="failed")
+    try:
+        size = _check_size(path, name)
+        sha = sha256_file(path)
+        res.sha256 = sha
+        fmt = sniff_format(path)
+        if fmt in SPREADSHEET_FORMATS:
+            reports, res.warnings = extract_spreadsheet_checked(
+                path, con, name, only_valid_rows=only_valid_rows)
+            if origin == "extracted":
+                origin = "uploaded"
+        else:
+            reports = list((extractor or _default_extractor())(path))
+    except InputError as exc:
+        res.message = _input_error_message(name, exc)
+        return res
+    except Exception as exc:  # noqa: BLE001 - any reader failure is the file's problem
+        res.message = f"{name}: could not be read ({type(exc).__name__}: {exc})"
+        log.debug("extraction failed for %s", path, exc_info=True)
+        return res
+
+    fingerprint = _fingerprint(name, origin, reports)
+    res.problems = error_findings(reports, name=name)
+    res.reports = len(reports)
+    res.facts = sum(len(r.facts) for r in reports)
+    res.findings = sum(len(r.findings) for r in reports)
+    try:
+        archived = archive_file(path, sha, archive)
+    except InputError as exc:
+        res.message = _input_error_message(name, exc)
+        return res
+    except OSError as exc:
+        res.message = f"{name}: could not be archived ({exc.strerror or exc}); nothing was written"
+        return res
+
+    source = database.SourceInfo(sha256=sha, file_name=name, size=size, format=fmt,
+                              archive_path=archived, origin=origin)
+    with WRITE_LOCK:
+        if not force and _is_unchanged(con, sha, fingerprint):
+            res.status = "unchanged"
+            res.message = "already loaded with the same content"
+            return res
+        try:
+            _ids, cross = write_source(con, source, reports, fingerprint=fingerprint)
+        except Exception as exc:  # noqa: BLE001 - reported per file; the database is unchanged
+            if _is_interrupt(exc):
+                raise KeyboardInterrupt from exc
+            res.message = f"{name}: could not be stored ({type(exc).__name__}: {exc}); nothing was written"
+            res.reports = res.facts = res.findings = 0
+            return res
+    res.findings += cross
+    res.status = "loaded"
+    res.message = f"{res.reports} reports, {res.facts} facts"
+    return res
+
+
+def error_findings(
+    reports: Sequence[Report], limit: int = MAX_LISTED_PROBLEMS, *, name: str = ""
+) -> list[str]:
+    """``report N: message`` for every error-severity finding (at most ``limit``, then a count).
+
+    Stored with the reports (the review queue lists them); also returned so the command line
+    can say, for a file that loaded, what in it is wrong."""
+    out: list[str] = []
+    for r in reports:
+        for fd in r.findings:
+            if getattr(fd, "severity", "") == "error":
+                msg = str(fd.message)
+                if name and msg.startswith(f"{name}: "):
+                    msg = msg[len(name) + 2:]  # the caller names the file already
+                out.append(f"report {r.position}: {msg}")
+    if len(out) > limit:
+        out = out[:limit] + [f"… and {len(out) - limit} more"]
+    return out
+
+
+def _input_error_message(name: str, exc: InputError) -> str:
+    """The reader's reason and place under the display name (a reader may have named the file
+    by a temporary path, e.g. for uploads)."""
+    reason = getattr(exc, "reason", None) or str(exc)
+    place = getattr(exc, "place", None)
+    return f"{name}{f' ({place})' if place else ''}: {reason}"
+
+
+def write_source(
+    con: duckdb.DuckDBPyConnection,
+    source: database.SourceInfo,
+    reports: Sequence[Report],
+    *,
+    fingerprint: str | None = None,
+) -> tuple[list[int], int]:
+    """The one write transaction for a file (also used for spreadsheet uploads).
+
+    Replaces what ``source.sha256`` gave before with ``reports``, re-applies analysts'
+    corrections, adds cross-year findings, records the load fingerprint — all in ONE
+    transaction, serialised with other in-process writers by :data:`WRITE_LOCK`. The raw file
+    must already be archived at ``source.archive_path``. On any error the transaction is rolled
+    back and the error re-raised: the database is exactly as before. Returns the new report
+    ids and the number of cross-year findings added.
+    """
+    fp = fingerprint or _fingerprint(source.file_name, source.origin, reports)
+    with WRITE_LOCK:
+        con.execute("BEGIN TRANSACTION")
+        try:
+            ids = database.write_reports_in_tx(con, source, reports)
+            _apply_corrections(con, source.sha256)
+            cross = _add_cross_year_findings(con, ids) + _add_duplicate_findings(con, ids)
+            con.execute(
+                "INSERT OR REPLACE INTO source_fingerprints VALUES (?, ?)", [source.sha256, fp]
+            )
+            con.execute("COMMIT")
+        except BaseException:
+            database.rollback_quietly(con)
+            raise
+    return ids, cross
+
+
+def _check_size(path: Path, name: str) -> int:
+    from etl.read import limits
+
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        raise InputError(name, "no such file")
+    except OSError as exc:
+        raise InputError(name, f"cannot be opened ({exc.strerror or exc})")
+    if not path.is_file():
+        raise InputError(name, "not a regular file")
+    if st.st_size == 0:
+        raise InputError(name, "the file is empty (0 bytes)")
+    limits.check_size(name, int(st.st_size))
+    return int(st.st_size)
+
+
+def _is_unchanged(con: duckdb.DuckDBPyConnection, sha: str, fingerprint: str) -> bool:
+    row = con.execute(
+        "SELECT f.fingerprint FROM source_fingerprints f JOIN sources s USING (sha256) "
+        "WHERE f.sha256 = ?",
+        [sha],
+    ).fetchone()
+    return bool(row) and row[0] == fingerprint
+
+
+# ---------------------------------------------------------------------------------------------
+# Spreadsheets parsed (and previewed) by etl.sheets, written here
+# ---------------------------------------------------------------------------------------------
+
+
+def write_parsed(con: Any, path: Path, parsed: SheetParse) -> list[int]:
+    """Write a parsed spreadsheet exactly like :func:`load_file` writes a file.
+
+    Archive under the sha256 first (atomic, content-addressed), then ONE transaction:
+    ``write_reports_in_tx`` + ``apply_corrections`` + cross-year findings + the load
+    fingerprint (so ``python -m etl load`` of the same file later says "unchanged"). Serialised
+    with the loader's in-process write lock. Raises on failure with the database unchanged.
+    """
+    archived = archive_file(path, parsed.sha256, database.archive_dir())
+    source = database.SourceInfo(sha256=parsed.sha256, file_name=parsed.file, size=parsed.size,
+                              format=parsed.format, archive_path=archived, origin="uploaded")
+    ids, _cross = write_source(con, source, parsed.reports)
+    return ids
+
+
+def load_spreadsheet(path: Path, con: Any, *, only_valid_rows: bool = False, name: str | None = None,
+                     parsed: SheetParse | None = None) -> SheetLoad:
+    """Validate and write one spreadsheet in one transaction; never half a file by accident.
+
+    * same sha256 already loaded → ``unchanged`` (nothing written);
+    * any error and not ``only_valid_rows`` → ``refused`` (nothing written, problems listed);
+    * otherwise the raw file is archived under its sha256 and the reports are written, with
+      earlier corrections re-applied, in one transaction → ``loaded``.
+    Raises :class:`InputError` for a file that cannot be read (database untouched).
+    """
+    from etl.sheets.parse import SheetLoad, parse_spreadsheet
+    from etl.sheets.parse import sha256_file as sheet_sha256
+    from etl.sheets.preview import source_loaded
+    from etl.sheets.validate import display_name as upload_name
+
+    path = Path(path)
+    file = upload_name(name or path.name)
+    sha = parsed.sha256 if parsed else sheet_sha256(path)
+    if source_loaded(con, sha):
+        return SheetLoad(file, sha, "unchanged", f"{file}: already loaded (same content); nothing changed")
+    if parsed is None:
+        parsed = parse_spreadsheet(path, con, name=file, only_valid_rows=only_valid_rows)
+    errors = parsed.errors
+    if errors and not only_valid_rows:
+        return SheetLoad(file, sha, "refused",
+                         f"{file}: not loaded — {len(errors)} error(s); fix the file or load only the valid rows",
+                         problems=parsed.problems)
+    if not parsed.reports:
+        return SheetLoad(file, sha, "refused", f"{file}: not loaded — no valid rows", problems=parsed.problems)
+    ids = write_parsed(con, path, parsed)
+    skipped = f", {parsed.rows_bad} row(s) with errors skipped" if only_valid_rows and parsed.rows_bad else ""
+    return SheetLoad(file, sha, "loaded",
+                     f"{file}: loaded {len(ids)} report(s), {parsed.fact_count} fact(s){skipped}",
+                     report_ids=ids, facts=parsed.fact_count, problems=parsed.problems)

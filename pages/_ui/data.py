@@ -1,0 +1,98 @@
+"""The database as a page sees it: this thread's cursor, and query calls cached per data version."""
+from __future__ import annotations
+
+import sys
+import traceback
+from typing import Any, Callable, Sequence
+
+import pandas as pd
+import streamlit as st
+
+from etl.present.urlstate import Filters
+from etl.query import overview
+from etl.store import connection
+from pages._ui.session import _SS_STAMP, md_escape, t
+
+
+def get_con():
+    """This thread's cursor on the process-wide connection (``etl/store/connection.py``).
+
+    A database that cannot be opened (e.g. locked by another process) stops the page with a
+    message instead of a traceback.
+    """
+    try:
+        return connection.cursor()
+    except Exception as exc:  # noqa: BLE001 — shown to the user, logged for the operator
+        traceback.print_exc(file=sys.stderr)
+        from etl.store.database import db_path
+
+        st.error(t("db_unavailable", path=md_escape(str(db_path())),
+                   error=md_escape(str(exc)[:200])))
+        st.stop()
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _agencies_cached(path: str, stamp: tuple) -> pd.DataFrame:
+    return overview.agencies(connection.cursor(path))
+
+
+def agencies_df() -> pd.DataFrame:
+    """All agencies (agency_id, name, region, level), cached until an agency is added."""
+    from etl.store.database import db_path
+
+    con = get_con()
+    stamp = overview.agencies_stamp(con)
+    return _agencies_cached(str(db_path()), stamp)
+
+
+_CACHED_FUNCS: dict[str, Callable[..., Any]] = {}
+
+
+@st.cache_data(show_spinner=False, max_entries=512, ttl=3600)
+def _cached_call(path: str, stamp: tuple, fn_key: str, args: tuple, kwargs: dict) -> Any:
+    return _CACHED_FUNCS[fn_key](connection.cursor(path), *args, **kwargs)
+
+
+def cached(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """``fn(con, *args, **kwargs)`` through st.cache_data, keyed by the database file, a data
+    stamp (``overview.data_stamp``: changes on every load/correction) and the arguments.
+
+    For module-level query functions (etl.query.overview / etl.query.analysis) whose arguments are plain
+    values; a rerun that only changes another widget then costs nothing. Results are copies.
+    """
+    from etl.store.database import db_path
+
+    stamp = st.session_state.get(_SS_STAMP)
+    if stamp is None:
+        stamp = overview.data_stamp(get_con())
+        st.session_state[_SS_STAMP] = stamp
+    fn_key = f"{fn.__module__}.{fn.__qualname__}@{id(fn)}"
+    _CACHED_FUNCS[fn_key] = fn
+    return _cached_call(str(db_path()), stamp, fn_key,
+                        tuple(tuple(a) if isinstance(a, list) else a for a in args), kwargs)
+
+
+def selection(filters: Filters) -> tuple[list[int] | None, int | None, int | None]:
+    """(agency ids or None for all, year_from, year_to) for query functions."""
+    if not filters.agencies:
+        return None, filters.year_from, filters.year_to
+    df = agencies_df()
+    by_name = dict(zip(df["name"], df["agency_id"]))
+    ids = [int(by_name[n]) for n in filters.agencies if n in by_name]
+    return ids, filters.year_from, filters.year_to
+
+
+def shown_agencies(
+    con: Any, ids: list[int] | None, metrics: Sequence[str], year_from: int | None,
+    year_to: int | None, note_key: str, n: int = 10,
+) -> list[int]:
+    """The agencies a page charts: the selected ``ids``, or with nothing selected the ``n`` largest
+    by ``metrics`` (one line per agency for a whole province is neither readable nor fast), with
+    the page's ``note_key`` caption saying so."""
+    if ids is not None:
+        return ids
+    from etl.query import analysis as an  # only the chart pages need it
+
+    shown = an.top_agencies(con, metrics, None, year_from, year_to, n=n)
+    st.caption(t(note_key, n=n))
+    return shown

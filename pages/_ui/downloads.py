@@ -1,0 +1,74 @@
+"""Charts and tables with CSV and XLSX downloads of exactly the data they show (formula-like
+cells made inert); the bytes are made when the user clicks."""
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from pages._ui.session import t
+
+
+def _csv_bytes(df: pd.DataFrame) -> bytes:
+    try:
+        from etl.present.exports import to_csv_bytes
+
+        return to_csv_bytes(df)
+    except ImportError:
+        return _inert(df).to_csv(index=False).encode("utf-8-sig")
+
+
+def _xlsx_bytes(df: pd.DataFrame, name: str) -> bytes:
+    try:
+        from etl.present.exports import to_xlsx_bytes
+
+        return to_xlsx_bytes(df)  # type: ignore[call-arg]
+    except ImportError:
+        buf = io.BytesIO()
+        _inert(df).to_excel(buf, index=False, sheet_name=name[:31] or "data")
+        return buf.getvalue()
+
+
+def _inert(df: pd.DataFrame) -> pd.DataFrame:
+    """Fallback only: prefix text cells that a spreadsheet would run as a formula."""
+    out = df.copy()
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+            out[col] = out[col].map(
+                lambda v: "'" + v if isinstance(v, str) and v[:1] in ("=", "+", "-", "@") else v
+            )
+    return out
+
+
+def download_buttons(df: pd.DataFrame, name: str, key: str | None = None) -> None:
+    """CSV and XLSX downloads of exactly ``df`` (formula-like cells made inert)."""
+    k = key or name
+    frame = df.copy()
+    row = st.container(horizontal=True)
+    c0 = c1 = row
+    # deferred: the bytes are made when the user clicks, not on every run of the page
+    c0.download_button(
+        t("download_csv"), lambda: _csv_bytes(frame), file_name=f"{name}.csv", mime="text/csv",
+        key=f"dl_csv_{k}", on_click="ignore",
+    )
+    c1.download_button(
+        t("download_xlsx"), lambda: _xlsx_bytes(frame, name), file_name=f"{name}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key=f"dl_xlsx_{k}", on_click="ignore",
+    )
+
+
+def show_chart(fig: Any, df: pd.DataFrame, name: str, key: str | None = None) -> None:
+    """A plotly chart plus CSV/XLSX downloads of exactly the data it shows."""
+    st.plotly_chart(fig, key=f"chart_{key or name}", config={"displaylogo": False})
+    download_buttons(df, name, key=key)
+
+
+def show_table(df: pd.DataFrame, name: str | None = None, **kwargs: Any) -> None:
+    """A dataframe (escaped: document text is never rendered as HTML/markdown), with
+    downloads when ``name`` is given."""
+    st.dataframe(df, hide_index=True, **kwargs)
+    if name:
+        download_buttons(df, name)

@@ -1,0 +1,91 @@
+"""Links that carry the current filters: to a page, to a report, and the view's own URL in the
+sidebar's copy-link box."""
+from __future__ import annotations
+
+import sys
+import traceback
+from typing import Any
+
+import streamlit as st
+
+from etl.present import urlstate
+from etl.present.urlstate import Filters
+from pages._ui.session import _SS_LINK_SLOT, _SS_PAGE, _query_dict, current_filters, md_escape, t
+
+
+def page_url_path(page_id: str) -> str:
+    return "" if page_id == "overview" else page_id
+
+
+def _base_url() -> str | None:
+    """scheme://host[:port][/baseUrlPath] of this server, or None where it is unknown.
+
+    ``st.context.url`` is the address of the current page (path included), so only its scheme
+    and host are kept; the server's own path prefix comes from its configuration.
+    """
+    from urllib.parse import urlsplit
+
+    try:
+        url = st.context.url
+    except Exception:  # noqa: BLE001 — not available in every runtime (AppTest)
+        return None
+    if not url:
+        return None
+    parts = urlsplit(url)
+    if not parts.scheme or not parts.netloc:
+        return None
+    prefix = (st.get_option("server.baseUrlPath") or "").strip("/")
+    return f"{parts.scheme}://{parts.netloc}" + (f"/{prefix}" if prefix else "")
+
+
+def link_to(page_id: str, filters: Filters | None = None, **params: str | None) -> str:
+    """A link to ``page_id`` with the common filters of ``filters`` (default: this view) and
+    ``params``; absolute when the server URL is known, else relative."""
+    f = (filters or current_filters()).common().with_params(**params)
+    return urlstate.build_url(_base_url(), page_url_path(page_id), f)
+
+
+def report_link(report_id: int, filters: Filters | None = None) -> str:
+    """Relative link opening one report with the current common filters (for LinkColumns)."""
+    f = (filters or current_filters()).common().with_params(report=str(report_id))
+    return urlstate.build_url("", "report", f)
+
+
+def current_url() -> str:
+    """The full URL of this view: page path plus every current query parameter."""
+    page = st.session_state.get(_SS_PAGE, "overview")
+    f = urlstate.parse(_query_dict())
+    return urlstate.build_url(_base_url(), page_url_path(page), f)
+
+
+def copy_link(container: Any = None) -> None:
+    """Show this view's URL in a code box (which has a copy button)."""
+    target = container or st
+    with target.container():
+        st.caption(t("copy_link_help"))
+        st.code(current_url(), language=None, wrap_lines=True)
+        if _base_url() is None:
+            st.caption(t("relative_link_note"))
+
+
+def _refresh_link() -> None:
+    slot = st.session_state.get(_SS_LINK_SLOT)
+    if slot is None:
+        return
+    try:
+        with slot.container():
+            st.markdown(f"**{t('copy_link')}**")
+            copy_link()
+    except Exception:  # noqa: BLE001 — a stale slot from an earlier run
+        traceback.print_exc(file=sys.stderr)
+
+
+def nav_link(page_id: str, label: str, **params: str | None) -> None:
+    """st.page_link to another page carrying the common filters (falls back to a plain link
+    when the page is not registered, e.g. in a single-page test run)."""
+    f = current_filters().common().with_params(**params)
+    qp = urlstate.to_dict(f)
+    try:
+        st.page_link(f"pages/{page_id}.py", label=label, query_params=qp)
+    except Exception:  # noqa: BLE001 — StreamlitAPIException / page not found
+        st.markdown(f"[{md_escape(label)}]({urlstate.build_url('', page_url_path(page_id), f)})")

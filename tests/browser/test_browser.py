@@ -1,0 +1,178 @@
+"""Real-browser test: start ``streamlit run dashboard.py`` on the small database, open shared
+links with filters on every page in Chromium (Playwright), and check that the page finished
+running, no exception is shown, charts were drawn, and the URL's filters are in the widgets.
+Screenshots go to test-artifacts/ (gitignored).
+
+Skipped only when /usr/bin/chromium is absent (CI installs it, see .ci/run).
+"""
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+from pathlib import Path
+from urllib.parse import quote
+
+import duckdb
+import pytest
+from tests.helpers.server import (
+    CHROME_ARGS,
+    CHROMIUM,
+    DONE,
+    free_port,
+    start_dashboard,
+    stop_dashboard,
+    wait_health,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium not installed")
+
+
+@contextlib.contextmanager
+def _serve(small_db: Path, d: Path):
+    """A dashboard on a private copy of the small database (the server process must own it)."""
+    db = d / "small.duckdb"
+    shutil.copy(small_db, db)
+    shutil.copytree(small_db.parent / "archive", d / "archive")
+    rid = _report_id(db)  # before the server owns the file
+    port = free_port()
+    env = dict(os.environ, GONGKAI_DB=str(db), GONGKAI_ARCHIVE=str(d / "archive"),
+               PYTHONUNBUFFERED="1")
+    log = (d / "server.log").open("w")
+    proc = start_dashboard(port, env, log)
+    try:
+        wait_health(port, proc, timeout=45.0)
+        yield {"port": port, "db": db, "log": d / "server.log", "report_id": rid}
+    finally:
+        stop_dashboard(proc, grace=10)
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def server(small_db, tmp_path_factory):
+    with _serve(small_db, tmp_path_factory.mktemp("browser")) as info:
+        yield info
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROME_ARGS, headless=True)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+def _report_id(db: Path) -> int:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return int(con.execute(
+            "SELECT report_id FROM reports r JOIN agencies a USING (agency_id) "
+            "WHERE a.name = '甲市商务局' AND r.year = 2021").fetchone()[0])
+    finally:
+        con.close()
+
+
+def _open(page, url: str, name: str, *, chart: bool) -> None:
+    page.goto(url, wait_until="domcontentloaded")
+    page.wait_for_selector("[data-testid='stApp']", timeout=30_000)
+    # the first script run has finished once a title is drawn and the app is idle
+    page.wait_for_selector("h1", timeout=30_000)
+    page.wait_for_selector(DONE, timeout=30_000)
+    if chart:
+        page.wait_for_selector(".js-plotly-plot", timeout=30_000)
+    page.wait_for_timeout(300)
+    page.wait_for_selector(DONE, timeout=30_000)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    errors = page.locator("[data-testid='stException']")
+    assert errors.count() == 0, errors.first.inner_text()[:500]
+
+
+def _sidebar_text(page) -> str:
+    return page.locator("[data-testid='stSidebar']").inner_text()
+
+
+A1 = quote("甲市商务局")
+A6 = quote("丙市教育局")
+ANALYSIS_PAGES = {  # page → (query, chart expected)
+    "disclosure": f"agency={A1}&agency={A6}&year_from=2017&year_to=2023&lang=en",
+    "categories": f"agency={A1}&agency={A6}&year_from=2017&year_to=2018&lang=en",
+    "requests": f"agency={A1}&agency={A6}&year_from=2019&year_to=2023&lang=en",
+    "investment": f"agency={A1}&year_from=2017&year_to=2018&lang=en",
+}
+
+
+def test_shared_links_on_every_page(server, browser) -> None:
+    base = f"http://127.0.0.1:{server['port']}"
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    try:
+        # overview: filters from the URL in the widgets, headline chart drawn, full copy link
+        _open(page, f"{base}/?agency={A1}&agency={A6}&year_from=2019&lang=en", "overview",
+              chart=True)
+        side = _sidebar_text(page)
+        assert "Agencies" in side and "甲市商务局" in side and "丙市教育局" in side
+        assert "2019" in side
+        code = page.locator("[data-testid='stSidebar'] [data-testid='stCode']").inner_text()
+        assert code.strip().startswith(f"{base}/?agency=")
+        assert "year_from=2019" in code and "lang=en" in code
+        assert page.get_by_text("Agencies reporting").count() >= 1
+
+        # moving to another page through the menu keeps the filters in the URL
+        page.locator("[data-testid='stSidebarNav'] a[href$='/quality']").first.click()
+        page.wait_for_url("**/quality**", timeout=15_000)
+        page.wait_for_selector(DONE, timeout=30_000)
+        page.wait_for_function(
+            "() => location.search.includes('year_from=2019')", timeout=15_000)
+        assert "lang=en" in page.url and "agency=" in page.url
+        assert "Data quality" in page.locator("h1").first.inner_text()
+
+        # data quality with page filters
+        _open(page, f"{base}/quality?severity=error&lang=en", "quality", chart=False)
+        main = page.locator("[data-testid='stMain'] [data-testid='stMultiSelect']")
+        assert "Error" in main.nth(1).inner_text()
+
+        # report page: evidence table and the original's download
+        rid = server["report_id"]
+        _open(page, f"{base}/report?report={rid}&lang=en", "report", chart=False)
+        assert page.get_by_text("Download the original file").count() >= 1
+        assert page.get_by_text("Facts with evidence").count() == 1
+
+        # invalid parameters: a message, no traceback
+        _open(page, f"{base}/report?report=abc&year_from=zz", "report_invalid", chart=False)
+        assert page.get_by_text("year_from=zz").count() >= 1
+
+        # the analysis pages (owned by other engineers) that exist
+        for name, query in ANALYSIS_PAGES.items():
+            if not (ROOT / "pages" / f"{name}.py").exists():
+                continue
+            _open(page, f"{base}/{name}?{query}", name, chart=True)
+            assert "甲市商务局" in _sidebar_text(page)
+    finally:
+        page.close()
+
+
+def test_first_visitor_of_a_fresh_server_opening_a_shared_sub_page_link(
+        small_db, tmp_path, browser) -> None:
+    """The first request a server ever gets is a shared link to a sub-page: the router must
+    still handle it (menu of page titles, not of files; full copy link of that page)."""
+    with _serve(small_db, tmp_path) as srv:
+        base = f"http://127.0.0.1:{srv['port']}"
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        try:
+            query = ANALYSIS_PAGES["requests"]
+            _open(page, f"{base}/requests?{query}", "first_visit_requests", chart=True)
+            nav = page.locator("[data-testid='stSidebarNav']").inner_text()
+            assert "Request outcomes" in nav and "Overview" in nav
+            assert "ui" not in nav.split() and "corrections" not in nav  # file names of pages/
+            code = page.locator("[data-testid='stSidebar'] [data-testid='stCode']").inner_text()
+            assert code.strip().startswith(f"{base}/requests?")
+            assert "Request outcomes" in page.locator("h1").first.inner_text()
+        finally:
+            page.close()

@@ -1,0 +1,478 @@
+"""Flattened form tables (text only): read only when the count of numbers fits the form."""
+from __future__ import annotations
+
+from etl.extract.forms import parse_forms
+from etl.extract.formlabels import APPLICANT_ORDER, T3_ROWS_2019, T3_ROWS_2021
+from etl.model import Document, Page, Segment
+from tests.extract.test_forms import T3_LABELS, t3_values
+
+HEAD3 = ("三、收到和处理政府信息公开申请情况\n"
+         "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）\n"
+         "申请人情况\n自然人\n法人或其他组织\n总计\n商业企业\n科研机构\n社会公益组织\n法律服务机构\n其他\n")
+TAIL = "四、政府信息公开行政复议、行政诉讼情况\n"
+
+
+def row_label(m: str) -> str:
+    a, b, c = T3_LABELS[m]
+    parts = []
+    for p in (a, b, c):
+        if p not in parts:
+            parts.append(p)
+    return "\n".join(parts)
+
+
+def flat_rows(vals, form="2021", sep=" ", label_of=row_label) -> str:
+    order = T3_ROWS_2021 if form == "2021" else T3_ROWS_2019
+    lines = []
+    seen_sections = set()
+    for m in order:
+        a, b, c = T3_LABELS[m]
+        label = label_of(m)
+        # print a section heading only once, like the form does
+        if b in seen_sections and c != b:
+            label = c
+        seen_sections.add(b)
+        lines.append(label + sep + sep.join(str(v) for v in vals[m]))
+    return "\n".join(lines) + "\n"
+
+
+def seg_doc(text: str, pages: list[Page] | None = None):
+    doc = Document(source="x.txt", format="text", text=text, pages=pages or [])
+    return Segment(position=1, title="x", text=text, offset=0, tables=[]), doc
+
+
+def by_key(facts):
+    return {f.key: f for f in facts}
+
+
+def assert_all(facts, vals, form):
+    got = by_key([f for f in facts if f.metric.startswith("requests.")])
+    order = T3_ROWS_2021 if form == "2021" else T3_ROWS_2019
+    expected = {(m, k): v for m in order for k, v in zip(APPLICANT_ORDER, vals[m])}
+    assert set(got) == set(expected)
+    for k, v in expected.items():
+        assert got[k].value == v, (k, got[k].value, v)
+
+
+def test_flat_rows_with_labels_2021_and_page_numbers_and_split_labels():
+    vals = t3_values("2021", seed=21)
+    body = flat_rows(vals)
+    body = body.replace("1.属于国家秘密", "1.属\n于\n国\n家\n秘\n密")
+    body = body.replace("3.补正后申请内容仍不明确 ", "3.补正后申请内容仍不明确\n- 4 -\n")
+    body = body.replace("2.重复申请", "第 5 页\n2.重复申请")
+    text = "二、主动公开政府信息情况\n……\n" + HEAD3 + body + TAIL
+    seg, doc = seg_doc(text)
+    facts, form, findings = parse_forms(seg, doc)
+    assert form == "2021"
+    assert_all(facts, vals, "2021")
+    assert not [f for f in findings if f.rule == "table_unreadable"]
+    f = by_key(facts)[("requests.received", "")]
+    assert f.evidence.table == "表三" and text[f.evidence.offset:].startswith(f.evidence.raw_text)
+
+
+def test_flat_rows_2019():
+    vals = t3_values("2019", seed=22)
+    text = HEAD3 + flat_rows(vals, "2019") + TAIL
+    facts, form, findings = parse_forms(*seg_doc(text))
+    assert form == "2019"
+    assert_all(facts, vals, "2019")
+
+
+def test_flat_number_run_exact_count_read_positionally():
+    vals = t3_values("2021", seed=23)
+    labels = "\n".join(row_label(m) for m in T3_ROWS_2021)
+    numbers = "\n".join(" ".join(str(v) for v in vals[m]) for m in T3_ROWS_2021)
+    text = HEAD3 + labels + "\n" + numbers + "\n" + TAIL
+    facts, form, findings = parse_forms(*seg_doc(text))
+    assert form == "2021"
+    assert_all(facts, vals, "2021")
+
+
+def test_flat_one_cell_per_line_dump():
+    vals = t3_values("2021", seed=24)
+    text = HEAD3 + flat_rows(vals, sep="\n") + TAIL
+    facts, form, _ = parse_forms(*seg_doc(text))
+    assert_all(facts, vals, "2021")
+
+
+def test_flat_wrong_count_gives_no_facts_and_a_finding():
+    vals = t3_values("2021", seed=25)
+    body = flat_rows(vals)
+    lines = body.split("\n")
+    i = next(k for k, ln in enumerate(lines) if ln.startswith("4.保护第三方合法权益"))
+    lines[i] = " ".join(lines[i].split(" ")[:-2] + lines[i].split(" ")[-1:])  # a blank cell vanished
+    text = HEAD3 + "\n".join(lines) + TAIL
+    facts, form, findings = parse_forms(*seg_doc(text))
+    assert not [f for f in facts if f.metric.startswith("requests.")]
+    bad = [f for f in findings if f.rule == "table_unreadable"]
+    assert bad and bad[0].severity == "warning" and "表三" in bad[0].message
+
+
+def test_flat_bare_page_number_at_page_break_is_ignored():
+    vals = t3_values("2021", seed=26)
+    body = flat_rows(vals)
+    cut = body.index("1.本机关不掌握")
+    first = HEAD3 + body[:cut] + "7\n"
+    text = first + body[cut:] + TAIL
+    pages = [Page(1, first, 0), Page(2, text[len(first):], len(first))]
+    facts, form, findings = parse_forms(*seg_doc(text, pages))
+    assert_all(facts, vals, "2021")
+    assert by_key(facts)[("requests.carried_over_out", "")].evidence.page == 2
+
+
+def test_flat_blank_markers_count_as_cells():
+    vals = t3_values("2021", seed=27)
+    body = flat_rows(vals)
+    r = " ".join(str(v) for v in vals["requests.denied_query_matters"])
+    body = body.replace("8.属于行政查询事项 " + r, "8.属于行政查询事项 / - — 无 / / /")
+    facts, _, _ = parse_forms(*seg_doc(HEAD3 + body + TAIL))
+    got = by_key(facts)
+    assert [got[("requests.denied_query_matters", k)].value for k in APPLICANT_ORDER] == [
+        None, None, None, 0, None, None, None]
+
+
+def test_flat_note_after_number_is_kept():
+    vals = t3_values("2021", seed=28)
+    body = flat_rows(vals)
+    r = " ".join(str(v) for v in vals["requests.granted"])
+    v = vals["requests.granted"]
+    new = " ".join(str(x) for x in v[:6]) + f" {v[6]}（含自然失效 2 件）"
+    body = body.replace(r, new, 1)
+    facts, _, _ = parse_forms(*seg_doc(HEAD3 + body + TAIL))
+    f = by_key(facts)[("requests.granted", "")]
+    assert f.value == v[6] and f.note == "（含自然失效 2 件）"
+
+
+def test_flat_t4_exact_and_wrong_count():
+    head = ("四、政府信息公开行政复议、行政诉讼情况\n行政复议\n行政诉讼\n结果维持 结果纠正 其他结果 尚未审结 总计\n"
+            "未经复议直接起诉 复议后起诉\n结果维持 结果纠正 其他结果 尚未审结 总计 结果维持 结果纠正 其他结果 尚未审结 总计\n")
+    nums = " ".join(str(i) for i in range(15))
+    text = head + nums + "\n五、存在的主要问题及改进情况\n今年共有 3 项整改。"
+    facts, form, findings = parse_forms(*seg_doc(text))
+    t4 = [f for f in facts if f.metric.startswith("appeals.")]
+    assert [f.value for f in t4] == list(range(15))
+    assert t4[0].metric == "appeals.review_upheld" and t4[-1].metric == "appeals.suit_after_review_total"
+    text = head + " ".join(str(i) for i in range(14)) + "\n五、存在的主要问题及改进情况\n"
+    facts, form, findings = parse_forms(*seg_doc(text))
+    assert not [f for f in facts if f.metric.startswith("appeals.")]
+    assert any(f.rule == "table_unreadable" and "表四" in f.message for f in findings)
+
+
+T2_FLAT_2021 = """二、主动公开政府信息情况
+第二十条第（一）项
+信息内容 本年制发件数 本年废止件数 现行有效件数
+规章 2 0 15
+行政规范性文件 5 1 40
+第二十条第（五）项
+信息内容 本年处理决定数量
+行政许可 1234
+第二十条第（六）项
+信息内容 本年处理决定数量
+行政处罚 56
+行政强制 0
+第二十条第（八）项
+信息内容 本年收费金额（单位：万元）
+行政事业性收费 12.5
+三、收到和处理政府信息公开申请情况
+"""
+
+T2_FLAT_2019 = """二、主动公开政府信息情况
+第二十条第（一）项
+信息内容 本年新制作数量 本年新公开数量 对外公开总数量
+规章 1 1 9
+规范性文件 3 3 27
+第二十条第（五）项
+信息内容 上一年项目数量 本年增/减 处理决定数量
+行政许可 20 -2 300
+其他对外管理服务事项 4 0 10
+第二十条第（六）项
+信息内容 上一年项目数量 本年增/减 处理决定数量
+行政处罚 100 3 45
+行政强制 8 / 0
+第二十条第（八）项
+信息内容 上一年项目数量 本年增/减
+行政事业性收费 2 0
+第二十条第（九）项
+信息内容 采购项目数量 采购总金额
+政府集中采购 7 88.6
+三、收到和处理政府信息公开申请情况
+"""
+
+
+def test_flat_t2_2021():
+    facts, form, findings = parse_forms(*seg_doc(T2_FLAT_2021))
+    got = {f.metric: f.value for f in facts}
+    assert got == {
+        "disclosure.regulations_made": 2, "disclosure.regulations_repealed": 0,
+        "disclosure.regulations_in_force": 15, "disclosure.normative_docs_made": 5,
+        "disclosure.normative_docs_repealed": 1, "disclosure.normative_docs_in_force": 40,
+        "disclosure.licensing_decisions": 1234, "disclosure.penalty_decisions": 56,
+        "disclosure.coercion_decisions": 0, "disclosure.admin_fees_cny": 125000,
+    }
+    assert form == "2021" and findings == []
+
+
+def test_flat_t2_2019_and_wrong_count():
+    facts, form, findings = parse_forms(*seg_doc(T2_FLAT_2019))
+    got = {f.metric: f.value for f in facts}
+    assert len(got) == 22
+    assert got["disclosure.licensing_items_change"] == -2
+    assert got["disclosure.coercion_items_change"] is None
+    assert got["disclosure.procurement_amount_cny"] == 886000
+    assert got["disclosure.other_services_decisions"] == 10
+    assert form == "2019"
+    broken = T2_FLAT_2019.replace("行政强制 8 / 0", "行政强制 8 0")
+    facts, form, findings = parse_forms(*seg_doc(broken))
+    assert not facts
+    assert any(f.rule == "table_unreadable" and "表二" in f.message for f in findings)
+
+
+def test_tab_separated_dump_keeps_empty_cells():
+    vals = t3_values("2021", seed=29)
+    lines = ["\t".join(["", "", "", "自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"])]
+    for m in T3_ROWS_2021:
+        cells = [str(v) for v in vals[m]]
+        if m == "requests.rejected_publication":
+            cells[1] = ""
+        lines.append("\t".join(list(T3_LABELS[m]) + cells))
+    text = "三、收到和处理政府信息公开申请情况\n" + "\n".join(lines) + "\n" + TAIL
+    facts, form, findings = parse_forms(*seg_doc(text))
+    got = by_key(facts)
+    assert got[("requests.rejected_publication", "commercial")].value is None
+    vals["requests.rejected_publication"][1] = None
+    assert_all(facts, vals, "2021")
+
+
+def test_narrative_mention_before_the_table_is_skipped():
+    vals = t3_values("2021", seed=30)
+    intro = ("一、总体情况\n本年新收政府信息公开申请45件，办结40件，发生政府信息公开行政复议2件。\n"
+             "二、主动公开政府信息情况\n略\n")
+    text = intro + HEAD3 + flat_rows(vals) + TAIL
+    facts, form, findings = parse_forms(*seg_doc(text))
+    assert_all(facts, vals, "2021")
+    assert not [f for f in findings if f.rule == "table_unreadable"]
+
+
+def test_cell_per_line_dump_empty_lines_are_blank_cells():
+    vals = t3_values("2021", seed=31)
+    vals["requests.carried_over_in"][5] = None
+    vals["requests.rejected_publication"][0] = None
+    body = flat_rows(vals, sep="\n").replace("None", "")
+    t4 = ("四、政府信息公开行政复议、行政诉讼情况\n行政复议\n行政诉讼\n结果维持\n结果纠正\n其他结果\n尚未审结\n总计\n"
+          "未经复议直接起诉\n复议后起诉\n" + "结果维持\n结果纠正\n其他结果\n尚未审结\n总计\n" * 2
+          + "1\n0\n\n0\n1\n1\n0\n0\n0\n1\n0\n0\n0\n0\n0\n\n五、存在的主要问题及改进情况\n")
+    text = HEAD3.replace("\t", "\n") + body + t4
+    facts, form, findings = parse_forms(*seg_doc(text))
+    assert_all(facts, vals, "2021")
+    t4v = [f.value for f in facts if f.metric.startswith("appeals.")]
+    assert t4v == [1, 0, None, 0, 1, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0]
+
+
+def test_ragged_tab_dump_with_collapsed_merges_and_vertical_section_labels():
+    vals = t3_values("2021", seed=32)
+    vals["requests.denied_third_party"][3] = None
+    lines = ["三、收到和处理政府信息公开申请情况",
+             "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）\t申请人情况",
+             "自然人\t法人或其他组织\t总计",
+             "商业企业\t科研机构\t社会公益组织\t法律服务机构\t其他"]
+    last_section = None
+    for m in T3_ROWS_2021:
+        a, b, c = T3_LABELS[m]
+        cells = ["" if v is None else str(v) for v in vals[m]]
+        if a == b == c:
+            lines.append("\t".join([a] + cells))
+        elif b == c:
+            lines.append("\t".join([c] + cells))
+        else:
+            if b != last_section:
+                lines.extend(list(b))  # the section label printed one character per line
+            lines.append("\t".join([c] + cells))
+        last_section = b
+    text = "\n".join(lines) + "\n" + TAIL
+    facts, form, findings = parse_forms(*seg_doc(text))
+    assert form == "2021"
+    assert_all(facts, vals, "2021")
+
+
+def test_2019_variant_without_confirm_row():
+    vals = t3_values("2019", seed=33)
+    body = "\n".join(ln for ln in flat_rows(vals, "2019").split("\n") if "确认或重新出具" not in ln)
+    facts, form, findings = parse_forms(*seg_doc(HEAD3 + body + "\n" + TAIL))
+    assert form == "2019"
+    got = by_key(facts)
+    assert ("requests.rejected_confirm", "") not in got
+    assert got[("requests.other_handling", "")].value == vals["requests.other_handling"][6]
+    assert not [f for f in findings if f.rule in ("table_unreadable", "t3_missing_rows")]
+
+
+def test_t4_header_in_a_table_numbers_only_in_text():
+    from etl.model import Table
+    header = [["行政复议"] * 5 + ["行政诉讼"] * 10,
+              ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"] + ["未经复议直接起诉"] * 5 + ["复议后起诉"] * 5,
+              ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"] * 3]
+    text = ("四、政府信息公开行政复议、行政诉讼情况\n" + "\n".join("\t".join(r) for r in header)
+            + "\n- 2 -\n" + " ".join(str(i) for i in range(15)) + "\n五、存在的主要问题及改进情况\n")
+    doc = Document(source="x.pdf", format="pdf", text=text, tables=[Table(rows=header, page=2, offset=20)])
+    seg = Segment(1, "x", text, 0, doc.tables)
+    facts, form, findings = parse_forms(seg, doc)
+    assert [f.value for f in facts if f.metric.startswith("appeals.")] == list(range(15))
+
+
+def test_t3_grid_that_breaks_off_is_completed_from_text_rows():
+    from etl.model import Table
+    from tests.extract.test_forms import t3_grid
+    vals = t3_values("2021", seed=34)
+    grid = t3_grid(vals)[:18]  # header + 15 data rows; the rest only as text
+    text = HEAD3 + flat_rows(vals) + TAIL
+    doc = Document(source="x.pdf", format="pdf", text=text, tables=[Table(rows=grid, page=3, offset=0)])
+    seg = Segment(1, "x", text, 0, doc.tables)
+    facts, form, findings = parse_forms(seg, doc)
+    assert form == "2021"
+    assert_all(facts, vals, "2021")
+    assert not [f for f in findings if f.rule == "t3_missing_rows"]
+
+
+def test_grid_that_breaks_off_with_blank_cells_in_text_is_not_guessed():
+    from etl.model import Table
+    from tests.extract.test_forms import t3_grid
+    vals = t3_values("2021", seed=35)
+    grid = t3_grid(vals)[:18]
+    body = flat_rows(vals).replace("3.其他 " + " ".join(str(v) for v in vals["requests.other_other"]),
+                                   "3.其他 " + " ".join(str(v) for v in vals["requests.other_other"][1:]))
+    text = HEAD3 + body + TAIL
+    doc = Document(source="x.pdf", format="pdf", text=text, tables=[Table(rows=grid)])
+    facts, form, findings = parse_forms(Segment(1, "x", text, 0, doc.tables), doc)
+    got = by_key(facts)
+    assert ("requests.other_other", "") not in got
+    assert ("requests.other_fee_unpaid", "") in got
+    assert any(f.rule == "t3_missing_rows" and "requests.other_other" in f.cells for f in findings)
+
+
+def test_pdf_text_with_crlf_running_headers_and_page_footers():
+    vals = t3_values("2021", seed=36)
+    body = flat_rows(vals).replace("\n", "\r\n")
+    cut = body.index("（五）不予处理")
+    page_break = "\r\n第 3 页 共 6 页\r\n\f青川市教育局2022年政府信息公开工作年度报告\r\n"
+    text = ("三、收到和处理政府信息公开申请情况\r\n" + HEAD3.replace("\n", "\r\n") + body[:cut]
+            + page_break + body[cut:] + TAIL)
+    first = text.index("\f")
+    pages = [Page(1, text[:first], 0), Page(2, text[first:], first)]
+    facts, form, findings = parse_forms(*seg_doc(text, pages))
+    assert form == "2021"
+    assert_all(facts, vals, "2021")
+    got = by_key(facts)
+    assert got[("requests.rejected_petition", "")].evidence.page == 2
+    assert got[("requests.received", "")].evidence.page == 1
+
+
+def test_narrative_sentences_are_not_tables():
+    text = ("三、依申请公开情况\n本年新收政府信息公开申请10件，上年结转2件，予以公开5件，部分公开2件，"
+            "不予公开1件。\n四、行政复议情况\n发生行政复议1件，结果维持1件，尚未审结0件。\n")
+    assert parse_forms(*seg_doc(text)) == ([], None, [])
+
+
+def test_table2_block_missing_from_the_grid_is_read_from_its_text_row():
+    from etl.model import Table
+    grid = [["第二十条第（一）项"] * 4, ["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"],
+            ["规章", "2", "0", "15"], ["行政规范性文件", "5", "1", "40"],
+            ["第二十条第（五）项"] * 4, ["信息内容", "本年处理决定数量", "本年处理决定数量", "本年处理决定数量"],
+            ["行政许可", "1234", "1234", "1234"]]
+    # 行政强制 printed nothing (blank); the fee row carries a stray number: reported, not guessed
+    text = T2_FLAT_2021.replace("行政强制 0", "行政强制").replace("行政事业性收费 12.5", "行政事业性收费 12.5 3")
+    doc = Document(source="x.pdf", format="pdf", text=text, tables=[Table(rows=grid, page=1)])
+    facts, form, findings = parse_forms(Segment(1, "x", text, 0, doc.tables), doc)
+    got = {f.metric: f.value for f in facts}
+    assert got == {
+        "disclosure.regulations_made": 2, "disclosure.regulations_repealed": 0,
+        "disclosure.regulations_in_force": 15, "disclosure.normative_docs_made": 5,
+        "disclosure.normative_docs_repealed": 1, "disclosure.normative_docs_in_force": 40,
+        "disclosure.licensing_decisions": 1234, "disclosure.penalty_decisions": 56,
+        "disclosure.coercion_decisions": None,
+    }
+    assert any(f.rule == "table_unreadable" and "行政事业性收费" in f.message for f in findings)
+
+
+def test_table2_cell_per_line_with_empty_cells():
+    text = T2_FLAT_2019.replace(" / ", "  ").replace(" ", "\n")  # one cell per line, blank = empty line
+    facts, form, findings = parse_forms(*seg_doc(text))
+    got = {f.metric: f.value for f in facts}
+    assert len(got) == 22 and got["disclosure.coercion_items_change"] is None
+    assert got["disclosure.coercion_decisions"] == 0 and form == "2019"
+
+
+def test_space_separated_dump_with_repeated_merged_cells_and_vertical_wu():
+    vals = t3_values("2021", seed=37)
+    lines = []
+    for m in T3_ROWS_2021:
+        a, b, c = T3_LABELS[m]
+        if m == "requests.unable_not_held":
+            lines.extend(list("（四）无法提供"))  # section printed vertically: "无" is a label here
+        lines.append(" ".join([a, b, c] + [str(v) for v in vals[m]]))
+    t2 = T2_FLAT_2021.replace("信息内容 本年处理决定数量\n行政许可 1234", "信息内容 本年处理决定数量 本年处理决定数量 "
+                              "本年处理决定数量\n行政许可 746 746 746").replace("三、收到和处理政府信息公开申请情况\n", "")
+    text = t2 + HEAD3 + "\n".join(lines) + "\n" + TAIL
+    facts, form, findings = parse_forms(*seg_doc(text))
+    assert_all(facts, vals, "2021")
+    got = by_key(facts)
+    assert got[("disclosure.licensing_decisions", "")].value == 746
+    assert got[("disclosure.penalty_decisions", "")].value == 56
+    bad = T2_FLAT_2021.replace("行政许可 1234", "行政许可 1234 1234 99")
+    bad = bad.replace("信息内容 本年处理决定数量\n行政许可", "信息内容 本年处理决定数量 本年处理决定数量 本年处理决定数量\n行政许可")
+    facts, _, findings = parse_forms(*seg_doc(bad))
+    assert not facts and any(f.rule == "table_unreadable" for f in findings)
+
+
+def test_row_with_nothing_after_its_label_is_all_blank():
+    vals = t3_values("2021", seed=38)
+    vals["requests.denied_enforcement_files"] = [None] * 7
+    body = flat_rows(vals).replace(" None", "")
+    facts, form, findings = parse_forms(*seg_doc(HEAD3 + body + TAIL))
+    assert_all(facts, vals, "2021")
+
+
+def test_numbers_printed_before_their_labels_are_not_shifted_into_the_next_row():
+    vals = t3_values("2021", seed=39)
+    lines = []
+    for m in T3_ROWS_2021:  # each row's numbers on the line above its label
+        lines.append(" ".join(str(v) for v in vals[m]))
+        lines.append(T3_LABELS[m][2])
+    text = HEAD3 + "\n".join(lines) + "\n" + TAIL
+    facts, form, findings = parse_forms(*seg_doc(text))
+    got = by_key(facts)
+    # either read right (by the exact total count) or not at all — never shifted by a row
+    for m in T3_ROWS_2021:
+        for k, v in zip(APPLICANT_ORDER, vals[m]):
+            assert (m, k) not in got or got[(m, k)].value == v
+
+
+def test_grid_completion_refuses_text_that_disagrees_with_the_grid():
+    from etl.model import Table
+    from tests.extract.test_forms import t3_grid
+    vals = t3_values("2021", seed=40)
+    grid = t3_grid(vals)[:18]
+    lines = []
+    for m in T3_ROWS_2021:  # numbers above their labels: row-by-row reading would be shifted
+        lines.append(" ".join(str(v) for v in vals[m]))
+        lines.append(T3_LABELS[m][2])
+    text = HEAD3 + "\n".join(lines) + "\n" + TAIL
+    doc = Document(source="x.pdf", format="pdf", text=text, tables=[Table(rows=grid)])
+    facts, form, findings = parse_forms(Segment(1, "x", text, 0, doc.tables), doc)
+    got = by_key(facts)
+    for (m, k), f in got.items():
+        assert f.value == vals[m][APPLICANT_ORDER.index(k)]
+    assert ("requests.carried_over_out", "") not in got
+    assert any("disagree" in f.message for f in findings)
+
+
+def test_prose_about_licensing_is_not_table2():
+    text = ("二、主动公开情况\n信息内容涵盖规章、行政许可、行政处罚、行政强制等方面，共公开信息内容1200条，"
+            "其中行政许可 300 条，行政处罚 20 条。\n")
+    assert parse_forms(*seg_doc(text)) == ([], None, [])
+
+
+def test_flat_t4_followed_by_a_note_with_numbers():
+    head = ("四、政府信息公开行政复议、行政诉讼情况\n行政复议 行政诉讼\n结果维持 结果纠正 其他结果 尚未审结 总计 "
+            "未经复议直接起诉 复议后起诉\n" + "结果维持 结果纠正 其他结果 尚未审结 总计 " * 2 + "\n")
+    text = head + " ".join(["1", "0", "0", "0", "1"] + ["0"] * 10) + "\n注：复议案件 1 件已于 2023 年 1 月审结。\n五、存在的主要问题\n"
+    facts, _, findings = parse_forms(*seg_doc(text))
+    assert [f.value for f in facts] == [1, 0, 0, 0, 1] + [0] * 10

@@ -1,0 +1,413 @@
+"""Narrative rules, each tested on sentences written here (positive and negative cases)."""
+from __future__ import annotations
+
+import pytest
+
+from etl.model import Document, Page, Segment
+from etl.extract.narrative import clean_category, extract_narrative
+
+
+def run(text: str, offset: int = 0, prefix: str = "") -> list:
+    full = prefix + text
+    doc = Document(source="t.txt", format="text", text=full)
+    seg = Segment(position=1, title="", text=text, offset=len(prefix))
+    return extract_narrative(seg, doc)
+
+
+def values(text: str) -> dict[tuple[str, str], float | None]:
+    return {(f.metric, f.breakdown): f.value for f in run(text)}
+
+
+def one(text: str, metric: str, breakdown: str = ""):
+    return values(text).get((metric, breakdown))
+
+
+# --- proactive disclosure ------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        ("2008年，我局公开信息3条，全文电子化达100%。", 3),
+        ("全年共发布信息511条。", 511),
+        ("本机关主动公开各类政府信息5500余条。", 5500),
+        ("通过门户网站主动公开政府信息1,234条。", 1234),
+        ("全年共主动公开3210条政府信息。", 3210),
+        ("全年主动公开政府信息１２３条。", 123),
+    ],
+)
+def test_items_total(text: str, value: float) -> None:
+    assert one(text, "disclosure.items") == value
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "中国政府法制网共刊载我省政府法制信息190条。",
+        "在《芗城信息》共发表10条信息。",
+        "在主动公开的信息中属公共资金使用和监督方面的信息无。",
+        "全省各级确认公布行政执法主体共计8674个。",
+        "主动公开了X年各类政府信息XX条。",
+        "向上级报送政务信息58条。",
+    ],
+)
+def test_items_negative(text: str) -> None:
+    assert one(text, "disclosure.items") is None
+
+
+def test_items_approx_flag_and_evidence() -> None:
+    facts = run("本机关主动公开各类政府信息5500余条。")
+    (f,) = [f for f in facts if f.metric == "disclosure.items"]
+    assert f.approx and f.unit == "count"
+    assert f.evidence.raw_text == "本机关主动公开各类政府信息5500余条"
+
+
+def test_categories_quoted_and_unquoted() -> None:
+    v = values(
+        "我单位共发布信息511条，其中，“机构设置”栏目发布信息9条，占总数的1.76%；"
+        "“人事信息”栏目发布信息10条；“招标采购”栏目发布6条；“通知公告”类信息120条。"
+    )
+    assert v[("disclosure.items", "")] == 511
+    assert v[("disclosure.items", "机构设置")] == 9
+    assert v[("disclosure.items", "人事信息")] == 10
+    assert v[("disclosure.items", "招标采购")] == 6
+    assert v[("disclosure.items", "通知公告")] == 120
+    v = values("全年主动公开信息1,234条，其中机构职能类信息12条、政策法规类30条。")
+    assert v[("disclosure.items", "机构职能")] == 12 and v[("disclosure.items", "政策法规")] == 30
+    assert v[("disclosure.items", "")] == 1234
+
+
+def test_category_not_taken_from_other_quoted_names() -> None:
+    v = values("“专家咨询”收到46条咨询、“投诉举报”收到42条意见。编印“政策文件资料汇编”2万余份。")
+    assert not any(m == "disclosure.items" for m, _ in v)
+    assert v[("operations.consultations", "")] == 46
+    assert v[("operations.complaints", "")] == 42
+
+
+def test_category_total_not_taken_from_a_category_clause() -> None:
+    # only categories printed: no total invented from the first category
+    v = values("“机构设置”栏目发布信息9条，“部门动态”栏目发布信息63条。")
+    assert ("disclosure.items", "") not in v
+    assert v[("disclosure.items", "部门动态")] == 63
+
+
+@pytest.mark.parametrize(
+    "name, clean",
+    [("“机构设置”", "机构设置"), ("机构职能类", "机构职能"), ("行政许可类信息", "行政许可"), ("规划计划栏目", "规划计划"),
+     ("人事信息", "人事信息")],
+)
+def test_clean_category(name: str, clean: str) -> None:
+    assert clean_category(name) == clean
+
+
+def test_new_form_disclosure_prose() -> None:
+    v = values("2020年，本机关主动公开各类政府信息5500余条，发布政策解读21个，召开新闻发布会12场。全市共开设政务新媒体95个。")
+    assert v[("disclosure.items", "")] == 5500
+    assert v[("disclosure.interpretations", "")] == 21
+    assert v[("disclosure.press_conferences", "")] == 12
+    assert v[("operations.new_media_accounts", "")] == 95
+    assert one("全年发布21篇政策解读，举办3场新闻发布会。", "disclosure.interpretations") == 21
+    assert one("全年发布21篇政策解读，举办3场新闻发布会。", "disclosure.press_conferences") == 3
+    assert one("召开新闻发布会筹备会议。", "disclosure.press_conferences") is None
+
+
+def test_electronic_pct() -> None:
+    assert one("全文电子化率达到98.5%。", "disclosure.electronic_pct") == 98.5
+    assert one("电子化工作稳步推进。", "disclosure.electronic_pct") is None
+
+
+# --- requests ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        ("我局2008年度受理信息公开申请无。", 0),
+        ("政府信息网收到公开申请14件，均按时答复。", 14),
+        ("2020年共收到政府信息公开申请120件。", 120),
+        ("全年共受理政府信息公开申请五十六件。", 56),
+        ("本年度新收政府信息公开申请30件。", 30),
+        ("全年收到14件政府信息公开申请。", 14),
+        ("全年未收到政府信息公开申请。", 0),
+    ],
+)
+def test_requests_received(text: str, value: float) -> None:
+    assert one(text, "requests.received") == value
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "政务中心窗口设置2个政府信息公开申请受理点。",
+        "收到行政复议申请5件。",
+        "认真承办“人民网”网友留言事项4件，“中安网”网络问政事项17件。",
+        "我局未接到依申请公开事项XX件。",
+    ],
+)
+def test_requests_received_negative(text: str) -> None:
+    assert one(text, "requests.received") is None
+
+
+def test_channels_and_derived_total() -> None:
+    facts = run("全年共收到在线申请19件，纸质申请4件，所涉内容为规章清理情况。")
+    v = {(f.metric, f.breakdown): f for f in facts}
+    assert v[("requests.channel_online", "")].value == 19
+    assert v[("requests.channel_paper", "")].value == 4
+    total = v[("requests.received", "")]
+    assert total.value == 23 and total.note and total.note.startswith("derived")
+    assert "所涉内容" not in total.evidence.raw_text
+
+
+def test_stated_total_beats_derived() -> None:
+    v = values("共收到政府信息公开申请30件，其中网上申请19件，信函申请4件。")
+    assert v[("requests.received", "")] == 30
+    assert v[("requests.channel_online", "")] == 19 and v[("requests.channel_paper", "")] == 4
+
+
+def test_channels_in_person_email_fax_chinese_numerals() -> None:
+    v = values("当面申请三件，电子邮件申请2件，传真申请1件。")
+    assert v[("requests.channel_in_person", "")] == 3
+    assert v[("requests.channel_email", "")] == 2
+    assert v[("requests.channel_fax", "")] == 1
+    assert ("requests.received", "") not in v  # no 收到/受理: the parts are not a stated total
+
+
+def test_outcomes_number_first() -> None:
+    v = values(
+        "其中，4件属于我办已主动公开的信息，1件属于依申请公开的信息，15件不属于政府信息公开的范畴，"
+        "2件属于咨询类事项，1件要求申请人补正。"
+    )
+    assert v == {
+        ("requests.already_public", ""): 4,
+        ("requests.granted", ""): 1,
+        ("requests.not_gov_info", ""): 15,
+        ("requests.consultation", ""): 2,
+        ("requests.correction_requested", ""): 1,
+    }
+
+
+def test_outcomes_number_after() -> None:
+    v = values(
+        "2020年共收到政府信息公开申请120件，上年结转5件。其中予以公开60件，部分公开10件，不予公开3件，"
+        "本机关不掌握相关政府信息8件，结转下年度继续办理7件，全年办结118件。"
+    )
+    assert v[("requests.received", "")] == 120
+    assert v[("requests.carried_over_in", "")] == 5
+    assert v[("requests.granted", "")] == 60
+    assert v[("requests.partially_granted", "")] == 10
+    assert v[("requests.denied", "")] == 3
+    assert v[("requests.unable_not_held", "")] == 8
+    assert v[("requests.carried_over_out", "")] == 7
+    assert v[("requests.processed_total", "")] == 118
+
+
+def test_granted_not_taken_from_denied_or_partial() -> None:
+    v = values("不予公开3件、部分公开2件。")
+    assert ("requests.granted", "") not in v
+    assert v[("requests.denied", "")] == 3 and v[("requests.partially_granted", "")] == 2
+
+
+# --- appeals -------------------------------------------------------------------------------
+
+def test_reviews_and_suits_with_outcomes() -> None:
+    v = values(
+        "全年发生政府信息公开行政复议351件，其中维持72件，纠正15件，其他结果20件，尚未审结3件；"
+        "行政诉讼40件，其中维持30件，纠正2件。"
+    )
+    assert v[("appeals.review_total", "")] == 351
+    assert v[("appeals.review_upheld", "")] == 72
+    assert v[("appeals.review_corrected", "")] == 15
+    assert v[("appeals.review_other", "")] == 20
+    assert v[("appeals.review_pending", "")] == 3
+    assert v[("appeals.suit_total", "")] == 40
+    assert v[("appeals.suit_upheld", "")] == 30
+    assert v[("appeals.suit_corrected", "")] == 2
+
+
+def test_appeals_of_a_section_heading() -> None:
+    v = values("四、政府信息公开行政复议、行政诉讼情况\n本年度行政复议351件其中维持72件。\n")
+    assert v[("appeals.review_total", "")] == 351 and v[("appeals.review_upheld", "")] == 72
+
+
+def test_reviews_not_about_disclosure_are_ignored() -> None:
+    assert values("全年共办理行政复议案件1200件。行政诉讼5件。") == {}
+    assert values("收集、整理行政复议和行政应诉的典型案例。") == {}
+
+
+def test_negation_states_zero() -> None:
+    v = values("我局2008年度没有发生针对本部门有关政府信息公开事务的行政复议、诉讼和申诉案。")
+    assert v == {("appeals.review_total", ""): 0, ("appeals.suit_total", ""): 0, ("appeals.complaints_total", ""): 0}
+    v = values("全年未发生因政府信息公开引起的行政复议和行政诉讼。")
+    assert v == {("appeals.review_total", ""): 0, ("appeals.suit_total", ""): 0}
+
+
+def test_negation_needs_no_number_and_not_weijing() -> None:
+    assert values("未经复议直接起诉3件。") == {}
+    assert one("没有发生政府信息公开行政复议，行政诉讼2件。", "appeals.suit_total") == 2
+
+
+# --- operations ----------------------------------------------------------------------------
+
+def test_staff() -> None:
+    v = values("(1)工作人员情况:兼职工作人员3名。我局配备专职工作人员2名。")
+    assert v[("operations.staff_part_time", "")] == 3 and v[("operations.staff_full_time", "")] == 2
+    v = values("配备专兼职人员5名。")
+    assert ("operations.staff_part_time", "") not in v and ("operations.staff_full_time", "") not in v
+
+
+def test_spending_and_fees() -> None:
+    assert one("(2)政府信息公开事务的财政与实际支出情况:无。", "operations.spending_cny") == 0
+    assert one("政府信息公开工作经费支出2.5万元。", "operations.spending_cny") == 25000
+    assert one("五、政府支出与收费", "operations.spending_cny") is None
+    assert one("本年度共收取信息处理费3940元。", "operations.request_fees_cny") == 3940
+    assert one("依申请公开政府信息均未收取任何费用。", "operations.request_fees_cny") == 0
+    assert one("我局行政事业性收费支出3万元用于办公。", "operations.spending_cny") is None
+
+
+def test_consultations_and_complaints() -> None:
+    assert one("接待群众咨询约300人次。", "operations.consultations") == 300
+    f = [x for x in run("接待群众咨询约300人次。") if x.metric == "operations.consultations"][0]
+    assert f.approx
+    assert one("2件属于咨询类事项。", "operations.consultations") is None
+    assert one("受理群众投诉举报12件。", "operations.complaints") == 12
+
+
+# --- investment (work summaries) ----------------------------------------------------------
+
+def test_investment_indicators_with_yoy_and_plan() -> None:
+    v = values(
+        "2007年新办外商投资企业31家,新批合同外资额7400万美元,比增10.78%,完成计划100.77%;"
+        "实际到资4100万美元,比增14.49%,完成年计划的102.50%;"
+        "外贸出口可达35000万美元,同比增长18.32%,完成年计划的105.65%。"
+        "共累计争取资金68.52万元。"
+    )
+    assert v == {
+        ("investment.fdi_new_enterprises", ""): 31,
+        ("investment.fdi_contract_usd", ""): 74_000_000,
+        ("investment.fdi_contract_yoy_pct", ""): 10.78,
+        ("investment.fdi_contract_plan_pct", ""): 100.77,
+        ("investment.fdi_actual_usd", ""): 41_000_000,
+        ("investment.fdi_actual_yoy_pct", ""): 14.49,
+        ("investment.fdi_actual_plan_pct", ""): 102.5,
+        ("investment.exports_usd", ""): 350_000_000,
+        ("investment.exports_yoy_pct", ""): 18.32,
+        ("investment.exports_plan_pct", ""): 105.65,
+        ("investment.funds_secured_cny", ""): 685_200,
+    }
+
+
+def test_investment_decline_is_negative() -> None:
+    v = values("2019年实际利用外资2.5亿美元，下降5.1%，完成年度计划的90%。")
+    assert v[("investment.fdi_actual_usd", "")] == 250_000_000
+    assert v[("investment.fdi_actual_yoy_pct", "")] == -5.1
+    assert v[("investment.fdi_actual_plan_pct", "")] == 90
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我区民营企业出口累计比增34.20%。",
+        "正兴车轮集团有限公司1-11月份的出口额已达5429万美元,累计比增22.46%。",
+        "三家外资企业注册资金共计178.95万美元。",
+        "投资总额有望达到3000万美元,比增20%。",
+        "比重由49.04%降至5.27%,比降88.25%。",
+    ],
+)
+def test_investment_negative(text: str) -> None:
+    assert values(text) == {}
+
+
+def test_yoy_does_not_jump_over_another_amount() -> None:
+    v = values("实际到资4100万美元，注册资本500万美元，比增14.49%。")
+    assert v == {("investment.fdi_actual_usd", ""): 41_000_000}
+
+
+# --- general -------------------------------------------------------------------------------
+
+def test_first_mention_wins_and_no_duplicates() -> None:
+    facts = run("全年共发布信息511条。后续又发布信息20条。")
+    assert [(f.metric, f.value) for f in facts] == [("disclosure.items", 511)]
+
+
+def test_evidence_offset_is_absolute_and_page_known() -> None:
+    prefix = "第一篇封面\n" * 3
+    text = "本年度我局公开信息3条。"
+    doc_text = prefix + text
+    doc = Document(source="t", format="pdf", text=doc_text,
+                   pages=[Page(1, prefix, 0), Page(2, text, len(prefix))])
+    seg = Segment(position=1, title="", text=text, offset=len(prefix))
+    (f,) = extract_narrative(seg, doc)
+    assert doc_text[f.evidence.offset] == "3"
+    assert f.evidence.page == 2
+    assert len(f.evidence.raw_text) <= 120
+
+
+def test_long_clause_evidence_is_cut_around_number() -> None:
+    text = "本机关" + "认真" * 80 + "主动公开政府信息77条" + "并且" * 60 + "。"
+    (f,) = run(text)
+    assert f.value == 77 and len(f.evidence.raw_text) <= 120 and "77" in f.evidence.raw_text
+
+
+def test_template_placeholders_do_not_crash() -> None:
+    text = "XXX年，我局共设置公示板块X块，接待各类咨询XX余人次。主动公开了X年各类政府信息XX条，其中工作动态服务信息XX条。"
+    assert run(text) == []
+
+
+def test_units_are_canonical() -> None:
+    for f in run("新批合同外资额7400万美元，比增10.78%。共累计争取资金68.52万元。兼职工作人员3名。"):
+        assert f.unit == {"investment.fdi_contract_usd": "usd", "investment.fdi_contract_yoy_pct": "pct",
+                          "investment.funds_secured_cny": "cny", "operations.staff_part_time": "count"}[f.metric]
+
+
+def test_wrapped_pdf_lines_are_joined_and_offsets_stay_true() -> None:
+    text = (
+        "一、总体情况\n"
+        "2021年，我单位共主动公开政府信息4500余条。围绕重点工作开展政策解读6个，举办新闻发布会2\n"
+        "场。开设政务新媒体账号11个，持续加强政务新媒体日常监管，不断提升政务公开工作水平和质量。\n"
+        "本机关坚持以公开为常态、不公开为例外为原则，进一步健全政府信息公开工作机制，规范办理流\n"
+        "程。开设政务新\n"
+        "媒体账号99个。\n"
+    )
+    facts = {f.metric: f for f in run(text)}
+    assert facts["disclosure.press_conferences"].value == 2
+    assert text[facts["disclosure.press_conferences"].evidence.offset] == "2"
+    assert facts["operations.new_media_accounts"].value == 11
+    assert text[facts["operations.new_media_accounts"].evidence.offset:][:2] == "11"  # after a joined wrap
+    assert facts["disclosure.items"].approx
+
+
+def test_table_rows_in_text_are_left_to_the_form_parser() -> None:
+    text = (
+        "四、政府信息公开行政复议、行政诉讼情况\n"
+        "结果维持\t结果纠正\t其他结果\t尚未审结\t总计\t未经复议直接起诉\t复议后起诉\n"
+        "3\t0\t0\t0\t3\t0\t0\n"
+        "| 本年新收政府信息公开申请数量 | 12件 |\n"
+    )
+    assert run(text) == []
+
+
+def test_old_era_phrasings() -> None:
+    v = values(
+        "2012年，我局共主动公开政府信息156条，其中机构职能类12条，政策法规类35条，业务工作类109条。"
+        "全年共接待群众来电来访咨询120人次。"
+    )
+    assert v[("disclosure.items", "")] == 156
+    assert v[("disclosure.items", "机构职能")] == 12 and v[("disclosure.items", "业务工作")] == 109
+    assert v[("operations.consultations", "")] == 120
+    assert one("全年累计发布政务信息1.2万余条。", "disclosure.items") == 12000
+    assert one("申请人通过网上申请的有15件。", "requests.channel_online") == 15
+    v = values("我局未发生政府信息公开申请行政复议、行政诉讼和申诉案件。")
+    assert v == {("appeals.review_total", ""): 0, ("appeals.suit_total", ""): 0, ("appeals.complaints_total", ""): 0}
+
+
+def test_bare_received_needs_a_requests_heading() -> None:
+    assert one("三、政府信息依申请公开情况\n全年共收到申请3件，均已按期答复。\n", "requests.received") == 3
+    assert one("二、其他工作\n全年共收到申请3件。\n", "requests.received") is None
+
+
+def test_investment_phrasing_variants() -> None:
+    v = values("全年新设立外商投资企业12家，利用外资合同金额5000万美元，增幅8.5%，为年计划的95%。")
+    assert v[("investment.fdi_new_enterprises", "")] == 12
+    assert v[("investment.fdi_contract_usd", "")] == 50_000_000
+    assert v[("investment.fdi_contract_yoy_pct", "")] == 8.5
+    assert v[("investment.fdi_contract_plan_pct", "")] == 95
+    assert one("外贸进出口总额8000万美元。", "investment.exports_usd") is None
+    assert one("自营出口创汇1200万美元。", "investment.exports_usd") == 12_000_000

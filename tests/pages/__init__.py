@@ -1,0 +1,1 @@
+"""AppTest runs of every page (``pages/``) and of the router (``dashboard.py``)."""

@@ -1,0 +1,72 @@
+"""AppTest runs of the Category shares page on the conftest ``small_db``.
+
+small_db: 2017–2018 narrative reports list 机构设置 = 10 and 行政执法 = items − 10, except
+甲市财政局 2018, which prints 行政执法 = items − 20 (categories 200 ≠ total 210).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.helpers.pages import charts, run_page, trace
+
+
+def run(**query: Any) -> AppTest:
+    return run_page("categories", **query)
+
+
+def test_stacked_bars_trend_and_gap_note(small_db_env: Path, downloads: dict) -> None:
+    at = run(agency=["甲市商务局", "甲市财政局"])
+    bars, trend = charts(at)
+    assert bars["layout"]["barmode"] == "stack"
+    assert bars["layout"]["xaxis"]["type"] == "multicategory"
+    jg = trace(bars, "机构设置")
+    assert jg["x"] == [["甲市商务局", "甲市商务局", "甲市财政局", "甲市财政局"],
+                       ["2017", "2018", "2017", "2018"]]
+    # 甲市商务局 2017: 10 of 100; 甲市财政局 2018: 10 of 200 (categories, not the stated 210)
+    assert jg["y"][0] == pytest.approx(10.0) and jg["y"][3] == pytest.approx(5.0)
+    assert [c[0] for c in jg["customdata"]] == [10.0, 10.0, 10.0, 10.0]
+    assert "件" in jg["hovertemplate"] and "%" in jg["hovertemplate"]
+    # trend: both agencies summed per year — 2017: 20 of 300
+    assert trend["layout"]["xaxis"]["type"] == "category"
+    assert trace(trend, "机构设置")["y"][0] == pytest.approx(100 * 20 / 300)
+    notes = [w.value for w in at.warning]
+    assert len(notes) == 1 and "甲市财政局 2018" in notes[0] and "210" in notes[0]
+    assert downloads["categories_gaps"]["difference"].tolist() == [-10]
+    assert set(downloads["categories_by_agency_year"]["category"]) == {"机构设置", "行政执法"}
+
+
+def test_trend_for_one_agency_from_url(small_db_env: Path) -> None:
+    at = run(agency=["甲市商务局", "甲市财政局"], trend_agency="甲市商务局")
+    trend = charts(at)[1]
+    assert trace(trend, "机构设置")["y"] == pytest.approx([10.0, 100 * 10 / 110])
+
+
+def test_top_categories_merge_into_other(small_db_env: Path) -> None:
+    at = run(agency="甲市商务局", top="5")
+    names = {t["name"] for t in charts(at)[0]["data"]}
+    assert names == {"机构设置", "行政执法"}  # only two categories: nothing to merge
+
+
+def test_years_without_categories_give_empty_state(small_db_env: Path) -> None:
+    at = run(year_from="2020", year_to="2023")
+    assert not at.get("plotly_chart")
+    assert at.info and "类别" in at.info[0].value
+
+
+def test_english_labels(small_db_env: Path) -> None:
+    at = run(lang="en", agency="甲市财政局")
+    assert at.title[0].value == "Category shares"
+    bars = charts(at)[0]
+    assert bars["layout"]["yaxis"]["title"]["text"] == "Share (%)"
+    assert "items" in trace(bars, "机构设置")["hovertemplate"]
+    assert "categories sum to 200" in at.warning[0].value
+
+
+def test_empty_database(empty_db_env: Path) -> None:
+    at = run()
+    assert not at.get("plotly_chart")
+    assert at.info

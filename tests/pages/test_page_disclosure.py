@@ -1,0 +1,85 @@
+"""AppTest runs of the Disclosure volumes page on the conftest ``small_db``.
+
+small_db: disclosure.items = 100·i + 10·(year − 2017) for agency number i; no 表二 items.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.helpers.pages import charts, run_page, trace
+
+
+def run(**query: Any) -> AppTest:
+    return run_page("disclosure", **query)
+
+
+def test_items_with_peer_band_and_yoy(small_db_env: Path, downloads: dict) -> None:
+    at = run(agency=["甲市商务局", "甲市财政局"], year_from="2020", year_to="2021")
+    lines, yoy = charts(at)
+    assert lines["layout"]["xaxis"]["type"] == "category"
+    assert "件" in lines["layout"]["yaxis"]["title"]["text"]
+    jia = trace(lines, "甲市商务局")
+    assert jia["x"] == ["2020", "2021"] and jia["y"] == [130.0, 140.0]
+    assert "件" in jia["hovertemplate"]
+    median = trace(lines, "同组中位数")  # peer group = selection: (130 + 230) / 2
+    assert median["y"] == [180.0, 190.0]
+    # 2020 change uses 2019 (outside the range): 130 / 120 − 1
+    bars = trace(yoy, "甲市商务局")
+    assert bars["x"] == ["2020", "2021"]
+    assert bars["y"][0] == pytest.approx(100 * 10 / 120)
+    assert yoy["layout"]["yaxis"]["ticksuffix"] == "%"
+    # the downloads hold exactly what the charts draw
+    dl = downloads["disclosure_items"]
+    assert set(dl["agency"]) == {"甲市商务局", "甲市财政局", "同组中位数"}
+    assert dl.loc[dl["agency"] == "同组中位数", "value"].tolist() == [180.0, 190.0]
+    assert len(downloads["disclosure_items_yoy"]) == 4
+
+
+def test_agency_colour_is_assigned_over_all_agencies(small_db_env: Path) -> None:
+    from etl.present.i18n import agency_colors
+    from tests.conftest import AGENCIES
+
+    everyone = agency_colors([name for name, _, _ in AGENCIES])
+    for sel in (["甲市商务局"], ["甲市商务局", "丙市教育局", "甲市财政局"]):
+        lines = charts(run(agency=sel))[0]
+        assert trace(lines, "甲市商务局")["line"]["color"] == everyone["甲市商务局"]
+
+
+def test_peer_all_agencies_from_url(small_db_env: Path) -> None:
+    at = run(agency="甲市商务局", year_from="2021", year_to="2021", peer="all")
+    lines = charts(at)[0]
+    # 2021 (k = 4): items of agencies 1..6 = 140, 240, …, 640 → median 390
+    assert trace(lines, "同组中位数")["y"] == [390.0]
+    assert [t["name"] for t in lines["data"]][-1] == "甲市商务局"
+
+
+def test_no_selection_shows_largest_agencies(small_db_env: Path) -> None:
+    at = run()
+    names = {t["name"] for t in charts(at)[0]["data"]}
+    assert {"甲市商务局", "丙市教育局"} <= names
+    assert any("10" in c.value for c in at.caption)
+
+
+def test_series_without_data_gives_empty_state(small_db_env: Path) -> None:
+    at = run(series="fees")
+    assert not at.get("plotly_chart")
+    assert [i.value for i in at.info] == ["当前筛选条件下没有数据。"]
+
+
+def test_english_labels(small_db_env: Path) -> None:
+    at = run(lang="en", agency="甲市商务局")
+    assert at.title[0].value == "Disclosure volumes"
+    lines = charts(at)[0]
+    assert lines["layout"]["yaxis"]["title"]["text"] == "Items proactively disclosed (items)"
+    assert lines["layout"]["xaxis"]["title"]["text"] == "Year"
+    assert trace(lines, "Peer median")
+
+
+def test_empty_database(empty_db_env: Path) -> None:
+    at = run()
+    assert not at.get("plotly_chart")
+    assert at.info

@@ -1,0 +1,62 @@
+"""AppTest runs of the data-quality page (findings from tests/conftest.py)."""
+from __future__ import annotations
+
+from streamlit.testing.v1 import AppTest
+
+from tests.helpers.pages import plain, run_app
+
+TIMEOUT = 30
+
+
+def run(**params: str | list[str]) -> AppTest:
+    return run_app("../pages/quality.py", TIMEOUT, **params)
+
+
+def test_all_findings_and_counts(small_db_env) -> None:
+    at = run(lang="en")
+    assert not at.exception
+    counts = at.dataframe[0].value
+    assert dict(zip(counts["Rule"], counts["Count"])) == {
+        "anonymised_agency": 1, "narrative_vs_table": 1, "note_in_cell": 1, "table3_identity": 1}
+    table = at.dataframe[1].value
+    assert len(table) == 4
+    assert set(table["Severity"]) == {"Error", "Warning", "Info"}
+    assert "Unknown" in set(table["Agency"])
+    row = table[table["Rule"] == "table3_identity"].iloc[0]
+    assert row["Agency"] == "丙市商务局" and row["Year"] == 2022
+    assert row["Open report"].endswith(f"report={row['report_id']}")
+    assert [b.label for b in at.get("download_button")].count("Download CSV") == 2
+
+
+def test_filters_from_url(small_db_env) -> None:
+    at = run(severity="warning", year_from="2021", lang="en")
+    assert not at.exception
+    assert at.multiselect(key="qp_quality_severity").value == ["warning"]
+    table = at.dataframe[1].value
+    assert table["Rule"].tolist() == ["narrative_vs_table"]
+    assert table["Agency"].tolist() == ["甲市财政局"]
+
+
+def test_rule_and_agency_filters(small_db_env) -> None:
+    at = run(rule=["table3_identity", "note_in_cell"], agency="甲市商务局")
+    assert not at.exception
+    table = at.dataframe[1].value
+    assert table["规则"].tolist() == ["note_in_cell"]
+    assert table["严重程度"].tolist() == ["提示"]
+
+
+def test_widget_change_updates_url(small_db_env) -> None:
+    at = run()
+    at.multiselect(key="qp_quality_severity").select("error").run()
+    assert not at.exception
+    assert at.query_params["severity"] == "error"
+    assert at.dataframe[1].value["规则"].tolist() == ["table3_identity"]
+    assert "severity=error" in at.code[0].value
+
+
+def test_empty_selection_and_bad_params(small_db_env) -> None:
+    at = run(year_from="2017", year_to="2018", severity="bogus")
+    assert not at.exception
+    assert any("severity=bogus" in plain(w.value) for w in at.warning)
+    assert any("没有数据" in i.value for i in at.info)
+    assert not at.dataframe

@@ -1,0 +1,37 @@
+"""The review queue page: reports with error findings or unknown agency/year, each linking to
+/report?report=ID; an empty queue says so."""
+from __future__ import annotations
+
+from streamlit.testing.v1 import AppTest
+
+PAGE = "../../pages/review.py"
+
+
+def test_review_queue_lists_reports_needing_review(small_db_env):
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    at.run()
+    assert not at.exception, at.exception
+    df = at.dataframe[0].value
+    assert len(df) == 2
+    by_agency = {(a if isinstance(a, str) else None): row for a, row in zip(df["agency"], df.itertuples())}
+    assert by_agency["丙市商务局"].year == 2022 and "table3_identity" in by_agency["丙市商务局"].reasons
+    assert "agency unknown" in by_agency[None].reasons
+    for rid, link in zip(df["report_id"], df["link"]):
+        assert link.startswith("report?") or link.startswith("/report?")
+        assert f"report={rid}" in link
+
+
+def test_review_queue_keeps_filters_in_links(small_db_env):
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    at.query_params["lang"] = "en"
+    at.run()
+    assert not at.exception, at.exception
+    assert all("lang=en" in link for link in at.dataframe[0].value["link"])
+
+
+def test_empty_queue(empty_db_env):
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    at.run()
+    assert not at.exception, at.exception
+    assert any("没有需要审核的报告" in i.value for i in at.info)
+    assert len(at.dataframe) == 0

@@ -1,0 +1,1 @@
+"""Tests of :mod:`etl.present`: charts, downloads, the URL contract."""

@@ -1,0 +1,1 @@
+"""Tests of :mod:`etl.sheets`: spreadsheet layouts, validation and bad uploads."""

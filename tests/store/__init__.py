@@ -1,0 +1,2 @@
+"""Tests of :mod:`etl.store`: schema and writes, the loader, the inbox writer, corrections, access,
+crash safety and concurrency."""
