@@ -137,13 +137,23 @@ class T3Result:
 
 
 def _t3_colmap(header_rows: list[list[str]]) -> tuple[dict[str, int], dict[str, str]]:
-    """Applicant key → column index, from header rows (merged cells repeated or blank)."""
+    """Applicant key → column index, from header rows (merged cells repeated or blank).
+
+    Each column is named by its lowest non-empty header cell, as a reader of a multi-row header
+    reads it: a parent cell (自然人 spanning two columns by a wrong colspan) yields to the cell
+    under it (商业企业). A leaf name repeated over several columns keeps its first column; the
+    others are listed by :func:`_t3_repeated_columns` so that their values can be compared.
+    """
     width = max((len(r) for r in header_rows), default=0)
     colmap: dict[str, int] = {}
     labels: dict[str, str] = {}
     for j in range(width):
         cells = [r[j] for r in header_rows if j < len(r) and r[j]]
-        hits = applicant_hits("".join(_distinct(cells)))
+        hits: list[str] = []
+        for cell in reversed(cells):
+            hits = applicant_hits(cell)
+            if hits:
+                break
         if len(hits) > 1:
             return {}, {}  # header cells do not line up with columns (merges collapsed)
         key = hits[0] if hits else None
@@ -151,6 +161,25 @@ def _t3_colmap(header_rows: list[list[str]]) -> tuple[dict[str, int], dict[str, 
             colmap[key] = j
             labels[key] = _clean_label(cells[-1]) if cells else ""
     return colmap, labels
+
+
+def _t3_repeated_columns(header_rows: list[list[str]], colmap: dict[str, int]) -> dict[str, list[int]]:
+    """Key → the other columns whose lowest header cell names the same applicant key only.
+
+    A header cell spread over two columns by a wrong colspan leaves a phantom column in every
+    data row; which of the two holds the value is certain only where both read the same.
+    """
+    width = max((len(r) for r in header_rows), default=0)
+    out: dict[str, list[int]] = {}
+    for j in range(width):
+        cells = [r[j] for r in header_rows if j < len(r) and r[j]]
+        for cell in reversed(cells):
+            hits = applicant_hits(cell)
+            if hits:
+                if len(hits) == 1 and hits[0] in colmap and colmap[hits[0]] != j:
+                    out.setdefault(hits[0], []).append(j)
+                break
+    return out
 
 
 _T3_HEADER_WORDS = ("自然人", "申请人情况", "商业企业", "科研机构", "社会公益", "法律服务机构")
@@ -176,6 +205,7 @@ def parse_t3_tables(tables: list[Table], doc: Document) -> T3Result:
     res = T3Result()
     colmap: dict[str, int] = {}
     col_labels: dict[str, str] = {}
+    repeated: dict[str, list[int]] = {}
     width = 0
     context: str | None = None
     pending_other_blank: tuple[list[tuple[str, CellValue, str, str, int | None]], TableCtx, str] | None = None
@@ -191,6 +221,7 @@ def parse_t3_tables(tables: list[Table], doc: Document) -> T3Result:
             cm, cl = _t3_colmap(header)
             if len(cm) == 7 or ("" in cm and len(cm) >= 2):
                 colmap, col_labels = cm, cl
+                repeated = _t3_repeated_columns(header, cm)
                 width = max(len(r) for r in header)
         trim = 0
         if not colmap:
@@ -214,8 +245,16 @@ def parse_t3_tables(tables: list[Table], doc: Document) -> T3Result:
                 continue
             cells = _t3_value_cells(row, colmap, width, shift_hint)
             if cells is None:
+                if _t3_too_many_numbers(row, colmap):
+                    res.findings.append(Finding(
+                        "t3_columns_uncertain", "warning",
+                        f"表三: row {_clean_label((_distinct(row) or [''])[0])[:40]!r} has more "
+                        "numbers than the form has columns and no readable header; not stored",
+                    ))
                 continue
             label_cells, values = cells
+            if repeated:
+                values = _check_repeated(row, values, colmap, repeated)
             label_raw = _label_order(_distinct(label_cells))
             label = "".join(label_raw)
             row_label = _clean_label(" ".join(label_raw))
@@ -261,6 +300,14 @@ def parse_t3_tables(tables: list[Table], doc: Document) -> T3Result:
         seen[metric] = vals
         res.rows.add(metric)
         for key, cell, raw, col_label, off in rec.parsed:
+            if raw is _UNCERTAIN:
+                res.findings.append(Finding(
+                    "t3_columns_uncertain", "warning",
+                    f"表三: cell {rec.row_label} / {col_label}: the header names two columns for it and "
+                    "they hold different numbers; not stored",
+                    [_cellname(metric, key)],
+                ))
+                continue
             if cell.kind == "text":
                 res.findings.append(Finding(
                     "table_unreadable", "warning",
@@ -353,6 +400,34 @@ def _label_order(cells: list[str]) -> list[str]:
     return [c for _, c in sorted(zip(ranks, cells), key=lambda x: x[0])]
 
 
+class _Uncertain(str):
+    """The raw text of a cell whose column is not certain (see :func:`_check_repeated`)."""
+
+
+_UNCERTAIN = _Uncertain("")
+
+
+def _check_repeated(row: list[str], values: list[tuple[str, int | None, str]], colmap: dict[str, int],
+                    repeated: dict[str, list[int]]) -> list[tuple[str, int | None, str]]:
+    """Values of keys whose header spans several columns: kept where all those columns read the
+    same (a phantom column), else marked uncertain — never a guess between them."""
+    out = []
+    for key, j, raw in values:
+        if key in repeated and j is not None:
+            shift = j - colmap[key]
+            others = [row[c + shift] if 0 <= c + shift < len(row) else "" for c in repeated[key]]
+            mine = parse_cell(raw)
+            if any(parse_cell(o).kind != mine.kind or parse_cell(o).value != mine.value for o in others):
+                raw = _UNCERTAIN
+        out.append((key, j, raw))
+    return out
+
+
+def _t3_too_many_numbers(row: list[str], colmap: dict[str, int]) -> bool:
+    """A row read without a header whose numbers outnumber the form's 7 columns."""
+    return not colmap and sum(1 for c in row if parse_cell(c).kind == "number") > 7
+
+
 def _content_width(row: list[str]) -> int:
     """Index after the last non-empty cell (readers pad every row to the grid's width)."""
     for j in range(len(row) - 1, -1, -1):
@@ -420,11 +495,14 @@ def _t3_value_cells(row: list[str], colmap: dict[str, int], width: int, hint: li
                 j = colmap[key] + shift
                 out.append((key, j if 0 <= j < len(row) else None, row[j] if 0 <= j < len(row) else ""))
         return list(row[:first]), out
-    # no header seen: the form's column order, counted from the right
+    # no header seen: the form's column order, counted from the right — only where the row has
+    # no more numbers than the form has columns (an 8th number leaves the columns uncertain)
     if len(row) < 8:
         return None
     tail = row[-7:]
     if sum(1 for c in tail if parse_cell(c).kind == "text") > 0:
+        return None
+    if any(parse_cell(c).kind == "number" for c in row[:-7]):
         return None
     return list(row[:-7]), [(k, len(row) - 7 + i, c) for i, (k, c) in enumerate(zip(APPLICANT_ORDER, tail))]
 

@@ -111,6 +111,10 @@ _CHANNEL = re.compile(
     r"|网站(?![^，,]*主动公开)|网页|平台"
 )
 _SHARE = re.compile(r"占|比例|比重")
+# a count followed by its share of a whole (…303条，占71.3%) is a part of that whole
+_SHARE_AFTER = re.compile(r"[)）]?\s*[，,、]?\s*(?:约|共|仅)?占[^，,。；;]{0,16}?[0-9０-９.．]+\s*[%％]")
+# the remainder category of a list (其他应主动公开政府信息1053条) is a part, not the total
+_REMAINDER = r"其[他它](?:应|需|依法)?(?:主动)?公开的?(?:政府)?信息"
 _TIME_SPAN = re.compile(r"工作日|自然日|月|小时|季度|百分点|星期|周|年|天")
 _MEDIA_CHANNEL = re.compile(r"微博|微信|新媒体|公众号|报刊|报纸|广播|电视|头条|抖音|客户端|APP|短信|显示屏|触摸屏")
 _CONSULT_PART = re.compile(r"其中[^，,。；;\d]{0,10}信息公开[^，,。；;\d]{0,6}咨询")
@@ -141,7 +145,7 @@ CLAUSE_RULES: list[Rule] = [
         r"(?:主动公开|发布|公开|公布)了?{G}{0,6}?{N}(?P<u>条|件|项)(?:各类)?(?:政府)?信息",
         # 本年度主动公开4200条
         r"主动公开(?:了)?(?:共|共计|合计|总计)?{N}(?P<u>条)",
-        exclude=_NOT_DISCLOSURE + "|" + _OTHER_INFO + r"|^\s*其中",
+        exclude=_NOT_DISCLOSURE + "|" + _OTHER_INFO + r"|^\s*其中|" + _REMAINDER,
         gate="items_total",
     ),
     *_rule("disclosure.electronic_pct", r"电子化{G}{0,6}?{N}" + PCT),
@@ -286,6 +290,8 @@ CLAUSE_RULES: list[Rule] = [
         "operations.consultations",
         r"咨询{G}{0,8}?{N}(?P<u>人次|次|条|件|个|批次|人)",
         r"{N}(?P<u>人次|次|条|个|批次)(?:的)?(?:各类)?(?:来电|来访|来人|群众|公众)?咨询",
+        # 有约4900人次通过各种方式向我局咨询
+        r"{N}(?P<u>人次)通过[^，,。；;\d]{0,24}?咨询",
         exclude=r"属于咨询|咨询类|申请|^\s*其中|咨询[、和及与]?投诉|投诉[、和及与]?咨询|咨询[、和及与]?举报",
         gate="consult_total",
     ),
@@ -415,7 +421,9 @@ NEGATIONS: list[tuple[str, re.Pattern[str], str]] = [
     ("appeals.review_total", re.compile(_NEG + r"[^。；;]{0,30}?(?P<k>复议)"), "appeals"),
     ("appeals.suit_total", re.compile(_NEG + r"[^。；;]{0,30}?(?P<k>诉讼)"), "appeals"),
     ("appeals.complaints_total", re.compile(_NEG + r"[^。；;]{0,30}?(?P<k>申诉|举报|投诉)"), "appeals"),
-    ("requests.received", re.compile(_NEG + r"(?:收到|接到|受理)[^。；;]{0,20}?(?P<k>申请)"), "requests"),
+    # 未收到…行政复议申请 is about reviews, not information requests
+    ("requests.received", re.compile(_NEG + r"(?:收到|接到|受理)(?:(?!复议|诉讼|申诉|投诉|举报)[^。；;]){0,20}?(?P<k>申请)"),
+     "requests"),
     ("operations.request_fees_cny", re.compile(_NEG + r"(?:收取|收)[^。；;]{0,10}?(?P<k>费)"), "fees"),
     # 没有因政府信息公开收费的情况
     ("operations.request_fees_cny", re.compile(_NEG + r"[^。；;，,]{0,14}?(?P<k>收费)"), "fees"),
@@ -563,6 +571,20 @@ class _Collector:
         # disclosure.items totals stated for one channel (门户网站发布信息3589条): used only when
         # the report states no other total and names exactly one such channel count
         self.channel_items: list[tuple[Quantity, str, int, int, bool]] = []  # (…, new-media channel)
+        self.weak_total: set[tuple[str, str]] = set()  # a total that a stated 主动公开政府信息 count replaces
+
+    def add_total(self, q: Quantity, clause: str, clause_start: int, local: int, *, explicit: bool) -> None:
+        """The year's disclosure total: the first mention, except that a count said to be the
+        proactively disclosed government information (主动公开政府信息2122条) replaces an earlier
+        one that says only "published information" (全年共发布信息166条, often one topic's)."""
+        key = ("disclosure.items", "")
+        held = self.facts.get(key)
+        if held is not None and explicit and key in self.weak_total:
+            del self.facts[key]
+            self.weak_total.discard(key)
+        if self.add("disclosure.items", q, clause, clause_start, local) and not explicit:
+            if "政府信息" not in clause:
+                self.weak_total.add(key)
 
     def has(self, metric: str, breakdown: str = "") -> bool:
         return (metric, breakdown) in self.facts
@@ -626,10 +648,15 @@ def _apply(rule: Rule, col: _Collector, clause: str, cstart: int, sentence: str)
             continue  # 15个工作日内 / 3个月: a time span, not a count
         if not q.approx and re.match(r"以上|左右|上下", clause[m.end():]):
             q = Quantity(q.value, q.unit, True)
+        if rule.gate == "items_total" and _SHARE_AFTER.match(col.ctx.text, cstart + m.end()):
+            continue  # a part of the total, with its share
         if rule.gate == "items_total" and _CHANNEL.search(clause[: m.end()]):
             if not _SHARE.search(sentence):
                 media = bool(_MEDIA_CHANNEL.search(clause[: m.end()]))
                 col.channel_items.append((q, clause, cstart, local, media))
+            return m
+        if rule.gate == "items_total":
+            col.add_total(q, clause, cstart, local, explicit="主动公开" in clause[: m.end()] and "政府信息" in clause)
             return m
         col.add(rule.metric, q, clause, cstart, local, breakdown)
         first = first or m
@@ -1022,6 +1049,9 @@ def extract_narrative(seg: Segment, doc: Document) -> list[Fact]:
                 cat_hit = cat_hit or hit
             for rule in CLAUSE_RULES:
                 if cat_hit is not None and rule.metric == "disclosure.items":
+                    # 共公布政府信息2602条(其中机构职能类信息82条，…: the total before its breakdown
+                    if cat_hit.start() > 0:
+                        _apply(rule, col, clause[: cat_hit.start()], cs, sentence)
                     continue
                 _apply(rule, col, clause, cs, sentence)
         _investment(col, text, clauses)

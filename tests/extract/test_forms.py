@@ -613,3 +613,58 @@ def test_headerless_grid_with_an_empty_trailing_column_is_not_shifted():
     seg, doc = seg_doc([Table(rows=grid)])
     facts, form, _ = parse_forms(seg, doc)
     assert_t3(facts, vals, "2021")
+
+
+# --- 表三 headers with a wrong colspan (CMS pages): a phantom column --------------------------
+
+# 自然人 spread over two columns by a wrong colspan, 商业企业 over the next two: eight value
+# columns for the form's seven (a government CMS page of the 2021 form does exactly this).
+PHANTOM_HEADER = [
+    [NOTE] * 3 + ["申请人情况"] * 8,
+    [NOTE] * 3 + ["自然人"] * 2 + ["法人或其他组织"] * 5 + ["总计"],
+    [NOTE] * 3 + ["", "商业企业", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"],
+]
+
+
+def _phantom_grid(vals: dict[str, list], phantom: dict[str, str] | None = None) -> list[list[str]]:
+    grid = [list(r) for r in PHANTOM_HEADER]
+    for m in T3_ROWS_2021:
+        v = [str(x) for x in vals[m]]
+        extra = (phantom or {}).get(m, v[1])  # the phantom column repeats 商业企业's value
+        grid.append(list(T3_LABELS[m]) + v[:2] + [extra] + v[2:])
+    return grid
+
+
+def test_t3_header_named_by_its_lowest_cell_reads_past_a_phantom_column():
+    vals = t3_values("2021", seed=5)
+    seg, doc = seg_doc([Table(rows=_phantom_grid(vals), page=1, offset=0)])
+    facts, form, findings = parse_forms(seg, doc)
+    assert form == "2021"
+    assert_t3(facts, vals, "2021")
+    assert not [f for f in findings if f.rule == "t3_columns_uncertain"]
+
+
+def test_t3_phantom_column_with_another_number_leaves_that_cell_out():
+    vals = t3_values("2021", seed=5)
+    other = str(vals["requests.granted"][1] + 7)
+    seg, doc = seg_doc([Table(rows=_phantom_grid(vals, {"requests.granted": other}), page=1, offset=0)])
+    facts, _form, findings = parse_forms(seg, doc)
+    got = facts_by_key([f for f in facts if f.metric.startswith("requests.")])
+    assert ("requests.granted", "commercial") not in got
+    assert got[("requests.granted", "natural_person")].value == vals["requests.granted"][0]
+    assert got[("requests.received", "commercial")].value == vals["requests.received"][1]
+    assert any(f.rule == "t3_columns_uncertain" and "requests.granted[commercial]" in f.cells
+               for f in findings), findings
+
+
+def test_t3_row_with_more_numbers_than_columns_and_no_header_is_not_guessed():
+    """Without a header, eight numbers in a row cannot be placed in the form's seven columns."""
+    vals = t3_values("2021", seed=6)
+    rows = []
+    for m in T3_ROWS_2021:
+        v = [str(x) for x in vals[m]]
+        rows.append(list(T3_LABELS[m]) + v[:1] + ["0"] + v[1:])
+    seg, doc = seg_doc([Table(rows=rows, page=1, offset=0)])
+    facts, _form, findings = parse_forms(seg, doc)
+    assert not [f for f in facts if f.metric.startswith("requests.")]
+    assert any(f.rule == "t3_columns_uncertain" for f in findings)

@@ -411,3 +411,39 @@ def test_investment_phrasing_variants() -> None:
     assert v[("investment.fdi_contract_plan_pct", "")] == 95
     assert one("外贸进出口总额8000万美元。", "investment.exports_usd") is None
     assert one("自营出口创汇1200万美元。", "investment.exports_usd") == 12_000_000
+
+
+# --- which count is the year's disclosure total (measured on real 2011–2020 reports) -------
+
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        # a publisher's part, given with its share of the whole, is not the total
+        ("甲市各部门主动公开政府信息380条，占76%。各乡镇主动公开政府信息120条，占24%。"
+         "在网站主动公开的500条政府信息中，机构职能类信息40条。", 500),
+        # one topic's "published information" yields to the stated proactive total
+        ("围绕重点项目，全年共发布信息56条。二、主动公开政府信息情况 本年全市主动公开政府信息1300条。", 1300),
+        ("其中微博3个，共发布信息410条。本年度主动公开政府信息980条。", 980),
+        # the total before its breakdown in the same clause, the remainder category is a part
+        ("全年共公布政府信息700条(其中机构职能类信息20条，其他应主动公开政府信息300条)。", 700),
+    ],
+)
+def test_items_total_is_not_a_part(text: str, value: float) -> None:
+    assert one(text, "disclosure.items") == value
+
+
+def test_a_stated_total_of_government_information_is_not_replaced() -> None:
+    text = "全年共公布政府信息700条。其中，区直部门主动公开政府信息500条。"
+    assert one(text, "disclosure.items") == 700
+
+
+def test_no_review_application_is_not_no_information_request() -> None:
+    text = "本年度收到有关政府信息公开的信函申请2件；未收到有关政府信息公开行政复议的申请。"
+    got = values(text)
+    assert got.get(("requests.received", "")) != 0
+    assert got.get(("appeals.review_total", "")) == 0
+    assert one("本年度未收到政府信息公开申请。", "requests.received") == 0
+
+
+def test_consultations_by_all_channels() -> None:
+    assert one("本年有约900人次通过各种方式向我局咨询涉税事务。", "operations.consultations") == 900
