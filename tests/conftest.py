@@ -264,3 +264,19 @@ def downloads(monkeypatch: pytest.MonkeyPatch) -> dict:
 
     monkeypatch.setattr(ui, "download_buttons", spy)
     return seen
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:  # noqa: ANN001
+    """The real corpus's score (tests/extract/test_corpus.py), whenever those tests ran."""
+    mod = sys.modules.get("tests.extract.test_corpus")
+    scores = getattr(mod, "SCORES", None)
+    if not scores:
+        return
+    correct = sum(s[0] for s in scores.values())
+    total = sum(s[1] for s in scores.values())
+    wrong = sum(s[2] for s in scores.values())
+    terminalreporter.write_sep("-", "real corpus (../shared/corpus gold)")
+    for name, (c, t, w, m) in sorted(scores.items()):
+        terminalreporter.write_line(f"{name:28} {c:4}/{t:<4} correct, {w} wrong, {m} missing")
+    terminalreporter.write_line(f"{'all':28} {correct:4}/{total:<4} correct ({correct / max(total, 1):.1%}), "
+                                f"{wrong} wrong")
