@@ -36,6 +36,7 @@ from etl.extract.formlabels import TRAD_TABLE
 from etl.metrics import load_metrics
 from etl.model import Document, Evidence, Fact, Segment
 from etl.extract.numerals import QTY, Quantity, quantity_from_match
+from etl.extract.stattable import parse_stat_run
 
 G = r"[^，,。；;、\d０-９\n]"  # one gap character: no digits, no clause or sentence boundary
 N = QTY
@@ -950,6 +951,11 @@ _STAT_LABELS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(p), m)
     for p, m in (
         (r"^主动公开政府信息(?:数|条数|数量)", "disclosure.items"),
+        (r"^主动公开(?:信息|文件)(?:数|条数|总数)$", "disclosure.items"),
+        (r"^受理(?:政府信息)?依申请公开(?:信息|申请)?(?:总数|数)$", "requests.received"),
+        (r"^对申请的?答复(?:总)?数$", "requests.processed_total"),
+        (r"^(?:否决|不予)公开(?:答复)?数$", "requests.denied"),
+        (r"^(?:行政)?申诉(?:、举报)?数$", "appeals.complaints_total"),
         (r"^制发规范性文件(?:总数|数)", "disclosure.normative_docs_made"),
         (r"^(?:参加或)?举办新闻发布会(?:总)?次数", "disclosure.press_conferences"),
         (r"^政策解读稿件(?:发布)?数", "disclosure.interpretations"),
@@ -1019,6 +1025,22 @@ def _stat_table(col: _Collector, text: str) -> None:
 _STAT_NUM = re.compile(r"(?P<pre>)(?P<n>.+)(?P<mult>)(?P<post>)")
 
 
+def _run_stat_table(col: _Collector, text: str) -> None:
+    """The statistics table run together into prose by a text rendering (see
+    :mod:`etl.extract.stattable`): only the rows whose year value is certain."""
+    for row in parse_stat_run(text):
+        label = re.sub(r"[\s\u3000]", "", row.label)
+        metric = next((mt for pat, mt in _STAT_LABELS if pat.search(label)), None)
+        if metric is None or metric.startswith("@"):
+            continue
+        if row.value is None or row.unit not in ("条", "件", "个", "次", "人次", "篇", "项"):
+            continue
+        if col.metrics.get(metric) is None or col.metrics[metric].unit != "count":
+            continue
+        q = quantity_from_match(_STAT_NUM.match(str(row.value)), row.unit)  # type: ignore[arg-type]
+        col.add(metric, q, text[row.start: row.end], row.start, row.offset - row.start, raw=True)
+
+
 def extract_narrative(seg: Segment, doc: Document) -> list[Fact]:
     """All narrative facts of one report, in text order of first mention."""
     printed, breaks = joined_view(seg.text)
@@ -1029,6 +1051,7 @@ def extract_narrative(seg: Segment, doc: Document) -> list[Fact]:
                headings=_headings(text))
     col = _Collector(ctx)
     _stat_table(col, seg.text.translate(TRAD_TABLE))  # the printed statistics table wins over the prose
+    _run_stat_table(col, seg.text.translate(TRAD_TABLE))
     sentences = _spans(text, _SENTENCE_END)
     carried = False
     for ss, se in sentences:

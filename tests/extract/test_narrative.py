@@ -447,3 +447,13 @@ def test_no_review_application_is_not_no_information_request() -> None:
 
 def test_consultations_by_all_channels() -> None:
     assert one("本年有约900人次通过各种方式向我局咨询涉税事务。", "operations.consultations") == 900
+
+
+def test_statistics_table_run_into_the_text() -> None:
+    text = ("本年未收到行政复议申请。附表：指标名称计量单位2012年度历年累计受理依申请公开信息总数条2121"
+            "其中：1.当面申请数条18182.传真申请数条003.电子邮件申请数条33行政复议数条00")
+    got = values(text)
+    assert got[("requests.received", "")] == 21
+    assert got[("requests.channel_in_person", "")] == 18
+    assert got[("requests.channel_email", "")] == 3
+    assert got[("appeals.review_total", "")] == 0
