@@ -89,12 +89,50 @@ def clean_category(name: str) -> str:
     return s.strip()
 
 
+# words that introduce a list of categories rather than belong to the first one's name
+_CAT_INTRO = re.compile(r"(?:主动)?公开了?|发布了?|公布了?|主要有|主要包括|包括|其中|涉及|共有")
+
+
 def _cat(m: re.Match[str]) -> str:
     """The category name, or "" when the words before 类 are not a name (各类, 公开各类 …)."""
-    name = clean_category(m.group("cat"))
-    if re.search(r"公开|发布|公布", name) or re.search(r"[各多等几此该本其全两]$", name):
+    name = clean_category(_CAT_INTRO.split(m.group("cat"))[-1].lstrip("、"))
+    if len(name) < 2 or re.search(r"公开|发布|公布", name) or re.search(r"[各多等几此该本其全两]$", name):
         return ""
     return name
+
+
+# an item of a category list printed without 类 (重大建设项目29条, 其他应主动公开的信息1831条): one
+# whole clause, counted only inside a list whose other items say 类
+_PLAIN_ITEM = _re(
+    r"^\s*(?:[^：:]*[：:])?(?P<cat>[\u4e00-\u9fff](?:[\u4e00-\u9fff]|、(?=[\u4e00-\u9fff])){1,24}?){N}(?P<u>条)"
+    r"\s*[)）]?\s*$"
+)
+_CLASS_ITEM_NEAR = re.compile(r"类(?:政府)?信息?[0-9０-９]+(?:余)?条")
+
+
+def _plain_item(col: "_Collector", clause: str, cs: int) -> bool:
+    """Add a list item without 类 as a category of disclosure.items; True if it was one."""
+    m = _PLAIN_ITEM.match(clause)
+    if not m:
+        return False
+    name = m.group("cat").lstrip("、")
+    if re.match(r"全年|本年|今年|当年|年度|共|累计|合计|总计|其中", name):
+        return False
+    if not re.match(r"其[他它]", name) and re.search(r"公开|发布|公布|收到|受理|申请|咨询", name):
+        return False
+    text = col.ctx.text
+    near = text[max(0, cs - 160): cs] + text[cs + len(clause): cs + len(clause) + 160]
+    if len(_CLASS_ITEM_NEAR.findall(near)) < 2:
+        return False
+    got = _quantity(m, "条")
+    if got is None:
+        return False
+    q, local = got
+    name = clean_category(name)
+    if len(name) < 2:
+        return False
+    col.add("disclosure.items", q, clause, cs, local, name)
+    return True
 
 
 # --- clause rules, in priority order ------------------------------------------------------
@@ -127,8 +165,10 @@ CATEGORY_RULES: list[Rule] = _rule(
     r"(?:(?:栏目|专栏|类信息|类|板块|版块)(?:中|内)?(?:共|主动|累计)?(?:(?:发布|公开|公布|更新)了?)?"
     r"|(?:中|内)?(?:共|主动|累计)?(?:发布|公开|公布|更新)了?)"
     r"(?:各类)?(?:政府)?(?:信息)?{N}(?P<u>条|件|篇|项)",
-    # 其中机构职能类信息12条、政策法规类30条
-    r"(?:^|[、：:]|其中|包括)(?P<cat>[\u4e00-\u9fff]{2,10}?)类(?:政府)?(?:信息)?{N}(?P<u>条|件|篇|项)",
+    # 其中机构职能类信息12条、政策法规类30条; a name may hold 、 (政策、规范性文件类信息21条): an 、
+    # ends an item only right after its count
+    r"(?:^|(?<=[条件篇项])、|(?<![\u4e00-\u9fff、])、|[：:]|其中|包括)"
+    r"(?P<cat>[\u4e00-\u9fff](?:[\u4e00-\u9fff]|、(?=[\u4e00-\u9fff])){1,24}?)类(?:政府)?(?:信息)?{N}(?P<u>条|件|篇|项)",
     exclude=_NOT_DISCLOSURE,
     gate="disclosure_line",
     breakdown=_cat,
@@ -1070,6 +1110,8 @@ def extract_narrative(seg: Segment, doc: Document) -> list[Fact]:
             for rule in CATEGORY_RULES:
                 hit = _apply(rule, col, clause, cs, sentence)
                 cat_hit = cat_hit or hit
+            if cat_hit is None and _plain_item(col, clause, cs):
+                continue  # a category list item: no other rule reads it
             for rule in CLAUSE_RULES:
                 if cat_hit is not None and rule.metric == "disclosure.items":
                     # 共公布政府信息2602条(其中机构职能类信息82条，…: the total before its breakdown

@@ -457,3 +457,39 @@ def test_statistics_table_run_into_the_text() -> None:
     assert got[("requests.channel_in_person", "")] == 18
     assert got[("requests.channel_email", "")] == 3
     assert got[("appeals.review_total", "")] == 0
+
+
+# --- categories as real reports print them ---------------------------------------------------
+
+LIST = ("本年主动公开政府信息的主要类别有：机构职能类信息17条，政策、规范性文件类信息24条，重大建设项目9条，"
+        "安全生产、应急管理类信息7条，行政事业性收费信息2条，其他应主动公开的信息131条。")
+
+
+def test_category_names_keep_their_enumeration_comma() -> None:
+    got = values(LIST)
+    assert got[("disclosure.items", "政策、规范性文件")] == 24
+    assert got[("disclosure.items", "安全生产、应急管理")] == 7
+    assert ("disclosure.items", "规范性文件") not in got
+
+
+def test_list_items_without_class_word_are_categories() -> None:
+    got = values(LIST)
+    assert got[("disclosure.items", "重大建设项目")] == 9
+    assert got[("disclosure.items", "行政事业性收费信息")] == 2
+    assert got[("disclosure.items", "其他应主动公开的信息")] == 131
+    assert ("disclosure.items", "") not in got  # the remainder is not the total
+
+
+def test_items_separated_by_enumeration_comma_after_their_counts() -> None:
+    got = values("本年主动公开政府信息100条，其中机构职能类信息12条、政策法规类30条。")
+    assert got[("disclosure.items", "机构职能")] == 12 and got[("disclosure.items", "政策法规")] == 30
+
+
+def test_a_plain_count_outside_a_category_list_is_no_category() -> None:
+    got = values("重大建设项目9条。本年共举办培训3次。")
+    assert not [k for k in got if k[0] == "disclosure.items" and k[1]]
+
+
+def test_verbs_before_the_first_category_are_not_its_name() -> None:
+    got = values("全年共发布征地类信息32条，土地出让类信息39条。")
+    assert got[("disclosure.items", "征地")] == 32 and got[("disclosure.items", "土地出让")] == 39
