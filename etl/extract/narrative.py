@@ -90,7 +90,7 @@ def clean_category(name: str) -> str:
 
 
 # words that introduce a list of categories rather than belong to the first one's name
-_CAT_INTRO = re.compile(r"(?:主动)?公开了?|发布了?|公布了?|主要有|主要包括|包括|其中|涉及|共有")
+_CAT_INTRO = re.compile(r"(?:主动)?公开了?|发布了?|公布了?|主要有|主要包括|包括|其中|涉及|共有|涵盖|分别为|分别是")
 
 
 def _cat(m: re.Match[str]) -> str:
@@ -105,7 +105,7 @@ def _cat(m: re.Match[str]) -> str:
 # whole clause, counted only inside a list whose other items say 类
 _PLAIN_ITEM = _re(
     r"^\s*(?:[^：:]*[：:])?(?P<cat>[\u4e00-\u9fff](?:[\u4e00-\u9fff]|、(?=[\u4e00-\u9fff])){1,24}?){N}(?P<u>条)"
-    r"\s*[)）]?\s*$"
+    r"(?:\s*[)）]|\s*$)"
 )
 _CLASS_ITEM_NEAR = re.compile(r"类(?:政府)?信息?[0-9０-９]+(?:余)?条")
 
@@ -167,11 +167,18 @@ CATEGORY_RULES: list[Rule] = _rule(
     r"(?:各类)?(?:政府)?(?:信息)?{N}(?P<u>条|件|篇|项)",
     # 其中机构职能类信息12条、政策法规类30条; a name may hold 、 (政策、规范性文件类信息21条): an 、
     # ends an item only right after its count
-    r"(?:^|(?<=[条件篇项])、|(?<![\u4e00-\u9fff、])、|[：:]|其中|包括)"
+    r"(?:^|(?<=[条件篇项])、|(?<![\u4e00-\u9fff、])、|[：:]|其中|包括|[（(](?:涵盖|包括|含)?)"
     r"(?P<cat>[\u4e00-\u9fff](?:[\u4e00-\u9fff]|、(?=[\u4e00-\u9fff])){1,24}?)类(?:政府)?(?:信息)?{N}(?P<u>条|件|篇|项)",
     exclude=_NOT_DISCLOSURE,
     gate="disclosure_line",
     breakdown=_cat,
+) + _rule(
+    "disclosure.items",
+    # …为民办实事类5条、其他应主动公开的政府信息30条: the remainder item of an 、-list, without 类
+    r"(?<=[条件篇项])、(?P<cat>其[他它][\u4e00-\u9fff]{0,16}?信息){N}(?P<u>条|件|篇|项)",
+    exclude=_NOT_DISCLOSURE,
+    gate="disclosure_line",
+    breakdown=lambda m: clean_category(m.group("cat")),
 )
 
 CLAUSE_RULES: list[Rule] = [
@@ -468,6 +475,11 @@ NEGATIONS: list[tuple[str, re.Pattern[str], str]] = [
     ("operations.request_fees_cny", re.compile(_NEG + r"(?:收取|收)[^。；;]{0,10}?(?P<k>费)"), "fees"),
     # 没有因政府信息公开收费的情况
     ("operations.request_fees_cny", re.compile(_NEG + r"[^。；;，,]{0,14}?(?P<k>收费)"), "fees"),
+    # 无收取信息处理费情况 / 本年度没有产生信息公开处理费 / 依申请提供政府信息暂不收费
+    ("operations.request_fees_cny",
+     re.compile(r"(?:无|没有|未|暂未)(?:产生|收取)[^。；;，,]{0,12}?(?P<k>处理费|费用)"), "fees"),
+    ("operations.request_fees_cny", re.compile(r"(?:暂不|不予|免于|免予|免)(?P<k>收费|收取[^。；;，,]{0,10}?费)"),
+     "fees"),
 ]
 
 
@@ -565,8 +577,10 @@ def _gate_ok(gate: str | None, ctx: _Ctx, sentence: str, pos: int) -> bool:
         channel = re.search(r"(?:电话|网上|现场|来电|来访|网络|在线|信函|邮件|当面|窗口|热线)咨询", window)
         return not (channel and len(re.findall(r"咨询", sentence)) >= 2)
     if gate == "disclosure_line":
-        # categories of requests (申请内容涉及城建类12件) or complaints are not disclosure categories
-        if re.search(r"申请|咨询|投诉|举报|复议|诉讼|留言|信访", sentence):
+        # categories of requests (申请内容涉及城建类12件) or complaints are not disclosure categories;
+        # judged by the words up to this item (a list may go on to 依申请公开341条)
+        upto = ctx.text[_sentence_start(ctx.text, pos): pos + 12]
+        if re.search(r"申请|咨询|投诉|举报|复议|诉讼|留言|信访", upto):
             return False
         if re.search(r"公开|发布|公布", ctx.line_at(pos)) or re.search(r"主动公开", heading):
             return True
@@ -669,10 +683,16 @@ def _quantity(m: re.Match[str], default_unit: str | None) -> tuple[Quantity, int
 
 
 def _apply(rule: Rule, col: _Collector, clause: str, cstart: int, sentence: str) -> re.Match[str] | None:
-    if rule.exclude and rule.exclude.search(clause):
+    # disclosure counts are judged by the words up to their own count: a list that goes on to
+    # 依申请公开341条 does not make 主动公开政府信息55条 a count of requests
+    local_exclude = rule.metric == "disclosure.items"
+    if rule.exclude and not local_exclude and rule.exclude.search(clause):
         return None
     first: re.Match[str] | None = None
     for m in rule.pattern.finditer(clause):
+        if local_exclude and rule.exclude and rule.exclude.search(
+                clause[: m.end()] + re.split(r"[、，,)）]", clause[m.end(): m.end() + 6])[0]):
+            continue
         if not _gate_ok(rule.gate, col.ctx, sentence, cstart + m.start()):
             continue
         got = _quantity(m, rule.unit)

@@ -493,3 +493,31 @@ def test_a_plain_count_outside_a_category_list_is_no_category() -> None:
 def test_verbs_before_the_first_category_are_not_its_name() -> None:
     got = values("全年共发布征地类信息32条，土地出让类信息39条。")
     assert got[("disclosure.items", "征地")] == 32 and got[("disclosure.items", "土地出让")] == 39
+
+
+@pytest.mark.parametrize("text", [
+    "2021年，无收取信息处理费情况。",
+    "严格执行收费标准，本年度没有产生信息公开处理费。",
+    "本机关依申请提供政府信息暂不收费。",
+])
+def test_fee_zero_phrasings(text: str) -> None:
+    assert one(text, "operations.request_fees_cny") == 0
+
+
+def test_free_reading_room_is_no_fee_statement() -> None:
+    assert one("档案馆免费向公众提供查阅服务。", "operations.request_fees_cny") is None
+
+
+def test_a_list_that_goes_on_to_requests_keeps_its_disclosure_items() -> None:
+    text = ("全年共制发政府信息400条，其中，主动公开政府信息55条（涵盖政策及规范性文件类6条、规划计划类3条、"
+            "其他应主动公开的政府信息46条）、依申请公开300条、不予公开45条。")
+    got = values(text)
+    assert got[("disclosure.items", "")] == 55
+    assert got[("disclosure.items", "政策及规范性文件")] == 6
+    assert got[("disclosure.items", "规划计划")] == 3
+    assert got[("disclosure.items", "其他应主动公开的政府信息")] == 46
+
+
+def test_categories_of_requests_are_still_not_disclosure_categories() -> None:
+    got = values("本年收到申请20件，申请内容涉及城建类12件、教育类8件。")
+    assert not [k for k in got if k[0] == "disclosure.items"]
