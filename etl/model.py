@@ -81,6 +81,9 @@ class Document:
     tables: list[Table] = field(default_factory=list)
     encoding: str | None = None
     warnings: list["Finding"] = field(default_factory=list)
+    #: a web page's own description of the article (meta tags ``ArticleTitle``, ``PubDate``,
+    #: ``ContentSource``, ``Author`` and the ``<title>``), which CMS pages carry apart from the text
+    meta: dict[str, str] = field(default_factory=dict)
 
     def page_at(self, offset: int) -> int | None:
         """The 1-based page holding a character offset, or None for unpaged formats."""

@@ -73,6 +73,17 @@ def _lines(text: str) -> list[str]:
     return [ln.strip() for ln in text.split("\n") if ln.strip()]
 
 
+def _page_title(seg: Segment, doc: Document) -> str | None:
+    """The article title a web page states apart from its text (meta ``ArticleTitle``, else the
+    ``<title>`` before its site suffix), for the segment that is most of the page; None if it
+    names no report."""
+    if not doc.meta or len(seg.text) * 2 < len(doc.text):
+        return None
+    title = doc.meta.get("ArticleTitle") or re.split(r"[_|｜]| - ", doc.meta.get("title", ""))[0]
+    title = clean_title(title or "")
+    return title if title and _REPORT_WORDS.search(title) else None
+
+
 def title_block(seg: Segment) -> list[str]:
     """The title and the short lines printed above the body (agency, title, document number)."""
     block = [clean_title(_HEADER_PREFIX.sub("", seg.title))] if seg.title else []
@@ -233,6 +244,10 @@ def detect_metadata(seg: Segment, doc: Document) -> Meta:
     findings: list[Finding] = []
     block = title_block(seg)
     body = seg.text
+    page_title = _page_title(seg, doc)
+    if page_title and not any(_REPORT_WORDS.search(b) for b in block[:3]):
+        # a CMS page prints its navigation above the article: the page's own title leads
+        block = [page_title, *block]
 
     # --- kind ---------------------------------------------------------------------------
     # a template has X where numbers belong; an X in a name alone may be anonymisation
@@ -249,7 +264,7 @@ def detect_metadata(seg: Segment, doc: Document) -> Meta:
                 ),
             )
         )
-    elif any("总结" in b for b in block[:3]) and not any(
+    elif any(re.search(r"总结|工作报告|执行情况[^，。]{0,30}报告", b) for b in block[:3]) and not any(
         re.search(r"信息公开|政务公开", b) for b in block[:3]
     ):
         kind = "work_summary"
@@ -261,6 +276,14 @@ def detect_metadata(seg: Segment, doc: Document) -> Meta:
     if published is None:
         # a saved web page states its date in the header: 发布日期：2020-02-13
         pm = _PAGE_DATE.search(body[:1500])
+        if pm:
+            y, mo, d = (int(g) for g in pm.groups())
+            if 1 <= mo <= 12 and 1 <= d <= 31:
+                published = f"{y:04d}-{mo:02d}-{d:02d}"
+                if sig_year is None:
+                    sig_year, sig_month = y, mo
+    if published is None and page_title:
+        pm = re.match(r"\s*((?:19|20)[0-9]{2})[-/.年]([0-9]{1,2})[-/.月]([0-9]{1,2})", doc.meta.get("PubDate", ""))
         if pm:
             y, mo, d = (int(g) for g in pm.groups())
             if 1 <= mo <= 12 and 1 <= d <= 31:
@@ -302,6 +325,9 @@ def detect_metadata(seg: Segment, doc: Document) -> Meta:
     for b in block[1:]:
         if looks_like_agency(b) and not _REPORT_WORDS.search(b):
             names.append(normalise_name(b))
+    source = normalise_name(doc.meta.get("ContentSource", "")) if page_title else ""
+    if source and looks_like_agency(source) and not source.endswith(("社", "网", "报", "台")):
+        names.append(source)
     for pm in _PAGE_AGENCY.finditer(body[:1500]):
         # a saved web page's header: 发布机构：厦门市思明区人民政府办公室
         cand = normalise_name(pm.group(1))

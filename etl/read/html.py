@@ -225,7 +225,29 @@ def _read_html_text(name: str, text: str, encoding: str, warnings: list[Finding]
             limits.check_text_size(name, out.chars)
     full, placed = out.result()
     tables = [Table(rows=grid, page=None, index=i, offset=off) for i, (off, grid) in enumerate(placed)]
-    return Document(source=name, format="html", text=full, tables=tables, encoding=encoding, warnings=warnings)
+    return Document(source=name, format="html", text=full, tables=tables, encoding=encoding, warnings=warnings,
+                    meta=_page_meta(root))
+
+
+#: meta tags of government CMS pages that describe the article itself (names compared in lower case)
+_META_NAMES = {"articletitle": "ArticleTitle", "pubdate": "PubDate", "contentsource": "ContentSource",
+               "author": "Author"}
+
+
+def _page_meta(root: etree._Element) -> dict[str, str]:
+    """The article's title, date and source as the page's meta tags and ``<title>`` give them."""
+    meta: dict[str, str] = {}
+    for el in root.iter("meta"):
+        key = _META_NAMES.get((el.get("name") or "").strip().lower())
+        value = clean_cell(el.get("content") or "")
+        if key and value and key not in meta:
+            meta[key] = value[:300]
+    title = next(root.iter("title"), None)
+    if title is not None:
+        text = clean_cell("".join(title.itertext()))
+        if text:
+            meta["title"] = text[:300]
+    return meta
 
 
 __all__ = ["read_html", "read_mhtml", "decode_html"]

@@ -243,3 +243,44 @@ def test_names_masked_with_mou_are_anonymised(title: str) -> None:
     m = meta(title + "\n" + BODY.format(y=2016, n=5, r=0))
     assert m.agency is None and m.year == 2016
     assert [f.rule for f in m.findings] == ["agency_anonymised"]
+
+
+# --- a government CMS page: navigation above the article, the article described in meta tags ---
+
+CMS_PAGE = """<html><head><meta charset="utf-8"/>
+<meta name="SiteName" content="某市人民政府"/>
+<meta name="ArticleTitle" content="{title}"/>
+<meta name="PubDate" content="2019-02-20 09:30"/>
+<meta name="ContentSource" content="{source}"/>
+<title>{title}_工作动态_某市人民政府</title></head><body>
+<div class="nav">国务院 省政府 省人大 省政协</div><div class="nav">首页 政务公开 办事服务 互动交流</div>
+<div class="article"><p>{body}</p></div><div class="footer">主办：某市人民政府办公室</div></body></html>"""
+
+
+def _cms(title: str, body: str, source: str = "") -> object:
+    from etl.read.dispatch import read_data
+
+    doc = read_data(CMS_PAGE.format(title=title, body=body, source=source).encode("utf-8"), "page.html")
+    reports = extract_document(doc)
+    assert len(reports) == 1
+    return reports[0]
+
+
+def test_cms_page_takes_kind_agency_year_and_date_from_its_article_title() -> None:
+    r = _cms("江州市商务局2018年工作总结暨2019年工作思路",
+             "2018年，全市实际利用外资1.2亿美元，比增12%。全年共争取省级补助资金3000万元。")
+    assert r.kind == "work_summary" and r.agency == "江州市商务局" and r.year == 2018
+    assert r.published == "2019-02-20"
+
+
+def test_cms_plan_execution_report_is_a_work_summary() -> None:
+    r = _cms("关于江州市2018年国民经济和社会发展计划执行情况及2019年计划的报告",
+             "2018年，全市外贸出口总额10.2亿元，比增8%。", source="江州市发展和改革委员会")
+    assert r.kind == "work_summary" and r.year == 2018
+    assert r.agency == "江州市发展和改革委员会"
+
+
+def test_a_printed_report_title_is_trusted_before_the_meta_tags() -> None:
+    body = "江州市教育局2018年政府信息公开工作年度报告</p><p>" + BODY.format(y=2018, n=120, r=3)
+    r = _cms("通知公告", body)
+    assert r.kind == "disclosure_report" and r.agency == "江州市教育局" and r.year == 2018
