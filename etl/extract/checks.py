@@ -173,6 +173,10 @@ def _outcome_parts(values: Values, b: str) -> list[str] | None:
     return parts
 
 
+#: the same readings of a report's values, for the form parser to judge a placement with
+get_value, all_values, outcome_parts = _get, _all, _outcome_parts
+
+
 def _t3_outcomes(values: Values) -> list[Finding]:
     out: list[Finding] = []
     for b in COLUMNS:

@@ -182,8 +182,13 @@ def tokenize(region: str) -> list[Tok]:
             toks.append(Tok("value", text, s, parse_cell(text)))
             continue
         if kind == "word":
-            if toks and toks[-1].kind == "value" and toks[-1].start + len(toks[-1].text) == s:
-                unit = re.match(r"[件个项条次宗起人份家]|万元|元", text)
+            gap = region[toks[-1].start + len(toks[-1].text):s] if toks else ""
+            adjacent = bool(toks) and toks[-1].kind == "value" and not gap
+            # a money unit after a space (PDF text: 75394432.52 元) still belongs to its number
+            spaced_money = (bool(toks) and toks[-1].kind == "value" and gap.strip() == "" and len(gap) <= 2
+                            and re.match(r"万元|元", text) is not None)
+            if adjacent or spaced_money:
+                unit = re.match(r"[件个项条次宗起人份家]|万元|元", text) if adjacent else re.match(r"万元|元", text)
                 if unit:
                     prev = toks[-1]
                     toks[-1] = Tok("value", prev.text + unit.group(0), prev.start,

@@ -95,6 +95,9 @@ class CellValue:
     approx: bool = False
 
 
+_TWO_NUMBERS = re.compile(r"^[0-9][0-9,.]*\s+[0-9]")
+
+
 def parse_cell(raw: str | None) -> CellValue:
     """Read one table cell (cached; see :func:`_parse_cell`)."""
     if raw is None:
@@ -120,6 +123,9 @@ def _parse_cell(raw: str) -> CellValue:
         if compact.startswith("无("):
             note = s[1:].strip()
         return CellValue("number", 0.0, note)
+    if _TWO_NUMBERS.match(s):
+        # "1 0": two cells merged by a converter, or one number with a space in it: not certain
+        return CellValue("text")
     sign = 1.0
     approx = False
     body = compact

@@ -13,6 +13,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from etl.extract.checks import COLUMNS, outcome_parts
+from etl.extract.checks import all_values as check_all
+from etl.extract.checks import get_value as check_get
 from etl.extract.flatrun import flat_t2, flat_t3, flat_t3_rows, flat_t4, tab_tables
 from etl.extract.formlabels import (
     APPLICANT_ORDER,
@@ -558,13 +561,29 @@ def parse_t2_tables(tables: list[Table], doc: Document) -> T2Result:
                     ))
                 continue
             row_label = _clean_label(row[label_j])
+            # the row's printed values, left to right (a value repeated over a merged span once)
+            filled = [j for j in range(label_j + 1, len(row)) if cells[j].kind != "blank"
+                      and not (j > label_j + 1 and row[j] == row[j - 1] and _same_span(kinds, j))]
+            if len(filled) > len(kinds):
+                # more values than the header has columns (a converter split 2425.311082 over
+                # three cells): no column is certain
+                res.findings.append(Finding(
+                    "table_unreadable", "warning",
+                    f"表二: row {row_label} has {len(filled)} values for {len(kinds)} columns; not stored",
+                    [m for m in (T2_METRICS.get((item, k)) for k in kinds) if m],
+                ))
+                continue
+            # as many values as columns: the form's column order places them, whatever positions
+            # a converter gave the header cells
+            by_order = dict(zip(sorted(kinds, key=lambda k: min(kinds[k][0])), filled)) \
+                if len(filled) == len(kinds) else {}
             for kind, (span, col_label) in kinds.items():
                 metric = T2_METRICS.get((item, kind))
                 span = [j for j in span if label_j < j < len(row)]
                 if metric is None or not span or metric in done:
                     continue
                 # a merged value cell is repeated (or left blank) across the header's span
-                j = next((j for j in span if parse_cell(row[j]).kind != "blank"), span[0])
+                j = by_order.get(kind) or next((j for j in span if parse_cell(row[j]).kind != "blank"), span[0])
                 cell = parse_cell(row[j])
                 if cell.kind == "text":
                     res.findings.append(Finding(
@@ -581,6 +600,11 @@ def parse_t2_tables(tables: list[Table], doc: Document) -> T2Result:
                 res.facts.append(make_fact(metric, cell, row[j], ctx, row_label, col_label, "",
                                            unit, scale, ctx.cell_offset(ri, j, t.rows)))
     return res
+
+
+def _same_span(kinds: dict[str, tuple[list[int], str]], j: int) -> bool:
+    """Columns ``j - 1`` and ``j`` lie under one header cell (a merged value cell repeated)."""
+    return any(j in span and j - 1 in span for span, _ in kinds.values())
 
 
 def _t2_spans(row: list[str], cls: list[str | None]) -> dict[str, tuple[list[int], str]]:
@@ -880,6 +904,36 @@ def parse_forms(seg: Segment, doc: Document) -> tuple[list[Fact], str | None, li
                                   f"the form tables could not be parsed ({type(exc).__name__}: {exc})")]
 
 
+def _unless_shifted(t3_facts: list[Fact]) -> tuple[list[Fact], list[Finding]]:
+    """表三's cells, unless its columns show numbers moved into a neighbouring column.
+
+    A printed mistake leaves one column off; a converter that garbles the header and moves the
+    numbers leaves two or more applicant columns off by amounts that cancel out (自然人 +23,
+    商业企业 −23): the outcome rows still add up, only in the wrong columns. Then no column of
+    the table is certain, and none is stored.
+    """
+    values = {(f.metric, f.breakdown): f.value for f in t3_facts}
+    diffs: dict[str, float] = {}
+    for b in COLUMNS:
+        if not b:
+            continue
+        total = check_get(values, "requests.processed_total", b)
+        parts = outcome_parts(values, b)
+        got = check_all(values, parts, b) if parts is not None else None
+        if total is None or got is None:
+            continue
+        if abs(sum(got) - total) > 1e-9:
+            diffs[b] = sum(got) - total
+    if len(diffs) >= 2 and abs(sum(diffs.values())) <= 1e-9:
+        names = ", ".join(f"{b} {d:+g}" for b, d in diffs.items())
+        return [], [Finding(
+            "t3_columns_shifted", "warning",
+            f"表三: the outcome rows add up in the wrong columns ({names}), as when numbers moved into a "
+            "neighbouring column; no 表三 cell stored",
+        )]
+    return t3_facts, []
+
+
 def _parse_forms(seg: Segment, doc: Document) -> tuple[list[Fact], str | None, list[Finding]]:
     facts: list[Fact] = []
     findings: list[Finding] = []
@@ -925,12 +979,14 @@ def _parse_forms(seg: Segment, doc: Document) -> tuple[list[Fact], str | None, l
             else:
                 rows = r3.rows
             t3_find += _missing_rows(rows, form_t3)
+        t3_facts, shifted = _unless_shifted(t3_facts)
         facts += t3_facts
-        findings += t3_find
+        findings += t3_find + shifted
     else:
         f3, form3, fnd3, present = flat_t3(seg, doc)
+        f3, shifted = _unless_shifted(f3)
         facts += f3
-        findings += fnd3
+        findings += fnd3 + shifted
         found_any |= present
         form_t3 = form3
 

@@ -84,6 +84,19 @@ def _page_title(seg: Segment, doc: Document) -> str | None:
     return title if title and _REPORT_WORDS.search(title) else None
 
 
+_TITLE_LIKE = re.compile(r"(?:19|20)[0-9]{2}\s*年.{0,40}?(?:年度报告|工作总结|工作报告|总结|的报告|报告)")
+
+
+def _title_further_down(body: str, lines: int = 80) -> str | None:
+    """The first short line among the first ``lines`` that reads like a report's title (a year
+    and a report word, no sentence punctuation): the title under a page's navigation."""
+    for line in _lines(body)[:lines]:
+        line = clean_title(line)
+        if len(line) <= 60 and not re.search(r"[。，,；;：:]", line) and _TITLE_LIKE.search(line):
+            return re.sub(r"(?<=[\u4e00-\u9fff0-9])\s+(?=[\u4e00-\u9fff0-9])", "", line)
+    return None
+
+
 def title_block(seg: Segment) -> list[str]:
     """The title and the short lines printed above the body (agency, title, document number)."""
     block = [clean_title(_HEADER_PREFIX.sub("", seg.title))] if seg.title else []
@@ -245,9 +258,12 @@ def detect_metadata(seg: Segment, doc: Document) -> Meta:
     block = title_block(seg)
     body = seg.text
     page_title = _page_title(seg, doc)
-    if page_title and not any(_REPORT_WORDS.search(b) for b in block[:3]):
-        # a CMS page prints its navigation above the article: the page's own title leads
-        block = [page_title, *block]
+    if not any(_REPORT_WORDS.search(b) for b in block[:3]):
+        # a web page (or its PDF or text copy) prints its navigation above the article: the
+        # page's own title leads, else the first title-like line further down
+        lead = page_title or _title_further_down(body)
+        if lead:
+            block = [lead, *block]
 
     # --- kind ---------------------------------------------------------------------------
     # a template has X where numbers belong; an X in a name alone may be anonymisation

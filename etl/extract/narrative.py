@@ -48,7 +48,9 @@ QUOTE_CLOSE = "”\"」』’"
 
 _SENTENCE_END = re.compile(r"[。；;！？!?\n]")
 _CLAUSE_END = re.compile(r"(?<![0-9０-９])[，,]|[，,](?![0-9０-９])")
-_TABLE_LINE = re.compile(r"\t|^\s*\|")  # readers render table rows TAB-separated; Markdown pipes
+# readers render table rows TAB-separated; Markdown pipes. A tab that only indents a paragraph
+# (a browser's copy of an indented web page) does not make it a table row.
+_TABLE_LINE = re.compile(r"\S[ \u3000]*\t|^\s*\|", re.M)
 _HEADING = re.compile(r"^[ \t\u3000]*(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[）)])")
 _HAS_NUMBER = re.compile(
     r"[0-9０-９]|[零〇一二两三四五六七八九十百千壹贰叁肆伍陆柒捌玖拾佰仟]+[万亿]?[余多]?(?:条|件|项|篇|个|份|宗|起|次|人次|家|名|人|场|期|户|批)"
@@ -875,12 +877,17 @@ def _outcomes(col: _Collector, clause: str, cs: int, subject: str, start: int, e
                 col.add(APPEAL_PREFIX[subject] + suffix, got[0], clause, cs, got[1])
 
 
+_LAID_OUT = re.compile(r"\S[ \u3000]{2,}\S")
+
+
 def _negations(col: _Collector, text: str, clauses: list[tuple[int, int]], sentence: str) -> None:
     for cs, ce in clauses:
         clause = text[cs:ce]
         bare = _DATES.sub("", clause)
         if _HAS_NUMBER.search(bare) or re.search(r"[XＸxｘ]+(?:[件条个人次余])", bare):
             continue
+        if _LAID_OUT.search(clause):
+            continue  # a table header laid out with spaces (尚 未 审 结 …), not a sentence
         for metric, pat, gate in NEGATIONS:
             m = pat.search(clause)
             if not m or not _gate_ok(gate, col.ctx, sentence, cs):
@@ -964,8 +971,10 @@ def joined_view(text: str) -> tuple[str, list[int]]:
     """
     lines = text.split("\n")
     lengths = sorted(len(ln.strip()) for ln in lines if len(ln.strip()) >= 10)
+    # PDF text puts a space between Chinese and a number (实际利用外资 1.37 亿美元): not a word gap
+    spaces = [m.start() for m in _SOFT_SPACE.finditer(text)]
     if len(lengths) < 3:
-        return text, []
+        return _remove(text, spaces)
     full = lengths[int(len(lengths) * 0.75)]
     soft: list[int] = []
     pos = 0
@@ -984,16 +993,26 @@ def joined_view(text: str) -> tuple[str, list[int]]:
         ):
             soft.append(pos)
         pos += 1
-    if not soft:
+    return _remove(text, sorted(set(soft) | set(spaces)))
+
+
+# one space between a Chinese character and a number or a percent sign, either way round
+_SOFT_SPACE = re.compile(r"(?<=[\u4e00-\u9fff]) (?=[0-9０-９])|(?<=[0-9０-９%％]) (?=[\u4e00-\u9fff])")
+
+
+def _remove(text: str, positions: list[int]) -> tuple[str, list[int]]:
+    """``text`` without the characters at ``positions`` (sorted), and the view positions of the
+    characters that follow each removed one (see ``_Ctx.original``)."""
+    if not positions:
         return text, []
     pieces = []
     prev = 0
-    for p in soft:
+    for p in positions:
         pieces.append(text[prev:p])
         prev = p + 1
     pieces.append(text[prev:])
-    # the character after the j-th removed newline sits at view position soft[j] - j
-    return "".join(pieces), [p - j for j, p in enumerate(soft)]
+    # the character after the j-th removed character sits at view position positions[j] - j
+    return "".join(pieces), [p - j for j, p in enumerate(positions)]
 
 
 # --- the 2008–2018 统计表 (政府信息公开情况统计表): label | unit | number rows ---------------
@@ -1046,11 +1065,19 @@ _STAT_LABELS: list[tuple[re.Pattern[str], str]] = [
 ]
 
 
+_STAT_ROW_MAX = 160
+_ENDS_WITH_NUMBER = re.compile(r"[0-9０-９]\s*\|?\s*$")
+
+
 def _stat_table(col: _Collector, text: str) -> None:
     section: str | None = None  # "review" / "suit" for the 维持/纠错/其他 rows
     pos = 0
     for line in text.split("\n"):
         start, pos = pos, pos + len(line) + 1
+        # a row is a label, maybe a unit and one number: a long line (a text rendering padding
+        # cells with spaces) is none, and would cost the row pattern's backtracking dearly
+        if len(line) > _STAT_ROW_MAX or not _ENDS_WITH_NUMBER.search(line):
+            continue
         m = _STAT_ROW.match(line)
         if not m:
             continue

@@ -9,8 +9,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from etl.extract.checks import check_report
-from etl.extract.forms import parse_forms
+from etl.extract.forms import form_from_text, parse_forms
 from etl.extract.metadata import detect_metadata
+from etl.metrics import load_metrics
 from etl.model import Document, Fact, Finding, Report
 from etl.extract.narrative import extract_narrative
 from etl.read.dispatch import read_file
@@ -50,6 +51,54 @@ def merge_facts(table_facts: list[Fact], narrative_facts: list[Fact]) -> tuple[l
     return list(merged.values()), findings
 
 
+_TABLE_SOURCE = {"表二": "table2", "表三": "table3", "表四": "table4"}
+
+
+def withhold_unchecked(narrative: list[Fact], form_findings: list[Finding], table_facts: list[Fact] = (),
+                       *, form_report: bool = False) -> tuple[list[Fact], list[Finding]]:
+    """Leave out the text's numbers for a form table that was printed but could not be read.
+
+    The table is the report's own statement of those numbers and the text often words them
+    differently (收到申请75件 where 表三 counts 74 new requests and one carried over; 引发行政复议
+    1起 where 表四 prints 0); with the table unread, the text's number cannot be checked against
+    it, so it is not stored. A report of the national form (2019 on) always prints 表三 and 表四:
+    where one of them gave no cell at all, it was there and not read.
+    """
+    metrics = load_metrics()
+    cells: set[str] = set()
+    tables: set[str] = set()
+    if form_report:
+        read = {metrics[f.metric].source.split()[0] for f in table_facts if f.metric in metrics}
+        tables.update(t for t in ("table3", "table4") if not any(r.startswith(t) for r in read))
+    for f in form_findings:
+        if f.rule != "table_unreadable":
+            continue
+        table = next((t for t in _TABLE_SOURCE if f.message.startswith(t)), None)
+        if table is None:
+            continue
+        if f.cells:
+            cells.update(c.split("[", 1)[0] for c in f.cells)
+        else:
+            tables.add(_TABLE_SOURCE[table])
+    if not cells and not tables:
+        return narrative, []
+    kept: list[Fact] = []
+    dropped: list[str] = []
+    for fact in narrative:
+        source = metrics[fact.metric].source if fact.metric in metrics else ""
+        in_table = any(source.startswith(t) or f" {t}" in f" {source}" for t in tables)
+        if fact.metric in cells or in_table:
+            dropped.append(fact.metric)
+        else:
+            kept.append(fact)
+    if not dropped:
+        return narrative, []
+    names = ", ".join(sorted(set(dropped)))
+    return kept, [Finding("narrative_withheld", "info",
+                          f"a form table was printed but not read, so the text's numbers for it are not stored "
+                          f"(they cannot be checked against the table): {names}", sorted(set(dropped)))]
+
+
 def extract_document(doc: Document) -> list[Report]:
     """All reports in one read document, in file order."""
     reports: list[Report] = []
@@ -60,7 +109,10 @@ def extract_document(doc: Document) -> list[Report]:
         form = meta.form
         if meta.kind != "template":
             table_facts, table_form, form_findings = parse_forms(seg, doc)
-            narrative_facts = extract_narrative(seg, doc)
+            narrative_facts, withheld = withhold_unchecked(
+                extract_narrative(seg, doc), form_findings, table_facts,
+                form_report=bool(table_form or form_from_text(seg.text)))
+            findings += withheld
             facts, merge_findings = merge_facts(table_facts, narrative_facts)
             findings += form_findings + merge_findings
             form = table_form or form

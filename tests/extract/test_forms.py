@@ -668,3 +668,56 @@ def test_t3_row_with_more_numbers_than_columns_and_no_header_is_not_guessed():
     facts, _form, findings = parse_forms(seg, doc)
     assert not [f for f in facts if f.metric.startswith("requests.")]
     assert any(f.rule == "t3_columns_uncertain" for f in findings)
+
+
+# --- cells and rows that converters garble (PDF → Markdown, PDF text) ------------------------
+
+def test_two_numbers_in_one_cell_are_not_one_number():
+    assert parse_cell("1 0").kind == "text"
+    assert parse_cell("0 23").kind == "text"
+    assert parse_cell("75394432.52 元").kind == "number"
+    assert parse_cell("1,234").value == 1234
+
+
+def _t2_rows_2019(**rows: list[str]) -> list[list[str]]:
+    out = [list(r) for r in T2_2019]
+    for label, cells in rows.items():
+        i = next(i for i, r in enumerate(out) if r[0] == label)
+        out[i] = [label, *cells]
+    return out
+
+
+def test_t2_row_with_more_values_than_columns_is_not_stored():
+    # 242523110.82 yuan printed as 2425 | 2.311 | 082 by a converter, under one 收费 column pair
+    rows = _t2_rows_2019(行政事业性收费=["2425", "2.311", "082"])
+    facts, _form, findings = parse_forms(*seg_doc([Table(rows=rows)]))
+    got = facts_by_key(facts)
+    assert ("disclosure.fee_items_prev_year", "") not in got
+    assert got[("disclosure.procurement_projects", "")].value == 7
+    assert any("3 values for 2 columns" in f.message for f in findings)
+
+
+def test_t2_values_placed_by_the_forms_column_order_when_the_header_moved():
+    rows = [list(r) for r in T2_2019]
+    rows[9] = ["信息内容", "上一年项目数量", "", "本年增/减", "处理决定数量"]  # a phantom header cell
+    rows[10] = ["行政处罚", "", "100", "3", "45"]
+    rows[11] = ["行政强制", "", "126", "26", "29"]
+    facts, _form, _findings = parse_forms(*seg_doc([Table(rows=rows)]))
+    got = facts_by_key(facts)
+    assert got[("disclosure.coercion_items_prev_year", "")].value == 126
+    assert got[("disclosure.coercion_items_change", "")].value == 26
+    assert got[("disclosure.coercion_decisions", "")].value == 29
+
+
+def test_t3_columns_shifted_into_their_neighbours_store_nothing():
+    vals = t3_values("2021", seed=3)
+    # the 自然人 and 商业企业 numbers of the outcome rows swapped by a converter, totals kept
+    shifted = {m: list(v) for m, v in vals.items()}
+    for m in OUTCOMES_2021:
+        shifted[m][0], shifted[m][1] = shifted[m][1], shifted[m][0]
+    if all(vals[m][0] == vals[m][1] for m in OUTCOMES_2021):  # pragma: no cover - seed guard
+        pytest.skip("seed gives equal columns")
+    seg, doc = seg_doc([Table(rows=t3_grid(shifted), page=1, offset=0)])
+    facts, _form, findings = parse_forms(seg, doc)
+    assert not [f for f in facts if f.metric.startswith("requests.")]
+    assert any(f.rule == "t3_columns_shifted" for f in findings)

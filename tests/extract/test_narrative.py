@@ -521,3 +521,25 @@ def test_a_list_that_goes_on_to_requests_keeps_its_disclosure_items() -> None:
 def test_categories_of_requests_are_still_not_disclosure_categories() -> None:
     got = values("本年收到申请20件，申请内容涉及城建类12件、教育类8件。")
     assert not [k for k in got if k[0] == "disclosure.items"]
+
+
+def test_a_line_padded_with_spaces_is_not_a_statistics_row() -> None:
+    """Text renderings pad table cells with runs of spaces; such a line is read, never hung on."""
+    line = "受理申请数" + " " * 3000 + "收到" + " " * 2000 + "12"
+    assert ("requests.received", "") not in values(line)
+
+
+def test_pdf_spaces_between_chinese_and_numbers() -> None:
+    got = values("2018年，全区实际利用外资 1.2 亿美元，比增 12%。全年主动公开政府信息 356 条。")
+    assert got[("investment.fdi_actual_usd", "")] == 120_000_000
+    assert got[("disclosure.items", "")] == 356
+
+
+def test_a_tab_indenting_a_paragraph_is_no_table_row() -> None:
+    assert one("\t2022年全区共主动公开政府信息14571条。", "disclosure.items") == 14571
+    assert one("规章\t0\t3\t12", "disclosure.items") is None
+
+
+def test_a_header_laid_out_with_spaces_is_no_negation() -> None:
+    text = "结果维持  结果纠正  其他结果  尚\n未  总  未经复议直接起诉  复议后起诉"
+    assert one(text, "appeals.review_total") is None

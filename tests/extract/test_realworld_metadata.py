@@ -284,3 +284,12 @@ def test_a_printed_report_title_is_trusted_before_the_meta_tags() -> None:
     body = "江州市教育局2018年政府信息公开工作年度报告</p><p>" + BODY.format(y=2018, n=120, r=3)
     r = _cms("通知公告", body)
     assert r.kind == "disclosure_report" and r.agency == "江州市教育局" and r.year == 2018
+
+
+def test_title_under_a_web_page_navigation_copied_as_text() -> None:
+    text = ("国务院 省政府 省人大 省政协\n移动版\n登录 注册\n• 首页\n• 政务公开\n当前位置：\n• 首页\n• 政府信息公开\n"
+            "江州市商务局 2018 年工作总结暨 2019 年工作思路\n来源： 时间：2019-01-28 11:34\n"
+            "2018 年，全市实际利用外资 1.2 亿美元，比增 12%。\n")
+    doc = Document(source="t.txt", format="text", text=text)
+    r = extract_document(doc)[0]
+    assert r.kind == "work_summary" and r.agency == "江州市商务局" and r.year == 2018
