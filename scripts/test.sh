@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # Installs the test dependencies (a virtualenv from requirements-dev.txt and, when running as
-# root, Debian's Chromium for the real-browser tests and a CJK font, which the PDF tests need
-# just as a deployment does: see the README's deployment note) and runs the whole test suite.
+# root, Debian's Chromium for the real-browser tests, a CJK font, which the PDF tests need just
+# as a deployment does (see the README's deployment note), and LibreOffice and poppler-utils,
+# which render the real corpus into the PDFs and texts people receive) and runs the whole suite.
+# Renderings are cached in ~/.cache/gongkai/renderings between runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
-dpkg -s fonts-noto-cjk >/dev/null 2>&1 || need+=(fonts-noto-cjk)
+for pkg in fonts-noto-cjk libreoffice-writer-nogui poppler-utils; do
+  dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
+done
 if [ "${#need[@]}" -gt 0 ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq && apt-get install -y -qq "${need[@]}" >/dev/null

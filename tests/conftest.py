@@ -267,16 +267,25 @@ def downloads(monkeypatch: pytest.MonkeyPatch) -> dict:
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:  # noqa: ANN001
-    """The real corpus's score (tests/extract/test_corpus.py), whenever those tests ran."""
-    mod = sys.modules.get("tests.extract.test_corpus")
-    scores = getattr(mod, "SCORES", None)
-    if not scores:
-        return
-    correct = sum(s[0] for s in scores.values())
-    total = sum(s[1] for s in scores.values())
-    wrong = sum(s[2] for s in scores.values())
-    terminalreporter.write_sep("-", "real corpus (../shared/corpus gold)")
-    for name, (c, t, w, m) in sorted(scores.items()):
-        terminalreporter.write_line(f"{name:28} {c:4}/{t:<4} correct, {w} wrong, {m} missing")
-    terminalreporter.write_line(f"{'all':28} {correct:4}/{total:<4} correct ({correct / max(total, 1):.1%}), "
-                                f"{wrong} wrong")
+    """The real corpus's scores (tests/extract/test_corpus.py, test_renderings.py), when they ran."""
+    scores = getattr(sys.modules.get("tests.extract.test_corpus"), "SCORES", None)
+    if scores:
+        correct = sum(s[0] for s in scores.values())
+        total = sum(s[1] for s in scores.values())
+        wrong = sum(s[2] for s in scores.values())
+        terminalreporter.write_sep("-", "real corpus (../shared/corpus gold)")
+        for name, (c, t, w, m) in sorted(scores.items()):
+            terminalreporter.write_line(f"{name:28} {c:4}/{t:<4} correct, {w} wrong, {m} missing")
+        terminalreporter.write_line(f"{'all':28} {correct:4}/{total:<4} correct "
+                                    f"({correct / max(total, 1):.1%}), {wrong} wrong")
+    rscores = getattr(sys.modules.get("tests.extract.test_renderings"), "SCORES", None)
+    if rscores:
+        terminalreporter.write_sep("-", "renderings of the published pages (same gold)")
+        by_name: dict[str, list[int]] = {}
+        for (_doc, name), (c, t, w) in rscores.items():
+            acc = by_name.setdefault(name, [0, 0, 0])
+            acc[0] += c
+            acc[1] += t
+            acc[2] += w
+        for name, (c, t, w) in sorted(by_name.items()):
+            terminalreporter.write_line(f"{name:20} {c:5}/{t:<5} correct ({c / max(t, 1):.1%}), {w} wrong")

@@ -1,6 +1,7 @@
-"""Rewrite known_missing.json from what extraction now leaves out of the corpus gold.
+"""Rewrite known_missing.json from what extraction now leaves out of the corpus gold, and with
+``--renderings`` known_missing_renderings.json for every rendering of the published pages.
 
-    .venv/bin/python tests/extract/corpus/update_known_missing.py
+    .venv/bin/python tests/extract/corpus/update_known_missing.py [--renderings]
 
 Refuses to write while any value is wrong: a wrong value is fixed, never recorded as known.
 """
@@ -39,10 +40,30 @@ def main() -> int:
         entry = {k: v for k, v in (("missing", missing), ("meta", meta)) if v}
         if entry:
             out[gf.stem] = entry
+    if "--renderings" in sys.argv:
+        from tests.helpers.renderings import RENDERINGS, render
+
+        out = {}
+        for gf in sorted((CORPUS / "gold").glob("*.json")):
+            gold = json.loads(gf.read_text(encoding="utf-8"))
+            if not gold.get("source", "").endswith(".html"):
+                continue
+            for name in RENDERINGS:
+                preds = [r.to_dict() for r in extract_file(render(CORPUS / gold["source"], name))]
+                r = score.score_report(gold, score.match_reports([gold], preds)[0])
+                for w in r["wrong"]:
+                    print(f"{gf.stem}:{name}: wrong {w}")
+                wrong += len(r["wrong"])
+                entry = {k: v for k, v in (("missing", [list(m) for m in r["missing"]]), ("meta", r["meta"])) if v}
+                if entry:
+                    out[f"{gf.stem}:{name}"] = entry
+        target = "known_missing_renderings.json"
+    else:
+        target = "known_missing.json"
     if wrong:
         print(f"{wrong} wrong value(s): not written")
         return 1
-    path = Path(__file__).with_name("known_missing.json")
+    path = Path(__file__).with_name(target)
     path.write_text(json.dumps(out, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     print(f"{path}: {sum(len(v.get('missing', [])) for v in out.values())} known missing facts")
     return 0

@@ -1,0 +1,147 @@
+"""The corpus documents as people receive them: each published page rendered by the tools that
+agencies and readers use, cached between runs.
+
+A report reaches users as the agency's PDF (LibreOffice from Debian turning the HTML into PDF,
+as many agencies make theirs), as text pulled out of that PDF (``pdftotext`` raw and
+``-layout``), as Markdown made from it (``markitdown``, ``pymupdf4llm``), or as text copied from
+the web page (``inscriptis``, ``html2text``, a browser's ``innerText`` through Playwright). Each
+tool garbles tables its own way; the gold answers stay the same.
+
+Renderings are cached outside the checkout, under ``~/.cache/gongkai/renderings/`` (or
+``GONGKAI_RENDER_CACHE``), by the sha256 of the source and the rendering's name, so that only the
+first run on a machine pays for LibreOffice and the browser. A tool that is not installed makes
+:func:`render` raise :class:`Unavailable`.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+from typing import Callable
+
+ROOT = Path(__file__).resolve().parents[2]
+CACHE = Path(os.environ.get("GONGKAI_RENDER_CACHE") or Path.home() / ".cache" / "gongkai" / "renderings")
+CACHE_VERSION = "1"
+
+
+class Unavailable(RuntimeError):
+    """The tool a rendering needs is not installed here."""
+
+
+def _pdf(html: Path, out: Path) -> None:
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if not soffice:
+        raise Unavailable("LibreOffice (Debian libreoffice-writer-nogui) is not installed")
+    with tempfile.TemporaryDirectory() as tmp:
+        src = Path(tmp) / "page.html"
+        shutil.copyfile(html, src)
+        profile = Path(tmp) / "profile"
+        subprocess.run(
+            [soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to",
+             "pdf:writer_web_pdf_Export", "--outdir", tmp, str(src)],
+            check=True, capture_output=True, timeout=180,
+        )
+        shutil.move(str(Path(tmp) / "page.pdf"), out)
+
+
+def _pdftotext(args: list[str]) -> Callable[[Path, Path], None]:
+    def run(pdf: Path, out: Path) -> None:
+        exe = shutil.which("pdftotext")
+        if not exe:
+            raise Unavailable("pdftotext (Debian poppler-utils) is not installed")
+        subprocess.run([exe, *args, "-enc", "UTF-8", str(pdf), str(out)], check=True,
+                       capture_output=True, timeout=120)
+    return run
+
+
+def _markitdown(pdf: Path, out: Path) -> None:
+    try:
+        from markitdown import MarkItDown
+    except ImportError as exc:  # pragma: no cover - a dev requirement
+        raise Unavailable(f"markitdown: {exc}") from None
+    out.write_text(MarkItDown().convert(str(pdf)).text_content, encoding="utf-8")
+
+
+def _pymupdf4llm(pdf: Path, out: Path) -> None:
+    try:
+        import pymupdf4llm
+    except ImportError as exc:  # pragma: no cover - a dev requirement
+        raise Unavailable(f"pymupdf4llm: {exc}") from None
+    out.write_text(pymupdf4llm.to_markdown(str(pdf), show_progress=False), encoding="utf-8")
+
+
+def _html_bytes_text(html: Path) -> str:
+    from etl.read.html import decode_html
+
+    text, _enc, _w = decode_html(html.read_bytes(), html.name)
+    return text
+
+
+def _inscriptis(html: Path, out: Path) -> None:
+    try:
+        from inscriptis import get_text
+    except ImportError as exc:  # pragma: no cover - a dev requirement
+        raise Unavailable(f"inscriptis: {exc}") from None
+    out.write_text(get_text(_html_bytes_text(html)), encoding="utf-8")
+
+
+def _html2text(html: Path, out: Path) -> None:
+    try:
+        import html2text
+    except ImportError as exc:  # pragma: no cover - a dev requirement
+        raise Unavailable(f"html2text: {exc}") from None
+    h = html2text.HTML2Text()
+    h.body_width = 0
+    out.write_text(h.handle(_html_bytes_text(html)), encoding="utf-8")
+
+
+def _browser(html: Path, out: Path) -> None:
+    chromium = shutil.which("chromium")
+    if not chromium:
+        raise Unavailable("Debian chromium is not installed")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=[
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+            "--disable-background-networking", "--disable-component-update", "--no-first-run"])
+        try:
+            page = browser.new_page()
+            # no network: the page's scripts and images point at the government site
+            page.route("**/*", lambda route: route.abort() if not route.request.url.startswith("file:")
+                       else route.continue_())
+            page.goto(html.resolve().as_uri(), wait_until="domcontentloaded", timeout=60_000)
+            out.write_text(page.evaluate("document.body.innerText"), encoding="utf-8")
+        finally:
+            browser.close()
+
+
+#: rendering name → (what it is made from: "html" or "pdf", file suffix, maker)
+RENDERINGS: dict[str, tuple[str, str, Callable[[Path, Path], None]]] = {
+    "pdf-libreoffice": ("html", ".pdf", _pdf),
+    "pdftotext-raw": ("pdf", ".txt", _pdftotext(["-raw"])),
+    "pdftotext-layout": ("pdf", ".txt", _pdftotext(["-layout"])),
+    "markitdown": ("pdf", ".md", _markitdown),
+    "pymupdf4llm": ("pdf", ".md", _pymupdf4llm),
+    "inscriptis": ("html", ".txt", _inscriptis),
+    "html2text": ("html", ".md", _html2text),
+    "browser-copy": ("html", ".txt", _browser),
+}
+
+
+def render(html: Path, name: str) -> Path:
+    """The rendering ``name`` of the published page ``html`` (cached)."""
+    source_kind, suffix, make = RENDERINGS[name]
+    digest = hashlib.sha256(html.read_bytes() + CACHE_VERSION.encode()).hexdigest()[:16]
+    out = CACHE / f"{html.parent.name}-{digest}" / f"{name}{suffix}"
+    if out.exists() and out.stat().st_size:
+        return out
+    out.parent.mkdir(parents=True, exist_ok=True)
+    src = render(html, "pdf-libreoffice") if source_kind == "pdf" else html
+    tmp = out.with_suffix(out.suffix + ".tmp")
+    make(src, tmp)
+    tmp.replace(out)
+    return out
