@@ -84,6 +84,9 @@ class Document:
     #: a web page's own description of the article (meta tags ``ArticleTitle``, ``PubDate``,
     #: ``ContentSource``, ``Author`` and the ``<title>``), which CMS pages carry apart from the text
     meta: dict[str, str] = field(default_factory=dict)
+    #: character offsets in ``text`` where the page shows a picture (a table printed as an image
+    #: leaves only these behind)
+    images: list[int] = field(default_factory=list)
 
     def page_at(self, offset: int) -> int | None:
         """The 1-based page holding a character offset, or None for unpaged formats."""

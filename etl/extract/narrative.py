@@ -409,6 +409,10 @@ CLAUSE_RULES: list[Rule] = [
     ),
 ]
 
+# exports of one firm, one product, one partner or one trade mode, or of part of the year
+_NOT_ALL_EXPORTS = (r"公司|集团|民营|国有|私营|个体|外资企业|产品|其中[^出，,]+出口|对[^，,出]{1,6}出口|一般贸易|加工贸易"
+                    r"|边境贸易|[0-9０-９]+\s*[-—–~～至]\s*[0-9０-９]+\s*月|月份")
+
 # Amount statements that open a "subject" for following 比增 / 完成计划 clauses.
 SUBJECT_RULES: list[Rule] = [
     *_rule(
@@ -424,7 +428,7 @@ SUBJECT_RULES: list[Rule] = [
     *_rule(
         "investment.exports_usd",
         r"(?<!进)(?:外贸)?出口(?:总额|额|值|总值|创汇)?{G}{0,6}?{N}(?P<u>美元)",
-        exclude=r"公司|集团|民营|国有|私营|个体|外资企业|产品|其中[^出，,]+出口|对[^，,出]{1,6}出口|一般贸易|加工贸易|边境贸易|[0-9０-９]+\s*[-—–~～至]\s*[0-9０-９]+\s*月|月份",
+        exclude=_NOT_ALL_EXPORTS,
     ),
 ]
 SUBJECT_TARGETS: dict[str, tuple[str, str]] = {
@@ -432,6 +436,8 @@ SUBJECT_TARGETS: dict[str, tuple[str, str]] = {
     "investment.fdi_actual_usd": ("investment.fdi_actual_yoy_pct", "investment.fdi_actual_plan_pct"),
     "investment.exports_usd": ("investment.exports_yoy_pct", "investment.exports_plan_pct"),
 }
+_EXPORTS_CNY = _re(r"(?<!进)(?:外贸)?出口(?:总额|额|值|总值)?{G}{0,6}?{N}(?P<u>(?<!美)元)")
+_EXPORTS_EXCLUDE = re.compile(_NOT_ALL_EXPORTS)
 _ANY_MONEY = re.compile(r"[0-9０-９][0-9０-９.,．]*\s*(?:万|亿)?(?:美元|元)")
 _YOY = _re(r"(?:同比|比上年|较上年|比去年)?(?P<dir>比增|比降|增长|增幅|增加|上升|下降|降幅|减少|回落|增|降)了?(?:为|达)?(?P<neg>[-－−—])?" + N + PCT)
 _PLAN = _re(r"(?:完成|为|占|达)(?:[市省区县]?下达(?:的)?)?(?:全年|年度|年)?(?:计划|目标|任务)(?:任务)?(?:数)?(?:的)?" + N + PCT)
@@ -758,6 +764,12 @@ def _investment(col: _Collector, text: str, clauses: list[tuple[int, int]]) -> N
             search_from = m.end()
             matched = True
             break
+        if not matched and not enterprise:
+            # 出口总额10.9亿元，比增44.7%: exports in yuan have no metric of their own (exports_usd
+            # is in dollars), but their change and plan completion are the exports' all the same
+            m = _EXPORTS_CNY.search(clause)
+            if m and not _EXPORTS_EXCLUDE.search(clause):
+                subject, search_from, matched = "investment.exports_usd", m.end(), True
         if not matched and _ANY_MONEY.search(clause):
             subject = None  # another amount (注册资金, 投资总额 …) closes the subject
         if subject is None:

@@ -6,13 +6,14 @@ gets stored.
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from etl.extract.checks import check_report
 from etl.extract.forms import form_from_text, parse_forms
 from etl.extract.metadata import detect_metadata
 from etl.metrics import load_metrics
-from etl.model import Document, Fact, Finding, Report
+from etl.model import Document, Fact, Finding, Report, Segment
 from etl.extract.narrative import extract_narrative
 from etl.read.dispatch import read_file
 from etl.extract.split import split_document
@@ -99,6 +100,28 @@ def withhold_unchecked(narrative: list[Fact], form_findings: list[Finding], tabl
                           f"(they cannot be checked against the table): {names}", sorted(set(dropped)))]
 
 
+#: the headings of the national form's tables (2019 on): 二、主动公开政府信息情况 (表二),
+#: 三、收到和处理政府信息公开申请情况 (表三), 四、…行政复议、行政诉讼情况 (表四)
+_FORM_HEADINGS = re.compile(r"主动公开政府信息情况|收到和处理政府信息公开申请情况|行政复议[、和及]?行政诉讼情况")
+
+
+def tables_as_images(seg: Segment, doc: Document, table_facts: list[Fact]) -> list[Finding]:
+    """A finding when the form's tables are pictures: pictures under the tables' headings and no
+    table cell read. Their numbers are not in the text; the narrative's still count."""
+    if table_facts or not doc.images:
+        return []
+    end = seg.offset + len(seg.text)
+    heads = [seg.offset + m.start() for m in _FORM_HEADINGS.finditer(seg.text)]
+    if not heads:
+        return []
+    under = [p for p in doc.images if heads[0] <= p <= end]
+    if not under:
+        return []
+    return [Finding("tables_as_images", "warning",
+                    f"the form's tables appear to be pictures ({len(under)} image(s) under its headings, no "
+                    "table cell in the text): their numbers were not read; the text's numbers still count")]
+
+
 def extract_document(doc: Document) -> list[Report]:
     """All reports in one read document, in file order."""
     reports: list[Report] = []
@@ -114,7 +137,7 @@ def extract_document(doc: Document) -> list[Report]:
                 form_report=bool(table_form or form_from_text(seg.text)))
             findings += withheld
             facts, merge_findings = merge_facts(table_facts, narrative_facts)
-            findings += form_findings + merge_findings
+            findings += form_findings + merge_findings + tables_as_images(seg, doc, table_facts)
             form = table_form or form
         report = Report(
             source=doc.source,

@@ -286,7 +286,7 @@ def unit_label(unit: str, lang: str | None = DEFAULT_LANG) -> str:
     return pair[1] if norm_lang(lang) == "en" else pair[0]
 
 
-# readable names of the finding rules (etl/checks.py, etl/forms.py, etl/metadata.py, loader);
+# readable names of the finding rules (etl/extract/checks.py, forms.py, metadata.py, pipeline.py, loader);
 # an unknown rule shows its id
 RULE_LABELS: dict[str, tuple[str, str]] = {
     "t3_balance": ("表三收支不平衡（新收＋上年结转≠办结＋结转下年）",
@@ -312,6 +312,10 @@ RULE_LABELS: dict[str, tuple[str, str]] = {
     "year_unknown": ("无法识别年度", "Year not recognised"),
     "template_unfilled": ("模板未填写", "Template not filled in"),
     "check_failed": ("检查未能运行", "Check could not run"),
+    "t3_columns_uncertain": ("表三列位置无法确定（未录入）", "Table 3 column uncertain (not stored)"),
+    "t3_columns_shifted": ("表三数字错列（未录入）", "Table 3 numbers shifted into other columns (not stored)"),
+    "narrative_withheld": ("表格未能读取，正文中对应数字未录入", "Table unread: the text's numbers for it not stored"),
+    "tables_as_images": ("表格为图片，未能读取", "Tables are pictures and could not be read"),
 }
 
 

@@ -190,6 +190,7 @@ def _read_html_text(name: str, text: str, encoding: str, warnings: list[Finding]
     root = _parse(text, name)
     data_tables = {t for t in root.iter("table") if next(t.iterdescendants("table"), None) is None}
     out = TextBuilder()
+    images: list[int] = []
     n_tables = 0
     # An explicit stack instead of recursion: depth is bounded by the limit, not by Python.
     stack: list[tuple[etree._Element, int, bool]] = [(root, 1, False)]
@@ -216,6 +217,9 @@ def _read_html_text(name: str, text: str, encoding: str, warnings: list[Finding]
             n_tables += 1
             out.text(node.tail)
             continue
+        if tag == "img":
+            out.newline()
+            images.append(out.chars)
         if tag == "br" or tag in _BLOCK:
             out.newline()
         out.text(node.text)
@@ -226,7 +230,7 @@ def _read_html_text(name: str, text: str, encoding: str, warnings: list[Finding]
     full, placed = out.result()
     tables = [Table(rows=grid, page=None, index=i, offset=off) for i, (off, grid) in enumerate(placed)]
     return Document(source=name, format="html", text=full, tables=tables, encoding=encoding, warnings=warnings,
-                    meta=_page_meta(root))
+                    meta=_page_meta(root), images=images)
 
 
 #: meta tags of government CMS pages that describe the article itself (names compared in lower case)

@@ -543,3 +543,9 @@ def test_a_tab_indenting_a_paragraph_is_no_table_row() -> None:
 def test_a_header_laid_out_with_spaces_is_no_negation() -> None:
     text = "结果维持  结果纠正  其他结果  尚\n未  总  未经复议直接起诉  复议后起诉"
     assert one(text, "appeals.review_total") is None
+
+
+def test_exports_in_yuan_give_their_change_but_no_dollar_amount() -> None:
+    got = values("2017年，全区出口总额10.9亿元，比增44.7%；进出口总额51.9亿元，比增76.5%。")
+    assert got == {("investment.exports_yoy_pct", ""): 44.7}
+    assert ("investment.exports_yoy_pct", "") not in values("某某公司出口额3亿元，增长9%。")
