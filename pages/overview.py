@@ -127,7 +127,7 @@ def coverage_section(con, ids, y0, y1) -> pd.DataFrame:  # type: ignore[no-untyp
         st.caption(t("coverage_truncated", n=COVERAGE_LIMIT))
     unknown = t("unknown")
     cov = cov.assign(agency=cov["agency"].fillna(unknown))
-    kind_order = {"disclosure_report": 0, "work_summary": 1, "template": 2}
+    kind_order = {"disclosure_report": 0, "work_summary": 1, "template": 2, "letter": 3}
     # one pass over the reports sorted so that each cell's first row is the report it opens
     rows = cov.assign(_o=cov["kind"].map(kind_order).fillna(9)).sort_values(
         ["agency", "year", "_o", "report_id"], kind="stable")

@@ -46,6 +46,7 @@ class Meta:
 
 _HEADER_PREFIX = re.compile(r"^\s*第\s*[一二三四五六七八九十百零〇两0-9０-９]+\s*篇\s*[:：、.．]?\s*")
 _ARABIC_YEAR = re.compile(r"(?<![0-9０-９])((?:19|20)[0-9]{2})(?![0-9０-９])\s*(?:年度|年)?")
+_LETTER = re.compile(r"(?:的|复|公)函$|^关于.{2,40}的函")
 _REPORT_WORDS = re.compile(
     r"(?:政府信息公开|信息公开|政务公开|政府信息|工作总结|年度工作报告|工作报告|年度报告|总结|报告)"
 )
@@ -280,6 +281,14 @@ def detect_metadata(seg: Segment, doc: Document) -> Meta:
                 ),
             )
         )
+    elif any(_LETTER.search(b) for b in block[:2]) and not any(re.search(r"报告|总结", b) for b in block[:2]):
+        # 关于2014年政府信息公开工作要点落实情况的函: a letter about the year's work, not a report;
+        # its figures are not the year's reported figures
+        kind = "letter"
+        findings.append(Finding(
+            rule="not_a_report", severity="info",
+            message="a letter (函), not a report: its numbers are not stored as the year's figures",
+        ))
     elif any(re.search(r"总结|工作报告|执行情况[^，。]{0,30}报告", b) for b in block[:3]) and not any(
         re.search(r"信息公开|政务公开", b) for b in block[:3]
     ):

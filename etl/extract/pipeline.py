@@ -130,7 +130,7 @@ def extract_document(doc: Document) -> list[Report]:
         findings: list[Finding] = list(doc.warnings) + list(meta.findings)
         facts: list[Fact] = []
         form = meta.form
-        if meta.kind != "template":
+        if meta.kind not in ("template", "letter"):
             table_facts, table_form, form_findings = parse_forms(seg, doc)
             narrative_facts, withheld = withhold_unchecked(
                 extract_narrative(seg, doc), form_findings, table_facts,

@@ -113,6 +113,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "kind_disclosure_report": ("年度报告", "Disclosure report"),
     "kind_work_summary": ("工作总结", "Work summary"),
     "kind_template": ("模板", "Template"),
+    "kind_letter": ("函件（非报告）", "Letter (not a report)"),
     "severity_error": ("错误", "Error"),
     "severity_warning": ("警告", "Warning"),
     "severity_info": ("提示", "Info"),
@@ -316,6 +317,7 @@ RULE_LABELS: dict[str, tuple[str, str]] = {
     "t3_columns_shifted": ("表三数字错列（未录入）", "Table 3 numbers shifted into other columns (not stored)"),
     "narrative_withheld": ("表格未能读取，正文中对应数字未录入", "Table unread: the text's numbers for it not stored"),
     "tables_as_images": ("表格为图片，未能读取", "Tables are pictures and could not be read"),
+    "not_a_report": ("函件，不是年度报告（数字未录入）", "A letter, not a report (numbers not stored)"),
 }
 
 

@@ -224,7 +224,7 @@ def headline(
         rep AS (
             SELECT year::INTEGER AS year, count(DISTINCT agency_id) AS agencies_reporting
             FROM reports
-            WHERE year IS NOT NULL AND agency_id IS NOT NULL AND kind <> 'template' {rwhere}
+            WHERE year IS NOT NULL AND agency_id IS NOT NULL AND kind NOT IN ('template', 'letter') {rwhere}
             GROUP BY year
         )
         SELECT coalesce(rep.year, y.year) AS year,
@@ -381,7 +381,7 @@ def red_flags(
         ),
         r AS (
             SELECT DISTINCT agency_id, year::INTEGER AS year FROM reports
-            WHERE agency_id IS NOT NULL AND year IS NOT NULL AND kind <> 'template' {rwhere_all}
+            WHERE agency_id IS NOT NULL AND year IS NOT NULL AND kind NOT IN ('template', 'letter') {rwhere_all}
         ),
         b AS (SELECT agency_id, min(year) AS y0, max(year) AS y1 FROM r GROUP BY agency_id),
         g AS (SELECT agency_id, unnest(range(y0, y1 + 1))::INTEGER AS year FROM b),

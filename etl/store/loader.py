@@ -521,7 +521,7 @@ def _add_duplicate_findings(con: duckdb.DuckDBPyConnection, report_ids: Sequence
                       AND o.source_id <> n.source_id
         LEFT JOIN sources s ON s.source_id = o.source_id
         LEFT JOIN agencies a ON a.agency_id = n.agency_id
-        WHERE list_contains(?, n.report_id) AND n.kind <> 'template'
+        WHERE list_contains(?, n.report_id) AND n.kind NOT IN ('template', 'letter')
         ORDER BY n.report_id, o.report_id
     """, [list(report_ids)]).fetchall()
     for rid, agency_id, year, kind, other, file_name, name in rows:

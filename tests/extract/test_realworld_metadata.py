@@ -293,3 +293,10 @@ def test_title_under_a_web_page_navigation_copied_as_text() -> None:
     doc = Document(source="t.txt", format="text", text=text)
     r = extract_document(doc)[0]
     assert r.kind == "work_summary" and r.agency == "江州市商务局" and r.year == 2018
+
+
+def test_a_letter_about_the_years_work_is_not_a_report() -> None:
+    r = _cms("关于2014年政府信息公开工作要点落实情况的函",
+             "省政府办公厅：2014年，我区共主动公开政府信息5300余条。特此函复。")
+    assert r.kind == "letter" and not r.facts
+    assert any(f.rule == "not_a_report" for f in r.findings)

@@ -26,8 +26,9 @@ if not (CORPUS / "gold").is_dir():  # pragma: no cover - CI has it
 
 from tests.extract.test_corpus import score  # noqa: E402  (the same scoring as score.py)
 
-PAGES = [g for g in sorted((CORPUS / "gold").glob("*.json"))
-         if json.loads(g.read_text(encoding="utf-8")).get("source", "").endswith(".html")]
+from tests.extract.test_corpus import GOLD  # noqa: E402
+
+PAGES = [g for g in GOLD if json.loads(g.read_text(encoding="utf-8")).get("source", "").endswith(".html")]
 CASES = [(g, name) for g in PAGES for name in RENDERINGS if name != "pdf-libreoffice"] + \
         [(g, "pdf-libreoffice") for g in PAGES]
 #: (gold file, rendering) → (correct, gold facts, wrong) — printed by tests/conftest.py
