@@ -100,11 +100,18 @@ def _title_starts(text: str) -> list[tuple[int, str]]:
                     if prev_line not in title:
                         title = prev_line + title
                     start = prev_start
-        if title in seen and not _after_signature(text, start):
-            continue  # a running page header repeats the same title: not a new report
+        if _repeats(title, seen) and not _after_signature(text, start):
+            # a running page header repeats the title, or a web page's article repeats its page
+            # title shorter (平潭…2019年度政府信息公开工作年度报告 → 政府信息公开工作年度报告): not a new report
+            continue
         seen.add(title)
         starts.append((start, title))
     return starts
+
+
+def _repeats(title: str, seen: set[str]) -> bool:
+    """The title was printed before, whole or as part of a longer one (or contains one)."""
+    return any(title == s or (len(title) >= 6 and len(s) >= 6 and (title in s or s in title)) for s in seen)
 
 
 def _after_signature(text: str, start: int) -> bool:

@@ -89,3 +89,15 @@ def test_breadcrumb_and_markdown_marks_are_not_the_title() -> None:
     assert seg.title == "甲市商务局2019年政府信息公开工作年度报告"
     text = "第一篇：**乙局2010年政府信息公开年度报告**\n" + BODY + "第二篇：丙局报告\n" + BODY
     assert split_document(_doc(text))[0].title == "乙局2010年政府信息公开年度报告"
+
+
+def test_a_web_page_repeating_its_title_shorter_is_one_report() -> None:
+    text = ("首页 政务公开 办事服务\n甲市2019年度政府信息公开工作年度报告\n来源：甲市人民政府 时间：2020-01-20\n"
+            + BODY + "政府信息公开工作年度报告\n" + BODY)
+    assert len(split_document(_doc(text))) == 1
+
+
+def test_generic_titles_after_a_signature_still_start_new_reports() -> None:
+    text = ("甲局2019年政府信息公开工作年度报告\n" + BODY + "2020年1月20日\n"
+            + "政府信息公开工作年度报告\n" + BODY)
+    assert len(split_document(_doc(text))) == 2
