@@ -110,8 +110,14 @@ def _title_starts(text: str) -> list[tuple[int, str]]:
 
 
 def _repeats(title: str, seen: set[str]) -> bool:
-    """The title was printed before, whole or as part of a longer one (or contains one)."""
-    return any(title == s or (len(title) >= 6 and len(s) >= 6 and (title in s or s in title)) for s in seen)
+    """The title was printed before, whole or as part of a longer one (or contains one); PDF
+    text may space the same title differently (经济发展局 2019 年 / 经济发展局2019 年)."""
+    t = re.sub(r"\s+", "", title)
+    for s in seen:
+        s = re.sub(r"\s+", "", s)
+        if t == s or (len(t) >= 6 and len(s) >= 6 and (t in s or s in t)):
+            return True
+    return False
 
 
 def _after_signature(text: str, start: int) -> bool:

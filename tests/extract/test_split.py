@@ -101,3 +101,9 @@ def test_generic_titles_after_a_signature_still_start_new_reports() -> None:
     text = ("甲局2019年政府信息公开工作年度报告\n" + BODY + "2020年1月20日\n"
             + "政府信息公开工作年度报告\n" + BODY)
     assert len(split_document(_doc(text))) == 2
+
+
+def test_the_same_title_spaced_differently_is_one_report() -> None:
+    text = ("甲市商务局 2019 年政府信息公开工作年度报告\n" + BODY * 2
+            + "甲市商务局2019 年政府信息公开工作年度报告\n" + BODY * 3)
+    assert len(split_document(_doc(text))) == 1
