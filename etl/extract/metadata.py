@@ -85,7 +85,7 @@ def _page_title(seg: Segment, doc: Document) -> str | None:
     return title if title and _REPORT_WORDS.search(title) else None
 
 
-_TITLE_LIKE = re.compile(r"(?:19|20)[0-9]{2}\s*年.{0,40}?(?:年度报告|工作总结|工作报告|总结|的报告|报告)")
+_TITLE_LIKE = re.compile(r"(?:19|20)[0-9]{2}\s*年.{0,40}?(?:年度报告|工作总结|工作报告|总结|的报告|报告|的函)")
 
 
 def _title_further_down(body: str, lines: int = 80) -> str | None:

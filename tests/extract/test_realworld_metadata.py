@@ -300,3 +300,11 @@ def test_a_letter_about_the_years_work_is_not_a_report() -> None:
              "省政府办公厅：2014年，我区共主动公开政府信息5300余条。特此函复。")
     assert r.kind == "letter" and not r.facts
     assert any(f.rule == "not_a_report" for f in r.findings)
+
+
+def test_a_letter_title_under_a_navigation_copied_as_text() -> None:
+    text = ("国务院 省政府 省人大 省政协\n• 首页\n• 办事服务\n当前位置：\n"
+            "关于 2014 年政府信息公开工作要点落实情况的函\n"
+            "省政府办公厅：2014 年，我区共主动公开政府信息 5300 余条。特此函复。\n")
+    r = extract_document(Document(source="t.txt", format="text", text=text))[0]
+    assert r.kind == "letter" and not r.facts
