@@ -8,6 +8,7 @@ A new cycle or an upward import fails here with the modules and lines that make 
 from __future__ import annotations
 
 import ast
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -50,6 +51,7 @@ def _part(module: str) -> str:
     raise AssertionError(f"{module} belongs to no part of the layout; add it to ALLOWED")
 
 
+@cache
 def _modules() -> dict[str, Path]:
     files = [*sorted((ROOT / "etl").rglob("*.py")), *sorted((ROOT / "pages").rglob("*.py")),
              ROOT / "dashboard.py"]
@@ -83,8 +85,9 @@ def _imports(module: str, path: Path, known: set[str]) -> list[tuple[str, int]]:
     return found
 
 
+@cache
 def _graph() -> tuple[dict[str, list[tuple[str, int]]], dict[str, list[tuple[str, int]]]]:
-    """Project edges and third-party top-level imports, per module."""
+    """Project edges and third-party top-level imports, per module (read once per run)."""
     mods = _modules()
     known = set(mods)
     edges: dict[str, list[tuple[str, int]]] = {}

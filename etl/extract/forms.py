@@ -139,50 +139,35 @@ class T3Result:
     rows: set[str] = field(default_factory=set)
 
 
-def _t3_colmap(header_rows: list[list[str]]) -> tuple[dict[str, int], dict[str, str]]:
-    """Applicant key → column index, from header rows (merged cells repeated or blank).
+def _t3_colmap(header_rows: list[list[str]]) -> tuple[dict[str, int], dict[str, str], dict[str, list[int]]]:
+    """Applicant key → column index, from header rows (merged cells repeated or blank), with
+    each key's printed label and the other columns that repeat it.
 
     Each column is named by its lowest non-empty header cell, as a reader of a multi-row header
     reads it: a parent cell (自然人 spanning two columns by a wrong colspan) yields to the cell
     under it (商业企业). A leaf name repeated over several columns keeps its first column; the
-    others are listed by :func:`_t3_repeated_columns` so that their values can be compared.
+    others are returned as repeats, because a header cell spread over two columns by a wrong
+    colspan leaves a phantom column in every data row, and which of the two holds the value is
+    certain only where both read the same.
     """
     width = max((len(r) for r in header_rows), default=0)
     colmap: dict[str, int] = {}
     labels: dict[str, str] = {}
+    repeated: dict[str, list[int]] = {}
     for j in range(width):
         cells = [r[j] for r in header_rows if j < len(r) and r[j]]
-        hits: list[str] = []
-        for cell in reversed(cells):
-            hits = applicant_hits(cell)
-            if hits:
-                break
+        hits = next((h for h in map(applicant_hits, reversed(cells)) if h), [])
         if len(hits) > 1:
-            return {}, {}  # header cells do not line up with columns (merges collapsed)
-        key = hits[0] if hits else None
-        if key is not None and key not in colmap:
+            return {}, {}, {}  # header cells do not line up with columns (merges collapsed)
+        if not hits:
+            continue
+        key = hits[0]
+        if key not in colmap:
             colmap[key] = j
-            labels[key] = _clean_label(cells[-1]) if cells else ""
-    return colmap, labels
-
-
-def _t3_repeated_columns(header_rows: list[list[str]], colmap: dict[str, int]) -> dict[str, list[int]]:
-    """Key → the other columns whose lowest header cell names the same applicant key only.
-
-    A header cell spread over two columns by a wrong colspan leaves a phantom column in every
-    data row; which of the two holds the value is certain only where both read the same.
-    """
-    width = max((len(r) for r in header_rows), default=0)
-    out: dict[str, list[int]] = {}
-    for j in range(width):
-        cells = [r[j] for r in header_rows if j < len(r) and r[j]]
-        for cell in reversed(cells):
-            hits = applicant_hits(cell)
-            if hits:
-                if len(hits) == 1 and hits[0] in colmap and colmap[hits[0]] != j:
-                    out.setdefault(hits[0], []).append(j)
-                break
-    return out
+            labels[key] = _clean_label(cells[-1])
+        else:
+            repeated.setdefault(key, []).append(j)
+    return colmap, labels, repeated
 
 
 _T3_HEADER_WORDS = ("自然人", "申请人情况", "商业企业", "科研机构", "社会公益", "法律服务机构")
@@ -221,10 +206,9 @@ def parse_t3_tables(tables: list[Table], doc: Document) -> T3Result:
         index = [i for i, r in enumerate(t.rows) if any((c or "").strip() for c in r)]
         header = [r for r in rows if _is_t3_header_row(r)]
         if header:
-            cm, cl = _t3_colmap(header)
+            cm, cl, rep = _t3_colmap(header)
             if len(cm) == 7 or ("" in cm and len(cm) >= 2):
-                colmap, col_labels = cm, cl
-                repeated = _t3_repeated_columns(header, cm)
+                colmap, col_labels, repeated = cm, cl, rep
                 width = max(len(r) for r in header)
         trim = 0
         if not colmap:

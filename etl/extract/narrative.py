@@ -634,20 +634,17 @@ class _Collector:
         # disclosure.items totals stated for one channel (门户网站发布信息3589条): used only when
         # the report states no other total and names exactly one such channel count
         self.channel_items: list[tuple[Quantity, str, int, int, bool]] = []  # (…, new-media channel)
-        self.weak_total: set[tuple[str, str]] = set()  # a total that a stated 主动公开政府信息 count replaces
+        self.weak_total = False  # the total held says only 发布信息: a 主动公开政府信息 count replaces it
 
     def add_total(self, q: Quantity, clause: str, clause_start: int, local: int, *, explicit: bool) -> None:
         """The year's disclosure total: the first mention, except that a count said to be the
         proactively disclosed government information (主动公开政府信息2122条) replaces an earlier
         one that says only "published information" (全年共发布信息166条, often one topic's)."""
-        key = ("disclosure.items", "")
-        held = self.facts.get(key)
-        if held is not None and explicit and key in self.weak_total:
-            del self.facts[key]
-            self.weak_total.discard(key)
+        if explicit and self.weak_total:
+            del self.facts[("disclosure.items", "")]
+            self.weak_total = False
         if self.add("disclosure.items", q, clause, clause_start, local) and not explicit:
-            if "政府信息" not in clause:
-                self.weak_total.add(key)
+            self.weak_total = "政府信息" not in clause
 
     def has(self, metric: str, breakdown: str = "") -> bool:
         return (metric, breakdown) in self.facts

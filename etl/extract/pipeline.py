@@ -66,11 +66,18 @@ def withhold_unchecked(narrative: list[Fact], form_findings: list[Finding], tabl
     where one of them gave no cell at all, it was there and not read.
     """
     metrics = load_metrics()
+
+    def tables_of(metric: str) -> set[str]:
+        """The form tables a metric is printed in (metrics.csv ``source``: "table3 narrative",
+        "table2_2021" …)."""
+        words = metrics[metric].source.split() if metric in metrics else []
+        return {t for t in _TABLE_SOURCE.values() if any(w.startswith(t) for w in words)}
+
     cells: set[str] = set()
     tables: set[str] = set()
     if form_report:
-        read = {metrics[f.metric].source.split()[0] for f in table_facts if f.metric in metrics}
-        tables.update(t for t in ("table3", "table4") if not any(r.startswith(t) for r in read))
+        read = set().union(*(tables_of(f.metric) for f in table_facts))
+        tables.update({"table3", "table4"} - read)
     for f in form_findings:
         if f.rule != "table_unreadable":
             continue
@@ -86,9 +93,7 @@ def withhold_unchecked(narrative: list[Fact], form_findings: list[Finding], tabl
     kept: list[Fact] = []
     dropped: list[str] = []
     for fact in narrative:
-        source = metrics[fact.metric].source if fact.metric in metrics else ""
-        in_table = any(source.startswith(t) or f" {t}" in f" {source}" for t in tables)
-        if fact.metric in cells or in_table:
+        if fact.metric in cells or tables_of(fact.metric) & tables:
             dropped.append(fact.metric)
         else:
             kept.append(fact)

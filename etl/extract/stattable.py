@@ -17,6 +17,7 @@ Only the year's column is returned; the running total (历年累计) is never a 
 from __future__ import annotations
 
 import itertools
+import math
 import re
 from dataclasses import dataclass, field
 
@@ -145,10 +146,7 @@ def _resolve_groups(rows: list[StatRow]) -> None:
             continue
         if any(not rows[j].candidates for j in members):
             continue
-        size = 1
-        for j in members:
-            size *= len(rows[j].candidates)
-        if size > MAX_COMBINATIONS:
+        if math.prod(len(rows[j].candidates) for j in members) > MAX_COMBINATIONS:
             continue
         good = [combo for combo in itertools.product(*(rows[j].candidates for j in members))
                 if sum(c[0] for c in combo[1:]) == combo[0][0] and sum(c[1] for c in combo[1:]) == combo[0][1]]

@@ -24,7 +24,7 @@ KNOWN = Path(__file__).with_name("corpus") / "known_missing_renderings.json"
 if not (CORPUS / "gold").is_dir():  # pragma: no cover - CI has it
     pytest.skip("../shared/corpus is not beside the project", allow_module_level=True)
 
-from tests.extract.test_corpus import score  # noqa: E402  (the same scoring as score.py)
+from tests.extract.test_corpus import gap_problems, score  # noqa: E402  (the same scoring as score.py)
 
 from tests.extract.test_corpus import GOLD  # noqa: E402
 
@@ -55,13 +55,5 @@ def test_rendering(gold_file: Path, rendering: str) -> None:
     r = score.score_report(gold, score.match_reports([gold], preds)[0])
     SCORES[(gold_file.stem, rendering)] = (r["correct"], r["gold"], len(r["wrong"]))
     known = json.loads(KNOWN.read_text(encoding="utf-8")).get(f"{gold_file.stem}:{rendering}", {})
-    problems = [f"wrong {w}" for w in r["wrong"]]
-    allowed = {tuple(x) for x in known.get("missing", [])}
-    missing = {tuple(m) for m in r["missing"]}
-    problems += [f"missing {m} (not a known gap)" for m in sorted(missing - allowed)]
-    problems += [f"now read right, remove from known_missing_renderings.json: {m}"
-                 for m in sorted(allowed - missing)]
-    meta_known = set(known.get("meta", []))
-    problems += [m for m in r["meta"] if m not in meta_known]
-    problems += [f"meta now right, remove: {m}" for m in sorted(meta_known - set(r["meta"]))]
+    problems = gap_problems(r, known, KNOWN.name)
     assert not problems, "\n".join(problems)
