@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import islice
 
 from etl.extract.agencies import (
     AGENCY_SUFFIX,
@@ -91,7 +92,8 @@ _TITLE_LIKE = re.compile(r"(?:19|20)[0-9]{2}\s*年.{0,40}?(?:年度报告|工作
 def _title_further_down(body: str, lines: int = 80) -> str | None:
     """The first short line among the first ``lines`` that reads like a report's title (a year
     and a report word, no sentence punctuation): the title under a page's navigation."""
-    for line in _lines(body)[:lines]:
+    nonblank = (m.group(0).strip() for m in re.finditer(r"[^\n]+", body))
+    for line in islice((ln for ln in nonblank if ln), lines):  # lazily: a page may be long
         line = clean_title(line)
         if len(line) <= 60 and not re.search(r"[。，,；;：:]", line) and _TITLE_LIKE.search(line):
             return re.sub(r"(?<=[\u4e00-\u9fff0-9])\s+(?=[\u4e00-\u9fff0-9])", "", line)
