@@ -1,0 +1,364 @@
+"""The standard indicators a supervisor reads, each with its numerator, denominator and N.
+
+A share means nothing without its denominator: "50 %" of 2 requests is not "50 %" of 2,000.
+So every indicator here is returned as (numerator, denominator, value) per agency-year; a
+zero denominator gives no value ("n/a"), a small one gives a value but no rating, and a
+missing part gives no row at all (an indicator a report did not print is unknown, not 0).
+
+``indicator_inputs`` is the only SQL; everything after it is pandas on a small frame, so the
+rules can be tested with frames written in the test. Ratings come from
+``config/indicators.toml`` (:func:`load_config`).
+
+Indicators (ids are stable, used in URLs and downloads):
+
+* ``correction_rate`` 纠错率 — administrative reviews and lawsuits whose result was 纠正,
+  ÷ those concluded (total − pending), over 表四's review and both lawsuit columns. A part
+  counts only where its corrected count and its total are both printed (reports before 2019
+  print totals only, so they have no 纠错率). Pending not printed counts as 0.
+* ``granted_share`` — requests granted in full or in part ÷ requests concluded (办理结果总计).
+* ``unable_share`` — requests answered 无法提供 (the subtotal, else its three rows) ÷ concluded.
+* ``natural_person_share`` — applicant mix: requests from natural persons ÷ requests received;
+  the full mix is :func:`applicant_mix`.
+* ``requests_received`` — requests received (a count; across a group: per agency).
+"""
+from __future__ import annotations
+
+import math
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Mapping, Sequence
+
+import pandas as pd
+
+from etl.query.overview import Con, _df, _in, _where
+
+CONFIG_PATH = Path(__file__).resolve().parents[2] / "config" / "indicators.toml"
+
+INDICATORS: tuple[str, ...] = (
+    "correction_rate", "granted_share", "unable_share", "natural_person_share",
+    "requests_received",
+)
+SHARES: tuple[str, ...] = INDICATORS[:4]  # percent; requests_received is a count
+
+APPLICANTS: tuple[str, ...] = (
+    "natural_person", "commercial", "research", "public_welfare", "legal_services", "other_org",
+)
+
+_TOTAL_METRICS: tuple[str, ...] = (
+    "appeals.review_corrected", "appeals.review_total", "appeals.review_pending",
+    "appeals.suit_direct_corrected", "appeals.suit_direct_total", "appeals.suit_direct_pending",
+    "appeals.suit_after_review_corrected", "appeals.suit_after_review_total",
+    "appeals.suit_after_review_pending",
+    "appeals.suit_corrected", "appeals.suit_total", "appeals.suit_pending",
+    "requests.received", "requests.granted", "requests.partially_granted",
+    "requests.processed_total", "requests.unable", "requests.unable_not_held",
+    "requests.unable_needs_creation", "requests.unable_unclear",
+)
+
+RED, AMBER, OK = "red", "amber", "ok"
+NOT_RATED_SMALL_N, NOT_APPLICABLE = "small_n", "n/a"
+
+
+# ----------------------------------------------------------------------------- configuration
+
+@dataclass(frozen=True)
+class Rule:
+    """How one indicator is rated (see config/indicators.toml)."""
+
+    higher_is_worse: bool
+    amber: float | None = None
+    red: float | None = None
+    min_n: int = 10
+
+
+def load_config(path: Path | None = None) -> dict[str, Rule]:
+    """indicator id (and ``timeliness``) → Rule, from the TOML file. An indicator missing from
+    the file is shown without a rating rather than failing the page."""
+    with open(path or CONFIG_PATH, "rb") as fh:
+        raw = tomllib.load(fh)
+    default_n = int(raw.get("defaults", {}).get("min_n", 10))
+
+    def rule(d: Mapping[str, Any]) -> Rule:
+        return Rule(bool(d.get("higher_is_worse", True)),
+                    None if d.get("amber") is None else float(d["amber"]),
+                    None if d.get("red") is None else float(d["red"]),
+                    int(d.get("min_n", default_n)))
+
+    out = {k: rule(v) for k, v in raw.get("indicator", {}).items()}
+    for k in INDICATORS:
+        out.setdefault(k, Rule(False, None, None, default_n))
+    if "timeliness" in raw:
+        out["timeliness"] = rule(raw["timeliness"])
+    return out
+
+
+def config_stamp(path: Path | None = None) -> float:
+    """The config file's modification time: part of a cache key, so edited thresholds apply
+    without waiting for new data."""
+    try:
+        return (path or CONFIG_PATH).stat().st_mtime
+    except OSError:
+        return 0.0
+
+
+def rate(value: float | None, n: float | None, rule: Rule) -> str | None:
+    """``red`` / ``amber`` / ``ok`` for a value with ``n`` cases in its denominator;
+    ``small_n`` when n < rule.min_n; ``n/a`` without a value; None when the rule has no
+    thresholds (a context figure)."""
+    if rule.amber is None and rule.red is None:
+        return None
+    if value is None or _nan(value):
+        return NOT_APPLICABLE
+    if n is None or _nan(n) or n < rule.min_n:
+        return NOT_RATED_SMALL_N
+    worse = (lambda v, t: v >= t) if rule.higher_is_worse else (lambda v, t: v <= t)
+    if rule.red is not None and worse(value, rule.red):
+        return RED
+    if rule.amber is not None and worse(value, rule.amber):
+        return AMBER
+    return OK
+
+
+def _nan(v: Any) -> bool:
+    try:
+        return v is None or math.isnan(float(v))
+    except (TypeError, ValueError):
+        return True
+
+
+# ----------------------------------------------------------------------------- SQL
+
+def indicator_inputs(
+    con: Con,
+    agency_ids: Sequence[int] | None,
+    year_from: int | None = None,
+    year_to: int | None = None,
+) -> pd.DataFrame:
+    """Per agency-year: agency_id, year, one column per metric the indicators use (total
+    breakdown; NaN = not printed) and ``received.<applicant>`` for the applicant columns.
+
+    One scan of ``facts`` filtered by metric and the selection, grouped by (agency, year,
+    metric, breakdown) and pivoted in SQL; agency-years without any of these facts are absent.
+    """
+    where, params = _where(agency_ids, year_from, year_to)
+    cols = ",\n".join(
+        [f"max(v) FILTER (WHERE metric_id = '{m}' AND breakdown = '') AS \"{m}\""
+         for m in _TOTAL_METRICS]
+        + [f"max(v) FILTER (WHERE metric_id = 'requests.received' AND breakdown = '{a}') "
+           f"AS \"received.{a}\"" for a in APPLICANTS]
+    )
+    return _df(con, f"""
+        WITH s AS (
+            SELECT agency_id, year::INTEGER AS year, metric_id, breakdown, sum(value) AS v
+            FROM facts
+            WHERE metric_id IN ({_in(_TOTAL_METRICS)}) AND value IS NOT NULL
+              AND agency_id IS NOT NULL AND year IS NOT NULL
+              AND (breakdown = '' OR (metric_id = 'requests.received'
+                                      AND breakdown IN ({_in(APPLICANTS)}))) {where}
+            GROUP BY ALL
+        )
+        SELECT agency_id, year, {cols} FROM s GROUP BY agency_id, year
+        ORDER BY agency_id, year
+    """, [*_TOTAL_METRICS, *APPLICANTS, *params])
+
+
+def peer_ids(con: Con, agency_id: int, keys: Sequence[str] = ("level", "region")) -> list[int]:
+    """The agency and every agency sharing its ``keys`` (level, region); an empty key value
+    matches only the same empty value."""
+    keys = [k for k in keys if k in ("level", "region")]
+    if not keys:
+        return [int(r[0]) for r in con.execute("SELECT agency_id FROM agencies").fetchall()]
+    cond = " AND ".join(f"a.{k} IS NOT DISTINCT FROM me.{k}" for k in keys)
+    rows = con.execute(
+        f"SELECT a.agency_id FROM agencies a, (SELECT * FROM agencies WHERE agency_id = ?) me "
+        f"WHERE {cond} ORDER BY a.agency_id", [int(agency_id)]).fetchall()
+    return [int(r[0]) for r in rows]
+
+
+# ----------------------------------------------------------------------------- pure rules
+
+def _get(row: Mapping[str, Any], col: str) -> float | None:
+    v = row.get(col)
+    return None if _nan(v) else float(v)  # type: ignore[arg-type]
+
+
+def _sum_known(row: Mapping[str, Any], cols: Sequence[str]) -> float | None:
+    vals = [_get(row, c) for c in cols]
+    known = [v for v in vals if v is not None]
+    return sum(known) if known else None
+
+
+def _correction_parts(row: Mapping[str, Any]) -> tuple[float, float] | None:
+    num = den = 0.0
+    found = False
+    parts = [("appeals.review_corrected", "appeals.review_total", "appeals.review_pending")]
+    direct = ("appeals.suit_direct_corrected", "appeals.suit_direct_total",
+              "appeals.suit_direct_pending")
+    after = ("appeals.suit_after_review_corrected", "appeals.suit_after_review_total",
+             "appeals.suit_after_review_pending")
+    if any(_get(row, c) is not None for c in (*direct, *after)):
+        parts += [direct, after]
+    else:
+        parts.append(("appeals.suit_corrected", "appeals.suit_total", "appeals.suit_pending"))
+    for corrected, total, pending in parts:
+        c, t = _get(row, corrected), _get(row, total)
+        if c is None or t is None:
+            continue
+        found = True
+        num += c
+        den += t - (_get(row, pending) or 0.0)
+    return (num, den) if found else None
+
+
+def indicator_parts(row: Mapping[str, Any]) -> dict[str, tuple[float, float | None]]:
+    """indicator → (numerator, denominator) for one agency-year of :func:`indicator_inputs`;
+    an indicator whose parts were not printed is absent. ``requests_received`` has no
+    denominator (None)."""
+    out: dict[str, tuple[float, float | None]] = {}
+    corr = _correction_parts(row)
+    if corr is not None:
+        out["correction_rate"] = corr
+    concluded = _get(row, "requests.processed_total")
+    granted = _get(row, "requests.granted")
+    if concluded is not None and granted is not None:
+        out["granted_share"] = (granted + (_get(row, "requests.partially_granted") or 0.0),
+                                concluded)
+    unable = _get(row, "requests.unable")
+    if unable is None:
+        unable = _sum_known(row, ("requests.unable_not_held", "requests.unable_needs_creation",
+                                  "requests.unable_unclear"))
+    if concluded is not None and unable is not None:
+        out["unable_share"] = (unable, concluded)
+    received = _get(row, "requests.received")
+    natural = _get(row, "received.natural_person")
+    if received is not None and natural is not None:
+        out["natural_person_share"] = (natural, received)
+    if received is not None:
+        out["requests_received"] = (received, None)
+    return out
+
+
+def compute(inputs: pd.DataFrame, config: Mapping[str, Rule] | None = None) -> pd.DataFrame:
+    """Long frame: agency_id, year, indicator, num, den, value, n, rating.
+
+    value = 100 · num ÷ den for shares (None when den is 0: "n/a"), num for
+    ``requests_received``; n = den (the cases behind a share) or 1 (one agency's count);
+    rating from :func:`rate` with the indicator's rule.
+    """
+    config = config or load_config()
+    rows: list[dict[str, Any]] = []
+    for rec in inputs.to_dict("records"):
+        for ind, (num, den) in indicator_parts(rec).items():
+            if den is None:
+                value, n = num, 1.0
+            else:
+                value, n = (100.0 * num / den if den > 0 else None), den
+            rows.append({"agency_id": int(rec["agency_id"]), "year": int(rec["year"]),
+                         "indicator": ind, "num": num, "den": den, "value": value, "n": n,
+                         "rating": rate(value, n, config[ind]) if den is not None else None})
+    cols = ["agency_id", "year", "indicator", "num", "den", "value", "n", "rating"]
+    return pd.DataFrame(rows, columns=cols)
+
+
+def compute_year(con: Con, year: int, stamp: float | None = None) -> pd.DataFrame:
+    """:func:`compute` for every agency in one year (the peers of any selection); ``stamp``
+    (:func:`config_stamp`) only keys the pages' cache."""
+    return compute(indicator_inputs(con, None, year, year))
+
+
+def compute_agencies(
+    con: Con, agency_ids: Sequence[int], stamp: float | None = None
+) -> pd.DataFrame:
+    """:func:`compute` for some agencies over all years (an agency and its peers)."""
+    return compute(indicator_inputs(con, list(agency_ids)))
+
+
+def percentile(value: float | None, group: Sequence[float]) -> float | None:
+    """Percentile rank (0–100) of ``value`` among ``group`` (which includes it): the share of
+    the *other* members below it, ties counted half. None without a value or without others."""
+    vals = [float(v) for v in group if not _nan(v)]
+    if value is None or _nan(value) or len(vals) < 2:
+        return None
+    below = sum(v < value for v in vals)
+    equal = sum(v == value for v in vals) - 1  # the others with the same value
+    return 100.0 * (below + 0.5 * equal) / (len(vals) - 1)
+
+
+def with_peers(
+    ind: pd.DataFrame,
+    agencies: pd.DataFrame,
+    keys: Sequence[str] = ("level", "region"),
+) -> pd.DataFrame:
+    """``ind`` (from :func:`compute`) plus peer_n, peer_median and percentile: the group is
+    every agency in ``ind`` with the same ``keys`` (level, region) and the same indicator and
+    year that has a value; peer_n counts them (the agency included)."""
+    out = ind.copy()
+    if out.empty:
+        return out.assign(peer_n=pd.Series(dtype="Int64"), peer_median=pd.Series(dtype=float),
+                          percentile=pd.Series(dtype=float))
+    keys = [k for k in keys if k in agencies.columns]
+    meta = agencies.set_index("agency_id")[keys] if keys else None
+    gkeys = ["indicator", "year"]
+    for k in keys:
+        out[f"_{k}"] = out["agency_id"].map(meta[k]).fillna("")  # type: ignore[index]
+        gkeys.append(f"_{k}")
+    peer_n, med, pct = [], [], []
+    groups = {key: g["value"].dropna().astype(float).tolist()
+              for key, g in out.groupby(gkeys, dropna=False)}
+    for rec in out[gkeys + ["value"]].itertuples(index=False):
+        vals = groups.get(tuple(rec[:-1]), [])
+        v = rec[-1]
+        peer_n.append(len(vals))
+        med.append(float(pd.Series(vals).median()) if vals else None)
+        pct.append(percentile(None if _nan(v) else float(v), vals))
+    out = out.drop(columns=[c for c in out.columns if c.startswith("_")])
+    return out.assign(peer_n=peer_n, peer_median=med, percentile=pct)
+
+
+def aggregate(ind: pd.DataFrame, config: Mapping[str, Rule] | None = None) -> pd.DataFrame:
+    """Per year and indicator over a group: agencies (with the indicator), num, den, value, n,
+    rating — shares as ratio of sums (Σnum ÷ Σden), requests_received per agency."""
+    config = config or load_config()
+    cols = ["year", "indicator", "agencies", "num", "den", "value", "n", "rating"]
+    if ind.empty:
+        return pd.DataFrame(columns=cols)
+    rows = []
+    for (year, name), g in ind.groupby(["year", "indicator"]):
+        num = float(g["num"].sum())
+        agencies = int(g["agency_id"].nunique())
+        if name == "requests_received":
+            rows.append({"year": int(year), "indicator": name, "agencies": agencies, "num": num,
+                         "den": float(agencies), "value": num / agencies, "n": agencies,
+                         "rating": None})
+            continue
+        den = float(g["den"].sum())
+        value = 100.0 * num / den if den > 0 else None
+        rows.append({"year": int(year), "indicator": name, "agencies": agencies, "num": num,
+                     "den": den, "value": value, "n": den,
+                     "rating": rate(value, den, config[name])})
+    return pd.DataFrame(rows, columns=cols)
+
+
+def applicant_mix(inputs: pd.DataFrame) -> pd.DataFrame:
+    """Per agency-year with an applicant split: received, and for each applicant type its
+    count and share (%) of the requests received (share None when nothing was received)."""
+    cols = [f"received.{a}" for a in APPLICANTS]
+    have = [c for c in cols if c in inputs.columns]
+    if inputs.empty or not have:
+        return pd.DataFrame(columns=["agency_id", "year", "applicant", "count", "received",
+                                     "share"])
+    rows = []
+    for rec in inputs.to_dict("records"):
+        received = _get(rec, "requests.received")
+        if received is None or all(_get(rec, c) is None for c in have):
+            continue
+        for a in APPLICANTS:
+            c = _get(rec, f"received.{a}")
+            if c is None:
+                continue
+            rows.append({"agency_id": int(rec["agency_id"]), "year": int(rec["year"]),
+                         "applicant": a, "count": c, "received": received,
+                         "share": 100.0 * c / received if received > 0 else None})
+    return pd.DataFrame(rows, columns=["agency_id", "year", "applicant", "count", "received",
+                                       "share"])
