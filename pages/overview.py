@@ -9,11 +9,12 @@ import pandas as pd
 import streamlit as st
 
 from etl.present import i18n
-from etl.query import overview
+from etl.present import supervision as sv
+from etl.query import completeness, indicators, overview, timeliness
 from etl.metrics import load_metrics
-from pages._ui.data import cached, get_con, selection
-from pages._ui.downloads import show_chart, show_table
-from pages._ui.links import link_to
+from pages._ui.data import agencies_df, cached, get_con, selection
+from pages._ui.downloads import download_buttons, show_chart, show_table
+from pages._ui.links import link_to, profile_link
 from pages._ui.messages import empty_state, error_boundary
 from pages._ui.session import lang, metric_label, t
 from pages._ui.state import page_setup, url_selectbox
@@ -63,19 +64,55 @@ def _with_report(link: str, report_id: int) -> str:
     return link.replace("report=RID", f"report={int(report_id)}")
 
 
-def headline_section(con, ids, y0, y1) -> pd.DataFrame:  # type: ignore[no-untyped-def]
+def headline_year(ids, y0, y1, years: list[int]) -> tuple[int, dict]:  # type: ignore[no-untyped-def]
+    """The headline year (URL ``year``) among ``years`` and every year's reporting status.
+
+    Default: the latest year in which most agencies of the selection reported
+    (etl/query/completeness.py), so one early upload for a new year does not become the
+    headline; partial years are offered too, labelled as partial.
+    """
+    counts, total = cached(completeness.reporting_counts, ids)
+    statuses = completeness.year_statuses(counts, total)
+    default = completeness.default_year(counts, total, y0, y1)
+    if default not in years:
+        default = max(years)
+    labels: dict[int, str] = {}
+    for y in years:
+        s = statuses.get(y)
+        labels[y] = (str(y) if s is None or s.complete else
+                     t("year_option_partial", year=y, n=s.reported, total=s.agencies))
+    year = url_selectbox(
+        t("headline_year"), sorted(years, reverse=True), "year", default=default,
+        format_func=lambda y, _l=labels: _l.get(y, str(y)), help=t("headline_year_help"),
+    )
+    return int(year), statuses
+
+
+def headline_section(con, ids, y0, y1) -> tuple[pd.DataFrame, int | None, dict]:  # type: ignore[no-untyped-def]
     st.subheader(t("headline"))
     df = cached(overview.headline, ids, y0, y1)
     df = df[(df["agencies_reporting"] > 0) | df["items_disclosed"].notna()] if not df.empty else df
     if df.empty:
         empty_state()
-        return df
+        return df, None, {}
     df = df.sort_values("year")
-    cur = df.iloc[-1]
-    year = int(cur["year"])
-    prev_rows = df[df["year"] == year - 1]
+    year, statuses = headline_year(ids, y0, y1, [int(y) for y in df["year"]])
+    cur = df[df["year"] == year].iloc[0]
+    status = statuses.get(year)
+    prev_year = completeness.comparable_previous(statuses, year)
+    prev_rows = df[df["year"] == prev_year] if prev_year is not None else df.iloc[0:0]
     prev = prev_rows.iloc[0] if not prev_rows.empty else None
-    st.caption(t("latest_year", year=year))
+    if status is not None:
+        st.caption(t("year_reported_n_of_n", year=year, n=status.reported, total=status.agencies))
+        if not status.complete:
+            st.warning(t("year_partial_warning", year=year, n=status.reported,
+                         total=status.agencies))
+        elif prev is None and (year - 1) in statuses:
+            st.caption(t("no_delta_partial"))
+    newer = [f"{y} ({s.reported}/{s.agencies})" for y, s in sorted(statuses.items())
+             if y > year and not s.complete and (y1 is None or y <= y1)]
+    if newer:
+        st.caption(t("newer_partial_years", years=", ".join(newer)))
 
     def p(col: str) -> object:
         return None if prev is None else prev[col]
@@ -113,7 +150,7 @@ def headline_section(con, ids, y0, y1) -> pd.DataFrame:  # type: ignore[no-untyp
         fig = charts.grouped_bar_chart(trend, group="series", value="value", unit="件",
                                        lang=lang(), y_label=t("value"))
         show_chart(fig, trend, "overview_headline")
-    return df
+    return df, year, statuses
 
 
 def coverage_section(con, ids, y0, y1) -> pd.DataFrame:  # type: ignore[no-untyped-def]
@@ -180,7 +217,9 @@ def display_unit(metric_id: str) -> tuple[str, float]:
     return ("家" if metric_id == "investment.fdi_new_enterprises" else "件"), 1.0
 
 
-def ranking_section(con, ids, y0, y1) -> None:  # type: ignore[no-untyped-def]
+def ranking_section(con, ids, year: int | None, statuses: dict) -> None:  # type: ignore[no-untyped-def]
+    """Agencies ranked in the headline year; a metric the year lacks falls back to the latest
+    earlier year holding it (never to a newer, partial one)."""
     st.subheader(t("ranking"))
     options = list(overview.RATE_METRICS) + list(load_metrics())
     labels = {"rate.disclosure": t("h_disclosure_rate") + " (%)",
@@ -189,11 +228,20 @@ def ranking_section(con, ids, y0, y1) -> None:  # type: ignore[no-untyped-def]
         t("ranking_metric"), options, "metric", default=RANK_DEFAULT,
         format_func=lambda m, _lg=lang(): labels.get(m) or i18n.metric_label(m, _lg),
     )
-    rank = cached(overview.ranking, metric, y1, ids, limit=20)
+    rank = cached(overview.ranking, metric, year, ids, limit=20) if year is not None else None
+    if rank is None or rank.empty:
+        rank = cached(overview.ranking, metric, None, ids, limit=20)
+        if not rank.empty and year is not None and int(rank["year"].iloc[0]) > year:
+            rank = rank.iloc[0:0]
     if rank.empty:
         empty_state()
         return
-    st.caption(t("ranking_in_year", year=int(rank["year"].iloc[0])))
+    rank_year = int(rank["year"].iloc[0])
+    st.caption(t("ranking_in_year", year=rank_year))
+    status = statuses.get(rank_year)
+    if status is not None and not status.complete:
+        st.warning(t("ranking_partial_note", year=rank_year, n=status.reported,
+                     total=status.agencies))
     unit, scale = display_unit(metric)
     from etl.present.charts import axis_title
 
@@ -203,7 +251,134 @@ def ranking_section(con, ids, y0, y1) -> None:  # type: ignore[no-untyped-def]
     ).rename(columns={
         "rank": t("rank"), "agency": t("agency"), "year": t("year"), "value": value_label,
     })
-    show_table(out, name=f"ranking_{metric}")
+    profile = t("open_profile")
+    shown = out.assign(**{profile: [f"{profile_link(a)}#{profile}" for a in rank["agency"]]})
+    st.dataframe(shown, hide_index=True, column_config={
+        profile: st.column_config.LinkColumn(profile, display_text=r"#(.*)$"),
+    })
+    download_buttons(out, f"ranking_{metric}")
+
+
+PEER_KEYS = {"level_region": ("level", "region"), "level": ("level",), "all": ()}
+
+
+def peer_selector() -> tuple[str, ...]:
+    """The peer group of percentiles (URL ``peers``): same level and region by default."""
+    labels = {"level_region": t("peers_level_region"), "level": t("peers_level"),
+              "all": t("peers_all")}
+    choice = url_selectbox(t("peer_group"), list(PEER_KEYS), "peers", default="level_region",
+                           format_func=lambda k, _l=labels: _l[k])
+    return PEER_KEYS[choice]
+
+
+def indicators_section(con, ids, year: int | None) -> None:  # type: ignore[no-untyped-def]
+    """The standard indicators of the headline year: the selection's ratio of sums with its N,
+    then one indicator (URL ``ind``) per agency with its rating and percentile among peers."""
+    st.subheader(t("indicators"))
+    if year is None:
+        empty_state()
+        return
+    config = indicators.load_config()
+    st.caption(t("indicators_help"))
+    c0, c1 = st.columns(2)
+    with c0:
+        chosen = url_selectbox(
+            t("indicator"), list(indicators.INDICATORS), "ind", default="correction_rate",
+            format_func=lambda i, _lg=lang(): sv.indicator_label(i, _lg))
+    with c1:
+        keys = peer_selector()
+    # every agency of the year, so percentiles compare with the whole peer group
+    allind = cached(indicators.compute_year, year, indicators.config_stamp())
+    if allind.empty:
+        empty_state()
+        return
+    allind = indicators.with_peers(allind, agencies_df(), keys)
+    sel = allind if ids is None else allind[allind["agency_id"].isin(ids)]
+    agg = indicators.aggregate(sel, config)
+    lg = lang()
+    summary = pd.DataFrame({
+        t("indicator"): [t("ind_requests_per_agency") if i == "requests_received"
+                         else sv.indicator_label(i, lg) for i in agg["indicator"]],
+        t("definition"): [sv.indicator_definition(i, config.get(i), lg) for i in agg["indicator"]],
+        t("value"): [sv.fmt_value(i, v, d) for i, v, d in
+                     zip(agg["indicator"], agg["value"], agg["den"])],
+        t("numerator"): [sv.fmt_count(v) for v in agg["num"]],
+        t("denominator_n"): [sv.fmt_count(v) for v in agg["den"]],
+        t("agencies_n"): [sv.fmt_count(v) for v in agg["agencies"]],
+        t("rating"): [sv.rating_label(r, lg) for r in agg["rating"]],
+    })
+    order = {k: n for n, k in enumerate(indicators.INDICATORS)}
+    summary = summary.iloc[agg["indicator"].map(order).argsort()].reset_index(drop=True)
+    st.markdown(f"**{t('selection_total')} · {year}**")
+    show_table(summary, name=f"indicators_{year}")
+
+    one = sel[sel["indicator"] == chosen].sort_values(
+        ["value", "agency_id"], ascending=[False, True], na_position="last")
+    if one.empty:
+        empty_state()
+        return
+    names = dict(zip(agencies_df()["agency_id"], agencies_df()["name"]))
+    table = sv.indicator_table(one, lg, config, names)
+    profile = t("open_profile")
+    shown = table.assign(**{profile: [f"{profile_link(names.get(int(a), ''))}#{profile}"
+                                      for a in one["agency_id"]]})
+    st.markdown(f"**{sv.indicator_label(chosen, lg)} · {year}** — "
+                f"{sv.indicator_definition(chosen, config.get(chosen), lg)}")
+    st.dataframe(shown, hide_index=True, column_config={
+        profile: st.column_config.LinkColumn(profile, display_text=r"#(.*)$"),
+        t("percentile"): st.column_config.TextColumn(t("percentile"), help=t("percentile_help")),
+    })
+    download_buttons(table, f"indicator_{chosen}_{year}")
+    note = sv.min_n_text(config, [chosen], lg)
+    if note:
+        st.caption(t("small_n_note", n=note))
+
+
+def timeliness_section(con, ids, y0, y1, year: int | None) -> None:  # type: ignore[no-untyped-def]
+    """On-time rate of the headline year and by year, and every late or missing report."""
+    st.subheader(t("timeliness"))
+    st.caption(t("timeliness_help"))
+    tdf = cached(timeliness.timeliness, ids, y0, y1)
+    if tdf.empty:
+        empty_state()
+        return
+    lg = lang()
+    cols = st.columns(2)
+    if year is not None:
+        s = timeliness.on_time_rate(tdf[tdf["year"] == year])
+        cols[0].metric(f"{t('on_time_rate')} · {year}", sv.fmt_pct(s["rate"]),
+                       help=sv.on_time_text(s, lg))
+        cols[0].caption(sv.on_time_text(s, lg))
+    s_all = timeliness.on_time_rate(tdf)
+    span = f"{int(tdf['year'].min())}–{int(tdf['year'].max())}"
+    cols[1].metric(f"{t('on_time_rate')} · {span}", sv.fmt_pct(s_all["rate"]),
+                   help=sv.on_time_text(s_all, lg))
+    cols[1].caption(sv.on_time_text(s_all, lg))
+    per_year = timeliness.by_year(tdf)
+    long = per_year.melt(id_vars=["year"], value_vars=list(timeliness.STATUSES),
+                         var_name="status", value_name="value")
+    long["series"] = [sv.status_label(x, lg) for x in long["status"]]
+    from etl.present import charts
+
+    fig = charts.grouped_bar_chart(
+        long, group="series", value="value", unit="份", lang=lg, y_label=t("reports_n"),
+        group_order=[sv.status_label(x, lg) for x in timeliness.STATUSES])
+    fig.update_layout(barmode="stack")
+    download = per_year.assign(rate=per_year["rate"].round(1)).rename(columns={
+        "year": t("year"), "rate": t("rate_pct"),
+        **{x: sv.status_label(x, lg) for x in timeliness.STATUSES}, "n": "N"})
+    show_chart(fig, download, "timeliness_by_year")
+    bad = tdf[tdf["status"].isin([timeliness.LATE, timeliness.MISSING])].sort_values(
+        ["year", "agency"], ascending=[False, True])
+    if bad.empty:
+        return
+    table = sv.timeliness_table(bad, lg, with_agency=True)
+    profile = t("open_profile")
+    shown = table.assign(**{profile: [f"{profile_link(a)}#{profile}" for a in bad["agency"]]})
+    st.dataframe(shown, hide_index=True, column_config={
+        profile: st.column_config.LinkColumn(profile, display_text=r"#(.*)$"),
+    })
+    download_buttons(table, "timeliness_late_missing")
 
 
 def red_flags_section(con, ids, y0, y1, cov: pd.DataFrame) -> None:  # type: ignore[no-untyped-def]
@@ -255,9 +430,11 @@ with error_boundary():
         empty_state(t("no_reports"))
     else:
         ids, y0, y1 = selection(filters)
-        headline_section(con, ids, y0, y1)
+        _, year, statuses = headline_section(con, ids, y0, y1)
         cov = coverage_section(con, ids, y0, y1)
         # one below the other: side by side, the red flags' detail and report link columns
         # were cut off at the right edge of a half-width table
-        ranking_section(con, ids, y0, y1)
+        ranking_section(con, ids, year, statuses)
+        indicators_section(con, ids, year)
+        timeliness_section(con, ids, y0, y1, year)
         red_flags_section(con, ids, y0, y1, cov)

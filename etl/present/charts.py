@@ -73,9 +73,10 @@ UNIT_EN: dict[str, str] = {
     "万元": "10k yuan",
     "万美元": "10k US$",
     "%": "%",
+    "份": "reports",
 }
 
-_FORMATS: dict[str, str] = {"件": ",.0f", "家": ",.0f", "万元": ",.2f", "万美元": ",.2f", "%": ".1f"}
+_FORMATS: dict[str, str] = {"件": ",.0f", "家": ",.0f", "份": ",.0f", "万元": ",.2f", "万美元": ",.2f", "%": ".1f"}
 
 
 def unit_label(unit: str, lang: str = "zh") -> str:

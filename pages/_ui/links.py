@@ -89,3 +89,12 @@ def nav_link(page_id: str, label: str, **params: str | None) -> None:
         st.page_link(f"pages/{page_id}.py", label=label, query_params=qp)
     except Exception:  # noqa: BLE001 — StreamlitAPIException / page not found
         st.markdown(f"[{md_escape(label)}]({urlstate.build_url('', page_url_path(page_id), f)})")
+
+
+def profile_link(agency: str, filters: Filters | None = None) -> str:
+    """Relative link to one agency's profile (``/agency?agency=…``) keeping the year range and
+    language of this view but not its agency selection (the profile is of one agency)."""
+    from dataclasses import replace
+
+    f = replace((filters or current_filters()).common(), agencies=(agency,))
+    return urlstate.build_url("", "agency", f)

@@ -72,15 +72,18 @@ def test_ranking_metric_from_url(small_db_env) -> None:
     assert not at.exception
     assert at.selectbox(key="qp_overview_metric").value == "requests.received"
     ranking = at.dataframe[1].value
-    assert ranking.columns[-1] == "New requests received this year (items)"
+    assert ranking.columns[-2] == "New requests received this year (items)"
     assert ranking["Agency"].tolist()[:2] == ["丙市教育局", "丙市丁县人民政府"]
-    assert ranking.iloc[0, -1] == expected(6, 2019)["requests.received"]
+    assert ranking.iloc[0, -2] == expected(6, 2019)["requests.received"]
+    # each agency links to its profile, keeping the view's language and years
+    link = ranking["Profile"].iloc[0]
+    assert link.startswith("/agency?agency=") and "lang=en" in link and link.endswith("#Profile")
 
 
 def test_red_flags_listed(small_db_env) -> None:
     at = run(lang="en")
     assert not at.exception
-    flags = at.dataframe[2].value
+    flags = next(d.value for d in at.dataframe if "Flag" in d.value.columns)
     pairs = {(a, f) for a, f in zip(flags["Agency"], flags["Flag"])}
     assert ("丙市商务局", "Error findings") in pairs
     assert ("甲市乙区商务局", "Report missing for a year") in pairs
