@@ -34,6 +34,7 @@ PAGES: tuple[tuple[str, str, str, str], ...] = (
     ("pages/requests.py", "requests", "page_requests", ":material/inbox:"),
     ("pages/investment.py", "investment", "page_investment", ":material/trending_up:"),
     ("pages/report.py", "report", "page_report", ":material/description:"),
+    ("pages/agency.py", "agency", "page_agency", ":material/account_balance:"),
     ("pages/quality.py", "quality", "page_quality", ":material/rule:"),
     ("pages/upload.py", "upload", "page_upload", ":material/upload_file:"),
     ("pages/review.py", "review", "page_review", ":material/fact_check:"),

@@ -30,6 +30,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "page_quality": ("数据质量", "Data quality"),
     "page_upload": ("上传", "Upload"),
     "page_review": ("审核", "Review"),
+    "page_agency": ("机构概况", "Agency profile"),
     "building_demo": ("首次启动：正在生成演示数据库……", "First start: building the demo database…"),
     "demo_built": ("演示数据库已生成。", "Demo database built."),
     "demo_failed": ("演示数据库生成失败：{error}", "Building the demo database failed: {error}"),

@@ -33,7 +33,7 @@ _SS_STAMP = "_gk_stamp"  # the data stamp of this run (computed once per run, se
 
 PAGE_IDS: tuple[str, ...] = (
     "overview", "disclosure", "categories", "requests", "investment", "report", "quality",
-    "upload", "review",
+    "upload", "review", "agency",
 )
 
 

@@ -1,0 +1,215 @@
+"""Agency profile (/agency?agency=…): one agency's standard indicators over the years against
+its peers, the timeliness of its reports, its findings and its reports (each opening the report
+page with the evidence) — laid out to print as a one-page brief.
+
+Thin: numbers from etl/query/indicators.py and timeliness.py, texts and formats from
+etl/present/supervision.py.
+"""
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from etl.present import i18n
+from etl.present import supervision as sv
+from etl.query import indicators, overview, timeliness
+from pages._ui.data import agencies_df, cached, get_con
+from pages._ui.downloads import download_buttons, show_chart
+from pages._ui.links import profile_link, report_link
+from pages._ui.messages import empty_state, error_boundary
+from pages._ui.session import lang, t
+from pages._ui.state import page_setup, url_selectbox
+
+PEER_KEYS = {"level_region": ("level", "region"), "level": ("level",), "all": ()}
+
+# Browser print (Ctrl+P) gives the brief: no sidebar, toolbar, header, buttons or widgets;
+# charts and tables kept whole where possible.
+PRINT_CSS = """
+<style>
+@media print {
+  [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
+  [data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"],
+  [data-testid="stStatusWidget"], [data-testid="stDownloadButton"],
+  [data-testid="stSelectbox"], [data-testid="stElementToolbar"], .gk-no-print {
+    display: none !important;
+  }
+  [data-testid="stMain"], [data-testid="stAppViewContainer"], .main {
+    margin: 0 !important; padding: 0 !important; overflow: visible !important;
+  }
+  [data-testid="stMainBlockContainer"], .block-container {
+    padding: 0 0.5cm !important; max-width: 100% !important;
+  }
+  [data-testid="stPlotlyChart"], [data-testid="stDataFrame"], [data-testid="stTable"] {
+    break-inside: avoid;
+  }
+  h1 { font-size: 1.4rem !important; } h2, h3 { font-size: 1.1rem !important; }
+  @page { size: A4; margin: 1cm; }
+}
+</style>
+"""
+
+
+def pick_agency(names: list[str]) -> None:
+    """No agency in the URL: a picker that puts the chosen one into the URL and reruns."""
+    st.info(t("pick_agency_help"))
+    choice = st.selectbox(t("pick_agency"), [""] + names, key="agency_pick",
+                          format_func=lambda n, _c=t("choose"): n or _c)
+    if choice:
+        st.query_params["agency"] = choice
+        st.rerun()
+
+
+def header(agency: dict, kind: str) -> None:
+    lg = lang()
+    st.header(agency["name"])
+    st.caption(" · ".join([
+        f"{t('region')}: {agency.get('region') or sv.BLANK}",
+        f"{t('level')}: {i18n.level_label(agency.get('level'), lg) if agency.get('level') else sv.BLANK}",
+        f"{t('agency_type')}: {sv.type_label(kind, lg)}",
+    ]))
+
+
+def indicators_block(agency_id: int, keys: tuple[str, ...]) -> None:
+    """Every indicator of every year with N, rating and percentile, and one indicator (URL
+    ``ind``) charted against the peer median."""
+    st.subheader(t("indicators"))
+    config = indicators.load_config()
+    peers = cached(indicators.peer_ids, agency_id, list(keys))
+    allind = cached(indicators.compute_agencies, peers, indicators.config_stamp())
+    allind = indicators.with_peers(allind, agencies_df(), keys)
+    mine = allind[allind["agency_id"] == agency_id]
+    if mine.empty:
+        empty_state(t("no_indicators"))
+        return
+    lg = lang()
+    order = {k: n for n, k in enumerate(indicators.INDICATORS)}
+    mine = mine.assign(_o=mine["indicator"].map(order)).sort_values(
+        ["_o", "year"], ascending=[True, False]).drop(columns="_o")
+    latest = int(mine["year"].max())
+    now = mine[mine["year"] == latest]
+    st.caption(t("indicators_help"))
+    cols = st.columns(len(now))
+    for col, rec in zip(cols, now.to_dict("records")):
+        col.metric(
+            f"{sv.indicator_label(rec['indicator'], lg)} · {latest}",
+            sv.fmt_value(rec["indicator"], rec["value"], rec["den"]),
+            help=sv.indicator_definition(rec["indicator"], config.get(rec["indicator"]), lg),
+        )
+        parts = [] if rec["indicator"] == "requests_received" else [
+            f"N = {sv.fmt_count(rec['den'])}", sv.rating_label(rec["rating"], lg)]
+        parts.append(f"{t('percentile')} {sv.fmt_percentile(rec['percentile'])}"
+                     f" ({t('peer_n')} {sv.fmt_count(rec['peer_n'])})")
+        col.caption(" · ".join(parts))
+
+    present = [i for i in indicators.INDICATORS if i in set(mine["indicator"])]
+    chosen = url_selectbox(t("indicator"), present, "ind", default=present[0],
+                           format_func=lambda i, _lg=lg: sv.indicator_label(i, _lg))
+    one = mine[mine["indicator"] == chosen].sort_values("year")
+    unit = "件" if chosen == "requests_received" else "%"
+    chart = pd.concat([
+        pd.DataFrame({"year": one["year"], "agency": t("this_agency"), "value": one["value"]}),
+        pd.DataFrame({"year": one["year"], "agency": t("peer_median"),
+                      "value": one["peer_median"]}),
+    ]).dropna(subset=["value"])
+    if not chart.empty:
+        from etl.present import charts
+
+        fig = charts.line_chart(chart, unit=unit, lang=lg, y_label=sv.indicator_label(chosen, lg),
+                                title=t("indicator_over_years"))
+        show_chart(fig, sv.indicator_table(one, lg, config), f"profile_{chosen}")
+    table = sv.indicator_table(mine, lg, config)
+    st.dataframe(table, hide_index=True, column_config={
+        t("percentile"): st.column_config.TextColumn(t("percentile"), help=t("percentile_help")),
+    })
+    download_buttons(table, "profile_indicators")
+    note = sv.min_n_text(config, present, lg)
+    if note:
+        st.caption(t("small_n_note", n=note))
+
+
+def timeliness_block(agency_id: int) -> None:
+    st.subheader(t("timeliness"))
+    st.caption(t("timeliness_help"))
+    tdf = cached(timeliness.timeliness, [agency_id])
+    if tdf.empty:
+        empty_state()
+        return
+    lg = lang()
+    s = timeliness.on_time_rate(tdf)
+    st.metric(t("on_time_rate"), sv.fmt_pct(s["rate"]), help=sv.on_time_text(s, lg))
+    st.caption(sv.on_time_text(s, lg))
+    table = sv.timeliness_table(tdf.sort_values("year", ascending=False), lg)
+    st.dataframe(table, hide_index=True)
+    download_buttons(table, "profile_timeliness")
+
+
+def findings_block(agency_id: int) -> None:
+    st.subheader(t("findings_title"))
+    df = cached(overview.findings, [agency_id], None, None)
+    if df.empty:
+        st.success(t("no_findings"))
+        return
+    lg = lang()
+    out = pd.DataFrame({
+        t("year"): [sv.BLANK if pd.isna(y) else int(y) for y in df["year"]],
+        t("severity"): [i18n.severity_label(s, lg) for s in df["severity"]],
+        t("rule"): [i18n.rule_label(r, lg) for r in df["rule"]],
+        t("message"): [m if isinstance(m, str) and m else sv.BLANK for m in df["message"]],
+        t("open_report"): [report_link(int(r)) for r in df["report_id"]],
+    })
+    st.dataframe(out, hide_index=True, column_config={
+        t("open_report"): st.column_config.LinkColumn(t("open_report"),
+                                                      display_text=r"report=(\d+)"),
+    })
+    download_buttons(out.drop(columns=[t("open_report")]), "profile_findings")
+
+
+def reports_block(agency_id: int) -> None:
+    st.subheader(t("reports_title"))
+    df = cached(overview.reports_list, [agency_id], None, None)
+    if df.empty:
+        empty_state()
+        return
+    lg = lang()
+    out = pd.DataFrame({
+        t("year"): [sv.BLANK if pd.isna(y) else int(y) for y in df["year"]],
+        t("kind"): [i18n.kind_label(k, lg) for k in df["kind"]],
+        t("title"): [x if isinstance(x, str) and x else sv.BLANK for x in df["title"]],
+        t("open_report"): [report_link(int(r)) for r in df["report_id"]],
+    }).iloc[::-1]
+    st.dataframe(out, hide_index=True, column_config={
+        t("open_report"): st.column_config.LinkColumn(t("open_report"),
+                                                      display_text=r"report=(\d+)"),
+    })
+
+
+filters = page_setup("agency", "page_agency")
+st.markdown(PRINT_CSS, unsafe_allow_html=True)
+with error_boundary():
+    con = get_con()
+    adf = agencies_df()
+    names = adf["name"].tolist()
+    if not filters.agencies:
+        if not names:
+            empty_state(t("no_reports"))
+        else:
+            pick_agency(names)
+    else:
+        name = filters.agencies[0]
+        if len(filters.agencies) > 1:
+            others = " · ".join(f"[{n}]({profile_link(n)})" for n in filters.agencies[1:])
+            st.caption(t("profile_first_of") + " " + others)
+        rec = adf[adf["name"] == name].iloc[0].to_dict()
+        agency_id = int(rec["agency_id"])
+        kind = timeliness.agency_type(rec["name"], rec.get("level"))
+        header(rec, kind)
+        st.caption(t("print_hint"))
+        labels = {"level_region": t("peers_level_region"), "level": t("peers_level"),
+                  "all": t("peers_all")}
+        peer_choice = url_selectbox(t("peer_group"), list(PEER_KEYS), "peers",
+                                    default="level_region",
+                                    format_func=lambda k, _l=labels: _l[k])
+        indicators_block(agency_id, PEER_KEYS[peer_choice])
+        timeliness_block(agency_id)
+        findings_block(agency_id)
+        reports_block(agency_id)
