@@ -22,15 +22,18 @@ from pages._ui.state import page_setup, url_selectbox
 
 PEER_KEYS = {"level_region": ("level", "region"), "level": ("level",), "all": ()}
 
-# Browser print (Ctrl+P) gives the brief: no sidebar, toolbar, header, buttons or widgets;
-# charts and tables kept whole where possible.
+# Browser print (Ctrl+P) gives the brief: no sidebar, toolbar, header, buttons or widgets, and
+# none of the long year-by-year tables (containers keyed ``noprint_…``; Streamlit gives a keyed
+# container the class ``st-key-<key>``) — the latest figures, the chart, the timeliness summary
+# and the findings remain.
 PRINT_CSS = """
 <style>
 @media print {
   [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
   [data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"],
   [data-testid="stStatusWidget"], [data-testid="stDownloadButton"],
-  [data-testid="stSelectbox"], [data-testid="stElementToolbar"], .gk-no-print {
+  [data-testid="stSelectbox"], [data-testid="stElementToolbar"],
+  div[class*="st-key-noprint"] {
     display: none !important;
   }
   [data-testid="stMain"], [data-testid="stAppViewContainer"], .main {
@@ -42,7 +45,9 @@ PRINT_CSS = """
   [data-testid="stPlotlyChart"], [data-testid="stDataFrame"], [data-testid="stTable"] {
     break-inside: avoid;
   }
-  h1 { font-size: 1.4rem !important; } h2, h3 { font-size: 1.1rem !important; }
+  [data-testid="stVerticalBlock"] { gap: 0.35rem !important; }
+  h1 { font-size: 1.4rem !important; padding: 0 !important; }
+  h2, h3 { font-size: 1.1rem !important; padding: 0.2rem 0 0 !important; }
   @page { size: A4; margin: 1cm; }
 }
 </style>
@@ -87,7 +92,8 @@ def indicators_block(agency_id: int, keys: tuple[str, ...]) -> None:
         ["_o", "year"], ascending=[True, False]).drop(columns="_o")
     latest = int(mine["year"].max())
     now = mine[mine["year"] == latest]
-    st.caption(t("indicators_help"))
+    with st.container(key="noprint_indicators_help"):
+        st.caption(t("indicators_help"))
     cols = st.columns(len(now))
     for col, rec in zip(cols, now.to_dict("records")):
         col.metric(
@@ -116,15 +122,18 @@ def indicators_block(agency_id: int, keys: tuple[str, ...]) -> None:
 
         fig = charts.line_chart(chart, unit=unit, lang=lg, y_label=sv.indicator_label(chosen, lg),
                                 title=t("indicator_over_years"))
+        fig.update_layout(height=280)  # a quarter of a printed page
         show_chart(fig, sv.indicator_table(one, lg, config), f"profile_{chosen}")
-    table = sv.indicator_table(mine, lg, config)
-    st.dataframe(table, hide_index=True, column_config={
-        t("percentile"): st.column_config.TextColumn(t("percentile"), help=t("percentile_help")),
-    })
-    download_buttons(table, "profile_indicators")
     note = sv.min_n_text(config, present, lg)
     if note:
         st.caption(t("small_n_note", n=note))
+    table = sv.indicator_table(mine, lg, config)
+    with st.container(key="noprint_indicators"):
+        st.dataframe(table, hide_index=True, column_config={
+            t("percentile"): st.column_config.TextColumn(t("percentile"),
+                                                         help=t("percentile_help")),
+        })
+        download_buttons(table, "profile_indicators")
 
 
 def timeliness_block(agency_id: int) -> None:
@@ -138,9 +147,16 @@ def timeliness_block(agency_id: int) -> None:
     s = timeliness.on_time_rate(tdf)
     st.metric(t("on_time_rate"), sv.fmt_pct(s["rate"]), help=sv.on_time_text(s, lg))
     st.caption(sv.on_time_text(s, lg))
+    bad = tdf[tdf["status"].isin([timeliness.LATE, timeliness.MISSING])]
+    if not bad.empty:
+        st.markdown(" · ".join(
+            f"{int(y)}: {sv.status_label(x, lg)}"
+            + (f" ({t('days_late')} {int(d)})" if x == timeliness.LATE else "")
+            for y, x, d in zip(bad["year"], bad["status"], bad["days_late"])))
     table = sv.timeliness_table(tdf.sort_values("year", ascending=False), lg)
-    st.dataframe(table, hide_index=True)
-    download_buttons(table, "profile_timeliness")
+    with st.container(key="noprint_timeliness"):
+        st.dataframe(table, hide_index=True)
+        download_buttons(table, "profile_timeliness")
 
 
 def findings_block(agency_id: int) -> None:
@@ -165,7 +181,8 @@ def findings_block(agency_id: int) -> None:
 
 
 def reports_block(agency_id: int) -> None:
-    st.subheader(t("reports_title"))
+    with st.container(key="noprint_reports_title"):
+        st.subheader(t("reports_title"))
     df = cached(overview.reports_list, [agency_id], None, None)
     if df.empty:
         empty_state()
@@ -177,10 +194,11 @@ def reports_block(agency_id: int) -> None:
         t("title"): [x if isinstance(x, str) and x else sv.BLANK for x in df["title"]],
         t("open_report"): [report_link(int(r)) for r in df["report_id"]],
     }).iloc[::-1]
-    st.dataframe(out, hide_index=True, column_config={
-        t("open_report"): st.column_config.LinkColumn(t("open_report"),
-                                                      display_text=r"report=(\d+)"),
-    })
+    with st.container(key="noprint_reports"):
+        st.dataframe(out, hide_index=True, column_config={
+            t("open_report"): st.column_config.LinkColumn(t("open_report"),
+                                                          display_text=r"report=(\d+)"),
+        })
 
 
 filters = page_setup("agency", "page_agency")
@@ -203,7 +221,8 @@ with error_boundary():
         agency_id = int(rec["agency_id"])
         kind = timeliness.agency_type(rec["name"], rec.get("level"))
         header(rec, kind)
-        st.caption(t("print_hint"))
+        with st.container(key="noprint_hint"):
+            st.caption(t("print_hint"))
         labels = {"level_region": t("peers_level_region"), "level": t("peers_level"),
                   "all": t("peers_all")}
         peer_choice = url_selectbox(t("peer_group"), list(PEER_KEYS), "peers",

@@ -1,0 +1,139 @@
+"""Real-browser test of the supervisor's views: the agency profile opened from a shared link,
+its printed brief (print media: no sidebar, toolbar or buttons; a PDF is made), and an overview
+link carrying the headline year, indicator and peer group. Screenshots and the PDF go to
+test-artifacts/ (gitignored).
+
+Skipped only when /usr/bin/chromium is absent.
+"""
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import shutil
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from tests.helpers.server import (
+    CHROME_ARGS,
+    CHROMIUM,
+    DONE,
+    free_port,
+    start_dashboard,
+    stop_dashboard,
+    wait_health,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium not installed")
+
+
+@contextlib.contextmanager
+def _serve(small_db: Path, d: Path):
+    db = d / "small.duckdb"
+    shutil.copy(small_db, db)
+    shutil.copytree(small_db.parent / "archive", d / "archive")
+    port = free_port()
+    env = dict(os.environ, GONGKAI_DB=str(db), GONGKAI_ARCHIVE=str(d / "archive"),
+               PYTHONUNBUFFERED="1")
+    log = (d / "server.log").open("w")
+    proc = start_dashboard(port, env, log)
+    try:
+        wait_health(port, proc, timeout=45.0)
+        yield {"port": port, "log": d / "server.log"}
+    finally:
+        stop_dashboard(proc, grace=10)
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def server(small_db, tmp_path_factory):
+    with _serve(small_db, tmp_path_factory.mktemp("browser_agency")) as info:
+        yield info
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROME_ARGS, headless=True)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+def _open(page, url: str, name: str) -> None:
+    page.goto(url, wait_until="domcontentloaded")
+    page.wait_for_selector("[data-testid='stApp']", timeout=30_000)
+    page.wait_for_selector("h1", timeout=30_000)
+    page.wait_for_selector(DONE, timeout=30_000)
+    page.wait_for_selector(".js-plotly-plot", timeout=30_000)
+    page.wait_for_timeout(300)
+    page.wait_for_selector(DONE, timeout=30_000)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    errors = page.locator("[data-testid='stException']")
+    assert errors.count() == 0, errors.first.inner_text()[:500]
+
+
+def test_agency_profile_and_its_printed_brief(server, browser) -> None:
+    base = f"http://127.0.0.1:{server['port']}"
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    try:
+        url = f"{base}/agency?agency={quote('丙市丁县人民政府')}&ind=correction_rate&lang=en"
+        _open(page, url, "agency_profile")
+        main = page.locator("[data-testid='stMain']").inner_text()
+        assert "Agency profile" in page.locator("h1").first.inner_text()
+        assert "丙市丁县人民政府" in main and "People's government" in main
+        assert "30.0%" in main  # 3 of 10 reviews corrected
+        assert "Timeliness" in main and "Findings" in main or "No findings" in main
+        assert page.locator("[data-testid='stSidebar']").is_visible()
+        code = page.locator("[data-testid='stSidebar'] [data-testid='stCode']").inner_text()
+        assert "/agency?agency=" in code and "lang=en" in code
+
+        # the printed brief: no sidebar, header toolbar or buttons
+        page.emulate_media(media="print")
+        assert not page.locator("[data-testid='stSidebar']").is_visible()
+        assert not page.locator("[data-testid='stHeader']").is_visible()
+        buttons = page.locator("[data-testid='stDownloadButton']")
+        assert buttons.count() > 0 and not buttons.first.is_visible()
+        assert page.locator(".js-plotly-plot").first.is_visible()
+        pdf = page.pdf(format="A4", print_background=True)
+        (ARTIFACTS / "agency_brief.pdf").write_bytes(pdf)
+        assert pdf.startswith(b"%PDF")
+        # a one-page brief (this agency has no findings; long tables are screen-only)
+        assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1
+        page.emulate_media(media="screen")
+    finally:
+        page.close()
+
+
+def test_overview_link_with_headline_year_indicator_and_peers(server, browser) -> None:
+    base = f"http://127.0.0.1:{server['port']}"
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    try:
+        _open(page, f"{base}/?year=2021&ind=granted_share&peers=level&lang=en",
+              "overview_headline_year")
+        main = page.locator("[data-testid='stMain']").inner_text()
+        assert "2021: 6 of 6 agencies reported" in main
+        assert "Standard indicators" in main and "Timeliness of the annual reports" in main
+        selects = page.locator("[data-testid='stMain'] [data-testid='stSelectbox']")
+        chosen = {}
+        for i in range(selects.count()):
+            box = selects.nth(i)
+            value = box.locator("input").first.input_value() if box.locator("input").count() \
+                else ""
+            chosen[box.locator("label").first.inner_text().strip()] = (
+                value or box.locator("[data-baseweb='select']").first.inner_text()).strip()
+        assert chosen["Headline year"] == "2021", chosen
+        assert chosen["Indicator"] == "Granted in full or in part", chosen
+        assert chosen["Peer group"] == "Same level", chosen
+        code = page.locator("[data-testid='stSidebar'] [data-testid='stCode']").inner_text()
+        assert "year=2021" in code and "ind=granted_share" in code and "peers=level" in code
+    finally:
+        page.close()
