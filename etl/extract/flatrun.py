@@ -99,7 +99,7 @@ class Tok:
 
 _TOKEN_RE = re.compile(
     r"(?P<paren>[(（][^()（）\n]{0,80}[)）])"
-    r"|(?P<listnum>(?<![\d.])\d{1,2}\s*[.、．](?![\d.]))"
+    r"|(?P<listnum>(?<![\d.])\d{1,2}[ \t\u3000]*[.、．](?![\d.]))"
     r"|(?P<num>[+\-−]?\d[\d,，]*(?:\.\d+)?)"
     r"|(?P<blank>(?<!\S)(?:/|／|-|－|—|——|–|\\|无)(?!\S))"
     r"|(?P<word>[^\s\d(（)）\x00]+)"
@@ -172,7 +172,8 @@ def tokenize(region: str) -> list[Tok]:
             nxt = region[e] if e < len(region) else ""
             prv = region[s - 1] if s > 0 else ""
             nxt2 = region[e + 1] if e + 1 < len(region) else ""
-            if prv == "第" or (_CJK_RE.match(nxt) and nxt not in _UNIT_CHARS) or (
+            money = region.startswith(("元", "万元"), e)  # 2元: an amount, not a label's 2021年
+            if prv == "第" or (_CJK_RE.match(nxt) and nxt not in _UNIT_CHARS and not money) or (
                     nxt in _UNIT_CHARS and nxt and _CJK_RE.match(nxt2) and _CJK_RE.match(prv or " ")):
                 toks.append(Tok("label", text, s))
                 continue
@@ -288,7 +289,10 @@ def group_tokens(toks: list[Tok], boundary: set[str]) -> list[Group]:
     for t in toks:
         if t.kind == "label":
             is_marker = bool(_MARKER_RE.match(unicodedata.normalize("NFKC", t.text)))
-            splits = is_marker or norm(t.text) in boundary
+            word = norm(t.text)
+            # a row label cut by its number ("行政事业性收 18651.06 费"): its head starts the row
+            splits = is_marker or word in boundary or (
+                len(word) >= 4 and any(b.startswith(word) for b in boundary))
             if splits and groups and not groups[-1].values and _BARE_MARKER_RE.match(norm(groups[-1].label)):
                 splits = False  # "1." then "属于国家秘密": one label
             if not groups or groups[-1].values or splits:
@@ -350,7 +354,20 @@ def _region(seg: Segment, doc: Document, anchors: tuple[str, ...], starts: tuple
     region = seg.text[best:end]
     bounds = [p.offset - seg.offset - best for p in (doc.pages or seg.pages)
               if 0 < p.offset - seg.offset - best < len(region)]
-    return _blank_page_numbers(region, bounds), seg.offset + best
+    return depipe(_blank_page_numbers(region, bounds)), seg.offset + best
+
+
+_MD_RULE_RE = re.compile(r"^[ \t]*\|?(?:[ \t]*:?-{3,}:?[ \t]*\|)+(?:[ \t]*:?-{3,}:?[ \t]*)?[ \t]*$", re.M)
+
+
+def depipe(text: str) -> str:
+    """Markdown table syntax as whitespace, offsets kept: a converter's table that lost its
+    shape (several numbers in one cell, rows split in pieces) reads like any flattened text,
+    in order; its empty cells are merged label cells far more often than blank values."""
+    if "|" not in text:
+        return text
+    text = _MD_RULE_RE.sub(lambda m: " " * len(m.group(0)), text)
+    return text.replace("|", " ")
 
 
 def _evidence(tok: Tok, base: int, doc: Document, table: str, row: str, col: str) -> Evidence:
@@ -389,16 +406,24 @@ def _form_row_label(metric: str) -> str:
     return _ROW_WORDS.get(metric) or extra.get(metric) or metric
 
 
+_T3_STARTS = ("收到和处理政府信息公开申请情况", "申请人情况")
+#: where 表三's text ends: 表四's heading (also misspelt, "行政法复议") or the next section
+_T3_ENDS = ("政府信息公开行政复议", "行政复议、行政诉讼情况", "行政复议,行政诉讼情况", "行政诉讼情况",
+            "存在的主要问题", "五、存在")
+
+
 def flat_t3(seg: Segment, doc: Document) -> tuple[list[Fact], str | None, list[Finding], bool]:
     """表三 from text: per-row 7 numbers after each label, else exactly 175 / 161 numbers."""
-    reg = _region(seg, doc, ("本年新收",), ("收到和处理政府信息公开申请情况", "申请人情况"),
-                  ("政府信息公开行政复议", "行政复议、行政诉讼情况", "行政复议,行政诉讼情况",
-                   "存在的主要问题", "五、存在"), confirm=("上年结转", "结转"), window=120)
+    reg = _region(seg, doc, ("本年新收",), _T3_STARTS, _T3_ENDS, confirm=("上年结转", "结转"), window=120)
     if reg is None:
         return [], None, [], False
     region, base = reg
     nreg = norm(region)
-    if "本年新收" not in nreg or not any(w in nreg for w in ("自然人", "本年度办理结果", "结转下年度继续办理")):
+    if "本年新收" not in nreg or not (any(w in nreg for w in ("自然人", "本年度办理结果", "结转下年度继续办理"))
+                                     or ("予以公开" in nreg and "部分公开" in nreg
+                                         and len(re.findall(r"\d+", region)) >= 150)):
+        # (a header garbled beyond its words still leaves the form's outcome rows and its
+        # 150-odd cells; a paragraph about requests has a handful of numbers)
         return [], None, [], False  # a sentence about requests, not the form
     cpl = looks_cell_per_line(region)
     toks = tokenize_cells_per_line(region) if cpl else tokenize(region)
@@ -510,9 +535,7 @@ def flat_t3_rows(seg: Segment, doc: Document, wanted: set[str],
     rows that repeat grid rows must agree with them (at least one must), else nothing is read
     — a text whose numbers are shifted against their labels would disagree.
     """
-    reg = _region(seg, doc, ("本年新收",), ("收到和处理政府信息公开申请情况", "申请人情况"),
-                  ("政府信息公开行政复议", "行政复议、行政诉讼情况", "行政复议,行政诉讼情况",
-                   "存在的主要问题", "五、存在"), confirm=("上年结转", "结转"), window=120)
+    reg = _region(seg, doc, ("本年新收",), _T3_STARTS, _T3_ENDS, confirm=("上年结转", "结转"), window=120)
     if reg is None:
         return [], []
     region, base = reg
@@ -661,6 +684,11 @@ def _t3_by_count(groups: list[Group], base: int, doc: Document, form: str | None
 # --- 表四 --------------------------------------------------------------------------------
 
 
+_T4_OUTCOMES = ("结果维持", "结果纠正", "其他结果", "尚未审结", "总计")
+_T4_LABELS = tuple(g + k for g in ("行政复议 ", "行政诉讼 未经复议直接起诉 ", "行政诉讼 复议后起诉 ")
+                   for k in _T4_OUTCOMES)
+
+
 def flat_t4(seg: Segment, doc: Document) -> tuple[list[Fact], list[Finding], bool]:
     """表四 from text: exactly 15 numbers under the 行政复议 / 行政诉讼 header."""
     reg = _region(seg, doc, ("结果维持", "尚未审结"), confirm=("结果纠正", "尚未审结", "其他结果"),
@@ -668,11 +696,11 @@ def flat_t4(seg: Segment, doc: Document) -> tuple[list[Fact], list[Finding], boo
                    "行政复议、行政诉讼情况", "行政复议,行政诉讼情况"),
                   ends=("存在的主要问题", "五、", "主要问题及改进"), after_start=True)
     if reg is None:
-        return [], [], False
+        return _t4_canonical(seg, doc)
     region, base = reg
     nreg = norm(region)
     if not ("结果维持" in nreg and "尚未审结" in nreg and ("复议后起诉" in nreg or "直接起诉" in nreg)):
-        return [], [], False  # no 表四 header: a sentence about reviews, not the form
+        return _t4_canonical(seg, doc)  # no readable 表四 header (maybe garbled, maybe none)
     start = NormText(region).find("行政复议")
     sub = region[max(start, 0):]
     base += max(start, 0)
@@ -698,11 +726,61 @@ def flat_t4(seg: Segment, doc: Document) -> tuple[list[Fact], list[Finding], boo
                 values = run  # one-cell-per-line dump: the empty lines are blank cells
     if len(values) != 15:
         return [], [_unreadable("表四", f"{len(values)} numbers where the form has 15")], True
-    labels = ["行政复议 " + k for k in ("结果维持", "结果纠正", "其他结果", "尚未审结", "总计")]
-    labels += ["行政诉讼 未经复议直接起诉 " + k for k in ("结果维持", "结果纠正", "其他结果", "尚未审结", "总计")]
-    labels += ["行政诉讼 复议后起诉 " + k for k in ("结果维持", "结果纠正", "其他结果", "尚未审结", "总计")]
-    facts = [_fact(m, t, base, doc, "表四", "", lab) for m, t, lab in zip(T4_METRICS, values, labels)]
+    facts = [_fact(m, t, base, doc, "表四", "", lab) for m, t, lab in zip(T4_METRICS, values, _T4_LABELS)]
     return facts, [], True
+
+
+_T4_HEADER_CHARS = set("维持纠正审结总计复议诉")
+
+
+def _t4_canonical(seg: Segment, doc: Document) -> tuple[list[Fact], list[Finding], bool]:
+    """表四 whose header text came out garbled (PDF text laid out column by column prints
+    "结果维持" one character per line): the 15 numbers in the form's fixed order.
+
+    Only a run of exactly 15 numbers right under the 行政复议/行政诉讼 heading, after a header
+    that holds the header's characters, and only when every group's 总计 equals the sum of its
+    four outcomes — the one check that tells a shifted or partial run from the form's order.
+    """
+    nt = normtext(seg.text)
+    k = nt.s.find("行政复议")
+    while k >= 0:
+        if "行政诉讼" in nt.s[k:k + 16]:
+            got = _t4_run_after(seg, doc, nt.pos[k])
+            if got is not None:
+                return got
+        k = nt.s.find("行政复议", k + 1)
+    return [], [], False
+
+
+def _t4_run_after(seg: Segment, doc: Document, at: int) -> tuple[list[Fact], list[Finding], bool] | None:
+    region = depipe(seg.text[at:at + 900])
+    toks = tokenize(region)
+    first = next((i for i, t in enumerate(toks) if t.kind == "value" and not t.empty), None)
+    if first is None:
+        return None
+    header = "".join(t.text for t in toks[:first] if t.kind == "label")
+    if not _T4_HEADER_CHARS <= set(header) or len(norm(header)) > 160:
+        return None
+    run: list[Tok] = []
+    for t in toks[first:]:
+        if t.kind != "value":
+            break
+        if not t.empty:
+            run.append(t)
+    if len(run) != 15 or any(t.value is None or t.value.kind != "number" for t in run):
+        return None
+    nums = [t.value.value for t in run if t.value is not None]
+    for g in range(3):
+        part = nums[g * 5:g * 5 + 5]
+        if any(v is None for v in part) or part[4] != sum(part[:4]):  # type: ignore[operator]
+            return [], [_unreadable("表四", "the header is unreadable and the 15 numbers under it do not "
+                                            "add up group by group in the form's order")], True
+    base = seg.offset + at
+    facts = [_fact(m, t, base, doc, "表四", "", lab) for m, t, lab in zip(T4_METRICS, run, _T4_LABELS)]
+    note = Finding("table_canonical_order", "info",
+                   "表四: the header could not be read; the 15 numbers were placed in the form's order, "
+                   "which each group's 总计 confirms")
+    return facts, [note], True
 
 
 # --- 表二 --------------------------------------------------------------------------------

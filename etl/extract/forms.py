@@ -918,6 +918,18 @@ def _unless_shifted(t3_facts: list[Fact]) -> tuple[list[Fact], list[Finding]]:
     return t3_facts, []
 
 
+def _flat_agreeing(seg: Segment, doc: Document, grid: list[Fact]
+                   ) -> tuple[list[Fact], list[Finding], str | None] | None:
+    """The whole 表三 read from the text, if it is complete and agrees with every grid cell."""
+    f3, form3, fnd3, _ = flat_t3(seg, doc)
+    if not f3 or any(f.rule == "table_unreadable" for f in fnd3):
+        return None
+    flat = {f.key: f.value for f in f3}
+    if any(flat.get(f.key, object()) != f.value for f in grid):
+        return None
+    return f3, fnd3, form3
+
+
 def _parse_forms(seg: Segment, doc: Document) -> tuple[list[Fact], str | None, list[Finding]]:
     facts: list[Fact] = []
     findings: list[Finding] = []
@@ -947,7 +959,14 @@ def _parse_forms(seg: Segment, doc: Document) -> tuple[list[Fact], str | None, l
             missing = set(_missing_metrics(r3.rows, r3.form))
             if r3.form is None:
                 missing |= set(OTHER_2021) | {"requests.other_handling"}
-            if missing:
+            whole = _flat_agreeing(seg, doc, r3.facts) if (missing or r3.findings) else None
+            if whole is not None:
+                # the grid lost its shape (several numbers in one cell, rows in pieces) but
+                # the text reads as the whole form and repeats every cell the grid did give
+                t3_facts, t3_find, form_t3 = whole
+                missing = set()
+                rows = {f.metric for f in t3_facts}
+            elif missing:
                 # the grid broke off (e.g. a continuation page without ruling): complete it from
                 # text rows that carry exactly 7 numbers after a recognisable label
                 known = {f.key: f.value for f in r3.facts}

@@ -454,6 +454,10 @@ def test_grid_completion_refuses_text_that_disagrees_with_the_grid():
     for m in T3_ROWS_2021:  # numbers above their labels: row-by-row reading would be shifted
         lines.append(" ".join(str(v) for v in vals[m]))
         lines.append(T3_LABELS[m][2])
+    # one number of the text differs from the grid's cell: the text's whole-table reading (by
+    # count) is refused, and so is its row-by-row reading (shifted against the labels)
+    first = T3_ROWS_2021[0]
+    lines[0] = " ".join(str(v + 1 if i == 1 else v) for i, v in enumerate(vals[first]))
     text = HEAD3 + "\n".join(lines) + "\n" + TAIL
     doc = Document(source="x.pdf", format="pdf", text=text, tables=[Table(rows=grid)])
     facts, form, findings = parse_forms(Segment(1, "x", text, 0, doc.tables), doc)
@@ -462,6 +466,25 @@ def test_grid_completion_refuses_text_that_disagrees_with_the_grid():
         assert f.value == vals[m][APPLICANT_ORDER.index(k)]
     assert ("requests.carried_over_out", "") not in got
     assert any("disagree" in f.message for f in findings)
+
+
+def test_grid_that_lost_its_shape_gives_way_to_the_whole_text_when_they_agree():
+    from etl.model import Table
+    from tests.extract.test_forms import t3_grid
+    vals = t3_values("2021", seed=40)
+    grid = t3_grid(vals)[:18]
+    lines = []
+    for m in T3_ROWS_2021:  # numbers above their labels: only the whole run, by count, reads
+        lines.append(" ".join(str(v) for v in vals[m]))
+        lines.append(T3_LABELS[m][2])
+    text = HEAD3 + "\n".join(lines) + "\n" + TAIL
+    doc = Document(source="x.pdf", format="pdf", text=text, tables=[Table(rows=grid)])
+    facts, form, findings = parse_forms(Segment(1, "x", text, 0, doc.tables), doc)
+    got = by_key(facts)
+    assert {(m, k) for m in T3_ROWS_2021 for k in APPLICANT_ORDER} <= set(got)
+    for (m, k), f in got.items():
+        if m.startswith("requests."):
+            assert f.value == vals[m][APPLICANT_ORDER.index(k)]
 
 
 def test_prose_about_licensing_is_not_table2():
@@ -476,3 +499,62 @@ def test_flat_t4_followed_by_a_note_with_numbers():
     text = head + " ".join(["1", "0", "0", "0", "1"] + ["0"] * 10) + "\n注：复议案件 1 件已于 2023 年 1 月审结。\n五、存在的主要问题\n"
     facts, _, findings = parse_forms(*seg_doc(text))
     assert [f.value for f in facts] == [1, 0, 0, 0, 1] + [0] * 10
+
+
+# --- renderings that garble the layout: PDF text laid out column by column, Markdown ---------
+
+T4_GARBLED = ("四、政府信息公开行政复议、行政诉讼情况\n\n行政复议                    行政诉讼\n"
+              "                        未经复议直接起诉                 复议后起诉\n"
+              "   结     其   尚\n结果                      结   结       其    尚      结    结   其\n"
+              "   果     他   未    总                                          尚未\n"
+              "维                       果   果       他    未      果    果   他\n"
+              "   纠     结   审    计                          总计              审 总计\n"
+              "持                       维   纠       结    审      维    纠   结\n"
+              "   正     果   结                        持   正       果    结      持    正   果\n"
+              "{nums}\n五、存在的主要问题及改进情况\n")
+
+
+def test_t4_with_a_garbled_header_is_read_in_the_form_order_when_each_group_adds_up():
+    nums = [2, 1, 3, 1, 7, 0, 0, 0, 0, 0, 0, 13, 2, 4, 19]
+    text = T4_GARBLED.format(nums="  ".join(map(str, nums)))
+    facts, _, findings = parse_forms(*seg_doc(text))
+    assert [f.value for f in facts] == nums
+    assert facts[0].metric == "appeals.review_upheld" and facts[-1].metric == "appeals.suit_after_review_total"
+    assert [f.rule for f in findings] == ["table_canonical_order"]
+
+
+def test_t4_with_a_garbled_header_that_does_not_add_up_is_refused():
+    nums = [0, 1, 0, 0, 0] + [0] * 10  # a printed 纠正 1 under a 总计 0: which column is it?
+    facts, _, findings = parse_forms(*seg_doc(T4_GARBLED.format(nums="  ".join(map(str, nums)))))
+    assert facts == []
+    assert any(f.rule == "table_unreadable" and "表四" in f.message for f in findings)
+
+
+def test_markdown_table_that_lost_its_shape_reads_as_flattened_text():
+    # markitdown's cut of a PDF table: two numbers in one cell, rule lines in the middle
+    t2 = T2_FLAT_2021.replace("规章 2 0 15", "| 规章 |  | 2 0 | 15 |\n| --- | --- | --- | --- |") \
+        .replace("行政许可 1234", "|     | 行政许可 | 1234 |")
+    facts, form, findings = parse_forms(*seg_doc(t2))
+    got = {f.metric: f.value for f in facts}
+    assert got["disclosure.regulations_made"] == 2 and got["disclosure.regulations_in_force"] == 15
+    assert got["disclosure.licensing_decisions"] == 1234 and form == "2021"
+
+
+def test_row_label_cut_by_its_number_and_an_amount_glued_to_yuan():
+    t2 = T2_FLAT_2021.replace("行政事业性收费 12.5", "行政事业性收   12.5\n  费")
+    got = {f.metric: f.value for f in parse_forms(*seg_doc(t2))[0]}
+    assert got["disclosure.admin_fees_cny"] == 125000
+    # a number the converter cut in two cells ("75394432.5|2元") gives a third number: refused
+    t2 = T2_FLAT_2019.replace("政府集中采购 7 88.6", "|政府集中采购|7|88.5|2元|")
+    facts, _, findings = parse_forms(*seg_doc(t2))
+    assert "disclosure.procurement_amount_cny" not in {f.metric for f in facts}
+    assert any("政府集中采购" in f.message for f in findings)
+
+
+def test_a_number_at_the_end_of_a_line_is_not_a_list_number_of_the_next():
+    vals = t3_values("2021", seed=7)
+    body = flat_rows(vals)
+    granted = " ".join(str(v) for v in vals["requests.granted"])
+    body = body.replace(granted + "\n", granted + "\n\n、", 1)  # the vertical "三、" of the section
+    facts, _, _ = parse_forms(*seg_doc(HEAD3 + body + TAIL))
+    assert_all(facts, vals, "2021")
