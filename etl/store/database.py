@@ -394,12 +394,13 @@ def _bulk_insert(
 
 def _unnest_insert(con: duckdb.DuckDBPyConnection, table: str, columns: Sequence[tuple[str, str]],
                    rows: Sequence[tuple]) -> None:
-    cols = ", ".join(name for name, _ in columns)
-    select = ", ".join(f"unnest(?::{typ}[])" for _, typ in columns)
-    con.execute(
-        f"INSERT INTO {table} ({cols}) SELECT {select}",
-        [[r[i] for r in rows] for i in range(len(columns))],
-    )
+    lists = [[r[i] for r in rows] for i in range(len(columns))]
+    # a column blank in every row is left to its default (NULL): converting a list of Nones
+    # costs as much as a list of values (evidence columns of spreadsheets, notes …)
+    used = [i for i, values in enumerate(lists) if any(v is not None for v in values)] or [0]
+    cols = ", ".join(columns[i][0] for i in used)
+    select = ", ".join(f"unnest(?::{columns[i][1]}[])" for i in used)
+    con.execute(f"INSERT INTO {table} ({cols}) SELECT {select}", [lists[i] for i in used])
 
 
 #: Arrow type of each column type (a DATE is inferred: an ISO text or a date).

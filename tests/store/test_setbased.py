@@ -394,8 +394,9 @@ def test_both_bulk_inserts_store_the_same(tmp_path: Path) -> None:
         con.execute("DELETE FROM facts")
         insert(con, "reports", database.REPORT_COLUMNS, rows)
         insert(con, "facts", database.FACT_COLUMNS, facts)
+        insert(con, "facts", database.FACT_COLUMNS, facts[:1])  # columns blank in every row
         got.append((con.execute("SELECT * FROM reports ORDER BY report_id").fetchall(),
-                    con.execute("SELECT * FROM facts ORDER BY metric_id").fetchall()))
+                    con.execute("SELECT * FROM facts ORDER BY metric_id, note").fetchall()))
         with pytest.raises(Exception):
             insert(con, "facts", database.FACT_COLUMNS, [(*facts[0][:5], "many", *facts[0][6:])])
     assert got[0] == got[1]
