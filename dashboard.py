@@ -2,7 +2,10 @@
 
 Holds what is shared by all pages and sessions of the process:
 * the database connection (``etl/store/connection.py``: one per process, one cursor per thread);
-* the first-start demo build (an empty database gets the bundled demo, no question asked);
+* the first-start demo build: an empty database gets the bundled demo, no question asked. The
+  build starts with the server (``streamlit run`` finds :data:`app`, an ``st.App`` whose
+  lifespan starts it) and runs in the background (``etl/demo/firststart.py``); whoever arrives
+  meanwhile sees a "building the demo data (n of N files)" page that refreshes itself;
 * the inbox writer that applies ``python -m etl load`` jobs while the dashboard holds the file;
 * the page list (``st.navigation``); page files that do not exist yet are simply not listed.
 
@@ -10,10 +13,11 @@ Pages live in ``pages/`` and share ``pages/_ui/`` (filters in the URL, language,
 """
 from __future__ import annotations
 
+import contextlib
 import sys
-import threading
 import traceback
 from pathlib import Path
+from typing import Any, AsyncIterator
 
 import streamlit as st
 
@@ -21,10 +25,9 @@ ROOT = Path(__file__).resolve().parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from etl.store import connection  # noqa: E402
-from etl.present import i18n
-from etl.query import overview
-from etl.store import database
+from etl.demo import firststart  # noqa: E402
+from etl.present import i18n  # noqa: E402
+from etl.store import connection, database  # noqa: E402
 
 # (file, url path, title key, icon); the url path equals the page id used by pages/_ui/
 PAGES: tuple[tuple[str, str, str, str], ...] = (
@@ -46,13 +49,6 @@ def _literal(text: str) -> str:
     return "".join("\\" + c if c in "\\`*[]()!#|<>~$" else c for c in text)
 
 
-@st.cache_resource(show_spinner=False)
-def _process_state() -> dict:
-    """Per-process bookkeeping: which databases were checked for the demo, and a lock so two
-    first sessions do not build it twice."""
-    return {"lock": threading.Lock(), "checked": set()}
-
-
 def _current_lang() -> str:
     ss_lang = st.session_state.get("qp_lang")
     if ss_lang in i18n.LANGS:
@@ -60,53 +56,38 @@ def _current_lang() -> str:
     return i18n.norm_lang(st.query_params.get("lang"))
 
 
-def ensure_data(lang: str) -> None:
-    """Build the demo database on first start when the database holds no reports."""
-    state = _process_state()
-    path = str(database.db_path())
-    if path in state["checked"] or connection.read_only():
-        return
-    with state["lock"]:
-        if path in state["checked"]:
-            return
-        if overview.report_count(connection.cursor(path)) == 0:
-            try:
-                from etl.demo.corpus import build_demo
-            except ImportError:
-                build_demo = None  # type: ignore[assignment]
-            if build_demo is not None:
-                _build_demo(build_demo, Path(path), lang)
-        state["checked"].add(path)
+#: how long a page run waits for the first-start check before it draws the building page: an
+#: existing database is confirmed in milliseconds and should open directly
+FIRST_WAIT_S = 2.0
+#: how often the building page redraws its progress
+REFRESH_S = 1.0
 
 
-def _build_demo(build_demo, path: Path, lang: str) -> None:  # type: ignore[no-untyped-def]
-    bar = st.progress(0.0, text=i18n.t("building_demo", lang))
+def _building_page(lang: str) -> None:
+    """Shown while the demo is being built: what is happening and how far it got; it redraws
+    itself every second and turns into the requested page when the data is there."""
+    st.title(i18n.t("app_title", lang))
+    st.info(i18n.t("building_explain", lang))
 
-    def progress(*args: object, **kwargs: object) -> None:
-        """Accepts (done, total[, text]) or (fraction[, text]); anything else is ignored."""
-        try:
-            nums = [a for a in args if isinstance(a, (int, float))]
-            texts = [a for a in args if isinstance(a, str)]
-            if len(nums) >= 2 and nums[1]:
-                frac = float(nums[0]) / float(nums[1])
-            elif nums:
-                frac = float(nums[0])
-            else:
-                return
-            label = i18n.t("building_demo", lang) + (f" {texts[0]}" if texts else "")
-            bar.progress(min(max(frac, 0.0), 1.0), text=label[:200])
-        except Exception:  # noqa: BLE001 — progress display must never break the build
-            pass
+    @st.fragment(run_every=REFRESH_S)
+    def progress() -> None:
+        build = firststart.current(database.db_path())
+        if build is None or build.ready:
+            st.rerun()  # the whole app: now the pages can run
+        if build.total:
+            st.progress(min(build.done / build.total, 1.0),
+                        text=i18n.t("building_progress", lang, done=build.done, total=build.total))
+        else:
+            st.progress(0.0, text=i18n.t("building_demo", lang))
 
-    with st.spinner(i18n.t("building_demo", lang)):
-        try:
-            # the builder opens the file itself; in this process DuckDB hands it the same
-            # database instance, so the shared connection sees the demo when it commits
-            build_demo(path, force=False, progress=progress)
-        except Exception as exc:  # noqa: BLE001 — shown, logged, dashboard still opens
-            traceback.print_exc(file=sys.stderr)
-            st.error(i18n.t("demo_failed", lang, error=_literal(str(exc)[:300])))
-    bar.empty()
+    progress()
+
+
+def _demo_error(build: firststart.Build, lang: str) -> None:
+    """A failed build is said once per browser session; the dashboard opens anyway."""
+    if build.state == "failed" and not st.session_state.get("_gongkai_demo_error_shown"):
+        st.session_state["_gongkai_demo_error_shown"] = True
+        st.error(i18n.t("demo_failed", lang, error=_literal(str(build.error or "")[:300])))
 
 
 def start_writer() -> None:
@@ -127,8 +108,14 @@ def main() -> None:
         st.error(i18n.t("db_unavailable", lang, path=_literal(str(database.db_path())),
                         error=_literal(str(exc)[:300])))
         st.stop()
-    ensure_data(lang)
-    start_writer()
+    build = firststart.start(database.db_path())  # already running when the server started it
+    ready = build.wait(FIRST_WAIT_S)
+    if ready:
+        _demo_error(build, lang)
+        start_writer()  # after the build: the inbox's loads never race the demo's
+    # .streamlit/config.toml hides the menu Streamlit makes of the pages/ folder before this
+    # script first calls st.navigation; this menu is ours
+    st.set_option("client.showSidebarNavigation", True)
     pages = []
     for file, url_path, title_key, icon in PAGES:
         if not (ROOT / file).exists():
@@ -141,7 +128,22 @@ def main() -> None:
     if not pages:
         st.error("no pages")
         st.stop()
+    if not ready:
+        # the URL's page is kept (and opens when the data is there); no menu meanwhile
+        st.navigation(pages, position="hidden")
+        _building_page(lang)
+        return
     st.navigation(pages).run()
 
 
-main()
+@contextlib.asynccontextmanager
+async def _lifespan(_app: Any) -> AsyncIterator[None]:
+    """Server start: begin the first-start check (and demo build) before anyone visits."""
+    firststart.start(database.db_path())
+    yield
+
+
+if __name__ == "__main__":  # Streamlit runs this file as __main__ for every page view
+    main()
+else:  # ``streamlit run dashboard.py`` imports the module and serves this app with uvicorn
+    app = st.App(__file__, lifespan=_lifespan)

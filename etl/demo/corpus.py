@@ -16,12 +16,13 @@ years, a few printed totals that contradict their parts, short agency names in s
 from __future__ import annotations
 
 import logging
+import os
 import random
 import time
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
+from typing import Callable, Iterable, Iterator, Sequence
 
 from etl.demo import fixtures as fx
 from etl.demo.render import FORMAT_SUFFIX, render
@@ -306,13 +307,21 @@ def clear_database(con) -> None:
 
 def build_demo(db: Path, *, force: bool = False, progress: ProgressFn | None = None,
                agencies: int | Sequence[str] | None = None,
-               years: Iterable[int] | None = None, corpus: Path | None = None) -> None:
+               years: Iterable[int] | None = None, corpus: Path | None = None,
+               workers: int | None = None) -> None:
     """Build the demo database at ``db`` unless it already holds reports (or ``force``).
 
     ``force`` empties the loaded data first (corrections are kept) and rebuilds.
-    Generates the corpus into ``corpus`` (default ``db.parent / "demo_corpus"``), registers the
+    Writes the corpus into ``corpus`` (default ``db.parent / "demo_corpus"``), registers the
     city's agencies (region, level, aliases) and loads every file through
-    :func:`etl.store.loader.load_paths` (archive, extraction, checks, one transaction per file).
+    :func:`etl.store.loader.load_file` (archive, checks, one transaction per file).
+
+    Why workers: rendering and extracting a file (the real
+    :func:`etl.extract.pipeline.extract_file`, run in ``workers`` child processes, default one
+    per core up to 2) do not touch the database, so they run beside the one writer, which
+    takes the files in plan order (report ids and cross-year findings come out as with a
+    serial build). A worker that dies only costs speed: its files are done in this process.
+    ``progress(done, total, name)`` counts files stored.
     """
     db = Path(db)
     if not force and has_reports(db):
@@ -322,22 +331,16 @@ def build_demo(db: Path, *, force: bool = False, progress: ProgressFn | None = N
     corpus = corpus or db.parent / "demo_corpus"  # files are overwritten, never deleted
     t0 = time.perf_counter()
     plan = plan_corpus(agencies, years)
-    # one bar for both phases: writing a file costs about a tenth of loading it
     n = len(plan)
-    head = max(1, n // 10)
-    total = head + n
     if progress:
-        progress(0, total, "generating demo corpus")
-    paths = _write_files(corpus, plan, lambda i: progress and progress(i * head // n, total,
-                                                                      "generating demo corpus"))
-    load_progress = (lambda done, _t, label: progress(head + done, total, label)) if progress else None
+        progress(0, n, "")
     chosen = select_agencies(agencies)
     con = database.connect(db)
     try:
         if force:
             clear_database(con)
         register_agencies(con, chosen)
-        _load(paths, con, db, load_progress)
+        _load(plan, _produced(plan, corpus, agencies, years, workers), con, db, progress)
         register_agencies(con, chosen)  # region/level for agencies created by the load
         con.execute("INSERT OR REPLACE INTO meta VALUES ('demo_built_seconds', ?)",
                     [f"{time.perf_counter() - t0:.1f}"])
@@ -345,15 +348,89 @@ def build_demo(db: Path, *, force: bool = False, progress: ProgressFn | None = N
         con.close()
 
 
-def _load(paths: list[Path], con, db: Path, progress: ProgressFn | None) -> None:
-    """Through the one write path for files (archive, extract, checks, a transaction each)."""
-    from etl.store import database
-    from etl.store.loader import load_paths
+#: below this many files the workers' start-up (~0.5 s each) costs more than it saves
+MIN_FILES_FOR_WORKERS = 40
 
-    result = load_paths(paths, con, progress=progress, archive=database.archive_dir(db))
+
+def _produced(plan: Sequence[PlannedFile], corpus: Path,
+              agencies: int | Sequence[str] | None, years: Iterable[int] | None,
+              workers: int | None) -> Iterator[tuple[Path, list | None, object]]:
+    """(path, reports, error) for every planned file, in plan order: rendered into ``corpus``
+    and extracted, by worker processes when it pays."""
+    from etl.demo.worker import WorkerPool, render_and_extract
+
+    corpus.mkdir(parents=True, exist_ok=True)
+    if workers is None:
+        workers = min(2, os.cpu_count() or 1)
+    if workers <= 1 or len(plan) < MIN_FILES_FOR_WORKERS:
+        for i in range(len(plan)):
+            yield render_and_extract(plan, i, corpus)
+        return
+    pool = WorkerPool(corpus, agencies, None if years is None else sorted(set(years)), workers)
+    try:
+        for i in range(len(plan)):
+            got = pool.result(i)
+            if got is None:  # that worker died: do its file here
+                yield render_and_extract(plan, i, corpus)
+            else:
+                yield (corpus / plan[i].name, *got)
+    finally:
+        pool.close()
+
+
+def _load(plan: Sequence[PlannedFile], produced: Iterable[tuple[Path, list | None, object]],
+          con, db: Path, progress: ProgressFn | None) -> None:
+    """Through the one write path for files (archive, checks, a transaction each); the
+    extraction already happened in :func:`_produced`, so the loader is handed its result."""
+    from etl.store import database
+    from etl.store.loader import LoadResult, load_file
+
+    archive = database.archive_dir(db)
+    result = LoadResult()
+    for done, (path, reports, error) in enumerate(produced, 1):
+        result.files.append(load_file(path, con, extractor=_handed(reports, error),
+                                      archive=archive))
+        if progress:
+            progress(done, len(plan), path.name)
     if result.failed:  # a bug worth hearing about, but the rest of the demo is still useful
         names = "; ".join(f.message for f in result.failed[:3])
         log.warning("%d demo files failed to load: %s", len(result.failed), names)
+
+
+def _handed(reports: list | None, error: object) -> Callable[[Path], list]:
+    """An extractor that returns what the worker extracted (or raises what it raised)."""
+    def extractor(_path: Path) -> list:
+        if error is not None:
+            raise error if isinstance(error, BaseException) else RuntimeError(str(error))
+        return reports or []
+    return extractor
+
+
+def worker_main(argv: Sequence[str]) -> int:
+    """A child of :class:`etl.demo.worker.WorkerPool`: render and extract every ``step``-th
+    demo file from ``index`` (the plan is deterministic, so it is computed here, not sent),
+    result frames to stdout."""
+    import json
+
+    from etl.demo.worker import render_and_extract, write_frame
+
+    args = json.loads(argv[0])
+    # the one writer is the build's critical path: workers take the CPU it leaves
+    try:
+        os.nice(10)
+    except OSError:
+        pass
+    # frames go to a private copy of stdout; anything a library prints lands on stderr
+    out = os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)
+    plan = plan_corpus(args.get("agencies"), args.get("years"))
+    folder = Path(args["corpus"])
+    folder.mkdir(parents=True, exist_ok=True)
+    for i in range(int(args["index"]), len(plan), int(args["step"])):
+        _path, reports, error = render_and_extract(plan, i, folder)
+        write_frame(out, (i, reports, error))
+    out.close()
+    return 0
 
 
 def compare_with_plan(con, plan: Sequence[PlannedFile]) -> list[str]:

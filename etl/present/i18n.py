@@ -32,6 +32,15 @@ STRINGS: dict[str, tuple[str, str]] = {
     "page_review": ("审核", "Review"),
     "page_agency": ("机构概况", "Agency profile"),
     "building_demo": ("首次启动：正在生成演示数据库……", "First start: building the demo database…"),
+    "building_explain": (
+        "首次启动：正在用演示文件（青川市各机关 2008—2024 年的报告）生成演示数据，完成后自动打开总览。",
+        "First start: building the demo data from the demo files (reports of 青川市's agencies, "
+        "2008–2024); the overview opens by itself when it is done.",
+    ),
+    "building_progress": (
+        "正在生成演示数据（第 {done} 个，共 {total} 个文件）",
+        "Building the demo data ({done} of {total} files)",
+    ),
     "demo_built": ("演示数据库已生成。", "Demo database built."),
     "demo_failed": ("演示数据库生成失败：{error}", "Building the demo database failed: {error}"),
     "db_unavailable": (
