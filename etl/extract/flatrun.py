@@ -332,7 +332,8 @@ def _region(seg: Segment, doc: Document, anchors: tuple[str, ...], starts: tuple
     section heading before that anchor (a table of contents mentioning the heading earlier is
     skipped) and ends at the first end word after the anchor.
     """
-    nt = normtext(seg.text)
+    src = depipe(seg.text)
+    nt = normtext(src)
     anchor = _anchor(nt, anchors, confirm, window) if confirm else _first(nt, anchors)
     if anchor < 0:
         return None
@@ -350,24 +351,31 @@ def _region(seg: Segment, doc: Document, anchors: tuple[str, ...], starts: tuple
         best = anchor
     end = _first(nt, ends, anchor + 1)
     if end < 0:
-        end = len(seg.text)
-    region = seg.text[best:end]
+        end = len(src)
+    region = src[best:end]
     bounds = [p.offset - seg.offset - best for p in (doc.pages or seg.pages)
               if 0 < p.offset - seg.offset - best < len(region)]
-    return depipe(_blank_page_numbers(region, bounds)), seg.offset + best
+    return _blank_page_numbers(region, bounds), seg.offset + best
 
 
 _MD_RULE_RE = re.compile(r"^[ \t]*\|?(?:[ \t]*:?-{3,}:?[ \t]*\|)+(?:[ \t]*:?-{3,}:?[ \t]*)?[ \t]*$", re.M)
 
 
 def depipe(text: str) -> str:
-    """Markdown table syntax as whitespace, offsets kept: a converter's table that lost its
+    """Markdown table syntax (and the HTML converters leave in it) as whitespace, offsets kept: a converter's table that lost its
     shape (several numbers in one cell, rows split in pieces) reads like any flattened text,
     in order; its empty cells are merged label cells far more often than blank values."""
-    if "|" not in text:
+    if "|" not in text and "<" not in text:
         return text
-    text = _MD_RULE_RE.sub(lambda m: " " * len(m.group(0)), text)
+    blank = lambda m: " " * len(m.group(0))  # noqa: E731
+    text = _MD_BR_RE.sub(lambda m: "\n" + " " * (len(m.group(0)) - 1), text)  # a line break in a cell
+    text = _MD_MARKUP_RE.sub(blank, text)  # <sup>0</sup>, <!-- picture text -->
+    text = _MD_RULE_RE.sub(blank, text)
     return text.replace("|", " ")
+
+
+_MD_BR_RE = re.compile(r"<br\s*/?>", re.I)
+_MD_MARKUP_RE = re.compile(r"<!--.*?-->|</?(?:sup|sub|u|b|i|em|strong|span|p)\b[^<>\n]{0,80}>", re.S | re.I)
 
 
 def _evidence(tok: Tok, base: int, doc: Document, table: str, row: str, col: str) -> Evidence:
@@ -587,10 +595,13 @@ def _t3_by_rows(groups: list[Group], base: int, doc: Document, form: str | None,
     context: str | None = None
     rows: dict[str, Group] = {}
     groups = _collapse_repeats(groups)
+    prev_metric: str | None = None
     for i, g in enumerate(groups):
         m = match_t3_label(g.label, context)
         if m.section:
             context = m.section
+        if i:
+            prev_metric = match_t3_label(groups[i - 1].label, None).metric
         filled = [t for t in g.values if not t.empty]
         if len(filled) != 7 and len(g.values) == 7:
             filled = g.values  # one-cell-per-line dump: the empty lines are the blank cells
@@ -608,6 +619,14 @@ def _t3_by_rows(groups: list[Group], base: int, doc: Document, form: str | None,
                 return None, f"{n} number(s) after the heading {g.label[:20]!r}"
             continue
         if n == 0 and m.kind == "row" and not g.values:
+            if prev_metric == m.metric and rows.get(m.metric) is not None and rows[m.metric].values:
+                continue  # the rest of the row's wrapped label ("3.危及“三安 0 0 …" / "全一稳定”")
+            nxt = groups[i + 1] if i + 1 < len(groups) else None
+            if nxt is not None and any(not t.empty for t in nxt.values) and \
+                    match_t3_label(nxt.label, context).kind == "heading":
+                # "1.申请人…逾期不补正 / （六）其他处理 8 0 0 … / 不再处理…": the numbers beside the
+                # heading are this row's, its label wrapped around them — not a blank row
+                return None, f"row {g.label[:24]!r} has no numbers and the heading after it has"
             filled = [Tok("value", "", g.start + len(g.raw), CellValue("blank"))] * 7  # all blank
             n = 7
         if n != 7:
@@ -741,7 +760,7 @@ def _t4_canonical(seg: Segment, doc: Document) -> tuple[list[Fact], list[Finding
     that holds the header's characters, and only when every group's 总计 equals the sum of its
     four outcomes — the one check that tells a shifted or partial run from the form's order.
     """
-    nt = normtext(seg.text)
+    nt = normtext(depipe(seg.text))
     k = nt.s.find("行政复议")
     while k >= 0:
         if "行政诉讼" in nt.s[k:k + 16]:

@@ -558,3 +558,18 @@ def test_a_number_at_the_end_of_a_line_is_not_a_list_number_of_the_next():
     body = body.replace(granted + "\n", granted + "\n\n、", 1)  # the vertical "三、" of the section
     facts, _, _ = parse_forms(*seg_doc(HEAD3 + body + TAIL))
     assert_all(facts, vals, "2021")
+
+
+def test_label_wrapped_around_numbers_beside_a_heading_is_not_a_blank_row():
+    vals = t3_values("2021", seed=11)
+    body = flat_rows(vals)
+    row = " ".join(str(v) for v in vals["requests.other_no_correction"])
+    label = row_label("requests.other_no_correction").split("\n")[-1]
+    # inscriptis: "1.申请人无正当理由逾期不补正、行政机关 / （六）其他处理 8 0 … / 不再处理其…申请"
+    body = body.replace(label + " " + row, "1.申请人无正当理由逾期不补正、行政机关\n（六）其他处理 " + row
+                        + "\n不再处理其政府信息公开申请")
+    facts, _, _ = parse_forms(*seg_doc(HEAD3 + body + TAIL))
+    got = by_key(facts)
+    for (m, k), f in got.items():
+        if m.startswith("requests."):
+            assert f.value == vals[m][APPLICANT_ORDER.index(k)], (m, k)
