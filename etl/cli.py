@@ -60,11 +60,23 @@ def _utf8_stdout() -> None:
 # ---------------------------------------------------------------------------- extract
 
 
-def cmd_extract(args: argparse.Namespace) -> int:
-    from etl.store.loader import _default_extractor, display_name, error_findings, expand_paths
-    from etl.progress import make_counter, rich_progress
+def _extractor() -> Callable[[Path], Any]:
+    """The loader's extractor when the loader is already imported (tests replace it there),
+    else the pipeline's own, without importing the loader and DuckDB with it."""
+    loader = sys.modules.get("etl.store.loader")
+    if loader is not None:
+        return loader._default_extractor()
+    from etl.extract.pipeline import extract_file
 
-    extractor = _default_extractor()
+    return extract_file
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    # no etl.store here: reading files needs no database, and DuckDB alone takes ~0.3 s to import
+    from etl.progress import make_counter, rich_progress
+    from etl.read.files import display_name, error_findings, expand_paths
+
+    extractor = _extractor()
     reports: list[Any] = []
     failed = 0
     paths = expand_paths(args.paths)
@@ -89,13 +101,8 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 def _extract_one(path: Path, extractor: Callable[[Path], Any], reports: list[Any]) -> int:
     """Extract one file into ``reports``; returns 1 (and says why on stderr) if it failed."""
-    from etl.store.loader import (
-        SPREADSHEET_FORMATS,
-        _input_error_message,
-        extract_spreadsheet_checked,
-    )
-    from etl.store.loader import display_name, sniff_format
     from etl.model import InputError
+    from etl.read.files import SPREADSHEET_FORMATS, display_name, input_error_message, sniff_format
 
     try:
         if not path.is_file():
@@ -103,13 +110,15 @@ def _extract_one(path: Path, extractor: Callable[[Path], Any], reports: list[Any
         if path.stat().st_size and sniff_format(path) in SPREADSHEET_FORMATS:
             # No database: agencies are not checked against known ones (that is `load`'s job,
             # where a new name gets a warning with the closest known names).
+            from etl.store.loader import extract_spreadsheet_checked
+
             found, warnings = extract_spreadsheet_checked(path, None, display_name(path))
             for warning in warnings:
                 _err(f"  warning  {display_name(path)}, {warning}")
         else:
             found = list(extractor(path))
     except InputError as exc:
-        _err(f"error: {_input_error_message(display_name(path), exc)}")
+        _err(f"error: {input_error_message(display_name(path), exc)}")
         return 1
     except Exception as exc:  # noqa: BLE001 - any reader failure names the file
         _err(f"error: {display_name(path)}: could not be read ({type(exc).__name__}: {exc})")
@@ -127,7 +136,7 @@ def _print_reports(reports: Sequence[Any]) -> None:
     table = Table(title=f"{len(reports)} report(s)")
     for col in ("source", "#", "title", "agency", "year", "kind", "form", "facts", "findings"):
         table.add_column(col, no_wrap=col not in ("title", "agency", "source"), overflow="fold")
-    from etl.store.loader import display_name
+    from etl.read.files import display_name
 
     for r in reports:
         table.add_row(

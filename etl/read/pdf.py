@@ -8,9 +8,10 @@ they hold a form table (its labels or a long run of numbers, plus ruling lines; 
 
 1. a fast finder on pdfium's own objects (pdfplumber's "lines" method re-done: ruling segments →
    snapped edges → crossings → cells → tables; cell text from character boxes) — a few ms/page;
-2. pdfplumber, only for pages the fast finder cannot judge: rules inside form XObjects, many
-   rules but no closed cells, or glyphs pdfium drops (zero-width text objects of non-embedded
-   CJK fonts, e.g. a label printed one character per line).
+2. pdfplumber, only for pages the fast finder cannot judge: rules inside form XObjects, rules
+   drawn with curves on a page of many paths without closed cells, or glyphs pdfium drops
+   (zero-width text objects of non-embedded CJK fonts, e.g. a label printed one character per
+   line). Word-, WPS- and LibreOffice-made PDFs draw straight rules, so they need none.
 
 On a page with tables the page text is rebuilt as: the text above the table, the table rendered
 one row per line with TAB-separated cells (merged cells repeated), the text below — so the
@@ -270,8 +271,9 @@ def _merge_edges(edges: list[tuple[float, float, float]]) -> list[tuple[float, f
     return [e for e in merged if e[2] - e[1] >= _MIN_EDGE]
 
 
-def _page_rules(page: pdfium.PdfPage, top: float) -> tuple[list, list] | None:
-    """Horizontal (y, x0, x1) and vertical (x, y0, y1) rules in top-down coordinates.
+def _page_rules(page: pdfium.PdfPage, top: float) -> tuple[list, list, bool] | None:
+    """Horizontal (y, x0, x1) and vertical (x, y0, y1) rules in top-down coordinates, and
+    whether they are all the rules pdfplumber would see (no curves, no path skipped as huge).
 
     None when rules may hide inside form XObjects (their matrices would need composing);
     such pages are left to pdfplumber.
@@ -282,6 +284,7 @@ def _page_rules(page: pdfium.PdfPage, top: float) -> tuple[list, list] | None:
     matrix = pdfium_c.FS_MATRIX()
     fx, fy = ctypes.c_float(), ctypes.c_float()
     fill, stroke = ctypes.c_int(), ctypes.c_int()
+    exact = True
 
     def add(p: tuple[float, float], q: tuple[float, float]) -> None:
         (x0, y0), (x1, y1) = p, q
@@ -306,6 +309,7 @@ def _page_rules(page: pdfium.PdfPage, top: float) -> tuple[list, list] | None:
             a, b, c, d, e, f = 1.0, 0.0, 0.0, 1.0, 0.0, 0.0
         n_segments = pdfium_c.FPDFPath_CountSegments(obj)
         if n_segments > 20_000:
+            exact = False
             continue
         start = prev = None
         for k in range(n_segments):
@@ -319,11 +323,13 @@ def _page_rules(page: pdfium.PdfPage, top: float) -> tuple[list, list] | None:
                 continue
             if kind_seg == pdfium_c.FPDF_SEGMENT_LINETO and prev is not None:
                 add(prev, point)
+            elif kind_seg == pdfium_c.FPDF_SEGMENT_BEZIERTO:
+                exact = False  # pdfplumber turns curves into edges; this finder does not
             prev = point
             if pdfium_c.FPDFPathSegment_GetClose(seg) and start is not None:
                 add(point, start)
                 prev = start
-    return _merge_edges(hs), _merge_edges(vs)
+    return _merge_edges(hs), _merge_edges(vs), exact
 
 
 def _close_frames(hs: list, vs: list) -> tuple[list, list]:
@@ -508,16 +514,25 @@ def _cell_text(chars: list[tuple[float, float, float, float, str]]) -> str:
 
 
 def _fast_tables(pdf: pdfium.PdfDocument, info: _PageInfo) -> list | None:
-    """Ruled tables of one page as (bbox top-down, grid), or None when pdfplumber must decide."""
+    """Ruled tables of one page as (bbox top-down, grid), or None when pdfplumber must decide.
+
+    An empty list is a sure "no table" when this finder saw every rule pdfplumber would (no
+    form XObjects, no curves): pdfplumber's "lines" method on the same rules finds no more.
+    That is what Word, WPS and LibreOffice print — e.g. a page of underlined links, or the
+    rules below a signature — so those pages cost no pdfplumber. Only a page whose rules
+    were not all seen and that draws many paths is left to pdfplumber.
+    """
     page = pdf[info.number - 1]
     try:
         page_top = info.mediabox[3]
         rules = _page_rules(page, page_top)
         if rules is None:
             return None
-        cells = _cells_from_rules(*_close_frames(*rules))
+        hs, vs, exact = rules
+        unsure = None if not exact and info.paths >= 12 else []
+        cells = _cells_from_rules(*_close_frames(hs, vs))
         if not cells:
-            return []
+            return unsure
         textpage = page.get_textpage()
         try:
             chars = _page_chars(textpage, page_top)
@@ -556,7 +571,7 @@ def _fast_tables(pdf: pdfium.PdfDocument, info: _PageInfo) -> list | None:
         if len(grid) * max((len(r) for r in grid), default=0) < 2:
             continue  # a framed heading or an empty box, not a table
         result.append(((x0, y0, x1, y1), grid))
-    return result
+    return result or unsure
 
 
 _CELL_WORD = re.compile(r"^(?:\d[\d,]*(?:\.\d+)?|[/／\\]|[-－—–―]{1,2}|无)$")
@@ -901,8 +916,8 @@ def _read_open_pdf(name: str, data: bytes, pdf: pdfium.PdfDocument, deadline: li
             continue
         if tables:
             found[number] = tables
-        elif tables is None or by_number[number].paths >= 12:
-            slow.append(number)  # rules the fast finder cannot see or could not close into cells
+        elif tables is None:
+            slow.append(number)  # rules the fast finder cannot see (see _fast_tables)
     if slow:
         slow_found, table_warnings = _find_tables(name, data, slow, deadline)
         found.update(slow_found)
