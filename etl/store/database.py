@@ -207,12 +207,13 @@ def resolve_agencies(
         return [None] * len(wanted)
     aliases: dict[str, int] = {
         str(a): int(i) for a, i in con.execute(
-            "SELECT alias, agency_id FROM agency_aliases WHERE list_contains(?, alias)", [names]
+            "SELECT alias, agency_id FROM agency_aliases WHERE alias IN (SELECT unnest(?::VARCHAR[]))",
+            [names],
         ).fetchall()
     }
     by_name: dict[str, int] = {
         str(a): int(i) for a, i in con.execute(
-            "SELECT name, agency_id FROM agencies WHERE list_contains(?, name)", [names]
+            "SELECT name, agency_id FROM agencies WHERE name IN (SELECT unnest(?::VARCHAR[]))", [names]
         ).fetchall()
     }
     next_id = _next_id(con, "agencies", "agency_id")

@@ -449,7 +449,8 @@ def _cross_year_pairs(
     rows = con.execute("""
         WITH n AS (
             SELECT report_id, agency_id, year, coalesce(kind, 'None') AS kind FROM reports
-            WHERE list_contains(?, report_id) AND agency_id IS NOT NULL AND year IS NOT NULL)
+            WHERE report_id IN (SELECT unnest(?::INTEGER[]))
+              AND agency_id IS NOT NULL AND year IS NOT NULL)
         SELECT n.report_id, n.year, o.year, max(o.report_id)
         FROM n JOIN reports o ON o.agency_id = n.agency_id AND o.kind = n.kind
                               AND (o.year = n.year - 1 OR o.year = n.year + 1)
@@ -473,8 +474,8 @@ def _facts_of_many(
 
     The year condition stays (a fact whose year differs from its report's is not compared, as
     before); the id and year ranges let DuckDB skip the row groups of other reports and years
-    at province scale, and the plain filter keeps the facts in stored order, so a key printed
-    twice in one report resolves as it always did (the later row wins)."""
+    at province scale. Rows come in stored order (``rowid``), as the per-report scan read
+    them, so a key printed twice in one report resolves as it always did (the later row wins)."""
     out: dict[tuple[int, int], dict[tuple[str, str], float | None]] = {k: {} for k in keys}
     if not keys:
         return out
@@ -483,7 +484,8 @@ def _facts_of_many(
     rows = con.execute(
         "SELECT report_id, year, metric_id, breakdown, value FROM facts "
         "WHERE report_id BETWEEN ? AND ? AND year BETWEEN ? AND ? "
-        "AND list_contains(?, report_id) AND list_contains(?, year)",
+        "AND report_id IN (SELECT unnest(?::INTEGER[])) AND year IN (SELECT unnest(?::SMALLINT[])) "
+        "ORDER BY rowid",
         [ids[0], ids[-1], years[0], years[-1], ids, years],
     ).fetchall()
     for rid, year, m, b, v in rows:
@@ -547,7 +549,7 @@ def _add_cross_year_findings(con: duckdb.DuckDBPyConnection, report_ids: Sequenc
     if kept:
         where = dict.fromkeys(cur for cur, _ in kept)
         meta = {int(r): (a, y) for r, a, y in con.execute(
-            "SELECT report_id, agency_id, year FROM reports WHERE list_contains(?, report_id)",
+            "SELECT report_id, agency_id, year FROM reports WHERE report_id IN (SELECT unnest(?::INTEGER[]))",
             [list(where)],
         ).fetchall()}
         database._bulk_insert(con, "findings", database.FINDING_COLUMNS, [
@@ -573,7 +575,7 @@ def _add_duplicate_findings(con: duckdb.DuckDBPyConnection, report_ids: Sequence
                       AND o.source_id <> n.source_id
         LEFT JOIN sources s ON s.source_id = o.source_id
         LEFT JOIN agencies a ON a.agency_id = n.agency_id
-        WHERE list_contains(?, n.report_id) AND n.kind NOT IN ('template', 'letter')
+        WHERE n.report_id IN (SELECT unnest(?::INTEGER[])) AND n.kind NOT IN ('template', 'letter')
         ORDER BY n.report_id, o.report_id
     """, [list(report_ids)]).fetchall()
     if rows:

@@ -402,3 +402,18 @@ def test_both_bulk_inserts_store_the_same(tmp_path: Path) -> None:
     assert got[0] == got[1]
     assert got[0][0][0][9] == date(2021, 1, 31)
     con.close()
+
+
+def test_a_key_printed_twice_in_a_report_resolves_as_before(tmp_path: Path) -> None:
+    """A (metric, breakdown) printed twice in one report: the later row wins, as it did when
+    each report's facts were read on their own."""
+    p = Pair(tmp_path)
+    try:
+        twice = report(1, "甲", 2017, values(1, cin=4))
+        twice.facts.append(Fact("requests.carried_over_in", 9.0, evidence=Evidence("again", offset=9)))
+        twice.facts.append(Fact("disclosure.items", 100000.0, evidence=Evidence("again", offset=10)))
+        p.write(source("a"), [report(1, "甲", 2016, values(0, cout=4)), twice])
+        assert p.new.execute("SELECT count(*) FROM findings WHERE rule = 'carry_over_mismatch'").fetchone()[0]
+        p.write(source("b"), [report(1, "甲", 2018, values(2, cin=2))])
+    finally:
+        p.close()
