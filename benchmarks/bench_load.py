@@ -1,7 +1,7 @@
 """Benchmark: ``python -m etl load`` of a 10,000-row long-format xlsx, whole process (issue 12).
 
     .venv/bin/python benchmarks/bench_load.py [--rows 10000] [--repeat 3]
-        [--demo-db PATH] [--province-db PATH]
+        [--demo-db PATH] [--province-db PATH] [--root TREE]
 
 Not a test: prints medians and ratios, asserts nothing. The target is ≤ 3 s whole process into
 the province database (``python -m etl synth``, ~32 M facts).
@@ -15,7 +15,9 @@ database holds every one of these agency-years already) and alias resolution all
 For each database the file is copied (the originals stay intact; the copy is not timed), then
 ``python -m etl load`` runs as its own process. Baselines measured in the same run, because a
 shared 2-core machine is noisy: the same load into an empty database, and the bare start-up
-``python -c "import etl.cli"``.
+``python -c "import etl.cli"``. ``--root`` runs another checkout of the project (e.g. one
+made with ``git archive <commit> | tar -x -C TREE``) with this venv, to measure before and
+after a change on the same machine at the same time.
 """
 from __future__ import annotations
 
@@ -96,9 +98,9 @@ def build(path: Path, rows: int) -> int:
     return written
 
 
-def run(cmd: list[str], env: dict[str, str]) -> float:
+def run(cmd: list[str], env: dict[str, str], cwd: Path = ROOT) -> float:
     t0 = time.perf_counter()
-    proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True)
+    proc = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True)
     took = time.perf_counter() - t0
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}")
@@ -124,6 +126,8 @@ def main() -> None:
     ap.add_argument("--province-db", type=Path, default=ROOT / "data" / "synth" / "province.duckdb",
                     help="province database (python -m etl synth); copied, never written")
     ap.add_argument("--work", type=Path, default=None, help="folder for the copies (default: a temp dir)")
+    ap.add_argument("--root", type=Path, default=ROOT,
+                    help="project tree whose `python -m etl load` is measured (default: this one)")
     args = ap.parse_args()
 
     work = args.work or Path(tempfile.mkdtemp(prefix="gongkai-bench-load-"))
@@ -138,7 +142,9 @@ def main() -> None:
     env = {**os.environ, "GONGKAI_ARCHIVE": str(work / "archive")}
     env.pop("GONGKAI_DB", None)
 
-    startup = [run([py, "-c", "import etl.cli"], env) for _ in range(args.repeat)]
+    root = args.root.resolve()
+    print(f"measuring {root}")
+    startup = [run([py, "-c", "import etl.cli"], env, root) for _ in range(args.repeat)]
     t_start = statistics.median(startup)
     print(f"baseline `python -c 'import etl.cli'`: median {t_start:.2f} s")
 
@@ -154,7 +160,7 @@ def main() -> None:
                     f.unlink(missing_ok=True)
             else:
                 copy_db(original, db)
-            times.append(run([py, "-m", "etl", "load", "--db", str(db), str(xlsx)], env))
+            times.append(run([py, "-m", "etl", "load", "--db", str(db), str(xlsx)], env, root))
         med = statistics.median(times)
         print(f"{label}: median {med:.2f} s of {args.repeat} whole-process loads "
               f"(runs: {', '.join(f'{t:.2f}' for t in times)})")
