@@ -9,6 +9,7 @@ says why. A wrong number in the database is worse than a missing one.
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 import unicodedata
 from functools import lru_cache
@@ -629,6 +630,10 @@ def _t3_by_rows(groups: list[Group], base: int, doc: Document, form: str | None,
                 return None, f"row {g.label[:24]!r} has no numbers and the heading after it has"
             filled = [Tok("value", "", g.start + len(g.raw), CellValue("blank"))] * 7  # all blank
             n = 7
+        if n > 7:
+            rejoined = rejoin_split_digits(filled)
+            if rejoined is not None:
+                filled, n = rejoined, 7
         if n != 7:
             return None, f"row {g.label[:24]!r} has {n} numbers, not 7"
         if m.metric in rows:
@@ -656,6 +661,37 @@ def _t3_by_rows(groups: list[Group], base: int, doc: Document, form: str | None,
         for key, tok in zip(APPLICANT_ORDER, g.values):
             facts.append(_fact(metric, tok, base, doc, "表三", row_label, _COL_LABELS[key], key))
     return facts, ""
+
+
+def rejoin_split_digits(vals: list[Tok]) -> list[Tok] | None:
+    """A 表三 row whose numbers a page split into digits ("2 0 0 0 0 0 1 2 1": 自然人 20 … 总计
+    21, each digit in its own span) — rejoined only where the pieces stand one space apart and
+    only as the one way of making 7 cells whose six applicant columns add up to the 总计."""
+    n = len(vals)
+    if not 7 < n <= 12 or any(not t.text.isdigit() for t in vals):
+        return None
+    glued = [vals[k + 1].start - vals[k].start - len(vals[k].text) <= 1 for k in range(n - 1)]
+    found: list[list[list[Tok]]] = []
+    for cuts in itertools.combinations(range(1, n), 6):
+        if any(not glued[k - 1] for k in range(1, n) if k not in cuts):
+            continue  # a join across a column gap
+        bounds = (0, *cuts, n)
+        parts = [vals[a:b] for a, b in zip(bounds, bounds[1:])]
+        texts = ["".join(t.text for t in p) for p in parts]
+        if any(len(p) > 1 and t.startswith("0") for p, t in zip(parts, texts)):
+            continue
+        nums = [int(t) for t in texts]
+        if sum(nums[:6]) == nums[6]:
+            found.append(parts)
+    if len(found) != 1:
+        return None
+    from etl.extract.formlabels import parse_cell
+
+    out: list[Tok] = []
+    for p in found[0]:
+        digits = "".join(t.text for t in p)
+        out.append(Tok("value", " ".join(t.text for t in p), p[0].start, parse_cell(digits)))
+    return out
 
 
 def _collapse_repeats(groups: list[Group]) -> list[Group]:

@@ -230,9 +230,15 @@ def parse_t3_tables(tables: list[Table], doc: Document) -> T3Result:
                 if m1.section:
                     context = m1.section
                 continue
-            cells = _t3_value_cells(row, colmap, width, shift_hint)
+            cm_row, rep_row = colmap, repeated
+            if width and len(row) != width and _in_form_order(colmap) and _seven_at_right(row):
+                # a header from a grid of another width (the page before, or a header whose
+                # merged cells overlap) names the form's 7 columns in the form's order, and
+                # this row's 7 cells stand at its right: they are those columns
+                cm_row, rep_row = {}, {}
+            cells = _t3_value_cells(row, cm_row, width, shift_hint)
             if cells is None:
-                if _t3_too_many_numbers(row, colmap):
+                if _t3_too_many_numbers(row, cm_row):
                     res.findings.append(Finding(
                         "t3_columns_uncertain", "warning",
                         f"表三: row {_clean_label((_distinct(row) or [''])[0])[:40]!r} has more "
@@ -240,8 +246,8 @@ def parse_t3_tables(tables: list[Table], doc: Document) -> T3Result:
                     ))
                 continue
             label_cells, values = cells
-            if repeated:
-                values = _check_repeated(row, values, colmap, repeated)
+            if rep_row:
+                values = _check_repeated(row, values, cm_row, rep_row)
             label_raw = _label_order(_distinct(label_cells))
             label = "".join(label_raw)
             row_label = _clean_label(" ".join(label_raw))
@@ -484,14 +490,20 @@ def _t3_value_cells(row: list[str], colmap: dict[str, int], width: int, hint: li
         return list(row[:first]), out
     # no header seen: the form's column order, counted from the right — only where the row has
     # no more numbers than the form has columns (an 8th number leaves the columns uncertain)
-    if len(row) < 8:
+    if not _seven_at_right(row):
         return None
     tail = row[-7:]
-    if sum(1 for c in tail if parse_cell(c).kind == "text") > 0:
-        return None
-    if any(parse_cell(c).kind == "number" for c in row[:-7]):
-        return None
     return list(row[:-7]), [(k, len(row) - 7 + i, c) for i, (k, c) in enumerate(zip(APPLICANT_ORDER, tail))]
+
+
+def _in_form_order(colmap: dict[str, int]) -> bool:
+    return len(colmap) == 7 and sorted(colmap, key=lambda k: colmap[k]) == list(APPLICANT_ORDER)
+
+
+def _seven_at_right(row: list[str]) -> bool:
+    """Label cells, then exactly the form's 7 value cells (numbers or blanks) at the right."""
+    return (len(row) >= 8 and all(parse_cell(c).kind != "text" for c in row[-7:])
+            and not any(parse_cell(c).kind == "number" for c in row[:-7]))
 
 
 # --- 表二 --------------------------------------------------------------------------------

@@ -721,3 +721,17 @@ def test_t3_columns_shifted_into_their_neighbours_store_nothing():
     facts, _form, findings = parse_forms(seg, doc)
     assert not [f for f in facts if f.metric.startswith("requests.")]
     assert any(f.rule == "t3_columns_shifted" for f in findings)
+
+
+def test_header_on_the_page_before_with_overlapping_merges_names_the_columns_in_form_order():
+    # LibreOffice's PDF of a CMS table: the header grid (9 wide, 自然人 and 商业企业 both over
+    # column 2) on one page, the data grid (10 wide: three label columns) on the next
+    note = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
+    header = [[note] + ["申请人情况"] * 8,
+              [note, "自然人", "自然人"] + ["法人或其他组织"] * 5 + ["总计"],
+              [note, "", "商业企业", "商业企业", "科研机构", "社会公益", "法律服务机构", "其他", "总计"]]
+    vals = t3_values("2021", seed=5)
+    data = [[T3_LABELS[m][0], T3_LABELS[m][1], T3_LABELS[m][2]] + [str(v) for v in vals[m]]
+            for m in T3_ROWS_2021]
+    facts, form, findings = parse_forms(*seg_doc([Table(rows=header, page=4), Table(rows=data, page=5)]))
+    assert_t3(facts, vals, "2021")

@@ -573,3 +573,16 @@ def test_label_wrapped_around_numbers_beside_a_heading_is_not_a_blank_row():
     for (m, k), f in got.items():
         if m.startswith("requests."):
             assert f.value == vals[m][APPLICANT_ORDER.index(k)], (m, k)
+
+
+def test_row_whose_numbers_were_split_into_digits_is_rejoined_only_where_the_total_allows():
+    from etl.extract.flatrun import Tok, rejoin_split_digits, tokenize
+
+    def vals(line: str) -> list[Tok]:
+        return [t for t in tokenize(line) if t.kind == "value"]
+
+    got = rejoin_split_digits(vals("2 0    0    0   0   0  1  2 1"))
+    assert [t.value.value for t in got] == [20, 0, 0, 0, 0, 1, 21]
+    assert rejoin_split_digits(vals("1 1    0    0   0   1  1 1")) is None  # neither joining adds up
+    assert rejoin_split_digits(vals("2   0    0    0   0   0  1  2   1")) is None  # no glued pieces
+    assert rejoin_split_digits(vals("0 0    0    0   0   0  0 0")) is None  # "00" is no number
