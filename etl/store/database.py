@@ -23,6 +23,7 @@ import duckdb
 
 from etl.metrics import load_metrics
 from etl.model import Report
+from etl.store import verdicts
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_DB = PROJECT_ROOT / "data" / "gongkai.duckdb"
@@ -123,6 +124,7 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
         for stmt in SCHEMA.split(";"):
             if stmt.strip():
                 con.execute(stmt)
+        verdicts.ensure(con)  # reviewers' verdicts on findings (etl/store/verdicts.py)
         con.execute("DELETE FROM metrics")
         con.executemany(
             "INSERT INTO metrics VALUES (?, ?, ?, ?, ?, ?, ?)",
