@@ -89,12 +89,22 @@ def _page_title(seg: Segment, doc: Document) -> str | None:
 _TITLE_LIKE = re.compile(r"(?:19|20)[0-9]{2}\s*年.{0,40}?(?:年度报告|工作总结|工作报告|总结|的报告|报告|的函)")
 
 
+_ARTICLE_FIELDS = re.compile(r"\s+(?:来源|信息来源|时间|发布时间|发布日期|发布机构|作者|浏览次数|点击数|字号)\s*[：:]")
+
+
+_TITLE_FIELD = re.compile(r"^[-*•\s]*标\s*题\s*[：:]\s*(.+)$")
+
+
 def _title_further_down(body: str, lines: int = 80) -> str | None:
     """The first short line among the first ``lines`` that reads like a report's title (a year
     and a report word, no sentence punctuation): the title under a page's navigation."""
     nonblank = (m.group(0).strip() for m in re.finditer(r"[^\n]+", body))
     for line in islice((ln for ln in nonblank if ln), lines):  # lazily: a page may be long
-        line = clean_title(line)
+        # a converter may print the article's 来源/时间 fields on the title's own line
+        line = _ARTICLE_FIELDS.split(clean_title(line), 1)[0].strip()
+        field = _TITLE_FIELD.match(line)  # a CMS info box: 标    题： 关于…的报告
+        if field:
+            line = field.group(1).strip()
         if len(line) <= 60 and not re.search(r"[。，,；;：:]", line) and _TITLE_LIKE.search(line):
             return re.sub(r"(?<=[\u4e00-\u9fff0-9])\s+(?=[\u4e00-\u9fff0-9])", "", line)
     return None
@@ -226,13 +236,26 @@ def _date_line(raw: str) -> tuple[str | None, int | None, int | None] | None:
     return date, year, month
 
 
+_HEAD_RE = re.compile(r"[\u4e00-\u9fff]{1,2}")
+
+
+def _wrapped_head(lines: list[tuple[int, str]], k: int) -> tuple[str, int]:
+    """The signature's agency line, with the one or two characters a right-aligned name
+    wrapped onto the line above ("平" / "潭综合实验区投资促进局" in PDF text)."""
+    pos, name = lines[k]
+    if k > 0 and _HEAD_RE.fullmatch(lines[k - 1][1]):
+        return lines[k - 1][1] + name, lines[k - 1][0]
+    return name, pos
+
+
 def signature(text: str) -> tuple[str | None, str | None, int | None, int | None, int]:
     """(printed agency, ISO date or None, year, month, start offset) of the signature block.
 
     The signature is a short date line (``二00九年一月十九日``) among the last lines, usually
     preceded by the agency's name on its own line. Without one, the offset is ``len(text)``.
     """
-    lines = _line_spans(text)[-6:]
+    every = _line_spans(text)
+    lines = every[-6:]
     for idx in range(len(lines) - 1, -1, -1):
         pos, raw = lines[idx]
         dated = _date_line(raw)
@@ -240,10 +263,11 @@ def signature(text: str) -> tuple[str | None, str | None, int | None, int | None
             continue
         date, year, month = dated
         if idx > 0 and looks_like_agency(lines[idx - 1][1]):
-            return lines[idx - 1][1], date, year, month, lines[idx - 1][0]
+            name, start = _wrapped_head(every, len(every) - len(lines) + idx - 1)
+            return name, date, year, month, start
         return None, date, year, month, pos
     # an appended table (附件：统计表) after the signature: an agency line then a date line
-    more = _line_spans(text)[-80:-6]
+    more = every[-80:-6]
     for idx in range(len(more) - 1, 0, -1):
         if not looks_like_agency(more[idx - 1][1]):
             continue
@@ -251,7 +275,8 @@ def signature(text: str) -> tuple[str | None, str | None, int | None, int | None
         if dated is None:
             continue
         date, year, month = dated
-        return more[idx - 1][1], date, year, month, more[idx - 1][0]
+        name, start = _wrapped_head(more, idx - 1)
+        return name, date, year, month, start
     return None, None, None, None, len(text)
 
 
@@ -355,7 +380,7 @@ def detect_metadata(seg: Segment, doc: Document) -> Meta:
     source = normalise_name(doc.meta.get("ContentSource", "")) if page_title else ""
     if source and looks_like_agency(source) and not source.endswith(("社", "网", "报", "台")):
         names.append(source)
-    for pm in _PAGE_AGENCY.finditer(body[:1500]):
+    for pm in _PAGE_AGENCY.finditer(body[:4000]):  # (a page of link-laden navigation first)
         # a saved web page's header: 发布机构：厦门市思明区人民政府办公室
         cand = normalise_name(pm.group(1))
         if looks_like_agency(cand) and not cand.endswith(("社", "网", "报", "台")):  # 来源：新华社

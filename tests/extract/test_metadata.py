@@ -151,3 +151,25 @@ def test_upper_case_anonymised_report_with_numbers_is_not_a_template() -> None:
 def test_web_page_date_is_the_publication_date() -> None:
     m = meta_of("首页 > 信息公开\n甲局政府信息公开工作年度报告\n来源：甲局 发布日期：2020-02-13\n" + FILLER)
     assert m.published == "2020-02-13" and m.year == 2019
+
+
+NAV = "\n".join(f"* [栏目{i}](https://www.example.gov.cn/zwgk/lanmu{i:02d}/index.html \"栏目{i}\")" for i in range(40))
+
+
+def test_signature_name_wrapped_onto_the_line_above() -> None:
+    body = ("二〇二四年工作总结\n今年，我局招商引资工作取得新进展，全年签约项目30个。\n" * 3
+            + "平\n潭综合实验区投资促进局\n2024 年 12 月 18 日\n")
+    m = meta_of(body)
+    assert m.printed_agency == "平潭综合实验区投资促进局"
+
+
+def test_title_on_a_line_with_the_article_fields_and_a_cms_title_field() -> None:
+    text = (NAV + "\n平潭综合实验区经济发展局 2022 年度政府信息公开工作年度报告 来源： 时间：2023-01-05 09:55\n"
+            "根据《中华人民共和国政府信息公开条例》，现公布本年度报告。\n一、总体情况\n本年度主动公开信息100条。\n")
+    m = meta_of(text)
+    assert m.agency == "平潭综合实验区经济发展局" and m.year == 2022
+    text = (NAV + "\n* 发文机关： 平潭综合实验区经济发展局\n* 标    题： 关于2018年国民经济和社会发展计划执行情况"
+            "及2019年计划（草案）的报告\n* 发文字号： 县第十七届人大三次会议文件（文号:17）\n"
+            "各位代表：现将2018年计划执行情况报告如下。全年实际利用外资1亿美元。\n")
+    m = meta_of(text)
+    assert m.kind == "work_summary" and m.agency == "平潭综合实验区经济发展局"
