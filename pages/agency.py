@@ -12,6 +12,7 @@ import streamlit as st
 
 from etl.present import i18n
 from etl.present import supervision as sv
+from etl.present.findings_text import finding_message
 from etl.query import indicators, overview, timeliness
 from pages._ui.data import agencies_df, cached, get_con
 from pages._ui.downloads import download_buttons, show_chart
@@ -170,7 +171,8 @@ def findings_block(agency_id: int) -> None:
         t("year"): [sv.BLANK if pd.isna(y) else int(y) for y in df["year"]],
         t("severity"): [i18n.severity_label(s, lg) for s in df["severity"]],
         t("rule"): [i18n.rule_label(r, lg) for r in df["rule"]],
-        t("message"): [m if isinstance(m, str) and m else sv.BLANK for m in df["message"]],
+        t("message"): [finding_message(r, m, None, lg) if isinstance(m, str) and m else sv.BLANK
+                       for r, m in zip(df["rule"], df["message"])],
         t("open_report"): [report_link(int(r)) for r in df["report_id"]],
     })
     st.dataframe(out, hide_index=True, column_config={
@@ -178,6 +180,41 @@ def findings_block(agency_id: int) -> None:
                                                       display_text=r"report=(\d+)"),
     })
     download_buttons(out.drop(columns=[t("open_report")]), "profile_findings")
+
+
+def consistency_block(agency_id: int) -> None:
+    """The consistency checks of this agency: printed changes and plan completions against the
+    levels, and (``reuse=1``) reused text, each with its reviewer's verdict (given on /quality)."""
+    from etl.present import findings_text as ft
+    from etl.query import consistency, reuse
+    from etl.store import verdicts as vstore
+    from pages._ui.state import url_param
+
+    st.subheader(t("cs_title"))
+    df = cached(consistency.level_findings, [agency_id], None, None, consistency.config_stamp())
+    if url_param("reuse") == "1":
+        df = pd.concat([df, cached(reuse.reuse_findings, [agency_id], None, None,
+                                   consistency.config_stamp())], ignore_index=True)
+    if df.empty:
+        st.success(t("cs_none"))
+        return
+    df = consistency.with_verdicts(df, vstore.current(get_con()))
+    lg = lang()
+    out = pd.DataFrame({
+        t("year"): [int(y) for y in df["year"]],
+        t("severity"): [i18n.severity_label(s, lg) for s in df["severity"]],
+        t("rule"): [i18n.rule_label(r, lg) for r in df["rule"]],
+        t("message"): [ft.finding_message(r, m, p, lg)
+                       for r, m, p in zip(df["rule"], df["message"], df["params"])],
+        t("vd_verdict"): [ft.verdict_label(v, lg) for v in df["verdict"]],
+        t("vd_why"): [ft.text_or_blank(v) for v in df["why"]],
+        t("open_report"): [report_link(int(r)) for r in df["report_id"]],
+    })
+    st.dataframe(out, hide_index=True, column_config={
+        t("open_report"): st.column_config.LinkColumn(t("open_report"),
+                                                      display_text=r"report=(\d+)"),
+    })
+    download_buttons(out.drop(columns=[t("open_report")]), "profile_consistency")
 
 
 def reports_block(agency_id: int) -> None:
@@ -231,4 +268,5 @@ with error_boundary():
         indicators_block(agency_id, PEER_KEYS[peer_choice])
         timeliness_block(agency_id)
         findings_block(agency_id)
+        consistency_block(agency_id)
         reports_block(agency_id)

@@ -165,3 +165,29 @@ def test_verdict_survives_loading_the_file_again(loaded_db) -> None:
     # the other findings carry no verdict
     others = consistency_table(at2)
     assert (others["Verdict"] == "Not reviewed").sum() == len(others) - 1
+
+
+def test_agency_profile_shows_the_consistency_findings_with_verdicts(loaded_db) -> None:
+    from etl.query import consistency
+    from etl.store import database as store
+    from etl.store import verdicts as vs
+
+    db, _ = loaded_db
+    con = store.connect(db)
+    try:
+        sha, pos = con.execute(
+            "SELECT s.sha256, r.position FROM reports r JOIN sources s USING (source_id) "
+            "WHERE r.year = 2023 AND r.kind = 'work_summary'").fetchone()
+        vs.set_verdict(con, vs.FindingKey(sha, pos, consistency.YOY_RULE,
+                                          "investment.fdi_actual_yoy_pct"),
+                       vs.CONFIRMED, "李监督", "两年数字无误，报告增幅印错")
+    finally:
+        con.close()
+    at = run_app("../pages/agency.py", TIMEOUT, agency="甲市商务局", lang="zh", reuse="1")
+    assert not at.exception, [e.value for e in at.exception]
+    assert any(s.value == "一致性检查" for s in at.subheader)
+    table = next(d.value for d in at.dataframe if "审核结论" in d.value.columns)
+    yoy = table[table["说明"].str.contains("实际到资 比增")].iloc[0]
+    assert "-44.7%" in yoy["说明"] and yoy["审核结论"] == "已确认"
+    assert yoy["理由"] == "两年数字无误，报告增幅印错"
+    assert set(table["规则"]) >= {"印出的同比增减与两年数字不符", "重复上年报告文本"}
