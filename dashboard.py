@@ -1,12 +1,14 @@
 """Gongkai dashboard entry point: the router (``streamlit run dashboard.py``).
 
 Holds what is shared by all pages and sessions of the process:
-* the database connection (``etl/store/connection.py``: one per process, one cursor per thread);
+* the database as pages read it (``etl/store/connection.py``): the newest published snapshot,
+  read-only, one cursor per thread, pinned for the whole page run (each run starts with
+  :func:`etl.store.connection.new_run`, so the next run sees the newest data); no process holds
+  the primary file, so several processes can serve one database (``deploy/``);
 * the first-start demo build: an empty database gets the bundled demo, no question asked. The
   build starts with the server (``streamlit run`` finds :data:`app`, an ``st.App`` whose
   lifespan starts it) and runs in the background (``etl/demo/firststart.py``); whoever arrives
   meanwhile sees a "building the demo data (n of N files)" page that refreshes itself;
-* the inbox writer that applies ``python -m etl load`` jobs while the dashboard holds the file;
 * the page list (``st.navigation``); page files that do not exist yet are simply not listed.
 
 Pages live in ``pages/`` and share ``pages/_ui/`` (filters in the URL, language, links, downloads).
@@ -90,29 +92,21 @@ def _demo_error(build: firststart.Build, lang: str) -> None:
         st.error(i18n.t("demo_failed", lang, error=_literal(str(build.error or "")[:300])))
 
 
-def start_writer() -> None:
-    """Start the inbox writer once per process and database (etl/store/connection.py keeps it)."""
-    try:
-        connection.start_writer()
-    except Exception:  # noqa: BLE001 — the dashboard works without the inbox
-        traceback.print_exc(file=sys.stderr)
-
-
 def main() -> None:
     st.set_page_config(page_title="Gongkai 公开", layout="wide", page_icon=":material/policy:")
     lang = _current_lang()
-    try:
-        connection.cursor()
-    except Exception as exc:  # noqa: BLE001 — e.g. the file is locked by another process
-        traceback.print_exc(file=sys.stderr)
-        st.error(i18n.t("db_unavailable", lang, path=_literal(str(database.db_path())),
-                        error=_literal(str(exc)[:300])))
-        st.stop()
+    connection.new_run()  # this run reads the newest snapshot, from start to end
     build = firststart.start(database.db_path())  # already running when the server started it
     ready = build.wait(FIRST_WAIT_S)
     if ready:
+        try:
+            connection.run_cursor()
+        except Exception as exc:  # noqa: BLE001 — e.g. the database file is not a database
+            traceback.print_exc(file=sys.stderr)
+            st.error(i18n.t("db_unavailable", lang, path=_literal(str(database.db_path())),
+                            error=_literal(str(exc)[:300])))
+            st.stop()
         _demo_error(build, lang)
-        start_writer()  # after the build: the inbox's loads never race the demo's
     # .streamlit/config.toml hides the menu Streamlit makes of the pages/ folder before this
     # script first calls st.navigation; this menu is ours
     st.set_option("client.showSidebarNavigation", True)

@@ -156,9 +156,9 @@ def _print_reports(reports: Sequence[Any]) -> None:
 
 def cmd_load(args: argparse.Namespace) -> int:
     from etl.store import database
-    from etl.store.loader import LoadInterrupted, LoadResult, expand_paths, load_paths
+    from etl.store.loader import LoadInterrupted, expand_paths, load_paths
     from etl.progress import rich_progress
-    from etl.store.writer import LockTimeout, open_for_write, submit_and_wait, writer_alive
+    from etl.store.writer import LockTimeout, open_for_write
 
     db = _db(args)
     if not expand_paths(args.paths):
@@ -166,45 +166,24 @@ def cmd_load(args: argparse.Namespace) -> int:
         # so rather than print "0 loaded" as if something had been looked at.
         _err(f"no files found in {', '.join(map(str, args.paths))}; nothing to load")
         return EXIT_OK
-    deadline = time.monotonic() + args.wait
-    while True:
-        try:
-            target = open_for_write(db, timeout=max(0.0, deadline - time.monotonic()))
-        except LockTimeout as exc:
-            _err(f"error: {exc}")
-            return EXIT_USAGE
-        if target.con is not None:
-            try:
-                with rich_progress("loading") as progress:
-                    result = load_paths(args.paths, target.con, progress=progress,
-                                        archive=database.archive_dir(db), force=args.force,
-                                        only_valid_rows=args.valid_rows_only)
-            except LoadInterrupted as exc:
-                _report_load(exc.result, as_json=args.json)
-                _err("interrupted: the files listed as loaded are stored, the others are not; "
-                     "run the same load again to complete it")
-                return 130
-            finally:
-                target.close()
-            return _report_load(result, as_json=args.json)
-        assert target.inbox is not None
-        _err(f"the dashboard holds {db}; handing the files to its writer "
-             f"(waiting up to {args.wait:g} s for it to start)")
-        with rich_progress("loading (dashboard)") as progress:
-            answer = submit_and_wait(args.paths, target.inbox,
-                                     max(1.0, deadline - time.monotonic()),
-                                     progress=progress, force=args.force,
-                                     only_valid_rows=args.valid_rows_only)
-        status = answer.get("status")
-        if status == "done":
-            return _report_load(LoadResult.from_dict(answer), as_json=args.json)
-        if status == "timeout":
-            if not writer_alive(target.inbox) and time.monotonic() < deadline:
-                continue  # the dashboard went away before taking the job: open the file ourselves
-            _err(f"error: {answer.get('message')}")
-            return EXIT_USAGE
-        _err(f"error: {answer.get('message', status)}")
-        return EXIT_FAILED
+    try:  # writers take turns; dashboards read snapshots and are never waited for
+        target = open_for_write(db, timeout=args.wait)
+    except LockTimeout as exc:
+        _err(f"error: {exc}")
+        return EXIT_USAGE
+    try:
+        with rich_progress("loading") as progress:
+            result = load_paths(args.paths, target.con, progress=progress,
+                                archive=database.archive_dir(db), force=args.force,
+                                only_valid_rows=args.valid_rows_only)
+    except LoadInterrupted as exc:
+        _report_load(exc.result, as_json=args.json)
+        _err("interrupted: the files listed as loaded are stored, the others are not; "
+             "run the same load again to complete it")
+        return 130
+    finally:
+        target.close()  # publishes a snapshot of what was stored
+    return _report_load(result, as_json=args.json)
 
 
 def _report_load(result: Any, *, as_json: bool) -> int:
@@ -235,7 +214,7 @@ def _report_load(result: Any, *, as_json: bool) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from etl.store import export
-    from etl.store.writer import LockTimeout, open_for_write, submit_job, wait_for_job
+    from etl.store.writer import LockTimeout, open_for_write
 
     out = Path(args.out)
     if out.suffix.lower() not in export.EXPORT_FORMATS:
@@ -253,29 +232,18 @@ def cmd_export(args: argparse.Namespace) -> int:
     except LockTimeout as exc:
         _err(f"error: {str(exc).replace('nothing was written', 'nothing was exported')}")
         return EXIT_USAGE
-    if target.con is not None:
-        try:
-            n = export.export_facts(target.con, out, agency=args.agency,
-                                   year_from=args.year_from, year_to=args.year_to,
-                                   strict=True)
-        except ValueError as exc:  # a bad filter, e.g. an unknown agency: nothing written
-            _err(f"error: {exc}; nothing was exported")
-            return EXIT_USAGE
-        except OSError as exc:  # the output folder is not writable, the disk is full …
-            _err(f"error: cannot write {out}: {exc.strerror or exc}; nothing was exported")
-            return EXIT_FAILED
-        finally:
-            target.close()
-    else:
-        assert target.inbox is not None
-        job = submit_job({"kind": "export", "out": str(out.resolve()), "agency": args.agency,
-                          "year_from": args.year_from, "year_to": args.year_to}, target.inbox)
-        answer = wait_for_job(job, target.inbox, args.wait)
-        if answer.get("status") != "done":
-            _err(f"error: {answer.get('message', answer.get('status'))}; nothing was exported")
-            usage = answer.get("status") == "timeout" or answer.get("usage")
-            return EXIT_USAGE if usage else EXIT_FAILED
-        n = int(answer.get("rows", 0))
+    try:
+        n = export.export_facts(target.con, out, agency=args.agency,
+                               year_from=args.year_from, year_to=args.year_to,
+                               strict=True)
+    except ValueError as exc:  # a bad filter, e.g. an unknown agency: nothing written
+        _err(f"error: {exc}; nothing was exported")
+        return EXIT_USAGE
+    except OSError as exc:  # the output folder is not writable, the disk is full …
+        _err(f"error: cannot write {out}: {exc.strerror or exc}; nothing was exported")
+        return EXIT_FAILED
+    finally:
+        target.close()
     _err(f"wrote {n} row(s) to {out}")
     return EXIT_OK
 
@@ -428,8 +396,8 @@ def build_parser() -> argparse.ArgumentParser:
     sp = sub.add_parser("load", help="load files or folders into the database",
                         description="Load report files, spreadsheets or folders of them, one "
                                     "transaction per file. Re-loading a file replaces what it "
-                                    "gave before. While the dashboard holds the database the "
-                                    "files are handed to its writer.")
+                                    "gave before. Writers (loads, uploads, corrections) take "
+                                    "turns; running dashboards see the files when it is done.")
     sp.add_argument("paths", nargs="+", metavar="PATH", help="files or folders (recursive)")
     db_opt(sp)
     wait_opt(sp)

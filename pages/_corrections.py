@@ -222,21 +222,21 @@ def render_corrections(report_id: int, con: Any) -> None:
             new_value = st.text_input(_t("gk_new_value"))
             why = st.text_input(_t("gk_why"), key=f"gk_why_fact_{report_id}")
             if st.form_submit_button(_t("gk_save")):
-                _save(lambda: corrections.correct_fact(
-                    con, int(report_id), metric, breakdown.strip(),
+                _save(lambda w: corrections.correct_fact(
+                    w, int(report_id), metric, breakdown.strip(),
                     float(new_value.replace(",", "")) if new_value.strip() else None, who, why))
         with tab_report:
             with st.form(f"gk_agency_{report_id}"):
                 new_agency = st.text_input(_t("gk_agency"), value=str(agency or ""))
                 why_a = st.text_input(_t("gk_why"), key=f"gk_why_agency_{report_id}")
                 if st.form_submit_button(_t("gk_save")):
-                    _save(lambda: corrections.correct_report(con, int(report_id), "agency", new_agency, who, why_a))
+                    _save(lambda w: corrections.correct_report(w, int(report_id), "agency", new_agency, who, why_a))
             with st.form(f"gk_year_{report_id}"):
                 new_year = st.number_input(_t("gk_year"), min_value=2000, max_value=2100, step=1,
                                            value=int(year) if year else 2000)
                 why_y = st.text_input(_t("gk_why"), key=f"gk_why_year_{report_id}")
                 if st.form_submit_button(_t("gk_save")):
-                    _save(lambda: corrections.correct_report(con, int(report_id), "year", int(new_year), who, why_y))
+                    _save(lambda w: corrections.correct_report(w, int(report_id), "year", int(new_year), who, why_y))
         names = [r[0] for r in con.execute("SELECT name FROM agencies ORDER BY name").fetchall()]
         with tab_merge, st.form(f"gk_merge_{report_id}"):
             alias = st.selectbox(_t("gk_merge_alias"), names,
@@ -244,17 +244,21 @@ def render_corrections(report_id: int, con: Any) -> None:
             target = st.selectbox(_t("gk_merge_target"), names)
             why = st.text_input(_t("gk_why"), key=f"gk_why_merge_{report_id}")
             if st.form_submit_button(_t("gk_save")) and alias and target:
-                _save(lambda: corrections.merge_agencies(con, alias, target, who, why))
+                _save(lambda w: corrections.merge_agencies(w, alias, target, who, why))
     # the history itself is shown to everyone by the report page (queries.report_corrections)
 
 
 def _save(action: Any) -> None:
-    """Run a correction; on success rerun so every number on the page shows the new value."""
+    """Run a correction on the primary database (in turn with the other writers; a snapshot is
+    published after); on success rerun so every number on the page shows the new value."""
     from etl.store.corrections import CorrectionError
+    from etl.store.snapshot import LockTimeout
+    from pages._ui.data import write_con
 
     try:
-        cid = action()
-    except (CorrectionError, ValueError) as exc:
+        with write_con() as w:
+            cid = action(w)
+    except (CorrectionError, ValueError, LockTimeout) as exc:
         st.error(_t("gk_not_saved", error=str(exc)))
         return
     st.cache_data.clear()

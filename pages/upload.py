@@ -27,7 +27,7 @@ from etl.sheets.validate import (
     max_upload_mb,
 )
 from pages._corrections import analyst_gate
-from pages._ui.data import get_con
+from pages._ui.data import get_con, write_con
 from pages._ui.messages import error_boundary
 from pages._ui.session import t
 from pages._ui.state import page_setup
@@ -278,11 +278,16 @@ def main() -> None:
             return
         if st.button(t("up_confirm"), type="primary", disabled=blocked, key="gk_confirm"):
             done = []
-            for pv, path, only_valid in plan:
-                try:
-                    done.append(_write(pv, path, only_valid, con))
-                except Exception as exc:  # noqa: BLE001 — one file's failure never stops the others
-                    done.append((False, f"{pv.file}: {type(exc).__name__}: {exc}"))
+            try:
+                # the primary, in turn with the other writers; a snapshot is published after
+                with write_con() as wcon:
+                    for pv, path, only_valid in plan:
+                        try:
+                            done.append(_write(pv, path, only_valid, wcon))
+                        except Exception as exc:  # noqa: BLE001 — one file's failure never stops the others
+                            done.append((False, f"{pv.file}: {type(exc).__name__}: {exc}"))
+            except Exception as exc:  # noqa: BLE001 — e.g. another writer kept the lock too long
+                done = [*done, *((False, f"{pv.file}: {exc}") for pv, _p, _o in plan[len(done):])]
             st.session_state[_SS_DONE] = done
             st.session_state.pop(_SS_PREVIEWS, None)
             shutil.rmtree(st.session_state.pop(_SS_TMP, ""), ignore_errors=True)

@@ -13,7 +13,6 @@ import pytest
 from etl import cli
 from etl.demo import docx_pdf, fixtures
 from etl.store import database as store
-from etl.store.writer import _run_export
 
 
 @pytest.fixture()
@@ -169,17 +168,6 @@ def test_export_to_an_unwritable_place_says_so(
     err = capsys.readouterr().err
     assert err.startswith("error: cannot write") and "nothing was exported" in err
     assert "Traceback" not in err
-
-
-def test_dashboard_writer_export_reports_a_bad_filter_plainly(tmp_path: Path) -> None:
-    con = store.connect(tmp_path / "g.duckdb")
-    try:
-        answer = _run_export({"out": str(tmp_path / "x.csv"), "agency": "无此机关"}, con)
-    finally:
-        con.close()
-    assert answer["status"] == "error" and answer["usage"] is True
-    assert "no agency named '无此机关'" in answer["message"]
-    assert not (tmp_path / "x.csv").exists()
 
 
 @pytest.mark.parametrize("command", [

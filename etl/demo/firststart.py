@@ -82,19 +82,19 @@ def _run(build: Build) -> None:
     try:
         if connection.read_only():
             return
-        # the shared connection first, so the schema exists before any page reads it
-        cur = connection.shared_connection(build.db).cursor()
-        try:
-            row = cur.execute("SELECT count(*) FROM reports").fetchone()
-        finally:
-            cur.close()
-        if row and row[0]:
-            return
-        build.state = "building"
-        from etl.demo import corpus
+        if connection.published_reports(build.db):
+            return  # the data is there (published by whoever wrote it); no lock needed
+        # writers take turns (another dashboard process may be building it); the schema is
+        # made, and a snapshot published for the readers, when this ends (etl/store/snapshot.py)
+        with connection.writing(build.db, timeout=900) as con:
+            row = con.execute("SELECT count(*) FROM reports").fetchone()
+            if row and row[0]:
+                return
+            build.state = "building"
+            from etl.demo import corpus
 
-        # looked up now, not imported by name: tests replace it with a fake
-        corpus.build_demo(Path(build.db), force=False, progress=build.progress)
+            # looked up now, not imported by name: tests replace it with a fake
+            corpus.build_demo(Path(build.db), force=False, progress=build.progress)
     except Exception as exc:  # noqa: BLE001 — the dashboard still opens, with the reason
         traceback.print_exc(file=sys.stderr)
         build.error = f"{type(exc).__name__}: {exc}"

@@ -1,6 +1,8 @@
-"""The database as a page sees it: this thread's cursor, and query calls cached per data version."""
+"""The database as a page sees it: this thread's cursor on the snapshot of this page run, query
+calls cached per snapshot, and the write connection of uploads and corrections."""
 from __future__ import annotations
 
+import contextlib
 import sys
 import traceback
 from typing import Any, Callable, Sequence
@@ -15,13 +17,14 @@ from pages._ui.session import _SS_STAMP, md_escape, t
 
 
 def get_con():
-    """This thread's cursor on the process-wide connection (``etl/store/connection.py``).
+    """This thread's cursor on the snapshot this page run reads (``etl/store/connection.py``):
+    the same snapshot for the whole run, the newest one at the start of the run.
 
-    A database that cannot be opened (e.g. locked by another process) stops the page with a
-    message instead of a traceback.
+    A database that cannot be opened (e.g. not a database) stops the page with a message
+    instead of a traceback.
     """
     try:
-        return connection.cursor()
+        return connection.run_cursor()
     except Exception as exc:  # noqa: BLE001 — shown to the user, logged for the operator
         traceback.print_exc(file=sys.stderr)
         from etl.store.database import db_path
@@ -33,16 +36,27 @@ def get_con():
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def _agencies_cached(path: str, stamp: tuple) -> pd.DataFrame:
-    return overview.agencies(connection.cursor(path))
+    return overview.agencies(connection.run_cursor(path))
+
+
+def _snapshot() -> str:
+    get_con()  # a message instead of a traceback when there is no database
+    return connection.snapshot_name()
+
+
+def write_con() -> contextlib.AbstractContextManager[Any]:
+    """``with write_con() as con:`` the primary database read-write for one upload or
+    correction, in turn with every other writer (a command-line load, another process's upload);
+    when the block ends a snapshot is published, which this and every other process read from
+    their next page run on."""
+    return connection.writing()
 
 
 def agencies_df() -> pd.DataFrame:
-    """All agencies (agency_id, name, region, level), cached until an agency is added."""
+    """All agencies (agency_id, name, region, level), cached per snapshot."""
     from etl.store.database import db_path
 
-    con = get_con()
-    stamp = overview.agencies_stamp(con)
-    return _agencies_cached(str(db_path()), stamp)
+    return _agencies_cached(str(db_path()), (_snapshot(),))
 
 
 _CACHED_FUNCS: dict[str, Callable[..., Any]] = {}
@@ -50,22 +64,20 @@ _CACHED_FUNCS: dict[str, Callable[..., Any]] = {}
 
 @st.cache_data(show_spinner=False, max_entries=512, ttl=3600)
 def _cached_call(path: str, stamp: tuple, fn_key: str, args: tuple, kwargs: dict) -> Any:
-    return _CACHED_FUNCS[fn_key](connection.cursor(path), *args, **kwargs)
+    return _CACHED_FUNCS[fn_key](connection.run_cursor(path), *args, **kwargs)
 
 
 def cached(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-    """``fn(con, *args, **kwargs)`` through st.cache_data, keyed by the database file, a data
-    stamp (``overview.data_stamp``: changes on every load/correction) and the arguments.
+    """``fn(con, *args, **kwargs)`` through st.cache_data, keyed by the database file, the
+    snapshot this run reads (a new one is published on every load/correction) and the arguments.
 
     For module-level query functions (etl.query.overview / etl.query.analysis) whose arguments are plain
     values; a rerun that only changes another widget then costs nothing. Results are copies.
     """
     from etl.store.database import db_path
 
-    stamp = st.session_state.get(_SS_STAMP)
-    if stamp is None:
-        stamp = overview.data_stamp(get_con())
-        st.session_state[_SS_STAMP] = stamp
+    stamp = (_snapshot(),)
+    st.session_state[_SS_STAMP] = stamp
     fn_key = f"{fn.__module__}.{fn.__qualname__}@{id(fn)}"
     _CACHED_FUNCS[fn_key] = fn
     return _cached_call(str(db_path()), stamp, fn_key,
