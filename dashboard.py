@@ -43,6 +43,7 @@ PAGES: tuple[tuple[str, str, str, str], ...] = (
     ("pages/quality.py", "quality", "page_quality", ":material/rule:"),
     ("pages/upload.py", "upload", "page_upload", ":material/upload_file:"),
     ("pages/review.py", "review", "page_review", ":material/fact_check:"),
+    ("pages/glossary.py", "glossary", "page_glossary", ":material/menu_book:"),
 )
 
 

@@ -31,6 +31,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "page_upload": ("上传", "Upload"),
     "page_review": ("审核", "Review"),
     "page_agency": ("机构概况", "Agency profile"),
+    "page_glossary": ("术语与口径", "Glossary"),
     "building_demo": ("首次启动：正在生成演示数据库……", "First start: building the demo database…"),
     "building_explain": (
         "首次启动：正在用演示文件（青川市各机关 2008—2024 年的报告）生成演示数据，完成后自动打开总览。",

@@ -1,0 +1,74 @@
+"""AppTest runs of the glossary (/glossary): formulas and thresholds from config/indicators.toml,
+the check settings from config/checks.toml, the form rows from the metric dictionary."""
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+from etl.metrics import load_metrics
+from tests.helpers.pages import run_page
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def table_with(at, column: str):
+    for df in at.dataframe:
+        if column in df.value.columns:
+            return df.value
+    raise AssertionError(f"no table with column {column!r}")
+
+
+def test_glossary_in_english(small_db_env) -> None:
+    at = run_page("glossary", lang="en")
+    heads = [s.value for s in at.subheader]
+    assert heads == ["Standard indicators", "Consistency checks",
+                     "The two versions of the national form", "Blank, 0, n/a and —",
+                     "Where each number comes from", "Findings (the checks' rules)"]
+    cfg = tomllib.loads((ROOT / "config" / "indicators.toml").read_text(encoding="utf-8"))
+    inds = table_with(at, "Formula").set_index("id")
+    assert list(inds.index) == ["correction_rate", "granted_share", "unable_share",
+                                "natural_person_share", "requests_received"]
+    corr = cfg["indicator"]["correction_rate"]
+    assert inds.loc["correction_rate", "Amber at"] == f"{corr['amber']:g} %"
+    assert inds.loc["correction_rate", "Red at"] == f"{corr['red']:g} %"
+    assert inds.loc["correction_rate", "Minimum N"] == str(corr["min_n"])
+    assert inds.loc["correction_rate", "Direction"] == "higher is worse"
+    assert inds.loc["granted_share", "Direction"] == "lower is worse"
+    assert "concluded" in inds.loc["correction_rate", "Formula"]
+    assert inds.loc["requests_received", "Amber at"] == "—"
+    checks = table_with(at, "What it checks").set_index("id")
+    chk = tomllib.loads((ROOT / "config" / "checks.toml").read_text(encoding="utf-8"))
+    assert f"= {chk['yoy']['tolerance_pp']:g}" in checks.loc["yoy_vs_levels", "Setting"]
+    assert f"= {chk['reuse']['threshold']:g}" in checks.loc["text_reused_prev_year", "Setting"]
+    # the form rows of one version only, exactly as the metric dictionary says
+    rows = table_with(at, "Printed in").set_index("id")
+    metrics = load_metrics()
+    only_2021 = {m for m, x in metrics.items()
+                 if {s.split("_")[1] for s in x.source.split() if s.startswith("table") and "_" in s}
+                 == {"2021"}}
+    assert set(rows.index[rows["Printed in"] == "2021 form"]) == only_2021
+    assert "requests.other_fee_unpaid" in only_2021
+    assert rows.loc["disclosure.regulations_new_made", "Printed in"] == "2019 form"
+    assert "disclosure.licensing_decisions" not in rows.index  # in both forms
+    terms = table_with(at, "Meaning").set_index("Term")
+    assert "never taken as 0" in terms.loc["blank", "Meaning"]
+    assert "denominator is 0" in terms.loc["n/a", "Meaning"]
+    rules = at.dataframe[-1].value.set_index("id")  # every finding rule, last on the page
+    assert {"t3_balance", "carry_over_mismatch", "yoy_vs_levels",
+            "text_reused_other_agency"} <= set(rules.index)
+    assert rules.loc["t3_balance", "What it checks"].startswith("Each 表三 column must satisfy")
+
+
+def test_glossary_in_chinese(small_db_env) -> None:
+    at = run_page("glossary")
+    assert "术语与口径" in [x.value for x in at.title]
+    heads = [s.value for s in at.subheader]
+    assert heads[0] == "标准指标" and "国家表格的两个版本" in heads
+    inds = table_with(at, "公式").set_index("id")
+    assert inds.loc["correction_rate", "指标"] == "纠错率"
+    assert "已审结" in inds.loc["correction_rate", "公式"]
+    text = " ".join(m.value for m in at.markdown)
+    assert "2021 年版表格" in text and "第四十九条" in text
+    rules = at.dataframe[-1].value.set_index("id")
+    assert "本年新收 + 上年结转" in rules.loc["t3_balance", "说明"]
+    assert "同比增减" in rules.loc["yoy_vs_levels", "说明"]
