@@ -1,0 +1,123 @@
+"""The deployment recipe: ``deploy/serve.sh 2`` — two ``streamlit run`` processes behind
+Debian's nginx. A real browser opens the overview through nginx; a command-line load made while
+both serve is visible in each process (each asked directly, on its own port) and through nginx.
+
+Needs ``nginx`` (``scripts/test.sh`` installs ``nginx-light``) and Chromium; skipped without.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from tests.helpers.server import CHROME_ARGS, CHROMIUM, DONE, free_port
+
+ROOT = Path(__file__).resolve().parents[2]
+NARRATIVE = "临江市{bureau}2023年政府信息公开工作年度报告\n本机关2023年主动公开政府信息{items}条。\n"
+
+pytestmark = pytest.mark.skipif(
+    not (shutil.which("nginx") or Path("/usr/sbin/nginx").exists()) or not CHROMIUM.exists(),
+    reason="needs nginx and chromium")
+
+
+def _wait_http(url: str, proc: subprocess.Popen, timeout: float) -> None:
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if proc.poll() is not None:
+            raise RuntimeError(f"serve.sh exited with {proc.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.3)
+    raise TimeoutError(url)
+
+
+def _free_block(n: int) -> int:
+    """A port p with p … p+n all free (nginx on p, the processes above it)."""
+    import socket
+
+    for _ in range(50):
+        p = free_port()
+        if p + n > 65000:
+            continue
+        socks = []
+        try:
+            for q in range(p, p + n + 1):
+                s = socket.socket()
+                s.bind(("127.0.0.1", q))
+                socks.append(s)
+            return p
+        except OSError:
+            continue
+        finally:
+            for s in socks:
+                s.close()
+    raise RuntimeError("no free port block")
+
+
+def test_two_processes_behind_nginx_serve_a_browser_and_see_a_cli_load(tmp_path: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    db = tmp_path / "data" / "g.duckdb"
+    env = {**os.environ, "GONGKAI_DB": str(db), "GONGKAI_ARCHIVE": str(tmp_path / "archive"),
+           "GONGKAI_RUN_DIR": str(tmp_path / "run"), "PYTHON": sys.executable,
+           "PATH": os.environ.get("PATH", "") + ":/usr/sbin"}
+    first, second = tmp_path / "a.txt", tmp_path / "b.txt"
+    first.write_text(NARRATIVE.format(bureau="商务局", items=1000), encoding="utf-8")
+    second.write_text(NARRATIVE.format(bureau="财政局", items=2000), encoding="utf-8")
+    # one file first, so the processes do not build the demo into an empty database
+    r = subprocess.run([sys.executable, "-m", "etl", "load", str(first)], cwd=ROOT, env=env,
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    port = _free_block(2)
+    proc = subprocess.Popen(["bash", str(ROOT / "deploy" / "serve.sh"), "2", str(port)], cwd=ROOT,
+                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True)
+    try:
+        for p in (port + 1, port + 2, port):
+            _wait_http(f"http://127.0.0.1:{p}/_stcore/health", proc, 45)
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROME_ARGS,
+                                         headless=True)
+
+            def headline(p: int) -> dict[str, str]:
+                page = browser.new_page()
+                try:
+                    page.goto(f"http://127.0.0.1:{p}/?lang=en", wait_until="domcontentloaded")
+                    page.wait_for_selector("[data-testid='stMetric']", timeout=30_000)
+                    page.wait_for_selector(DONE, timeout=30_000)
+                    assert page.locator("[data-testid='stException']").count() == 0
+                    out = {}
+                    for m in page.locator("[data-testid='stMetric']").all():
+                        label = m.locator("[data-testid='stMetricLabel']").inner_text().strip()
+                        out[label] = m.locator("[data-testid='stMetricValue']").inner_text().strip()
+                    return out
+                finally:
+                    page.close()
+
+            # through nginx: the page, its websocket and the route cookie
+            assert headline(port)["Agencies reporting"] == "1"
+            # a load while both processes serve: no waiting on them, seen by each
+            r = subprocess.run([sys.executable, "-m", "etl", "load", str(second), "--wait", "10"],
+                               cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+            assert r.returncode == 0 and "1 loaded" in r.stderr, r.stderr
+            for p in (port + 1, port + 2, port):
+                assert headline(p)["Agencies reporting"] == "2", p
+            browser.close()
+        conf = (tmp_path / "run" / "nginx.conf").read_text()
+        assert "hash $gk_route consistent" in conf and "Upgrade $http_upgrade" in conf
+    finally:
+        try:
+            os.killpg(proc.pid, signal.SIGTERM)
+            proc.wait(timeout=15)
+        except (ProcessLookupError, subprocess.TimeoutExpired):
+            os.killpg(proc.pid, signal.SIGKILL)
