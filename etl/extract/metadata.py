@@ -380,6 +380,10 @@ def detect_metadata(seg: Segment, doc: Document) -> Meta:
     source = normalise_name(doc.meta.get("ContentSource", "")) if page_title else ""
     if source and looks_like_agency(source) and not source.endswith(("社", "网", "报", "台")):
         names.append(source)
+    if sig_agency and not names:
+        # the document's own signature outranks the page's 来源 field, which often names the
+        # account that posted it (a letter signed 平潭综合实验区管委会办公室, 来源：平潭县人民政府)
+        names.append(normalise_name(sig_agency))
     for pm in _PAGE_AGENCY.finditer(body[:4000]):  # (a page of link-laden navigation first)
         # a saved web page's header: 发布机构：厦门市思明区人民政府办公室
         cand = normalise_name(pm.group(1))
