@@ -176,8 +176,11 @@ def main() -> None:
               f"{t / t_start:.1f}× the bare start-up")
     if t_prov is not None:
         print(f"province target ≤ 3 s: {'OK' if t_prov <= 3 else 'MISSED'} ({t_prov:.2f} s)")
-    for f in work.glob("*.duckdb*"):
-        f.unlink()
+    for f in work.glob("*.duckdb*"):  # the copies, their WAL and any snapshot folders
+        if f.is_dir():
+            shutil.rmtree(f, ignore_errors=True)
+        else:
+            f.unlink()
 
 
 if __name__ == "__main__":
