@@ -59,21 +59,23 @@ def level_table(df: pd.DataFrame, lg: str) -> pd.DataFrame:
         return (rec.get("params") or {}).get(k)
 
     recs = df.to_dict("records")
+    # the numbers and the verdict first: at 1400 px the columns after them scroll
     return pd.DataFrame({
         t("agency"): [ft.text_or_blank(r["agency"]) for r in recs],
         t("year"): [int(r["year"]) for r in recs],
-        t("rule_desc"): [i18n.rule_label(r["rule"], lg) for r in recs],
-        t("severity"): [i18n.severity_label(r["severity"], lg) for r in recs],
         t("metric"): [i18n.metric_label(r["cell"], lg) for r in recs],
-        t("cs_printed"): [f"{p(r, 'printed'):.2f} %" for r in recs],
-        t("cs_computed"): [ft.BLANK if p(r, "computed") is None else f"{p(r, 'computed'):+.1f} %"
+        # numbers, rounded as printed: a download has 28.57 and -44.7, not 15 decimals
+        t("cs_printed"): [round(float(p(r, "printed")), 2) for r in recs],
+        t("cs_computed"): [None if p(r, "computed") is None else round(float(p(r, "computed")), 1)
                            for r in recs],
-        t("cs_levels"): [f"{p(r, 'prev') / 10000:,.0f} → {p(r, 'cur') / 10000:,.0f}"
-                         for r in recs],
-        t("message"): [ft.finding_message(r["rule"], r["message"], r.get("params"), lg)
-                       for r in recs],
+        t("cs_prev_level"): [round(float(p(r, "prev")) / 10000) for r in recs],
+        t("cs_cur_level"): [round(float(p(r, "cur")) / 10000) for r in recs],
         **_verdict_cols(df, lg),
         t("open_report"): [report_link(int(r["report_id"])) for r in recs],
+        t("severity"): [i18n.severity_label(r["severity"], lg) for r in recs],
+        t("rule_desc"): [i18n.rule_label(r["rule"], lg) for r in recs],
+        t("message"): [ft.finding_message(r["rule"], r["message"], r.get("params"), lg)
+                       for r in recs],
     })
 
 
@@ -192,7 +194,13 @@ with error_boundary():
         st.info(t("cs_none"))
     else:
         st.caption(t("n_shown", n=len(levels)))
-        show_table(level_table(levels, lg), name="consistency", column_config=_link_col())
+        show_table(level_table(levels, lg), name="consistency", column_config={
+            **_link_col(),
+            t("cs_printed"): st.column_config.NumberColumn(t("cs_printed"), format="%.2f"),
+            t("cs_computed"): st.column_config.NumberColumn(t("cs_computed"), format="%+.1f"),
+            t("cs_prev_level"): st.column_config.NumberColumn(t("cs_prev_level"), format="%,d"),
+            t("cs_cur_level"): st.column_config.NumberColumn(t("cs_cur_level"), format="%,d"),
+        })
 
     want_reuse = url_param("reuse") == "1"
     on = st.checkbox(t("cs_reuse_toggle"), value=want_reuse, key="q_reuse")

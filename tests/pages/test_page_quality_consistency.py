@@ -94,9 +94,9 @@ def test_printed_change_against_both_levels_with_both_numbers(loaded_db) -> None
     at = run(lang="en")
     table = consistency_table(at)
     row = fdi_row(table)
-    assert row["Printed"] == "28.57 %"
-    assert row["From the levels"] == f"{EXPECTED_CHANGE:+.1f} %" == "-44.7 %"
-    assert row["Last year → this year (万美元)"] == "8,295 → 4,588"
+    assert row["Printed (%)"] == 28.57
+    assert row["From the levels (%)"] == round(EXPECTED_CHANGE, 1) == -44.7
+    assert (row["Last year (万美元)"], row["This year (万美元)"]) == (8295, 4588)
     assert row["Severity"] == "Error"
     assert row["Verdict"] == "Not reviewed" and row["Reviewed by"] == "—"
     # contracted FDI (9000 → 9900 = +10 %, printed 10.00) agrees: not listed

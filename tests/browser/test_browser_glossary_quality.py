@@ -1,0 +1,157 @@
+"""Real-browser test of the glossary and of a reviewer's verdict on the quality page.
+
+The small test database plus two work summaries of 甲市商务局 (2023 prints 实际到资 "比增
+28.57 %" after the level fell 8295 → 4588 万美元), loaded through the public loader. In the
+browser (from 127.0.0.1, so an analyst without sign-in) a verdict is given on the first
+consistency finding; the consistency table's CSV download then carries it, also after the page
+is opened again. Screenshots go to test-artifacts/ (gitignored).
+
+Skipped only when /usr/bin/chromium is absent.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from tests.helpers.server import (
+    CHROME_ARGS,
+    CHROMIUM,
+    DONE,
+    free_port,
+    start_dashboard,
+    stop_dashboard,
+    wait_health,
+)
+from tests.pages.test_page_quality_consistency import FILE_2022, FILE_2023
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium not installed")
+
+
+@pytest.fixture(scope="module")
+def server(small_db, tmp_path_factory):
+    from etl.store import database as store
+    from etl.store.loader import load_paths
+
+    d = tmp_path_factory.mktemp("browser_glossary")
+    db = d / "small.duckdb"
+    shutil.copy(small_db, db)
+    shutil.copytree(small_db.parent / "archive", d / "archive")
+    files = d / "files"
+    files.mkdir()
+    (files / "甲市商务局2022年工作总结.txt").write_text(FILE_2022, encoding="utf-8")
+    (files / "甲市商务局2023年工作总结.txt").write_text(FILE_2023, encoding="utf-8")
+    con = store.connect(db)
+    try:
+        assert load_paths(sorted(files.iterdir()), con, archive=d / "archive").ok
+    finally:
+        con.close()
+    port = free_port()
+    env = dict(os.environ, GONGKAI_DB=str(db), GONGKAI_ARCHIVE=str(d / "archive"),
+               PYTHONUNBUFFERED="1")
+    for var in ("GONGKAI_ANALYST_KEY", "GONGKAI_ANALYSTS", "GONGKAI_READ_ONLY"):
+        env.pop(var, None)
+    log = (d / "server.log").open("w")
+    proc = start_dashboard(port, env, log)
+    try:
+        wait_health(port, proc, timeout=45.0)
+        yield {"port": port}
+    finally:
+        stop_dashboard(proc, grace=10)
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROME_ARGS, headless=True)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+def _open(page, url: str, name: str, text: str) -> str:
+    page.goto(url, wait_until="domcontentloaded")
+    page.wait_for_selector("h1", timeout=30_000)
+    page.wait_for_selector(DONE, timeout=30_000)
+    page.get_by_text(text).first.wait_for(timeout=30_000)
+    page.wait_for_selector(DONE, timeout=30_000)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    errors = page.locator("[data-testid='stException']")
+    assert errors.count() == 0, errors.first.inner_text()[:500]
+    return page.locator("[data-testid='stMain']").inner_text()
+
+
+def _first_csv(page) -> list[dict[str, str]]:
+    """The rows of the page's first CSV download (the consistency table on /quality)."""
+    button = page.locator("[data-testid='stMain'] [data-testid='stDownloadButton'] button",
+                          has_text="Download CSV").first
+    with page.expect_download(timeout=30_000) as dl:
+        button.click()
+    data = Path(dl.value.path()).read_bytes().decode("utf-8-sig")
+    return list(csv.DictReader(io.StringIO(data)))
+
+
+def test_glossary_page(server, browser) -> None:
+    base = f"http://127.0.0.1:{server['port']}"
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    try:
+        main = _open(page, f"{base}/glossary?lang=en", "glossary", "Standard indicators")
+        assert "Glossary" in page.locator("h1").first.inner_text()
+        for text in ("Consistency checks", "The two versions of the national form",
+                     "Blank, 0, n/a and —", "Where each number comes from", "2021 form"):
+            assert text in main, text
+        assert page.locator("[data-testid='stDataFrame']").count() >= 6
+        zh = _open(page, f"{base}/glossary", "glossary_zh", "标准指标")
+        assert "术语与口径" in page.locator("h1").first.inner_text()
+        assert "国家表格的两个版本" in zh
+    finally:
+        page.close()
+
+
+def test_quality_verdict_is_kept_when_the_page_opens_again(server, browser) -> None:
+    base = f"http://127.0.0.1:{server['port']}"
+    page = browser.new_page(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+    try:
+        url = f"{base}/quality?agency={'甲市商务局'}&lang=en"
+        main = _open(page, url, "quality_before_verdict", "Consistency checks")
+        assert "Reviewer's verdict (analysts)" in main
+        rows = _first_csv(page)
+        fdi = [r for r in rows if r["Metric"] == "Foreign investment received: year-on-year change"]
+        assert len(fdi) == 1 and fdi[0]["Printed (%)"] == "28.57"
+        assert fdi[0]["From the levels (%)"] == f"{(4588 / 8295 - 1) * 100:.1f}" == "-44.7"
+        assert (fdi[0]["Last year (万美元)"], fdi[0]["This year (万美元)"]) == ("8295", "4588")
+        assert all(r["Verdict"] == "Not reviewed" for r in rows)
+
+        # the first finding is preselected; dismiss it with a name and a reason
+        form = page.locator("[data-testid='stForm']")
+        form.get_by_text("Dismissed", exact=True).click()
+        form.get_by_label("Reviewed by").fill("王审核")
+        form.get_by_label("Why").fill("报告以人民币口径计算")
+        form.get_by_role("button", name="Save verdict").click()
+        page.get_by_text("Verdict saved.").wait_for(timeout=30_000)
+        page.wait_for_selector(DONE, timeout=30_000)
+        rows = _first_csv(page)
+        judged = [r for r in rows if r["Verdict"] == "Dismissed"]
+        assert len(judged) == 1 and judged[0]["Reviewed by"] == "王审核"
+        assert judged[0]["Why"] == "报告以人民币口径计算"
+        first = judged[0]
+
+        # a new visit of the same link shows the verdict again
+        _open(page, url, "quality_with_verdict", "Consistency checks")
+        rows = _first_csv(page)
+        again = [r for r in rows if r["Verdict"] == "Dismissed"]
+        assert [(r["Metric"], r["Year"], r["Reviewed by"]) for r in again] == [
+            (first["Metric"], first["Year"], "王审核")]
+    finally:
+        page.close()
