@@ -1,28 +1,34 @@
 """Load benchmark: 20 concurrent browser-less sessions rerunning pages while a load runs.
 
-Not a test (timings are noisy on a shared 2-core machine): it prints the median and
-95th-percentile page rerun time and the error count, against the targets of zero errors and
-p95 ≤ 2 s.
+Not a test (timings are noisy on a shared 2-core machine): it prints, per set-up, the
+throughput (page reruns per second), the median and 95th-percentile rerun time and the error
+count, and the ratio of 2 processes to 1 behind nginx, against the targets of ≥ 1.7×, zero
+errors and p95 ≤ 2 s with think time.
 
-Set-up, as in production: a real ``streamlit run dashboard.py`` server on a copy of the
-province-scale database (it owns the file and runs the inbox writer). Twenty sessions talk to
-it over Streamlit's own websocket protocol, exactly what a browser tab sends (a ``rerun_script``
-message with the page and its query string), without a browser: each loops over random pages
-with random agencies of one region and year ranges — pausing between reruns for a think time, as
-a person reading the page does (``--think-min/--think-max``, 0 for a saturation test) — and
-times each rerun from request to
-``script_finished``; an exception element in a rerun, a failed rerun or a dropped connection
-counts as an error. Meanwhile ``python -m etl load`` runs in another process on generated
-standard-form reports; it finds the database held by the server and hands its files over
-through the inbox, so loads are committed while the sessions read.
+Set-up, as in production: real ``streamlit run dashboard.py`` servers on a copy of the database
+(default: the province-scale one) — one bare process (``--processes 0``) or N processes behind
+Debian's nginx (``deploy/serve.sh N``; ``--processes 1,2`` measures both in one run). They read
+published snapshots (``etl/store/snapshot.py``). Twenty sessions talk to the server over
+Streamlit's own websocket protocol, exactly what a browser tab sends (a ``rerun_script`` message
+with the page and its query string), without a browser: each loops over random pages with random
+agencies of one region and year ranges — pausing between reruns for a think time, as a person
+reading the page does (``--think-min/--think-max``, 0 for a saturation test) — and times each
+rerun from request to ``script_finished``; an exception element in a rerun, a failed rerun or a
+dropped connection counts as an error. Meanwhile ``python -m etl load`` runs in another process
+on generated standard-form reports: it takes the writers' lock, writes the primary and publishes
+a snapshot, which the servers move to between page runs (``--no-load-too`` also measures each
+set-up without the load). A websocket client sends no cookie, so nginx routes each session
+(one websocket) by a fresh random route: sessions spread over the processes.
 
     .venv/bin/python benchmarks/bench_sessions.py [--db data/synth/province.duckdb]
         [--sessions 20] [--seconds 60] [--files 40] [--think-min 3 --think-max 12]
+        [--processes 1,2] [--no-load-too]
 """
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import random
 import shutil
@@ -112,6 +118,60 @@ class Session:
                 problems.append(f"{page}: page not found")
 
 
+def _start_servers(n: int, env: dict[str, str], work: Path) -> tuple[subprocess.Popen, int]:
+    """``n`` = 0: one bare ``streamlit run``; ``n`` ≥ 1: ``deploy/serve.sh n`` (nginx in front).
+    Returns (process, port the sessions talk to) once every process answers."""
+    import urllib.request
+
+    port = free_port()
+    if n == 0:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.headless", "true",
+             "--server.port", str(port), "--browser.gatherUsageStats", "false"],
+            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            start_new_session=True)
+        ports = [port]
+    else:
+        while any(_busy(q) for q in range(port, port + n + 1)):
+            port = free_port()
+        proc = subprocess.Popen(
+            ["bash", str(ROOT / "deploy" / "serve.sh"), str(n), str(port)], cwd=ROOT,
+            env={**env, "GONGKAI_RUN_DIR": str(work / f"run{n}"), "PYTHON": sys.executable,
+                 "PATH": env.get("PATH", "") + ":/usr/sbin"},
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        ports = [port + i for i in range(1, n + 1)] + [port]
+    for q in ports:
+        for _ in range(240):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{q}/_stcore/health", timeout=2)
+                break
+            except OSError:
+                time.sleep(0.5)
+    return proc, port
+
+
+def _busy(port: int) -> bool:
+    import socket
+
+    with socket.socket() as sk:
+        try:
+            sk.bind(("127.0.0.1", port))
+        except OSError:
+            return True
+    return False
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    import signal
+
+    try:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=20)
+    except (ProcessLookupError, subprocess.TimeoutExpired):
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--db", default=str(ROOT / "data" / "synth" / "province.duckdb"))
@@ -121,14 +181,44 @@ def main() -> int:
     ap.add_argument("--think-min", type=float, default=3.0,
                     help="seconds a user looks at a page before the next rerun (minimum)")
     ap.add_argument("--think-max", type=float, default=12.0)
+    ap.add_argument("--processes", default="0",
+                    help="comma-separated process counts: 0 = one bare streamlit run, N = N "
+                         "processes behind nginx (deploy/serve.sh); e.g. 1,2 for the ratio")
+    ap.add_argument("--no-load-too", action="store_true",
+                    help="also measure each set-up without a CLI load running")
     args = ap.parse_args()
     src = Path(args.db)
     if not src.exists():
         print(f"{src} does not exist: run `python -m etl synth` first", file=sys.stderr)
         return 2
+    print(f"load average before: {os.getloadavg()[0]:.2f} (cores: {os.cpu_count()})")
+    results: dict[tuple[int, bool], dict] = {}
+    ok = True
+    for n in [int(x) for x in args.processes.split(",")]:
+        for with_load in ([False, True] if args.no_load_too else [True]):
+            r = _run_one(n, with_load, args, src)
+            results[(n, with_load)] = r
+            ok = ok and not r["errors"] and r["load_rc"] == 0
+            label = "1 bare process" if n == 0 else f"{n} behind nginx"
+            print(f"{label:>16}, {'during a load' if with_load else 'no load':>13}: "
+                  f"{r['throughput']:.2f} reruns/s, median {r['median']:.2f} s, "
+                  f"p95 {r['p95']:.2f} s, errors {len(r['errors'])}"
+                  + (f", load {r['load_s']:.1f} s exit {r['load_rc']}" if with_load else ""),
+                  flush=True)
+            for e in r["errors"][:5]:
+                print("     ", e)
+    for with_load in (False, True):
+        one, two = results.get((1, with_load)), results.get((2, with_load))
+        if one and two and one["throughput"]:
+            print(f"ratio 2 vs 1 processes {'during a load' if with_load else 'no load'}: "
+                  f"{two['throughput'] / one['throughput']:.2f}x (target ≥ 1.7x)")
+    print(f"load average after: {os.getloadavg()[0]:.2f}")
+    return 0 if ok else 1
 
+
+def _run_one(n: int, with_load: bool, args: argparse.Namespace, src: Path) -> dict:
     work = Path(tempfile.mkdtemp(prefix="gongkai-sessions-"))
-    db = work / "province.duckdb"
+    db = work / src.name
     shutil.copy(src, db)
     corpus = work / "corpus"
     corpus.mkdir()
@@ -140,58 +230,27 @@ def main() -> int:
     con = duckdb.connect(str(db), read_only=True)
     regions = [r for (r,) in con.execute(
         "SELECT DISTINCT region FROM agencies WHERE region IS NOT NULL").fetchall()]
-    by_region = {r: [n for (n,) in con.execute(
+    by_region = {r: [n_ for (n_,) in con.execute(
         "SELECT name FROM agencies WHERE region = ? ORDER BY agency_id LIMIT 60", [r]).fetchall()]
         for r in regions}
-    reports_before = con.execute("SELECT count(*) FROM reports").fetchone()[0]
+    by_region = {r: v for r, v in by_region.items() if v}
     con.close()
-
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.headless", "true",
-         "--server.port", str(port), "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    server, port = _start_servers(n, env, work)
     try:
-        import urllib.request
-
-        for _ in range(120):
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2)
-                break
-            except OSError:
-                time.sleep(0.5)
-        result = asyncio.run(_drive(port, args, by_region, corpus, db, env))
+        times, errors, load, load_s = asyncio.run(
+            _drive(port, args, by_region, corpus, db, env, with_load))
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-    times, errors, load, load_s = result
-    con = duckdb.connect(str(db), read_only=True)
-    reports_after = con.execute("SELECT count(*) FROM reports").fetchone()[0]
-    con.close()
-
+        _stop(server)
     times.sort()
-    p95 = times[int(0.95 * (len(times) - 1))] if times else float("nan")
-    med = statistics.median(times) if times else float("nan")
-    print(f"database: copy of {src} ({reports_before:,} reports before, {reports_after:,} after)")
-    print(f"load: {args.files} files through the dashboard's inbox in {load_s:.1f} s, "
-          f"exit code {load.returncode}")
-    if load.returncode:
-        print(load.stdout[-2000:], load.stderr[-2000:])
-    print(f"sessions: {args.sessions} (think time {args.think_min:g}–{args.think_max:g} s between "
-          f"reruns), page reruns: {len(times)} in {args.seconds:.0f} s")
-    print(f"rerun time: median {med:.2f} s, p95 {p95:.2f} s (target p95 ≤ 2 s)")
-    print(f"errors: {len(errors)} (target 0)")
-    for e in errors[:10]:
-        print("  ", e)
     shutil.rmtree(work, ignore_errors=True)
-    return 0 if (not errors and p95 <= 2.0 and load.returncode == 0) else 1
+    return {"throughput": len(times) / args.seconds,
+            "p95": times[int(0.95 * (len(times) - 1))] if times else float("nan"),
+            "median": statistics.median(times) if times else float("nan"),
+            "errors": errors, "load_rc": load.returncode if load else 0, "load_s": load_s}
 
 
 async def _drive(port: int, args: argparse.Namespace, by_region: dict[str, list[str]],
-                 corpus: Path, db: Path, env: dict[str, str]):
+                 corpus: Path, db: Path, env: dict[str, str], with_load: bool = True):
     from urllib.parse import urlencode
 
     times: list[float] = []
@@ -201,7 +260,7 @@ async def _drive(port: int, args: argparse.Namespace, by_region: dict[str, list[
 
     async def session(k: int) -> None:
         rng = random.Random(k)
-        await asyncio.sleep(rng.uniform(0, args.think_max))  # users do not all start at once
+        await asyncio.sleep(rng.uniform(0, max(args.think_max, 1.0)))  # users do not all start at once
         try:
             async with Session(port) as tab:
                 while time.perf_counter() < deadline:
@@ -229,7 +288,11 @@ async def _drive(port: int, args: argparse.Namespace, by_region: dict[str, list[
                                            proc.returncode, out.decode(), err.decode())
         return done, time.perf_counter() - t0 - 2.0
 
-    results = await asyncio.gather(load_files(), *(session(k) for k in range(args.sessions)))
+    async def no_load():
+        return None, 0.0
+
+    results = await asyncio.gather(load_files() if with_load else no_load(),
+                                   *(session(k) for k in range(args.sessions)))
     load, load_s = results[0]
     return times, errors, load, load_s
 
