@@ -49,6 +49,28 @@ def _safe_frame(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+#: column names that hold a percent or a ratio: rounded to PCT_DECIMALS in downloads
+_PCT_NAME = re.compile(r"pct|percent|share|rate|yoy|plan|ratio|%|％|比|率|占比", re.IGNORECASE)
+PCT_DECIMALS = 2
+#: every other float column: enough for yuan cents and 万 fractions, none of a float's noise
+DECIMALS = 6
+
+
+def rounded_for_download(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy whose float columns are rounded: percents and ratios (by column name: pct, yoy,
+    share, rate, %, 率 …) to two decimals (28.57, not 28.570000000000004 or a computed change
+    with 15 decimals), other floats to six (cents of a yuan amount stay exact). Integers,
+    text and blanks are unchanged."""
+    out = df.copy()
+    for col in out.columns:
+        s = out[col]
+        if not pd.api.types.is_float_dtype(s):
+            continue
+        digits = PCT_DECIMALS if _PCT_NAME.search(str(col)) else DECIMALS
+        out[col] = s.round(digits)
+    return out
+
+
 def to_csv_bytes(df: pd.DataFrame) -> bytes:
     """CSV as UTF-8 with BOM (Excel opens Chinese correctly), formula-like text made inert."""
     buf = io.StringIO()

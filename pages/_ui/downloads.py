@@ -45,7 +45,9 @@ def _inert(df: pd.DataFrame) -> pd.DataFrame:
 def download_buttons(df: pd.DataFrame, name: str, key: str | None = None) -> None:
     """CSV and XLSX downloads of exactly ``df`` (formula-like cells made inert)."""
     k = key or name
-    frame = df.copy()
+    from etl.present.exports import rounded_for_download
+
+    frame = rounded_for_download(df)  # 28.57, not 28.570000000000004
     row = st.container(horizontal=True)
     c0 = c1 = row
     # deferred: the bytes are made when the user clicks, not on every run of the page
