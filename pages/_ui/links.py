@@ -9,6 +9,7 @@ from typing import Any
 import streamlit as st
 
 from etl.present import urlstate
+from etl.present.sharelink import readable_url
 from etl.present.urlstate import Filters
 from pages._ui.session import _SS_LINK_SLOT, _SS_PAGE, _query_dict, current_filters, md_escape, t
 
@@ -63,7 +64,8 @@ def copy_link(container: Any = None) -> None:
     target = container or st
     with target.container():
         st.caption(t("copy_link_help"))
-        st.code(current_url(), language=None, wrap_lines=True)
+        # decoded (甲市商务局, not %E7%94%B2…): the same link, readable; browsers encode it again
+        st.code(readable_url(current_url()), language=None, wrap_lines=True)
         if _base_url() is None:
             st.caption(t("relative_link_note"))
 

@@ -72,3 +72,4 @@ def test_glossary_in_chinese(small_db_env) -> None:
     rules = at.dataframe[-1].value.set_index("id")
     assert "本年新收 + 上年结转" in rules.loc["t3_balance", "说明"]
     assert "同比增减" in rules.loc["yoy_vs_levels", "说明"]
+
