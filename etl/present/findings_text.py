@@ -265,6 +265,14 @@ _ZH_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     ))
 _METRIC_ID = re.compile(r"\b((?:requests|appeals|disclosure|investment|operations|fees)\.[a-z_]+)\b")
 _LATIN_WORD = re.compile(r"[A-Za-z]{3,}")
+#: a 表三 row named by its metric's short id (``processed_total``, ``unable``)
+_ROW_NAME = re.compile(r"\b[a-z][a-z_]{2,}\b")
+
+
+def _row_label(m: re.Match[str]) -> str:
+    metric = f"requests.{m.group(0)}"
+    label = i18n.metric_label(metric, "zh")
+    return m.group(0) if label == metric else label
 
 
 def finding_message(rule: str | None, message: Any, params: Mapping[str, Any] | None = None,
@@ -286,6 +294,7 @@ def finding_message(rule: str | None, message: Any, params: Mapping[str, Any] | 
     for pat, rep in _ZH_PHRASES:
         out = pat.sub(rep, out)
     out = _METRIC_ID.sub(lambda m: i18n.metric_label(m.group(1), "zh"), out)
+    out = _ROW_NAME.sub(_row_label, out)
     if _LATIN_WORD.search(out):
         return f"{rule_explanation(rule, lg)}（{i18n.t('fd_detail', lg)}：{msg}）"
     return out

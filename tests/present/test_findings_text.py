@@ -42,6 +42,16 @@ def test_stored_english_messages_recovered_in_chinese() -> None:
     got = ft.finding_message("in_force_mismatch",
                              "规章 现行有效: 2021 5 + 制发 1 − 废止 0 = 6, but 2022 prints 7", None, "zh")
     assert got.endswith("= 6，但 2022 年印为 7")
+    # rows named by their metric's short id get the metric's Chinese label
+    got = ft.finding_message(
+        "t3_applicants_sum",
+        "表三 row processed_total: the six applicant columns sum to 69, but 总计 is printed as 79",
+        None, "zh")
+    assert got == (f"表三 {i18n.metric_label('requests.processed_total', 'zh')} 行："
+                   "六个申请人列之和为 69，但总计印为 79")
+    got = ft.finding_message("t3_subtotal", "表三 column 总计: unable is printed as 3, its items sum to 2",
+                             None, "zh")
+    assert got == f"表三 总计 列：{i18n.metric_label('requests.unable', 'zh')} 印为 3，其分项之和为 2"
     # a shape not known: the rule's explanation, the stored text after it; never English alone
     got = ft.finding_message("table_unreadable", "表三 (flattened text): columns unclear", None, "zh")
     assert got.startswith(ft.rule_explanation("table_unreadable", "zh"))
