@@ -8,9 +8,10 @@ from __future__ import annotations
 import streamlit as st
 
 from etl.present import i18n
+from etl.present.findings_text import text_or_blank
 from etl.store.corrections import review_queue
 from pages._ui.data import get_con
-from pages._ui.links import report_link
+from pages._ui.links import nav_link, report_link
 from pages._ui.messages import empty_state, error_boundary
 from pages._ui.session import lang, t
 from pages._ui.state import page_setup
@@ -32,6 +33,7 @@ i18n.register({
     "rv_rule_ids": ("规则编号", "Rule ids"),
     "rv_agency_unknown": ("机构未识别", "Agency unknown"),
     "rv_year_unknown": ("年度未识别", "Year unknown"),
+    "rv_verdicts": ("逐条确认或驳回发现（数据质量页）→", "Confirm or dismiss each finding (data quality) →"),
 })
 
 
@@ -61,7 +63,12 @@ def main() -> None:
         df["link"] = [report_link(int(r), filters) for r in df["report_id"]]
         df["kind"] = [i18n.kind_label(k, lg) for k in df["kind"]]
         df["reason_text"] = [reason_text(r, lg) for r in df["reasons"]]
+        # an agency not recognised is "unknown", other blanks "—", never "None"
+        df["agency"] = [a if isinstance(a, str) and a else t("unknown") for a in df["agency"]]
+        for col in ("printed_agency", "file", "reasons", "reason_text"):
+            df[col] = [text_or_blank(v) for v in df[col]]
         st.write(t("rv_count", n=len(df)))
+        nav_link("quality", t("rv_verdicts"))
         label = st.column_config.Column
         st.dataframe(
             df, hide_index=True,
