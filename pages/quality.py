@@ -187,13 +187,14 @@ with error_boundary():
     # --- consistency checks: printed changes and plan completions against the levels
     st.subheader(t("cs_title"))
     st.caption(t("cs_help"))
-    levels = consistency.with_verdicts(_filter(cached(
-        consistency.level_findings, ids, y0, y1, consistency.config_stamp()), rules, severities),
-        current)
+    levels_all = cached(consistency.level_findings, ids, y0, y1, consistency.config_stamp())
+    levels = consistency.with_verdicts(_filter(levels_all, rules, severities), current)
     if levels.empty:
         st.info(t("cs_none"))
     else:
-        st.caption(t("n_shown", n=len(levels)))
+        n_all = consistency.total(levels_all)
+        st.caption(t("n_shown", n=len(levels)) if n_all <= len(levels_all)
+                   else t("cs_n_of", n=len(levels), total=n_all))
         show_table(level_table(levels, lg), name="consistency", column_config={
             **_link_col(),
             t("cs_printed"): st.column_config.NumberColumn(t("cs_printed"), format="%.2f"),

@@ -29,6 +29,8 @@ i18n.register({
     ),
     "cs_none": ("所选范围内印出的增减、计划完成率与两年数字一致。",
                 "The printed changes and plan completions of the selection agree with the levels."),
+    "cs_n_of": ("显示前 {n} 条，共 {total} 条；请缩小机构或年份范围。",
+                "The first {n} of {total} shown; narrow the agencies or years."),
     "cs_reuse_toggle": ("检查重复文本（读取原始文件，首次较慢）",
                         "Check reused text (reads the original files; slow the first time)"),
     "cs_reuse_title": ("重复文本", "Reused text"),

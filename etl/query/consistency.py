@@ -27,6 +27,7 @@ import tomllib
 from pathlib import Path
 from typing import Any, Sequence
 
+import numpy as np
 import pandas as pd
 
 from etl.query.overview import Con, _df, _where
@@ -103,19 +104,60 @@ def level_facts(con: Con, agency_ids: Sequence[int] | None, year_from: int | Non
 
 # ----------------------------------------------------------------------------- pure rules
 
-def _finite(v: Any) -> bool:
-    try:
-        return v is not None and math.isfinite(float(v))
-    except (TypeError, ValueError):
-        return False
+def _pairs(levels: pd.DataFrame, suffix: str, year_from: int | None) -> pd.DataFrame:
+    """Each printed ``investment.<series>_<suffix>`` with this year's and last year's level of
+    the same agency. Where an agency-year has a metric twice (two reports), the first report's
+    counts. Columns: series, level_metric, metric_id, agency_id, year, printed, cur, prev and
+    ``_row`` (the printed fact's position in ``levels``).
+
+    Vectorised on numbers only (a province has millions of such facts; moving its text columns
+    around cost seconds): the text of a finding is looked up by ``_row`` for the few kept."""
+    num = pd.DataFrame({
+        "_row": np.arange(len(levels)),
+        "agency_id": pd.to_numeric(levels["agency_id"], errors="coerce").to_numpy(),
+        "year": pd.to_numeric(levels["year"], errors="coerce").to_numpy(),
+        "report_id": pd.to_numeric(levels["report_id"], errors="coerce").to_numpy(),
+        "value": pd.to_numeric(levels["value"], errors="coerce").to_numpy(dtype=float),
+    })
+    codes, names = pd.factorize(levels["metric_id"])
+    code_of = {str(n): i for i, n in enumerate(names)}
+    key = num[["agency_id", "year"]].assign(m=codes)
+    if key.duplicated().any():  # the first report of an agency-year counts
+        order = np.argsort(num["report_id"].to_numpy(), kind="stable")
+        keep = np.sort(order[~key.iloc[order].duplicated().to_numpy()])
+        num, codes = num.iloc[keep].reset_index(drop=True), codes[keep]
+    parts = []
+    for series in SERIES:
+        level = f"investment.{series}_usd"
+        printed_name = f"investment.{series}_{suffix}"
+        if level not in code_of or printed_name not in code_of:
+            continue
+        lv = num.loc[codes == code_of[level], ["agency_id", "year", "value"]]
+        got = num.loc[codes == code_of[printed_name], ["_row", "agency_id", "year", "value"]]
+        if year_from is not None:
+            got = got[got["year"] >= year_from]
+        if got.empty or lv.empty:
+            continue
+        got = got.rename(columns={"value": "printed"})
+        got = got.merge(lv.rename(columns={"value": "cur"}), on=["agency_id", "year"])
+        prev = lv.assign(year=lv["year"] + 1).rename(columns={"value": "prev"})
+        got = got.merge(prev, on=["agency_id", "year"])
+        parts.append(got.assign(series=series, level_metric=level, metric_id=printed_name))
+    if not parts:
+        return pd.DataFrame()
+    out = pd.concat(parts, ignore_index=True)
+    ok = np.isfinite(out[["printed", "cur", "prev"]].to_numpy(dtype=float)).all(axis=1)
+    out = out[ok & (out["prev"].to_numpy(dtype=float) > 0)]
+    order = np.lexsort((out["metric_id"].to_numpy(), out["year"].to_numpy(),
+                        out["agency_id"].to_numpy()))
+    return out.iloc[order].reset_index(drop=True)
 
 
-def _first(df: pd.DataFrame) -> dict[tuple[int, int, str], dict[str, Any]]:
-    """(agency_id, year, metric) → the first fact (lowest report id) of that agency-year."""
-    out: dict[tuple[int, int, str], dict[str, Any]] = {}
-    for rec in df.sort_values("report_id").to_dict("records"):
-        out.setdefault((int(rec["agency_id"]), int(rec["year"]), rec["metric_id"]), rec)
-    return out
+def _with_text(levels: pd.DataFrame, rec: dict[str, Any]) -> dict[str, Any]:
+    """A kept pair with the printed fact's own columns (report, agency name, source)."""
+    src = levels.iloc[int(rec["_row"])]
+    return {**rec, "report_id": src["report_id"], "agency": src.get("agency"),
+            "source_sha256": src.get("source_sha256"), "position": src.get("position")}
 
 
 def _finding(rec: dict[str, Any], rule: str, severity: str, cell: str, message: str,
@@ -127,12 +169,21 @@ def _finding(rec: dict[str, Any], rule: str, severity: str, cell: str, message: 
             "params": params}
 
 
-def _frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
-    return pd.DataFrame(rows, columns=list(FINDING_COLUMNS))
+def _frame(rows: list[dict[str, Any]], total: int | None = None) -> pd.DataFrame:
+    """The findings as a frame; ``attrs["total"]`` = how many there are (more than the rows
+    when a limit cut them)."""
+    df = pd.DataFrame(rows, columns=list(FINDING_COLUMNS))
+    df.attrs["total"] = len(rows) if total is None else int(total)
+    return df
+
+
+def total(df: pd.DataFrame) -> int:
+    """How many findings ``df`` stands for (its rows, or more where a limit cut them)."""
+    return int(df.attrs.get("total", len(df)))
 
 
 def yoy_checks(levels: pd.DataFrame, tolerance_pp: float = 1.0,
-               year_from: int | None = None) -> pd.DataFrame:
+               year_from: int | None = None, limit: int | None = None) -> pd.DataFrame:
     """Printed year-on-year changes that the two years' levels contradict.
 
     ``levels``: rows of (report_id, agency_id, agency, year, metric_id, value, source_sha256,
@@ -142,91 +193,88 @@ def yoy_checks(levels: pd.DataFrame, tolerance_pp: float = 1.0,
     """
     if levels.empty:
         return _frame([])
-    first = _first(levels)
+    got = _pairs(levels, "yoy_pct", year_from)
+    if got.empty:
+        return _frame([])
+    computed = (got["cur"].astype(float) / got["prev"].astype(float) - 1.0) * 100.0
+    got = got.assign(computed=computed, gap=got["printed"].astype(float) - computed)
+    got = got[got["gap"].abs() > tolerance_pp]
+    total = len(got)
+    if limit is not None:
+        got = got.head(int(limit))
     rows: list[dict[str, Any]] = []
-    for (aid, year, metric), rec in sorted(first.items()):
-        if not metric.endswith("_yoy_pct") or (year_from is not None and year < year_from):
-            continue
-        series = metric[len("investment."):-len("_yoy_pct")]
-        level = f"investment.{series}_usd"
-        cur, prev = first.get((aid, year, level)), first.get((aid, year - 1, level))
-        printed = rec["value"]
-        if cur is None or prev is None or not (_finite(cur["value"]) and _finite(prev["value"])
-                                               and _finite(printed)):
-            continue
-        p, c = float(prev["value"]), float(cur["value"])
-        if p <= 0:
-            continue
-        computed = (c / p - 1.0) * 100.0
-        gap = float(printed) - computed
-        if abs(gap) <= tolerance_pp:
-            continue
-        opposite = (computed < 0 < float(printed)) or (float(printed) < 0 < computed)
+    for rec in (_with_text(levels, r) for r in got.to_dict("records")):
+        printed, computed, p, c = (float(rec["printed"]), float(rec["computed"]),
+                                   float(rec["prev"]), float(rec["cur"]))
+        year, metric, level = int(rec["year"]), rec["metric_id"], rec["level_metric"]
+        opposite = (computed < 0 < printed) or (printed < 0 < computed)
         params = {"metric": metric, "level_metric": level, "prev_year": year - 1, "year": year,
-                  "prev": p, "cur": c, "computed": round(computed, 2),
-                  "printed": float(printed), "gap": round(gap, 2), "opposite": opposite}
-        msg = (f"{metric}: printed {float(printed):+.2f} %, but {level} went from "
+                  "prev": p, "cur": c, "computed": round(computed, 2), "printed": printed,
+                  "gap": round(float(rec["gap"]), 2), "opposite": opposite}
+        msg = (f"{metric}: printed {printed:+.2f} %, but {level} went from "
                f"{p / 10000:,.0f} 万 ({year - 1}) to {c / 10000:,.0f} 万 ({year}) = "
                f"{computed:+.1f} %")
         rows.append(_finding(rec, YOY_RULE, "error" if opposite else "warning", metric, msg,
                              params))
-    return _frame(rows)
+    return _frame(rows, total)
 
 
 def plan_checks(levels: pd.DataFrame, min_ratio: float = 0.5, max_ratio: float = 3.0,
-                year_from: int | None = None) -> pd.DataFrame:
+                year_from: int | None = None, limit: int | None = None) -> pd.DataFrame:
     """Printed plan completions whose implied target (level ÷ completion) is out of line with
     last year's level (below ``min_ratio`` or above ``max_ratio`` times it), or not positive."""
     if levels.empty:
         return _frame([])
-    first = _first(levels)
+    got = _pairs(levels, "plan_pct", year_from)
+    if got.empty:
+        return _frame([])
+    plan = got["printed"].astype(float)
+    target = (got["cur"].astype(float) / (plan / 100.0)).where(plan > 0)
+    ratio = target / got["prev"].astype(float)
+    got = got.assign(target=target, ratio=ratio)
+    got = got[(plan <= 0) | (ratio < min_ratio) | (ratio > max_ratio)]
+    total = len(got)
+    if limit is not None:
+        got = got.head(int(limit))
     rows: list[dict[str, Any]] = []
-    for (aid, year, metric), rec in sorted(first.items()):
-        if not metric.endswith("_plan_pct") or (year_from is not None and year < year_from):
-            continue
-        series = metric[len("investment."):-len("_plan_pct")]
-        level = f"investment.{series}_usd"
-        cur, prev = first.get((aid, year, level)), first.get((aid, year - 1, level))
-        plan = rec["value"]
-        if cur is None or prev is None or not (_finite(cur["value"]) and _finite(prev["value"])
-                                               and _finite(plan)):
-            continue
-        p, c, pl = float(prev["value"]), float(cur["value"]), float(plan)
-        if p <= 0:
-            continue
-        if pl <= 0:
-            target, ratio = None, None
-        else:
-            target = c / (pl / 100.0)
-            ratio = target / p
-            if min_ratio <= ratio <= max_ratio:
-                continue
+    for rec in (_with_text(levels, r) for r in got.to_dict("records")):
+        p, c, pl = float(rec["prev"]), float(rec["cur"]), float(rec["printed"])
+        year, metric, level = int(rec["year"]), rec["metric_id"], rec["level_metric"]
+        tgt = None if pl <= 0 else float(rec["target"])
+        rt = None if tgt is None else float(rec["ratio"])
         params = {"metric": metric, "level_metric": level, "prev_year": year - 1, "year": year,
                   "prev": p, "cur": c, "printed": pl,
-                  "target": None if target is None else round(target, 2),
-                  "ratio": None if ratio is None else round(ratio, 3),
+                  "target": None if tgt is None else round(tgt, 2),
+                  "ratio": None if rt is None else round(rt, 3),
                   "min_ratio": min_ratio, "max_ratio": max_ratio}
-        if target is None:
+        if tgt is None:
             msg = f"{metric}: printed plan completion {pl:.2f} % is not positive"
         else:
             msg = (f"{metric}: printed {pl:.2f} % of plan with {level} {c / 10000:,.0f} 万 "
-                   f"implies a target of {target / 10000:,.0f} 万, {ratio:.2f}× the "
+                   f"implies a target of {tgt / 10000:,.0f} 万, {rt:.2f}× the "
                    f"{year - 1} level of {p / 10000:,.0f} 万")
         rows.append(_finding(rec, PLAN_RULE, "warning", metric, msg, params))
-    return _frame(rows)
+    return _frame(rows, total)
 
 
 def level_findings(con: Con, agency_ids: Sequence[int] | None, year_from: int | None = None,
-                   year_to: int | None = None, config_mtime: float = 0.0) -> pd.DataFrame:
-    """Both level rules over the selection (``config_mtime`` only keys the page cache)."""
+                   year_to: int | None = None, config_mtime: float = 0.0,
+                   limit: int | None = 5000) -> pd.DataFrame:
+    """Both level rules over the selection, at most ``limit`` findings of each (a province's
+    synthetic data flags hundreds of thousands); ``attrs["total"]`` counts them all.
+    ``config_mtime`` only keys the page cache."""
     cfg = load_config()
     levels = level_facts(con, agency_ids, year_from, year_to)
-    out = pd.concat([
-        yoy_checks(levels, cfg["yoy"]["tolerance_pp"], year_from),
-        plan_checks(levels, cfg["plan"]["min_ratio"], cfg["plan"]["max_ratio"], year_from),
-    ], ignore_index=True)
-    return out.sort_values(["agency", "year", "rule", "cell"], na_position="last",
-                           ignore_index=True) if not out.empty else out
+    parts = [
+        yoy_checks(levels, cfg["yoy"]["tolerance_pp"], year_from, limit),
+        plan_checks(levels, cfg["plan"]["min_ratio"], cfg["plan"]["max_ratio"], year_from, limit),
+    ]
+    out = pd.concat(parts, ignore_index=True)
+    if not out.empty:
+        out = out.sort_values(["agency", "year", "rule", "cell"], na_position="last",
+                              ignore_index=True)
+    out.attrs["total"] = sum(total(p) for p in parts)
+    return out
 
 
 # ----------------------------------------------------------------------------- verdict keys

@@ -197,3 +197,18 @@ def test_verdicts_latest_wins_history_kept_and_join_by_stable_key(tmp_path: Path
         assert out["verdict"].tolist()[0] == "dismissed" and pd.isna(out["verdict"].tolist()[1])
     finally:
         con.close()
+
+
+def test_a_limit_keeps_the_first_findings_and_counts_them_all() -> None:
+    rows = []
+    for aid in range(1, 6):  # five agencies, each printing +50 % for a level that stayed put
+        rows += [(aid, 2022, "exports_usd", 100.0), (aid, 2023, "exports_usd", 100.0),
+                 (aid, 2023, "exports_yoy_pct", 50.0)]
+    got = cs.yoy_checks(levels(rows), limit=2)
+    assert got["agency_id"].tolist() == [1, 2] and cs.total(got) == 5
+    assert cs.total(cs.yoy_checks(levels(rows))) == 5
+    # two reports of one agency-year: the first report's figure counts
+    dup = levels([(1, 2022, "exports_usd", 100.0), (1, 2023, "exports_usd", 110.0),
+                  (1, 2023, "exports_yoy_pct", 10.0)])
+    later = dup.iloc[[2]].assign(report_id=999, value=40.0)
+    assert cs.yoy_checks(pd.concat([dup, later], ignore_index=True)).empty
