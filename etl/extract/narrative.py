@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from etl.extract.formlabels import TRAD_TABLE
+from etl.extract.recache import compile as _rx
 from etl.metrics import load_metrics
 from etl.model import Document, Evidence, Fact, Segment
 from etl.extract.numerals import QTY, Quantity, quantity_from_match
@@ -46,20 +47,20 @@ PCT = r"(?P<u>[%％])"
 QUOTE_OPEN = "“\"「『‘"
 QUOTE_CLOSE = "”\"」』’"
 
-_SENTENCE_END = re.compile(r"[。；;！？!?\n]")
-_CLAUSE_END = re.compile(r"(?<![0-9０-９])[，,]|[，,](?![0-9０-９])")
+_SENTENCE_END = _rx(r"[。；;！？!?\n]")
+_CLAUSE_END = _rx(r"(?<![0-9０-９])[，,]|[，,](?![0-9０-９])")
 # readers render table rows TAB-separated; Markdown pipes. A tab that only indents a paragraph
 # (a browser's copy of an indented web page) does not make it a table row.
-_TABLE_LINE = re.compile(r"\S[ \u3000]*\t|^\s*\|", re.M)
-_HEADING = re.compile(r"^[ \t\u3000]*(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[）)])")
-_HAS_NUMBER = re.compile(
+_TABLE_LINE = _rx(r"\S[ \u3000]*\t|^\s*\|", re.M)
+_HEADING = _rx(r"^[ \t\u3000]*(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[）)])")
+_HAS_NUMBER = _rx(
     r"[0-9０-９]|[零〇一二两三四五六七八九十百千壹贰叁肆伍陆柒捌玖拾佰仟]+[万亿]?[余多]?(?:条|件|项|篇|个|份|宗|起|次|人次|家|名|人|场|期|户|批)"
 )
-_DATES = re.compile(r"[0-9０-９]{4}\s*年度?|[0-9０-９]{1,2}\s*[月日号]|[XＸxｘ]+\s*[年月日]")
+_DATES = _rx(r"[0-9０-９]{4}\s*年度?|[0-9０-９]{1,2}\s*[月日号]|[XＸxｘ]+\s*[年月日]")
 
 
 def _re(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern.replace("{N}", N).replace("{G}", G).replace("{Z}", ZERO))
+    return _rx(pattern.replace("{N}", N).replace("{G}", G).replace("{Z}", ZERO))
 
 
 @dataclass(frozen=True)
@@ -76,7 +77,7 @@ class Rule:
 
 def _rule(metric: str, *patterns: str, exclude: str | None = None, gate: str | None = None,
           breakdown: Callable[[re.Match[str]], str] | None = None, unit: str | None = None) -> list[Rule]:
-    ex = re.compile(exclude) if exclude else None
+    ex = _rx(exclude) if exclude else None
     return [Rule(metric, _re(p), ex, gate, breakdown, unit) for p in patterns]
 
 
@@ -92,7 +93,7 @@ def clean_category(name: str) -> str:
 
 
 # words that introduce a list of categories rather than belong to the first one's name
-_CAT_INTRO = re.compile(r"(?:主动)?公开了?|发布了?|公布了?|主要有|主要包括|包括|其中|涉及|共有|涵盖|分别为|分别是")
+_CAT_INTRO = _rx(r"(?:主动)?公开了?|发布了?|公布了?|主要有|主要包括|包括|其中|涉及|共有|涵盖|分别为|分别是")
 
 
 def _cat(m: re.Match[str]) -> str:
@@ -109,7 +110,7 @@ _PLAIN_ITEM = _re(
     r"^\s*(?:[^：:]*[：:])?(?P<cat>[\u4e00-\u9fff](?:[\u4e00-\u9fff]|、(?=[\u4e00-\u9fff])){1,24}?){N}(?P<u>条)"
     r"(?:\s*[)）]|\s*$)"
 )
-_CLASS_ITEM_NEAR = re.compile(r"类(?:政府)?信息?[0-9０-９]+(?:余)?条")
+_CLASS_ITEM_NEAR = _rx(r"类(?:政府)?信息?[0-9０-９]+(?:余)?条")
 
 
 def _plain_item(col: "_Collector", clause: str, cs: int) -> bool:
@@ -142,23 +143,23 @@ def _plain_item(col: "_Collector", clause: str, cs: int) -> bool:
 _NOT_DISCLOSURE = r"刊载|报送|上报|发表|转载|采用|录用|被.{0,6}采|申请|咨询|投诉|举报|留言"
 # A running total since the system began (累计 … / 截至目前 …) is not this year's number; 全年累计
 # (this year's running total) is.
-_SINCE = re.compile(r"截[至止](?:目前|现在|今|[^，,。；;]{0,12}?[底末])|至今|历年|总量|(?<![今本]年)(?<!年初)以来")
-_THIS_YEAR = re.compile(r"(?:19|20)[0-9]{2}\s*年|[一二][〇○O零一二三四五六七八九]{3}年|本年|全年|今年|当年|年内|年度")
+_SINCE = _rx(r"截[至止](?:目前|现在|今|[^，,。；;]{0,12}?[底末])|至今|历年|总量|(?<![今本]年)(?<!年初)以来")
+_THIS_YEAR = _rx(r"(?:19|20)[0-9]{2}\s*年|[一二][〇○O零一二三四五六七八九]{3}年|本年|全年|今年|当年|年内|年度")
 # "information" that is not proactive disclosure of government information
 _OTHER_INFO = r"预警|招聘|供求|用工|岗位信息|天气|气象|价格信息|房源|广告|寻人|失信|红黑榜|违法违规信息"
 # channels: a count published through one channel is a part of the total, not the total
-_CHANNEL = re.compile(
+_CHANNEL = _rx(
     r"微博|微信|新媒体|公众号|公开栏|公示栏|宣传栏|报刊|报纸|广播|电视|头条|抖音|客户端|APP|短信|显示屏|触摸屏"
     r"|网站(?![^，,]*主动公开)|网页|平台"
 )
-_SHARE = re.compile(r"占|比例|比重")
+_SHARE = _rx(r"占|比例|比重")
 # a count followed by its share of a whole (…303条，占71.3%) is a part of that whole
-_SHARE_AFTER = re.compile(r"[)）]?\s*[，,、]?\s*(?:约|共|仅)?占[^，,。；;]{0,16}?[0-9０-９.．]+\s*[%％]")
+_SHARE_AFTER = _rx(r"[)）]?\s*[，,、]?\s*(?:约|共|仅)?占[^，,。；;]{0,16}?[0-9０-９.．]+\s*[%％]")
 # the remainder category of a list (其他应主动公开政府信息1053条) is a part, not the total
 _REMAINDER = r"其[他它](?:应|需|依法)?(?:主动)?公开的?(?:政府)?信息"
-_TIME_SPAN = re.compile(r"工作日|自然日|月|小时|季度|百分点|星期|周|年|天")
-_MEDIA_CHANNEL = re.compile(r"微博|微信|新媒体|公众号|报刊|报纸|广播|电视|头条|抖音|客户端|APP|短信|显示屏|触摸屏")
-_CONSULT_PART = re.compile(r"其中[^，,。；;\d]{0,10}信息公开[^，,。；;\d]{0,6}咨询")
+_TIME_SPAN = _rx(r"工作日|自然日|月|小时|季度|百分点|星期|周|年|天")
+_MEDIA_CHANNEL = _rx(r"微博|微信|新媒体|公众号|报刊|报纸|广播|电视|头条|抖音|客户端|APP|短信|显示屏|触摸屏")
+_CONSULT_PART = _rx(r"其中[^，,。；;\d]{0,10}信息公开[^，,。；;\d]{0,6}咨询")
 
 CATEGORY_RULES: list[Rule] = _rule(
     "disclosure.items",
@@ -437,8 +438,8 @@ SUBJECT_TARGETS: dict[str, tuple[str, str]] = {
     "investment.exports_usd": ("investment.exports_yoy_pct", "investment.exports_plan_pct"),
 }
 _EXPORTS_CNY = _re(r"(?<!进)(?:外贸)?出口(?:总额|额|值|总值)?{G}{0,6}?{N}(?P<u>(?<!美)元)")
-_EXPORTS_EXCLUDE = re.compile(_NOT_ALL_EXPORTS)
-_ANY_MONEY = re.compile(r"[0-9０-９][0-9０-９.,．]*\s*(?:万|亿)?(?:美元|元)")
+_EXPORTS_EXCLUDE = _rx(_NOT_ALL_EXPORTS)
+_ANY_MONEY = _rx(r"[0-9０-９][0-9０-９.,．]*\s*(?:万|亿)?(?:美元|元)")
 _YOY = _re(r"(?:同比|比上年|较上年|比去年)?(?P<dir>比增|比降|增长|增幅|增加|上升|下降|降幅|减少|回落|增|降)了?(?:为|达)?(?P<neg>[-－−—])?" + N + PCT)
 _PLAN = _re(r"(?:完成|为|占|达)(?:[市省区县]?下达(?:的)?)?(?:全年|年度|年)?(?:计划|目标|任务)(?:任务)?(?:数)?(?:的)?" + N + PCT)
 
@@ -474,19 +475,19 @@ APPEAL_PREFIX = {"review": "appeals.review_", "suit": "appeals.suit_"}
 # Negations that state a zero: 没有发生…行政复议、诉讼和申诉案 / 未收到…申请 / 未收取费用.
 _NEG = r"(?:没有|并未|均未|从未|(?<!尚)未(?!经|能|予|审结|结|办结)|无一)"
 NEGATIONS: list[tuple[str, re.Pattern[str], str]] = [
-    ("appeals.review_total", re.compile(_NEG + r"[^。；;]{0,30}?(?P<k>复议)"), "appeals"),
-    ("appeals.suit_total", re.compile(_NEG + r"[^。；;]{0,30}?(?P<k>诉讼)"), "appeals"),
-    ("appeals.complaints_total", re.compile(_NEG + r"[^。；;]{0,30}?(?P<k>申诉|举报|投诉)"), "appeals"),
+    ("appeals.review_total", _rx(_NEG + r"[^。；;]{0,30}?(?P<k>复议)"), "appeals"),
+    ("appeals.suit_total", _rx(_NEG + r"[^。；;]{0,30}?(?P<k>诉讼)"), "appeals"),
+    ("appeals.complaints_total", _rx(_NEG + r"[^。；;]{0,30}?(?P<k>申诉|举报|投诉)"), "appeals"),
     # 未收到…行政复议申请 is about reviews, not information requests
-    ("requests.received", re.compile(_NEG + r"(?:收到|接到|受理)(?:(?!复议|诉讼|申诉|投诉|举报)[^。；;]){0,20}?(?P<k>申请)"),
+    ("requests.received", _rx(_NEG + r"(?:收到|接到|受理)(?:(?!复议|诉讼|申诉|投诉|举报)[^。；;]){0,20}?(?P<k>申请)"),
      "requests"),
-    ("operations.request_fees_cny", re.compile(_NEG + r"(?:收取|收)[^。；;]{0,10}?(?P<k>费)"), "fees"),
+    ("operations.request_fees_cny", _rx(_NEG + r"(?:收取|收)[^。；;]{0,10}?(?P<k>费)"), "fees"),
     # 没有因政府信息公开收费的情况
-    ("operations.request_fees_cny", re.compile(_NEG + r"[^。；;，,]{0,14}?(?P<k>收费)"), "fees"),
+    ("operations.request_fees_cny", _rx(_NEG + r"[^。；;，,]{0,14}?(?P<k>收费)"), "fees"),
     # 无收取信息处理费情况 / 本年度没有产生信息公开处理费 / 依申请提供政府信息暂不收费
     ("operations.request_fees_cny",
-     re.compile(r"(?:无|没有|未|暂未)(?:产生|收取)[^。；;，,]{0,12}?(?P<k>处理费|费用)"), "fees"),
-    ("operations.request_fees_cny", re.compile(r"(?:暂不|不予|免于|免予|免)(?P<k>收费|收取[^。；;，,]{0,10}?费)"),
+     _rx(r"(?:无|没有|未|暂未)(?:产生|收取)[^。；;，,]{0,12}?(?P<k>处理费|费用)"), "fees"),
+    ("operations.request_fees_cny", _rx(r"(?:暂不|不予|免于|免予|免)(?P<k>收费|收取[^。；;，,]{0,10}?费)"),
      "fees"),
 ]
 
@@ -731,7 +732,7 @@ def _apply(rule: Rule, col: _Collector, clause: str, cstart: int, sentence: str)
     return first
 
 
-_PART_YEAR = re.compile(
+_PART_YEAR = _rx(
     r"^\s*(?:[0-9０-９一]{1,2}\s*[-—–~～至到]\s*(?:[0-9０-９]{1,2}|[一二三四五六七八九十]{1,3})\s*月(?:份)?|前[一二三]季度|上半年|前[0-9０-９一二三四五六七八九十]{1,3}个月)"
 )
 
@@ -864,14 +865,14 @@ def _appeals(col: _Collector, text: str, clauses: list[tuple[int, int]], sentenc
     return spoke
 
 
-_ALL_UPHELD = re.compile(
+_ALL_UPHELD = _rx(
     r"^\s*(?:且|经审理|经审查)?(?:结果(?:为|是)?|均|全部|都)(?:被|已|已被)?(?:予以)?维持"
 )
-_BOTH_ZERO = re.compile(
+_BOTH_ZERO = _rx(
     r"复议[^，,。；;\d]{0,12}诉讼[^，,。；;\d]{0,6}?"
     r"(?:(?:均|都)(?:为)?(?:0|０|零)(?:件|起)?|(?:均|都)?(?:未发生|没有发生|未曾发生)(?!变化))"
 )
-_ALL_PENDING = re.compile(r"^\s*(?:目前|现)?(?:均|全部|都)?(?:尚在审理|尚未审结|正在审理|仍在审理|在审理中|尚在审查)")
+_ALL_PENDING = _rx(r"^\s*(?:目前|现)?(?:均|全部|都)?(?:尚在审理|尚未审结|正在审理|仍在审理|在审理中|尚在审查)")
 _DISCLOSURE_PART = _re(
     r"其中[^，,。；;\d０-９]{0,8}?(?:政府)?信息公开[^，,。；;\d０-９]{0,8}?{N}(?P<u>件|起|宗)"
 )
@@ -886,7 +887,7 @@ def _outcomes(col: _Collector, clause: str, cs: int, subject: str, start: int, e
                 col.add(APPEAL_PREFIX[subject] + suffix, got[0], clause, cs, got[1])
 
 
-_LAID_OUT = re.compile(r"\S[ \u3000]{2,}\S")
+_LAID_OUT = _rx(r"\S[ \u3000]{2,}\S")
 
 
 def _negations(col: _Collector, text: str, clauses: list[tuple[int, int]], sentence: str) -> None:
@@ -905,14 +906,14 @@ def _negations(col: _Collector, text: str, clauses: list[tuple[int, int]], sente
             col.add(metric, Quantity(0.0, unit), clause, cs, m.start("k"))
 
 
-_BARE_NONE = re.compile(r"^\s*(?:无|没有|暂无|无此类情况|无相关情况|无此情况|本年度无|全年无)\s*$")
+_BARE_NONE = _rx(r"^\s*(?:无|没有|暂无|无此类情况|无相关情况|无此情况|本年度无|全年无)\s*$")
 # a heading about … whose whole body says 无: the zero of its metrics
 _NONE_UNDER: list[tuple[re.Pattern[str], tuple[str, ...]]] = [
-    (re.compile(r"收费|信息处理费"), ("operations.request_fees_cny",)),
-    (re.compile(r"复议.*诉讼.*申诉|申诉.*复议.*诉讼"),
+    (_rx(r"收费|信息处理费"), ("operations.request_fees_cny",)),
+    (_rx(r"复议.*诉讼.*申诉|申诉.*复议.*诉讼"),
      ("appeals.review_total", "appeals.suit_total", "appeals.complaints_total")),
-    (re.compile(r"复议.*诉讼"), ("appeals.review_total", "appeals.suit_total")),
-    (re.compile(r"^(?!.*(?:复议|诉讼|收费|主动)).*(?:依申请公开|公开申请)"), ("requests.received",)),
+    (_rx(r"复议.*诉讼"), ("appeals.review_total", "appeals.suit_total")),
+    (_rx(r"^(?!.*(?:复议|诉讼|收费|主动)).*(?:依申请公开|公开申请)"), ("requests.received",)),
 ]
 
 
@@ -966,7 +967,7 @@ def _derived_received(col: _Collector, text: str, sentences: list[tuple[int, int
         return
 
 
-_SOFT_BREAK_END = re.compile(r"[。；;！？!?：:]\s*$")
+_SOFT_BREAK_END = _rx(r"[。；;！？!?：:]\s*$")
 
 
 def joined_view(text: str) -> tuple[str, list[int]]:
@@ -1006,7 +1007,7 @@ def joined_view(text: str) -> tuple[str, list[int]]:
 
 
 # one space between a Chinese character and a number or a percent sign, either way round
-_SOFT_SPACE = re.compile(r"(?<=[\u4e00-\u9fff]) (?=[0-9０-９])|(?<=[0-9０-９%％]) (?=[\u4e00-\u9fff])")
+_SOFT_SPACE = _rx(r"(?<=[\u4e00-\u9fff]) (?=[0-9０-９])|(?<=[0-9０-９%％]) (?=[\u4e00-\u9fff])")
 
 
 def _remove(text: str, positions: list[int]) -> tuple[str, list[int]]:
@@ -1029,14 +1030,14 @@ def _remove(text: str, positions: list[int]) -> tuple[str, list[int]]:
 # table rows as TAB-separated lines (PDF text: runs of spaces). A row is read only when its label
 # is one of the table's indicators below and its number cell is a plain number; the section a
 # 维持/纠错/其他 row belongs to is the last 行政复议/行政诉讼 row above it.
-_STAT_ROW = re.compile(
+_STAT_ROW = _rx(
     r"^\s*\|?\s*(?P<label>[^\t|]+?)\s*(?:\t+|\s*\|\s*|\s{2,}|\s(?=[条件次篇人个万元]))\s*"
     r"(?:(?P<unit>人次|万元|条|件|次|篇|人|个|元)\s*(?:\t+|\s*\|\s*|\s+))?"
     r"(?P<val>[0-9０-９]+(?:[.．][0-9０-９]+)?)\s*\|?\s*$"
 )
-_STAT_PREFIX = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[)）]|[0-9０-９]+[.．、]|其中[：:])\s*")
+_STAT_PREFIX = _rx(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[)）]|[0-9０-９]+[.．、]|其中[：:])\s*")
 _STAT_LABELS: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(p), m)
+    (_rx(p), m)
     for p, m in (
         (r"^主动公开政府信息(?:数|条数|数量)", "disclosure.items"),
         (r"^主动公开(?:信息|文件)(?:数|条数|总数)$", "disclosure.items"),
@@ -1075,7 +1076,7 @@ _STAT_LABELS: list[tuple[re.Pattern[str], str]] = [
 
 
 _STAT_ROW_MAX = 160
-_ENDS_WITH_NUMBER = re.compile(r"[0-9０-９]\s*\|?\s*$")
+_ENDS_WITH_NUMBER = _rx(r"[0-9０-９]\s*\|?\s*$")
 
 
 def _stat_table(col: _Collector, text: str) -> None:
@@ -1118,7 +1119,7 @@ def _stat_table(col: _Collector, text: str) -> None:
         col.add(metric, q, line, start, m.start("val"), raw=True)
 
 
-_STAT_NUM = re.compile(r"(?P<pre>)(?P<n>.+)(?P<mult>)(?P<post>)")
+_STAT_NUM = _rx(r"(?P<pre>)(?P<n>.+)(?P<mult>)(?P<post>)")
 
 
 def _run_stat_table(col: _Collector, text: str) -> None:
