@@ -213,8 +213,11 @@ with error_boundary():
         st.caption(t("cs_reuse_help"))
         with st.spinner(t("cs_reuse_title")):
             reused = cached(reuse.reuse_findings, ids, y0, y1, consistency.config_stamp())
+        too_many = reused.attrs.get("too_many")
         reused = consistency.with_verdicts(_filter(reused, rules, severities), current)
-        if reused.empty:
+        if too_many:
+            st.info(t("cs_reuse_too_many", n=too_many, max=reuse.MAX_REPORTS))
+        elif reused.empty:
             st.info(t("cs_reuse_none"))
         else:
             show_table(reuse_table(reused, lg), name="reused_text", column_config=_link_col())

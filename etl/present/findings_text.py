@@ -41,6 +41,9 @@ i18n.register({
         "in another agency's report of the same year (headings, table rows and wording many "
         "agencies share not counted); listed at or above the threshold.",
     ),
+    "cs_reuse_too_many": ("需要对照 {n} 份报告，超过一次最多读取的 {max} 份；请缩小机构或年份范围。",
+                          "{n} reports to compare, more than the {max} read at a time; narrow "
+                          "the agencies or years."),
     "cs_reuse_none": ("未发现超过阈值的重复文本。", "No reused text above the threshold."),
     "cs_reuse_no_text": ("所选报告的原始文件不可读，无法检查重复文本。",
                          "The selection's original files cannot be read: reused text not checked."),

@@ -166,14 +166,23 @@ def pool_reports(con: Con, agency_ids: Sequence[int] | None, year_from: int | No
     return df
 
 
+#: more reports than this to compare are not read from their files in a page run
+MAX_REPORTS = 3000
+
+
 def reuse_findings(con: Con, agency_ids: Sequence[int] | None, year_from: int | None = None,
-                   year_to: int | None = None, config_mtime: float = 0.0) -> pd.DataFrame:
+                   year_to: int | None = None, config_mtime: float = 0.0,
+                   max_reports: int = MAX_REPORTS) -> pd.DataFrame:
     """Both reuse rules over the selection, comparing with every agency's reports of its years
-    (``config_mtime`` only keys the page cache)."""
+    (``config_mtime`` only keys the page cache). A pool of more than ``max_reports`` reports
+    is not read: the result is empty with ``attrs["too_many"]`` = the pool's size."""
     cfg = load_config()["reuse"]
     pool = pool_reports(con, agency_ids, year_from, year_to)
-    if pool.empty:
-        return pd.DataFrame(columns=list(FINDING_COLUMNS))
+    if pool.empty or len(pool) > max_reports:
+        out = pd.DataFrame(columns=list(FINDING_COLUMNS))
+        if len(pool) > max_reports:
+            out.attrs["too_many"] = len(pool)
+        return out
     texts = text_store.report_texts(con, pool["report_id"].tolist())
     return reuse_checks(
         pool, texts, threshold=cfg["threshold"], min_sentence_chars=int(cfg["min_sentence_chars"]),

@@ -212,3 +212,18 @@ def test_a_limit_keeps_the_first_findings_and_counts_them_all() -> None:
                   (1, 2023, "exports_yoy_pct", 10.0)])
     later = dup.iloc[[2]].assign(report_id=999, value=40.0)
     assert cs.yoy_checks(pd.concat([dup, later], ignore_index=True)).empty
+
+
+def test_reuse_pool_too_large_is_not_read(small_db: Path) -> None:
+    import duckdb
+
+    con = duckdb.connect(str(small_db), read_only=True)
+    try:
+        got = reuse.reuse_findings(con, None, max_reports=5)
+        assert got.empty and got.attrs["too_many"] > 5
+        pool = reuse.pool_reports(con, [1], 2022, 2023)
+        # the agency's own reports are targets; every agency's 2021–2023 reports are compared
+        assert set(pool.loc[pool["target"], "agency_id"]) == {1}
+        assert set(pool["year"]) == {2021, 2022, 2023} and pool["agency_id"].nunique() == 6
+    finally:
+        con.close()
