@@ -661,7 +661,7 @@ def _is_interrupt(exc: BaseException) -> bool:
 def _without_own_files(
     files: list[Path], con: duckdb.DuckDBPyConnection, archive: Path
 ) -> list[Path]:
-    """Drop the database file, its WAL, the archive and the inbox from a folder listing, so
+    """Drop the database file, its WAL, lock and snapshots and the archive from a listing, so
     ``load data/`` never tries to read the database into itself."""
     skip_dirs = [archive.resolve()]
     skip_files: set[Path] = set()
@@ -671,8 +671,9 @@ def _without_own_files(
         ).fetchall()
         if row and row[0][0]:
             db = Path(row[0][0]).resolve()
-            skip_files = {db, db.with_name(db.name + ".wal"), db.with_name(db.name + ".tmp")}
-            skip_dirs.append(db.parent / "inbox")
+            skip_files = {db, db.with_name(db.name + ".wal"), db.with_name(db.name + ".tmp"),
+                          db.with_name(db.name + ".lock")}
+            skip_dirs += [db.parent / "inbox", db.with_name(db.name + ".snapshots")]
     except duckdb.Error:
         pass
 

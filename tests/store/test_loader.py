@@ -318,6 +318,8 @@ def test_loading_the_data_folder_skips_the_database_archive_and_inbox(tmp_path, 
         write(data, "report.txt", report_text("甲局", 2020, 1))
         loader.load_paths([data], con, extractor=fake_extract)
         write(data / "inbox", "x.job.json", "{}")
+        write(data / "g.duckdb.snapshots", "00000001-ab.duckdb", "not read")  # the readers' copies
+        write(data, "g.duckdb.lock", "123\n")
         res = loader.load_paths([data], con, extractor=fake_extract)
         assert [(Path(f.path).name, f.status) for f in res.files] == [("report.txt", "unchanged")]
     finally:
