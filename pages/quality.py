@@ -20,7 +20,7 @@ from etl.query import consistency, overview, reuse
 from etl.store import verdicts as vstore
 from pages._ui.data import cached, get_con, selection
 from pages._ui.downloads import show_table
-from pages._ui.links import report_link
+from pages._ui.links import nav_link, report_link
 from pages._ui.messages import empty_state, error_boundary
 from pages._ui.session import lang, t
 from pages._ui.state import page_setup, set_url_param, url_multiselect, url_param
@@ -187,6 +187,7 @@ with error_boundary():
     # --- consistency checks: printed changes and plan completions against the levels
     st.subheader(t("cs_title"))
     st.caption(t("cs_help"))
+    nav_link("glossary", t("gl_link"))
     levels_all = cached(consistency.level_findings, ids, y0, y1, consistency.config_stamp())
     levels = consistency.with_verdicts(_filter(levels_all, rules, severities), current)
     if levels.empty:

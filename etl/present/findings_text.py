@@ -41,6 +41,8 @@ i18n.register({
         "in another agency's report of the same year (headings, table rows and wording many "
         "agencies share not counted); listed at or above the threshold.",
     ),
+    "gl_link": ("每项检查、指标和空白的含义见“术语与口径” →",
+                "What each check, indicator and blank means: the glossary →"),
     "cs_reuse_too_many": ("需要对照 {n} 份报告，超过一次最多读取的 {max} 份；请缩小机构或年份范围。",
                           "{n} reports to compare, more than the {max} read at a time; narrow "
                           "the agencies or years."),
