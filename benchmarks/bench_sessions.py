@@ -203,7 +203,9 @@ def main() -> int:
             print(f"{label:>16}, {'during a load' if with_load else 'no load':>13}: "
                   f"{r['throughput']:.2f} reruns/s, median {r['median']:.2f} s, "
                   f"p95 {r['p95']:.2f} s, errors {len(r['errors'])}"
-                  + (f", load {r['load_s']:.1f} s exit {r['load_rc']}" if with_load else ""),
+                  + (f", load {r['load_s']:.1f} s exit {r['load_rc']}" if with_load else "")
+                  + f" (this client: {r['client_cpu']:.0%} of a core; load average "
+                    f"{r['loadavg']:.1f})",
                   flush=True)
             for e in r["errors"][:5]:
                 print("     ", e)
@@ -236,17 +238,23 @@ def _run_one(n: int, with_load: bool, args: argparse.Namespace, src: Path) -> di
     by_region = {r: v for r, v in by_region.items() if v}
     con.close()
     server, port = _start_servers(n, env, work)
+    import resource
+
+    cpu0, wall0 = resource.getrusage(resource.RUSAGE_SELF), time.perf_counter()
     try:
         times, errors, load, load_s = asyncio.run(
             _drive(port, args, by_region, corpus, db, env, with_load))
     finally:
         _stop(server)
+    cpu1, wall = resource.getrusage(resource.RUSAGE_SELF), time.perf_counter() - wall0
+    client_cpu = (cpu1.ru_utime + cpu1.ru_stime - cpu0.ru_utime - cpu0.ru_stime) / wall
     times.sort()
     shutil.rmtree(work, ignore_errors=True)
     return {"throughput": len(times) / args.seconds,
             "p95": times[int(0.95 * (len(times) - 1))] if times else float("nan"),
             "median": statistics.median(times) if times else float("nan"),
-            "errors": errors, "load_rc": load.returncode if load else 0, "load_s": load_s}
+            "errors": errors, "load_rc": load.returncode if load else 0, "load_s": load_s,
+            "client_cpu": client_cpu, "loadavg": os.getloadavg()[0]}
 
 
 async def _drive(port: int, args: argparse.Namespace, by_region: dict[str, list[str]],
