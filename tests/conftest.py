@@ -280,7 +280,7 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:  # no
                                     f"({correct / max(total, 1):.1%}), {wrong} wrong")
     rscores = getattr(sys.modules.get("tests.extract.test_renderings"), "SCORES", None)
     if rscores:
-        terminalreporter.write_sep("-", "renderings of the published pages (same gold)")
+        terminalreporter.write_sep("-", "renderings of the published pages and text reports (same gold)")
         by_name: dict[str, list[int]] = {}
         for (_doc, name), (c, t, w) in rscores.items():
             acc = by_name.setdefault(name, [0, 0, 0])
@@ -288,4 +288,4 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:  # no
             acc[1] += t
             acc[2] += w
         for name, (c, t, w) in sorted(by_name.items()):
-            terminalreporter.write_line(f"{name:20} {c:5}/{t:<5} correct ({c / max(t, 1):.1%}), {w} wrong")
+            terminalreporter.write_line(f"{name:32} {c:5}/{t:<5} correct ({c / max(t, 1):.1%}), {w} wrong")

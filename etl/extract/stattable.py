@@ -21,8 +21,13 @@ import math
 import re
 from dataclasses import dataclass, field
 
+def _spaced(word: str) -> str:
+    """``word`` with any whitespace between its characters (a PDF line may wrap inside it)."""
+    return r"\s*".join(word)
+
+
 _HEADER = re.compile(
-    r"指标名称\s*计量\s*单位\s*(?:(?P<y1>(?:19|20)\d{2})\s*年\s*度?\s*(?:历年)?\s*累计"
+    _spaced("指标名称") + r"\s*" + _spaced("计量单位") + r"\s*(?:(?P<y1>(?:19|20)\d{2})\s*年\s*度?\s*(?:历年)?\s*累计"
     r"|(?:历年)?\s*累计\s*(?P<y2>(?:19|20)\d{2})\s*年\s*度?)"
 )
 _UNITS = "人次|万元|条|件|元|个|次|篇|人|项"
@@ -30,6 +35,7 @@ _ITEM = re.compile(
     r"(?P<label>[^\d\s](?:[^\d\n]|\d{1,2}[.．、])*?)\s*(?P<unit>" + _UNITS + r")\s*(?P<nums>\d[\d \t\u3000]*)"
 )
 _NUMBERING = re.compile(r"^\s*[.．、]")
+_ITEM_NUMBER = re.compile(r"\d{1,2}\s*[.．、]\s*[^\d\s]")
 _END = re.compile(r"附件|注[:：]|说明[:：]|\n\s*\n")
 MAX_COMBINATIONS = 20_000
 
@@ -81,11 +87,19 @@ def parse_stat_run(text: str) -> list[StatRow]:
         year_first = h.group("y1") is not None
         end_m = _END.search(text, h.end())
         end = end_m.start() if end_m else len(text)
-        rows += _parse_table(text, h.end(), end, year_first)
+        # PDF text wraps the run at the page width, inside labels (当面申\n请数) and inside
+        # numbers: a wrap reads as a space (offsets kept) so that a label reads whole, and
+        # digits a wrap cut (4251\n516) are one run again when the row is decoded
+        flat = text[:h.end()] + re.sub(r"[\r\n]", " ", text[h.end():end]) + text[end:]
+        cuts = {i for i in range(h.end(), end) if text[i] in "\r\n"
+                and text[i - 1].isdigit() and i + 1 < len(text) and text[i + 1].isdigit()
+                and not _ITEM_NUMBER.match(text, i + 1)}  # (…条 0 0\n3、电子邮件申请数: a new row)
+        rows += _parse_table(flat, h.end(), end, year_first, cuts)
     return rows
 
 
-def _parse_table(text: str, start: int, end: int, year_first: bool) -> list[StatRow]:
+def _parse_table(text: str, start: int, end: int, year_first: bool, cuts: set[int] = frozenset()  # type: ignore[assignment]
+                 ) -> list[StatRow]:
     rows: list[StatRow] = []
     matches = list(_ITEM.finditer(text, start, end))
     group_total: int | None = None
@@ -94,6 +108,11 @@ def _parse_table(text: str, start: int, end: int, year_first: bool) -> list[Stat
         label = m.group("label").strip()
         nums = m.group("nums").rstrip()
         nums_end = m.start("nums") + len(nums)
+        inside = [c - m.start("nums") for c in cuts if m.start("nums") <= c < nums_end] if cuts else []
+        if inside:
+            # a line wrap inside the row's digits joins them back: one run, decoded like any
+            # glued run (by the group's sums, or not at all)
+            nums = "".join(ch for k, ch in enumerate(nums) if k not in inside)
         following = text[nums_end:matches[i + 1].start("label")] if i + 1 < len(matches) else ""
         nxt = matches[i + 1].group("label") if i + 1 < len(matches) else ""
         # the next row's item number ran into this row's numbers (…条17952.政府公报公开)

@@ -52,10 +52,22 @@ def pipe_tables(text: str) -> list[Table]:
     return tables
 
 
+_CODE_SPAN = re.compile(r"`([^`\n]*)`")
+
+
+def unquote_code(text: str) -> str:
+    """Markdown without inline-code backticks, as it reads rendered: PDF converters mark runs
+    set in another font as code (pymupdf4llm prints every number of a LibreOffice PDF as
+    ```2016``` 年), which would otherwise keep numbers away from their words."""
+    return _CODE_SPAN.sub(lambda m: m.group(1), text)
+
+
 def read_text(path: Path, data: bytes) -> Document:
     """A .txt/.md (or unknown text) file as a Document; InputError if it is not text."""
     text, encoding = decode_bytes(data, path.name)
     fmt = "markdown" if path.suffix.lower() in (".md", ".markdown") else "text"
+    if fmt == "markdown":
+        text = unquote_code(text)
     return Document(
         source=path.name,
         format=fmt,

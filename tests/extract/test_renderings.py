@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers.renderings import RENDERINGS, Unavailable, render
+from tests.helpers.renderings import Unavailable, render, renderings_for
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT.parent / "shared" / "corpus"
@@ -28,9 +28,15 @@ from tests.extract.test_corpus import gap_problems, score  # noqa: E402  (the sa
 
 from tests.extract.test_corpus import GOLD  # noqa: E402
 
-PAGES = [g for g in GOLD if json.loads(g.read_text(encoding="utf-8")).get("source", "").endswith(".html")]
-CASES = [(g, name) for g in PAGES for name in RENDERINGS if name != "pdf-libreoffice"] + \
-        [(g, "pdf-libreoffice") for g in PAGES]
+def _source(g: Path) -> str:
+    return json.loads(g.read_text(encoding="utf-8")).get("source", "")
+
+
+PAGES = [g for g in GOLD if _source(g).endswith(".html")]
+#: narrative reports the corpus has only as text: rendered to PDF as an office would
+TEXTS = [g for g in GOLD if _source(g).endswith(".txt")]
+CASES = [(g, name) for g in PAGES + TEXTS for name in renderings_for(Path(_source(g))) if name != "pdf-libreoffice"] + \
+        [(g, "pdf-libreoffice") for g in PAGES + TEXTS]
 #: (gold file, rendering) → (correct, gold facts, wrong) — printed by tests/conftest.py
 SCORES: dict[tuple[str, str], tuple[int, int, int]] = {}
 
@@ -53,7 +59,8 @@ def test_rendering(gold_file: Path, rendering: str) -> None:
     gold = json.loads(gold_file.read_text(encoding="utf-8"))
     preds = [r.to_dict() for r in extract_file(path)]
     r = score.score_report(gold, score.match_reports([gold], preds)[0])
-    SCORES[(gold_file.stem, rendering)] = (r["correct"], r["gold"], len(r["wrong"]))
+    label = rendering if gold["source"].endswith(".html") else f"{rendering} (text reports)"
+    SCORES[(gold_file.stem, label)] = (r["correct"], r["gold"], len(r["wrong"]))
     known = json.loads(KNOWN.read_text(encoding="utf-8")).get(f"{gold_file.stem}:{rendering}", {})
     problems = gap_problems(r, known, KNOWN.name)
     assert not problems, "\n".join(problems)

@@ -56,3 +56,16 @@ def test_a_misplaced_item_number_stops_the_table() -> None:
 
 def test_no_header_no_table() -> None:
     assert parse_stat_run("受理依申请公开信息总数 条 3 9") == []
+
+
+def test_a_run_wrapped_by_pdf_text_reads_like_the_unwrapped_one() -> None:
+    # PDF text wraps at the page width, inside the header, inside labels and between numbers
+    wrapped = GLUED.replace("指标名称", "指\n标名称").replace("当面申请数", "当面申\n请数") \
+        .replace("同意公开答复数条1717", "同意公开答\n复数条1717")
+    assert {k.replace(" ", ""): v for k, v in _values(wrapped).items()} == _values(GLUED)
+    # a wrap inside a row's digits (4251516 as 42 / 51516) is one glued run, never the pair
+    # 42 | 51516: undecided alone, decided by its group's sums
+    got = _values("指标名称计量单位2011年度历年累计主动公开信息数条42\n51516行政复议数条00")
+    assert got["主动公开信息数"] is None and got["行政复议数"] == 0
+    cut = GLUED.replace("当面申请数条1818", "当面申请数条18\n18")
+    assert _values(cut)["当面申请数"] == 18

@@ -36,12 +36,15 @@ def _pdf(html: Path, out: Path) -> None:
     if not soffice:
         raise Unavailable("LibreOffice (Debian libreoffice-writer-nogui) is not installed")
     with tempfile.TemporaryDirectory() as tmp:
-        src = Path(tmp) / "page.html"
+        src = Path(tmp) / f"page{html.suffix}"
         shutil.copyfile(html, src)
         profile = Path(tmp) / "profile"
+        if html.suffix == ".html":
+            how = ["--convert-to", "pdf:writer_web_pdf_Export"]
+        else:  # a text report typed into Writer and saved as PDF, as an office would
+            how = ["--infilter=Text (encoded):UTF8,LF,,,", "--convert-to", "pdf:writer_pdf_Export"]
         subprocess.run(
-            [soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to",
-             "pdf:writer_web_pdf_Export", "--outdir", tmp, str(src)],
+            [soffice, f"-env:UserInstallation=file://{profile}", "--headless", *how, "--outdir", tmp, str(src)],
             check=True, capture_output=True, timeout=180,
         )
         shutil.move(str(Path(tmp) / "page.pdf"), out)
@@ -132,8 +135,17 @@ RENDERINGS: dict[str, tuple[str, str, Callable[[Path, Path], None]]] = {
 }
 
 
+def renderings_for(source: Path) -> list[str]:
+    """The renderings a corpus document reaches people in: a web page in all of them, a text
+    report (the archive's page.txt of a narrative report) as the PDF an office makes of it in
+    Writer and what PDF tools make of that PDF."""
+    if source.suffix == ".html":
+        return list(RENDERINGS)
+    return [name for name, (kind, _s, _m) in RENDERINGS.items() if kind == "pdf" or name == "pdf-libreoffice"]
+
+
 def render(html: Path, name: str) -> Path:
-    """The rendering ``name`` of the published page ``html`` (cached)."""
+    """The rendering ``name`` of the published page (or text report) ``html`` (cached)."""
     source_kind, suffix, make = RENDERINGS[name]
     digest = hashlib.sha256(html.read_bytes() + CACHE_VERSION.encode()).hexdigest()[:16]
     out = CACHE / f"{html.parent.name}-{digest}" / f"{name}{suffix}"

@@ -114,3 +114,14 @@ def test_any_bytes_decode_or_raise_input_error(data: bytes) -> None:
 def test_chinese_text_roundtrips_in_every_supported_encoding(text: str) -> None:
     for enc in ("utf-8", "gb18030", "utf-16"):
         assert decode_bytes(text.encode(enc), "x.txt")[0] == text
+
+
+def test_markdown_inline_code_reads_as_rendered(tmp_path: Path) -> None:
+    # pymupdf4llm marks runs in another font as code: every number of a LibreOffice PDF
+    md = tmp_path / "r.md"
+    md.write_text("平潭县 `2012` 年制作政府信息 `3978` 条，`a|b` 不是表格\n", encoding="utf-8")
+    doc = read_text(md, md.read_bytes())
+    assert doc.text.startswith("平潭县 2012 年制作政府信息 3978 条，a|b 不是表格")
+    txt = tmp_path / "r.txt"
+    txt.write_text("代码 `x` 原样\n", encoding="utf-8")
+    assert "`x`" in read_text(txt, txt.read_bytes()).text  # plain text is kept as printed

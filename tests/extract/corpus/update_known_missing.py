@@ -43,14 +43,14 @@ def main() -> int:
         if entry:
             out[gf.stem] = entry
     if "--renderings" in sys.argv:
-        from tests.helpers.renderings import RENDERINGS, render
+        from tests.helpers.renderings import render, renderings_for
 
         out = {}
         for gf in golds:
             gold = json.loads(gf.read_text(encoding="utf-8"))
-            if not gold.get("source", "").endswith(".html"):
+            if not gold.get("source", "").endswith((".html", ".txt")):
                 continue
-            for name in RENDERINGS:
+            for name in renderings_for(Path(gold["source"])):
                 preds = [r.to_dict() for r in extract_file(render(CORPUS / gold["source"], name))]
                 r = score.score_report(gold, score.match_reports([gold], preds)[0])
                 for w in r["wrong"]:
