@@ -1006,8 +1006,9 @@ def joined_view(text: str) -> tuple[str, list[int]]:
     return _remove(text, sorted(set(soft) | set(spaces)))
 
 
-# one space between a Chinese character and a number or a percent sign, either way round
-_SOFT_SPACE = _rx(r"(?<=[\u4e00-\u9fff]) (?=[0-9０-９])|(?<=[0-9０-９%％]) (?=[\u4e00-\u9fff])")
+# one space between a Chinese character and a number or a percent sign, either way round, or
+# between two Chinese characters (a converter joining PDF lines with a space: 2026 条 政府信息)
+_SOFT_SPACE = _rx(r"(?<=[\u4e00-\u9fff]) (?=[0-9０-９\u4e00-\u9fff])|(?<=[0-9０-９%％]) (?=[\u4e00-\u9fff])")
 
 
 def _remove(text: str, positions: list[int]) -> tuple[str, list[int]]:
