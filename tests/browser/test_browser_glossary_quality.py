@@ -111,7 +111,20 @@ def test_glossary_page(server, browser) -> None:
         for text in ("Consistency checks", "The two versions of the national form",
                      "Blank, 0, n/a and —", "Where each number comes from", "2021 form"):
             assert text in main, text
-        assert page.locator("[data-testid='stDataFrame']").count() >= 6
+        # a grid of the form rows and five tables whose texts wrap in full (indicators,
+        # checks, blanks, sources, rules); lower ones mount a moment after the run
+        page.wait_for_function(
+            "document.querySelectorAll(\"[data-testid='stDataFrame']\").length >= 1"
+            " && document.querySelectorAll(\"[data-testid='stTable']\").length >= 5",
+            timeout=15_000)
+        tables = page.locator("[data-testid='stTable']")
+        assert "Minimum N" in tables.nth(0).inner_text()  # the indicators' last column shows
+        checks = tables.nth(1)
+        checks.scroll_into_view_if_needed()
+        page.wait_for_timeout(300)
+        page.screenshot(path=str(ARTIFACTS / "glossary_checks.png"))
+        assert checks.bounding_box()["width"] > 600
+        assert "this ÷ last − 1" in checks.inner_text()  # the whole explanation, not cut
         zh = _open(page, f"{base}/glossary", "glossary_zh", "标准指标")
         assert "术语与口径" in page.locator("h1").first.inner_text()
         assert "国家表格的两个版本" in zh

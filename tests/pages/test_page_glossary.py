@@ -12,7 +12,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def table_with(at, column: str):
-    for df in at.dataframe:
+    """The first table (grid or wrapped text table) with ``column``."""
+    for df in [*at.dataframe, *at.table]:
         if column in df.value.columns:
             return df.value
     raise AssertionError(f"no table with column {column!r}")
@@ -53,7 +54,7 @@ def test_glossary_in_english(small_db_env) -> None:
     terms = table_with(at, "Meaning").set_index("Term")
     assert "never taken as 0" in terms.loc["blank", "Meaning"]
     assert "denominator is 0" in terms.loc["n/a", "Meaning"]
-    rules = at.dataframe[-1].value.set_index("id")  # every finding rule, last on the page
+    rules = at.table[-1].value.set_index("id")  # every finding rule, last on the page
     assert {"t3_balance", "carry_over_mismatch", "yoy_vs_levels",
             "text_reused_other_agency"} <= set(rules.index)
     assert rules.loc["t3_balance", "What it checks"].startswith("Each 表三 column must satisfy")
@@ -69,7 +70,7 @@ def test_glossary_in_chinese(small_db_env) -> None:
     assert "已审结" in inds.loc["correction_rate", "公式"]
     text = " ".join(m.value for m in at.markdown)
     assert "2021 年版表格" in text and "第四十九条" in text
-    rules = at.dataframe[-1].value.set_index("id")
+    rules = at.table[-1].value.set_index("id")
     assert "本年新收 + 上年结转" in rules.loc["t3_balance", "说明"]
     assert "同比增减" in rules.loc["yoy_vs_levels", "说明"]
 
