@@ -1,6 +1,7 @@
 """The deployment recipe: ``deploy/serve.sh 2`` — two ``streamlit run`` processes behind
 Debian's nginx. A real browser opens the overview through nginx; a command-line load made while
-both serve is visible in each process (each asked directly, on its own port) and through nginx.
+both serve is visible in each process (each asked directly, on its own port) and through nginx;
+an upload through nginx (sticky session, shared cookie secret) is written and seen by both.
 
 Needs ``nginx`` (``scripts/test.sh`` installs ``nginx-light``) and Chromium; skipped without.
 """
@@ -71,9 +72,11 @@ def test_two_processes_behind_nginx_serve_a_browser_and_see_a_cli_load(tmp_path:
     env = {**os.environ, "GONGKAI_DB": str(db), "GONGKAI_ARCHIVE": str(tmp_path / "archive"),
            "GONGKAI_RUN_DIR": str(tmp_path / "run"), "PYTHON": sys.executable,
            "PATH": os.environ.get("PATH", "") + ":/usr/sbin"}
-    first, second = tmp_path / "a.txt", tmp_path / "b.txt"
+    env["GONGKAI_ANALYST_KEY"] = "k3y"  # behind nginx nobody is "this machine"
+    first, second, third = tmp_path / "a.txt", tmp_path / "b.txt", tmp_path / "c.txt"
     first.write_text(NARRATIVE.format(bureau="商务局", items=1000), encoding="utf-8")
     second.write_text(NARRATIVE.format(bureau="财政局", items=2000), encoding="utf-8")
+    third.write_text(NARRATIVE.format(bureau="教育局", items=3000), encoding="utf-8")
     # one file first, so the processes do not build the demo into an empty database
     r = subprocess.run([sys.executable, "-m", "etl", "load", str(first)], cwd=ROOT, env=env,
                        capture_output=True, text=True, timeout=120)
@@ -92,7 +95,8 @@ def test_two_processes_behind_nginx_serve_a_browser_and_see_a_cli_load(tmp_path:
             def headline(p: int) -> dict[str, str]:
                 page = browser.new_page()
                 try:
-                    page.goto(f"http://127.0.0.1:{p}/?lang=en", wait_until="domcontentloaded")
+                    page.goto(f"http://127.0.0.1:{p}/?lang=en&year_from=2022&year_to=2023",
+                              wait_until="domcontentloaded")
                     page.wait_for_selector("[data-testid='stMetric']", timeout=30_000)
                     page.wait_for_selector(DONE, timeout=30_000)
                     assert page.locator("[data-testid='stException']").count() == 0
@@ -110,8 +114,26 @@ def test_two_processes_behind_nginx_serve_a_browser_and_see_a_cli_load(tmp_path:
             r = subprocess.run([sys.executable, "-m", "etl", "load", str(second), "--wait", "10"],
                                cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
             assert r.returncode == 0 and "1 loaded" in r.stderr, r.stderr
-            for p in (port + 1, port + 2, port):
-                assert headline(p)["Agencies reporting"] == "2", p
+            for p in (port + 1, port + 2):  # each process, asked directly
+                seen = headline(p)
+                assert (seen["Agencies reporting"], seen["Items disclosed"]) == ("2", "3,000"), p
+            # an upload through nginx: the page, its websocket and the upload request must all
+            # reach the process of the browser's session (the route cookie), with one secret
+            page = browser.new_page()
+            page.goto(f"http://127.0.0.1:{port}/upload?lang=en", wait_until="domcontentloaded")
+            page.locator("input[type='password']").fill("k3y")
+            page.get_by_role("button", name="Sign in as analyst").click()
+            page.locator("input[type='file']").set_input_files(str(third))
+            page.get_by_text("Create these agencies").click()  # 临江市教育局 is new
+            page.get_by_role("button", name="Confirm and write to the database").click()
+            alert = page.locator("[data-testid='stAlert']").filter(has_text="ritten")
+            alert.first.wait_for(timeout=30_000)
+            assert alert.first.inner_text().startswith("Written:"), alert.first.inner_text()
+            assert page.locator("[data-testid='stException']").count() == 0
+            page.close()
+            for p in (port + 1, port + 2):
+                seen = headline(p)
+                assert (seen["Agencies reporting"], seen["Items disclosed"]) == ("3", "6,000"), p
             browser.close()
         conf = (tmp_path / "run" / "nginx.conf").read_text()
         assert "hash $gk_route consistent" in conf and "Upgrade $http_upgrade" in conf
