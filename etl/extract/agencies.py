@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 
 from etl.extract.formlabels import TRAD_TABLE
+from etl.extract.recache import compile as _rx
 
 # full form → printed short forms (and variant word orders)
 ABBREVIATIONS: dict[str, tuple[str, ...]] = {
@@ -78,8 +79,8 @@ AGENCY_SUFFIX = (
     r"[局委办厅院部署会处所站室馆队庭府社])"
 )
 
-_PLACEHOLDER = re.compile(r"[XＸ]{1,}")
-_ANONYMISED = re.compile(r"[xｘ×＊*]{1,}|某某|^某|某(?:[省市区县乡镇局委办厅]|单位|部门)|[○◯]{2,}|[？?]{2,}")
+_PLACEHOLDER = _rx(r"[XＸ]{1,}")
+_ANONYMISED = _rx(r"[xｘ×＊*]{1,}|某某|^某|某(?:[省市区县乡镇局委办厅]|单位|部门)|[○◯]{2,}|[？?]{2,}")
 
 
 def normalise_name(printed: str) -> str:

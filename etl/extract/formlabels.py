@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from rapidfuzz import fuzz
+from etl.extract.recache import compile as _rx
 
 # --- normalisation ----------------------------------------------------------------------
 
@@ -39,8 +40,8 @@ _QUOTES = "“”\"'‘’「」『』〝〞＂"
 _QUOTE_TABLE = str.maketrans({q: "" for q in _QUOTES})
 
 
-_WS_RE = re.compile(r"\s+")
-_NUMDOT_RE = re.compile(r"(?<!\d)(\d{1,2})[、.,，:：](?=\D)")
+_WS_RE = _rx(r"\s+")
+_NUMDOT_RE = _rx(r"(?<!\d)(\d{1,2})[、.,，:：](?=\D)")
 
 
 def norm(text: str | None) -> str:
@@ -79,9 +80,9 @@ BLANK_TOKENS = frozenset(
      "…", "……", "·", "--", "---", "—/—", "×", "x", "X"}
 )
 ZERO_TOKENS = frozenset({"无", "0件", "零", "没有", "无此项", "未发生", "(无)", "(0)"})
-_NUM_RE = re.compile(r"^([+\-−]?)(\d[\d,]*(?:\.\d+)?)(.*)$", re.S)
-_CJK = re.compile(r"[\u3400-\u9fff]")
-_UNIT_RE = re.compile(r"^(万元|亿元|元|件|个|项|条|次|宗|起|人|份|家|万)")
+_NUM_RE = _rx(r"^([+\-−]?)(\d[\d,]*(?:\.\d+)?)(.*)$", re.S)
+_CJK = _rx(r"[\u3400-\u9fff]")
+_UNIT_RE = _rx(r"^(万元|亿元|元|件|个|项|条|次|宗|起|人|份|家|万)")
 
 
 @dataclass(frozen=True)
@@ -95,7 +96,7 @@ class CellValue:
     approx: bool = False
 
 
-_TWO_NUMBERS = re.compile(r"^[0-9][0-9,.]*\s+[0-9]")
+_TWO_NUMBERS = _rx(r"^[0-9][0-9,.]*\s+[0-9]")
 
 
 def parse_cell(raw: str | None) -> CellValue:
@@ -253,7 +254,7 @@ T3_SUBTOTALS = ("requests.denied", "requests.unable", "requests.rejected")
 T3_OUTCOME_SECTIONS = ("denied", "unable", "rejected", "other")
 
 _PARTIAL_NOTE = "区分处理的只计这一情形不计其他情形"
-_ITEMNUM_RE = re.compile(r"^(\d{1,2})\.|^\((\d{1,2})\)|^([①②③④⑤⑥⑦⑧⑨])")
+_ITEMNUM_RE = _rx(r"^(\d{1,2})\.|^\((\d{1,2})\)|^([①②③④⑤⑥⑦⑧⑨])")
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨"
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from etl.extract.recache import compile as _rx
 
 _FULLWIDTH = {ord("０") + i: ord("0") + i for i in range(10)}
 _FULLWIDTH.update({ord("．"): ord("."), ord("，"): ord(","), ord("％"): ord("%"), ord("－"): ord("-")})
@@ -135,7 +136,7 @@ def scale_unit(value: float, mult: str | None, unit: str | None) -> tuple[float,
     return scaled, "count"
 
 
-_QTY_FULL = re.compile(
+_QTY_FULL = _rx(
     r"^\s*(?P<pre>约|近|逾|超过|大约)?\s*(?P<n>" + ARABIC + r"|" + CHINESE + r"|无)"
     r"\s*(?P<mult>万|亿)?(?P<post>余|多)?\s*(?P<unit>美元|美金|元|%|％|[^\d\s]{0,3})?\s*$"
 )
@@ -165,8 +166,8 @@ def quantity_from_match(m: re.Match[str], unit: str | None = None) -> Quantity:
 # --- dates -------------------------------------------------------------------------------
 
 YEAR_CHARS = "0-9０-９〇○OoＯ◯零一二三四五六七八九"
-YEAR_RE = re.compile(r"([12１２一二][" + YEAR_CHARS + r"]{3})\s*年")
-DATE_RE = re.compile(
+YEAR_RE = _rx(r"([12１２一二][" + YEAR_CHARS + r"]{3})\s*年")
+DATE_RE = _rx(
     r"([12１２一二][" + YEAR_CHARS + r"]{3})\s*年\s*"
     r"([0-9０-９]{1,2}|[一二三四五六七八九十]{1,3})\s*月"
     r"(?:\s*([0-9０-９]{1,2}|[一二三四五六七八九十]{1,4})\s*[日号])?"

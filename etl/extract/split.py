@@ -12,23 +12,24 @@ import re
 from etl.extract.agencies import looks_like_agency
 from etl.model import Document, Segment
 from etl.extract.numerals import DATE_RE
+from etl.extract.recache import compile as _rx
 
-_PART_HEADER = re.compile(
+_PART_HEADER = _rx(
     r"^[ \t\u3000]*第\s*([一二三四五六七八九十百零〇两]+|[0-9０-９]+)\s*篇[ \t\u3000]*[:：、.．]?[ \t\u3000]*(.*)$",
     re.M,
 )
 
 # A report title on a line of its own: short, ends with 报告 / 总结 (optionally a bracketed note).
-_TITLE_LINE = re.compile(
+_TITLE_LINE = _rx(
     r"^[ \t\u3000]*(?P<t>[^\n。；;，,]{0,50}?(?:信息公开|政务公开)[^\n。；;，,]{0,20}?(?:报告|总结)"
     r"|[^\n。；;，,]{2,40}?工作总结)"
     r"[ \t\u3000]*(?:[(（][^)）\n]{0,20}[)）])?[ \t\u3000]*$",
     re.M,
 )
 
-_BREADCRUMB = re.compile(r"[>＞»›]|首页|当前位置|您的位置|所在位置")
-_MARKUP = re.compile(r"^[#>*\s\u3000]+|[*_]{2,}|\s*#+\s*$")
-_HAS_YEAR = re.compile(r"(?:19|20)[0-9]{2}|[一二][〇○OoＯ0零一二三四五六七八九]{3}年")
+_BREADCRUMB = _rx(r"[>＞»›]|首页|当前位置|您的位置|所在位置")
+_MARKUP = _rx(r"^[#>*\s\u3000]+|[*_]{2,}|\s*#+\s*$")
+_HAS_YEAR = _rx(r"(?:19|20)[0-9]{2}|[一二][〇○OoＯ0零一二三四五六七八九]{3}年")
 
 MIN_REPORT_CHARS = 200
 

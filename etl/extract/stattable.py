@@ -20,23 +20,24 @@ import itertools
 import math
 import re
 from dataclasses import dataclass, field
+from etl.extract.recache import compile as _rx
 
 def _spaced(word: str) -> str:
     """``word`` with any whitespace between its characters (a PDF line may wrap inside it)."""
     return r"\s*".join(word)
 
 
-_HEADER = re.compile(
+_HEADER = _rx(
     _spaced("指标名称") + r"\s*" + _spaced("计量单位") + r"\s*(?:(?P<y1>(?:19|20)\d{2})\s*年\s*度?\s*(?:历年)?\s*累计"
     r"|(?:历年)?\s*累计\s*(?P<y2>(?:19|20)\d{2})\s*年\s*度?)"
 )
 _UNITS = "人次|万元|条|件|元|个|次|篇|人|项"
-_ITEM = re.compile(
+_ITEM = _rx(
     r"(?P<label>[^\d\s](?:[^\d\n]|\d{1,2}[.．、])*?)\s*(?P<unit>" + _UNITS + r")\s*(?P<nums>\d[\d \t\u3000]*)"
 )
-_NUMBERING = re.compile(r"^\s*[.．、]")
-_ITEM_NUMBER = re.compile(r"\d{1,2}\s*[.．、]\s*[^\d\s]")
-_END = re.compile(r"附件|注[:：]|说明[:：]|\n\s*\n")
+_NUMBERING = _rx(r"^\s*[.．、]")
+_ITEM_NUMBER = _rx(r"\d{1,2}\s*[.．、]\s*[^\d\s]")
+_END = _rx(r"附件|注[:：]|说明[:：]|\n\s*\n")
 MAX_COMBINATIONS = 20_000
 
 
