@@ -179,18 +179,31 @@ CATEGORY_RULES: list[Rule] = _rule(
     "disclosure.items",
     # …为民办实事类5条、其他应主动公开的政府信息30条: the remainder item of an 、-list, without 类
     r"(?<=[条件篇项])、(?P<cat>其[他它][\u4e00-\u9fff]{0,16}?信息){N}(?P<u>条|件|篇|项)",
+    # …规划计划类1条、重大建设项目信息7条、民政…类4条: an item without 类 between two items
+    r"(?<=[条件篇项])、(?P<cat>[\u4e00-\u9fff]{2,16}?信息){N}(?P<u>条|件|篇|项)(?=、[\u4e00-\u9fff、]{2,24}?类)",
     exclude=_NOT_DISCLOSURE,
     gate="disclosure_line",
     breakdown=lambda m: clean_category(m.group("cat")),
 )
 
+_MADE_TOTAL = _rx(r"(?:制发|制作|产生|生成|获取)[^，,。；;]{0,8}?(?:政府)?信息(?:总数|总量)?(?:共|为|达)?"
+                  r"[0-9０-９]+(?:余|多)?条[，,]?$")
+
 CLAUSE_RULES: list[Rule] = [
     # --- proactive disclosure ---
     *_rule(
         "disclosure.items",
+        r"^\s*其中[，,]?主动公开(?:的)?(?:政府)?信息{N}(?P<u>条|件|项)",
+        exclude=_NOT_DISCLOSURE + "|" + _OTHER_INFO,
+        gate="disclosed_of_made",
+    ),
+    *_rule(
+        "disclosure.items",
         # 公开信息3条 / 共发布信息511条 / 主动公开各类政府信息5500余条
         # only generic words between verb and 信息: 公开财政预决算信息56条 is one kind of information
-        r"(?:公开|发布|公布)了?(?:各类|各项|政府|政务|行政|工作|相关|有关|的|了|共|共计|合计|累计|全年|本年|年度)*"
+        r"(?:公开|发布|公布)了?(?:各类|各项|政府|政务|行政|工作|相关|有关|的|了|共|共计|合计|累计|全年|本年|年度"
+        # whose: 主动公开我区各级单位政府信息2645条 (the whole area's, not one kind of information)
+        r"|我区|全区|我县|全县|我市|全市|本级|各级|单位|各单位|部门|各部门)*"
         r"信息{G}{0,4}?{N}(?P<u>条|件|项|篇)",
         # 主动公开3210条政府信息
         r"(?:主动公开|发布|公开|公布)了?{G}{0,6}?{N}(?P<u>条|件|项)(?:各类)?(?:政府)?信息",
@@ -204,7 +217,10 @@ CLAUSE_RULES: list[Rule] = [
         "disclosure.interpretations",
         r"(?:政策)?解读{G}{0,8}?{N}" + r"(?P<u>篇|个|条|件|次|期|份)",
         r"{N}(?P<u>篇|个|条|件|期|份){G}{0,4}?(?:政策)?解读",
-        exclude=r"申请|咨询|图解|视频|动漫|漫画|访谈|H5|音频|^\s*其中|活动|培训|会议|讲座",
+        # one form of interpretation is not all of them — unless the forms are listed as the
+        # total's (发布文字、图解、H5等多形式政策解读82篇)
+        exclude=r"申请|咨询|(?:图解|视频|动漫|漫画|H5|音频)(?![^，,。；;]{0,12}等[^，,。；;]{0,4}形式)"
+                r"|访谈|^\s*其中|活动|培训|会议|讲座",
     ),
     *_rule(
         "disclosure.press_conferences",
@@ -244,7 +260,7 @@ CLAUSE_RULES: list[Rule] = [
     ),
     *_rule(
         "requests.channel_paper",
-        r"(?:纸质|书面|信函|来信|邮寄)(?:形式)?(?:提交的?|提出的?)?申请{G}{0,4}?{N}(?P<u>件|个|份|宗)",
+        r"(?:纸质|书面|信函|来信|邮寄)(?:形式)?(?:提交的?|提出的?)?申请{G}{0,4}?{N}(?P<u>件|个|份|宗|条)",
         r"{N}(?P<u>件|个|份)(?:为|是|通过)?(?:纸质|书面|信函|来信|邮寄)(?:申请|提交|提出|形式)",
     ),
     *_rule(
@@ -380,6 +396,7 @@ CLAUSE_RULES: list[Rule] = [
     *_rule(
         "operations.new_media_accounts",
         r"政务新媒体{G}{0,8}?{N}(?P<u>个|家|户)",
+        r"开设(?:的)?(?:政务)?新媒体(?:账号|平台)?(?:数量)?(?:共|为|达)?{N}(?P<u>个|家|户)",
         r"{N}(?P<u>个|家)政务新媒体",
         exclude=r"新增|新开|新注册|关停|注销|整合|清理|^\s*其中|检查|抽查|监测|整改|巡查|考核|通报",
     ),
@@ -407,6 +424,8 @@ CLAUSE_RULES: list[Rule] = [
     *_rule(
         "investment.funds_secured_cny",
         r"争取{G}{0,12}?(?:资金|扶持|补助|专项|经费|补贴){G}{0,8}?{N}(?P<u>元)",
+        # 争取中央和省级预算内补助项目24个、共4.08亿元: the projects' count, then their money
+        r"争取{G}{0,12}?(?:资金|扶持|补助|专项|经费|补贴)项目[0-9０-９]+个、(?:共|共计|资金|金额)?{N}(?P<u>元)",
     ),
 ]
 
@@ -573,6 +592,11 @@ def _gate_ok(gate: str | None, ctx: _Ctx, sentence: str, pos: int) -> bool:
         clause_start = max([start] + [m.end() for m in _CLAUSE_END.finditer(ctx.text, start, pos)])
         cut = ctx.text.find("累计", clause_start, pos + 12)
         return cut < 0 or bool(_THIS_YEAR.search(ctx.text, start, cut))
+    if gate == "disclosed_of_made":
+        # 共制发政府信息405条，其中主动公开政府信息140条: the disclosed part of what was made is
+        # the year's disclosure total (the 其中 of any other total is a part)
+        start = _sentence_start(ctx.text, pos)
+        return bool(_MADE_TOTAL.search(ctx.text, start, pos)) and not _SINCE.search(ctx.text, start, pos + 1)
     if gate == "received_sentence":
         return bool(re.search(r"收到|受理|接到|接收|新收", sentence)) and not re.search(r"复议|诉讼", sentence)
     if gate == "consult_disclosure_part":

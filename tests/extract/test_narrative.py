@@ -549,3 +549,27 @@ def test_exports_in_yuan_give_their_change_but_no_dollar_amount() -> None:
     got = values("2017年，全区出口总额10.9亿元，比增44.7%；进出口总额51.9亿元，比增76.5%。")
     assert got == {("investment.exports_yoy_pct", ""): 44.7}
     assert ("investment.exports_yoy_pct", "") not in values("某某公司出口额3亿元，增长9%。")
+
+
+@pytest.mark.parametrize("text, metric, breakdown, value", [
+    ("全年主动公开我区各级单位政府信息2645条，主要通过政府网站发布。", "disclosure.items", "", 2645),
+    ("2025年我局共制发政府信息405条，其中主动公开政府信息140条、依申请公开177条。", "disclosure.items", "", 140),
+    ("发布文字、图解、H5等多形式政策解读82篇。", "disclosure.interpretations", "", 82),
+    ("2014年全区收到有关政府信息公开的信函申请1条，已受理回复。", "requests.channel_paper", "", 1),
+    ("我区各部门共开设新媒体数量70个。", "operations.new_media_accounts", "", 70),
+    ("全年共争取中央和省级预算内补助项目24个、共4.08亿元。", "investment.funds_secured_cny", "", 408000000),
+    ("主动公开政府信息117条（涵盖政策及规范性文件类10条、规划计划类1条、重大建设项目信息7条、科教文体卫生类12条）。",
+     "disclosure.items", "重大建设项目信息", 7),
+])
+def test_phrasings_of_real_reports(text: str, metric: str, breakdown: str, value: float) -> None:
+    assert values(text).get((metric, breakdown)) == value
+
+
+@pytest.mark.parametrize("text, metric, breakdown", [
+    ("本年共收到政府信息公开申请20件，其中主动公开政府信息5条。", "disclosure.items", ""),  # not of what was made
+    ("发布图解解读12篇。", "disclosure.interpretations", ""),  # one form of interpretation
+    ("新开设新媒体5个。", "operations.new_media_accounts", ""),
+    ("主动公开政府信息117条、依申请公开信息3条、不予公开信息2条。", "disclosure.items", "依申请公开信息"),
+])
+def test_phrasings_that_are_parts_not_totals(text: str, metric: str, breakdown: str) -> None:
+    assert (metric, breakdown) not in values(text)
