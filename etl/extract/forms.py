@@ -939,6 +939,9 @@ def _flat_agreeing(seg: Segment, doc: Document, grid: list[Fact]
     flat = {f.key: f.value for f in f3}
     if any(flat.get(f.key, object()) != f.value for f in grid):
         return None
+    values = {f.value for f in f3}
+    if len(grid) < 7 and len(values) > 1:
+        return None  # too few grid cells to vouch for the text's order (unless all cells agree anyway)
     return f3, fnd3, form3
 
 
