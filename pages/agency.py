@@ -49,6 +49,7 @@ PRINT_CSS = """
   [data-testid="stVerticalBlock"] { gap: 0.35rem !important; }
   h1 { font-size: 1.4rem !important; padding: 0 !important; }
   h2, h3 { font-size: 1.1rem !important; padding: 0.2rem 0 0 !important; }
+  html { zoom: 0.9; }  /* room for a findings line or two on the one page */
   @page { size: A4; margin: 1cm; }
 }
 </style>
@@ -190,14 +191,14 @@ def consistency_block(agency_id: int) -> None:
     from etl.store import verdicts as vstore
     from pages._ui.state import url_param
 
-    st.subheader(t("cs_title"))
     df = cached(consistency.level_findings, [agency_id], None, None, consistency.config_stamp())
     if url_param("reuse") == "1":
         df = pd.concat([df, cached(reuse.reuse_findings, [agency_id], None, None,
                                    consistency.config_stamp())], ignore_index=True)
     if df.empty:
-        st.success(t("cs_none"))
+        st.caption(f"**{t('cs_title')}** · {t('cs_none')}")  # one line: the brief stays one page
         return
+    st.subheader(t("cs_title"))
     df = consistency.with_verdicts(df, vstore.current(get_con()))
     lg = lang()
     out = pd.DataFrame({
@@ -210,11 +211,15 @@ def consistency_block(agency_id: int) -> None:
         t("vd_why"): [ft.text_or_blank(v) for v in df["why"]],
         t("open_report"): [report_link(int(r)) for r in df["report_id"]],
     })
-    st.dataframe(out, hide_index=True, column_config={
-        t("open_report"): st.column_config.LinkColumn(t("open_report"),
-                                                      display_text=r"report=(\d+)"),
-    })
-    download_buttons(out.drop(columns=[t("open_report")]), "profile_consistency")
+    # the brief prints a count per year; the table with its verdicts is for the screen
+    years = ", ".join(f"{y} ({n})" for y, n in out[t("year")].value_counts().sort_index().items())
+    st.caption(f"{t('cs_title')}: {len(out)} — {years}")
+    with st.container(key="noprint_consistency"):
+        st.dataframe(out, hide_index=True, column_config={
+            t("open_report"): st.column_config.LinkColumn(t("open_report"),
+                                                          display_text=r"report=(\d+)"),
+        })
+        download_buttons(out.drop(columns=[t("open_report")]), "profile_consistency")
 
 
 def reports_block(agency_id: int) -> None:
