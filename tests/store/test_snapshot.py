@@ -145,3 +145,15 @@ def test_sigkill_of_the_writer_mid_load_leaves_every_snapshot_whole(db: Path, tm
     assert "0 failed" in r.stderr
     assert not list(snapshot.snapshot_dir(db).glob(".tmp-*"))
     assert _count(connection.cursor(db), "reports") == before + 60
+
+
+def test_a_copy_left_half_made_by_a_killed_publisher_is_never_read_and_is_removed(db: Path) -> None:
+    n = _count(connection.cursor(db))
+    snap = snapshot.current(db)
+    half = snapshot.snapshot_dir(db) / f".tmp-{snap.generation + 1:08d}-dead.duckdb"
+    half.write_bytes(snap.path.read_bytes()[:4096])  # a copy cut short by SIGKILL
+    connection.new_run(db)
+    assert snapshot.current(db) == snap and _count(connection.cursor(db)) == n
+    with connection.writing(db) as w:
+        w.execute("INSERT INTO meta VALUES ('next', '1')")
+    assert not half.exists() and _count(connection.cursor(db)) == n + 1
