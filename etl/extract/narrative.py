@@ -171,7 +171,7 @@ CATEGORY_RULES: list[Rule] = _rule(
     # 其中机构职能类信息12条、政策法规类30条; a name may hold 、 (政策、规范性文件类信息21条): an 、
     # ends an item only right after its count
     r"(?:^|(?<=[条件篇项])、|(?<![\u4e00-\u9fff、])、|[：:]|其中|包括|[（(](?:涵盖|包括|含)?)"
-    r"(?P<cat>[\u4e00-\u9fff](?:[\u4e00-\u9fff]|、(?=[\u4e00-\u9fff])){1,24}?)类(?:政府)?(?:信息)?{N}(?P<u>条|件|篇|项)",
+    r"(?P<cat>[\u4e00-\u9fff](?:[\u4e00-\u9fff]|、(?=[\u4e00-\u9fff])){1,24}?)类(?:的)?(?:政府)?(?:信息)?{N}(?P<u>条|件|篇|项)",
     exclude=_NOT_DISCLOSURE,
     gate="disclosure_line",
     breakdown=_cat,
@@ -369,8 +369,8 @@ CLAUSE_RULES: list[Rule] = [
     ),
     *_rule(
         "operations.staff_full_time",
-        r"(?<!兼)专职(?:工作)?人员{G}{0,4}?{N}(?P<u>名|人|个)",
-        r"{N}(?P<u>名|人|个)(?<!兼)专职(?:工作)?人员",
+        r"(?<!兼)(?:专职|全职)(?:工作)?人员{G}{0,4}?{N}(?P<u>名|人|个)",
+        r"{N}(?P<u>名|人|个)(?<!兼)(?:专职|全职)(?:工作)?人员",
         r"(?:^|其中|[：:、])(?<!兼)专职{N}(?P<u>名|人)",
     ),
     *_rule(
@@ -390,8 +390,10 @@ CLAUSE_RULES: list[Rule] = [
     *_rule(
         "operations.spending_cny",
         r"(?:支出|经费)(?:情况)?{G}{0,6}?[:：]?\s*(?:{N}" + MONEY + r"|{Z})",
+        # 政府信息公开费用1万元 (the office's cost; never what applicants paid)
+        r"信息公开(?:工作)?(?:的)?费用(?:为|共|共计)?{N}" + MONEY,
         gate="spending",
-        exclude=r"收费|处理费|预算|计划|安排",
+        exclude=r"收费|收取|缴纳|减免|处理费|预算|计划|安排",
     ),
     *_rule(
         "operations.new_media_accounts",
@@ -508,6 +510,9 @@ NEGATIONS: list[tuple[str, re.Pattern[str], str]] = [
      _rx(r"(?:无|没有|未|暂未)(?:产生|收取)[^。；;，,]{0,12}?(?P<k>处理费|费用)"), "fees"),
     ("operations.request_fees_cny", _rx(r"(?:暂不|不予|免于|免予|免)(?P<k>收费|收取[^。；;，,]{0,10}?费)"),
      "fees"),
+    # 没有从事政府信息公开工作的全职人员，兼职人员1人
+    ("operations.staff_full_time",
+     _rx(r"(?:没有|无)(?:从事[^。；;，,]{0,16}?的)?(?P<k>专职|全职)(?:工作)?人员"), "spending"),
 ]
 
 

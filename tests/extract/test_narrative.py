@@ -573,3 +573,17 @@ def test_phrasings_of_real_reports(text: str, metric: str, breakdown: str, value
 ])
 def test_phrasings_that_are_parts_not_totals(text: str, metric: str, breakdown: str) -> None:
     assert (metric, breakdown) not in values(text)
+
+
+@pytest.mark.parametrize("text, metric, breakdown, value", [
+    ("2013年新增主动公开政府信息45条。其中，政策法规及业务类的信息32条；规划计划类的信息13条。",
+     "disclosure.items", "政策法规及业务", 32),
+    ("我局没有从事政府信息公开工作的全职人员，兼职人员1人。", "operations.staff_full_time", "", 0),
+    ("2013年政府信息公开费用1万元。", "operations.spending_cny", "", 10000),
+])
+def test_phrasings_of_a_bureau_report(text: str, metric: str, breakdown: str, value: float) -> None:
+    assert values(text).get((metric, breakdown)) == value
+
+
+def test_what_applicants_paid_is_no_spending() -> None:
+    assert ("operations.spending_cny", "") not in values("依申请公开政府信息收取费用0元。")
