@@ -808,7 +808,7 @@ def _t4_canonical(seg: Segment, doc: Document) -> tuple[list[Fact], list[Finding
 
 
 def _t4_run_after(seg: Segment, doc: Document, at: int) -> tuple[list[Fact], list[Finding], bool] | None:
-    region = depipe(seg.text[at:at + 900])
+    region = depipe(seg.text[at:at + 3000])  # (a Markdown table pads its cells: wide)
     toks = tokenize(region)
     first = next((i for i, t in enumerate(toks) if t.kind == "value" and not t.empty), None)
     if first is None:

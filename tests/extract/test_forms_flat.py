@@ -586,3 +586,24 @@ def test_row_whose_numbers_were_split_into_digits_is_rejoined_only_where_the_tot
     assert rejoin_split_digits(vals("1 1    0    0   0   1  1 1")) is None  # neither joining adds up
     assert rejoin_split_digits(vals("2   0    0    0   0   0  1  2   1")) is None  # no glued pieces
     assert rejoin_split_digits(vals("0 0    0    0   0   0  0 0")) is None  # "00" is no number
+
+
+def test_table2_grid_that_lost_its_shape_gives_way_to_the_text_read_by_its_labels():
+    from etl.read.text import pipe_tables
+    # markitdown: each block a table of its own, a header cut over two rows, cells out of line
+    text = ("二、主动公开政府信息情况\n第二十条第（一）项\n| | 本年新制作数 | 本年新公开 | 对外公开总数 |\n| --- | --- | --- | --- |\n"
+            "信息内容\n| | 量 | 数量 | 量 |\n| | 规章 | 1 | 1 | 9 |\n| | 规范性文件 | 3 | 3 | 27 |\n"
+            "第二十条第（五）项\n上一年项目数\n| | 信息内容 | | 本年增/减 | 处理决定数量 |\n| --- | --- | --- | --- | --- |\n量\n"
+            "| | 行政许可 | 20 | | -2 | 300 |\n| | 其他对外管理服务 | 4 | 0 | 10 |\n事项\n"
+            "第二十条第（六）项\n上一年项目数\n| | 信息内容 | | 本年增/减 | 处理决定数量 |\n量\n"
+            "| | 行政处罚 | 100 | | 3 | 45 |\n| | 行政强制 | 8 | | 0 | 0 |\n"
+            "第二十条第（八）项\n上一年项目数\n| | 信息内容 | | 本年增/减 |\n量\n| | 行政事业性收费 | 2 | | 0 |\n"
+            "第二十条第（九）项\n| | 信息内容 | 采购项目数量 | 采购总金额 |\n| | 政府集中采购 | 7 | 88.6 |\n"
+            "三、收到和处理政府信息公开申请情况\n")
+    doc = Document(source="x.md", format="markdown", text=text, tables=pipe_tables(text))
+    facts, form, _ = parse_forms(Segment(1, "x", text, 0, doc.tables), doc)
+    got = {f.metric: f.value for f in facts}
+    assert form == "2019"
+    assert got["disclosure.licensing_items_prev_year"] == 20 and got["disclosure.licensing_items_change"] == -2
+    assert got["disclosure.licensing_decisions"] == 300 and got["disclosure.penalty_decisions"] == 45
+    assert got["disclosure.other_services_items_prev_year"] == 4 and got["disclosure.procurement_projects"] == 7
