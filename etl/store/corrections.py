@@ -240,6 +240,8 @@ def apply_corrections(con: duckdb.DuckDBPyConnection, source_sha256: str) -> int
     when none needs re-applying. Agency corrections stay one by one: each may create an agency,
     and the ids must come out as before.
     """
+    if not con.execute("SELECT EXISTS (SELECT 1 FROM corrections)").fetchone()[0]:
+        return 0  # nothing recorded at all (every file of a first build): one cheap query
     applied = 0
     with _tx(con):
         rows = con.execute(
