@@ -1,8 +1,8 @@
 """File names and kinds without the database: what ``python -m etl extract`` needs.
 
-Why here: the same helpers live in :mod:`etl.store.loader`, which imports DuckDB (~0.3 s) at
-import time; a command that only reads files must not pay for it. Copies of the loader's
-functions (``input_error_message`` is its ``_input_error_message``), kept identical by ``tests/read/test_files.py``; the loader can import them from here.
+Why here: :mod:`etl.store.loader` imports DuckDB (~0.3 s) at import time, and a command that
+only reads files must not pay for it. The loader imports (and re-exports) these helpers from
+here (``input_error_message`` is its ``_input_error_message``).
 """
 from __future__ import annotations
 

@@ -36,19 +36,28 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-import re
 import tempfile
 import time
-import unicodedata
-import zipfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Literal, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Literal, Sequence
 
 import duckdb
 
 from etl.store import database
 from etl.model import Finding, InputError, Report
+# the file helpers live with the readers, so that ``extract`` needs no DuckDB; the loader's
+# callers keep using them from here
+from etl.read.files import (  # noqa: F401  (re-exported)
+    MAX_LISTED_PROBLEMS,
+    MAX_NAME_CHARS,
+    SPREADSHEET_FORMATS,
+    display_name,
+    error_findings,
+    expand_paths,
+    sniff_format,
+)
+from etl.read.files import input_error_message as _input_error_message
 from etl.progress import make_counter
 
 if TYPE_CHECKING:  # annotations only: the spreadsheet modules load when a spreadsheet does
@@ -57,16 +66,9 @@ if TYPE_CHECKING:  # annotations only: the spreadsheet modules load when a sprea
 log = logging.getLogger(__name__)
 
 #: Largest file accepted is ``etl.read.limits.MAX_FILE_BYTES`` (read at call time).
-#: Longest display name kept for a file (characters).
-MAX_NAME_CHARS = 200
-#: Suffixes handled as spreadsheets (template, long format, 表三 grid) rather than reports.
-SPREADSHEET_FORMATS = ("xlsx", "xls", "csv")
 #: Archive files nobody references are pruned only when older than this (seconds), so a file
 #: archived by a load whose transaction is about to commit is never removed under it.
 ORPHAN_MIN_AGE_S = 600.0
-
-#: At most this many problems of one file are listed in a message (the rest are counted).
-MAX_LISTED_PROBLEMS = 50
 
 #: Serialises writes made through this module inside one process (see module docstring); it
 #: lives with the schema so that corrections take the same turn without importing the loader.
@@ -130,86 +132,12 @@ class LoadResult:
 
 # ---------------------------------------------------------------------------- names & files
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
-
-
-def display_name(path: str | Path) -> str:
-    """A file's name fit for storing and showing: last path component only, no control or
-    bidi characters, no path separators, at most :data:`MAX_NAME_CHARS` characters."""
-    raw = str(path).replace("\\", "/").rstrip("/").rsplit("/", 1)[-1]
-    text = unicodedata.normalize("NFC", raw)
-    text = _CONTROL.sub("", text).replace("/", "_").replace("\\", "_").strip()
-    if text in ("", ".", ".."):
-        text = "unnamed"
-    if len(text) > MAX_NAME_CHARS:
-        stem, dot, ext = text.rpartition(".")
-        if dot and 0 < len(ext) <= 8:
-            text = stem[: MAX_NAME_CHARS - len(ext) - 2] + "…." + ext
-        else:
-            text = text[: MAX_NAME_CHARS - 1] + "…"
-    return text
-
-
-def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
-    """Files named directly, plus every file below named folders (recursively, sorted).
-
-    Hidden files and office lock files (``.*``, ``~$*``) inside folders are skipped; a path that
-    does not exist is kept so that it is reported as failed rather than silently ignored.
-    """
-    out: list[Path] = []
-    for p in paths:
-        p = Path(p)
-        if p.is_dir():
-            found = []
-            for root, dirs, files in os.walk(p):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                for f in files:
-                    if f.startswith((".", "~$")):
-                        continue
-                    found.append(Path(root) / f)
-            out.extend(sorted(found, key=lambda x: str(x)))
-        else:
-            out.append(p)
-    return out
-
-
 def sha256_file(path: Path) -> str:
     h = hashlib.sha256()
     with path.open("rb") as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             h.update(chunk)
     return h.hexdigest()
-
-
-def sniff_format(path: Path) -> str:
-    """The format recorded in ``sources.format`` and used to route the file: spreadsheets
-    (xlsx/xls by magic bytes, csv by suffix) go to ``etl.sheets.parse``, everything else to
-    the report extractor, whose reader (``etl.read.dispatch``) does the thorough sniffing and refuses
-    what it cannot read. Reads only the first bytes and the ZIP directory.
-    """
-    with path.open("rb") as fh:
-        head = fh.read(8)
-    if head.startswith(b"PK\x03\x04"):
-        try:
-            with zipfile.ZipFile(path) as z:
-                names = z.namelist()[:2000]
-        except (zipfile.BadZipFile, OSError, ValueError):
-            return "zip"
-        if any(n.startswith("xl/") for n in names):
-            return "xlsx"
-        if any(n.startswith("word/") for n in names):
-            return "docx"
-        return "zip"
-    if head.startswith(b"%PDF"):
-        return "pdf"
-    if head.startswith(b"\xd0\xcf\x11\xe0"):
-        return "xls" if path.suffix.lower() == ".xls" else "ole"
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        return "csv"
-    if suffix in (".htm", ".html"):
-        return "html"
-    return "text"
 
 
 # ---------------------------------------------------------------------------- archive
@@ -754,34 +682,6 @@ def load_file(
     res.status = "loaded"
     res.message = f"{res.reports} reports, {res.facts} facts"
     return res
-
-
-def error_findings(
-    reports: Sequence[Report], limit: int = MAX_LISTED_PROBLEMS, *, name: str = ""
-) -> list[str]:
-    """``report N: message`` for every error-severity finding (at most ``limit``, then a count).
-
-    Stored with the reports (the review queue lists them); also returned so the command line
-    can say, for a file that loaded, what in it is wrong."""
-    out: list[str] = []
-    for r in reports:
-        for fd in r.findings:
-            if getattr(fd, "severity", "") == "error":
-                msg = str(fd.message)
-                if name and msg.startswith(f"{name}: "):
-                    msg = msg[len(name) + 2:]  # the caller names the file already
-                out.append(f"report {r.position}: {msg}")
-    if len(out) > limit:
-        out = out[:limit] + [f"… and {len(out) - limit} more"]
-    return out
-
-
-def _input_error_message(name: str, exc: InputError) -> str:
-    """The reader's reason and place under the display name (a reader may have named the file
-    by a temporary path, e.g. for uploads)."""
-    reason = getattr(exc, "reason", None) or str(exc)
-    place = getattr(exc, "place", None)
-    return f"{name}{f' ({place})' if place else ''}: {reason}"
 
 
 def write_source(
