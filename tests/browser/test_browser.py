@@ -8,21 +8,17 @@ Skipped only when /usr/bin/chromium is absent (CI installs it, see .ci/run).
 from __future__ import annotations
 
 import contextlib
-import os
-import shutil
 from pathlib import Path
 from urllib.parse import quote
 
 import duckdb
 import pytest
 from tests.helpers.server import (
-    CHROME_ARGS,
     CHROMIUM,
     DONE,
-    free_port,
-    start_dashboard,
-    stop_dashboard,
-    wait_health,
+    chromium,
+    copy_small_db,
+    dashboard_on,
 )
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -34,21 +30,10 @@ pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium
 @contextlib.contextmanager
 def _serve(small_db: Path, d: Path):
     """A dashboard on a private copy of the small database (the server process must own it)."""
-    db = d / "small.duckdb"
-    shutil.copy(small_db, db)
-    shutil.copytree(small_db.parent / "archive", d / "archive")
+    db = copy_small_db(small_db, d)
     rid = _report_id(db)  # before the server owns the file
-    port = free_port()
-    env = dict(os.environ, GONGKAI_DB=str(db), GONGKAI_ARCHIVE=str(d / "archive"),
-               PYTHONUNBUFFERED="1")
-    log = (d / "server.log").open("w")
-    proc = start_dashboard(port, env, log)
-    try:
-        wait_health(port, proc, timeout=45.0)
+    with dashboard_on(db) as port:
         yield {"port": port, "db": db, "log": d / "server.log", "report_id": rid}
-    finally:
-        stop_dashboard(proc, grace=10)
-        log.close()
 
 
 @pytest.fixture(scope="module")
@@ -59,14 +44,8 @@ def server(small_db, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROME_ARGS, headless=True)
-        try:
-            yield b
-        finally:
-            b.close()
+    with chromium() as b:
+        yield b
 
 
 def _report_id(db: Path) -> int:

@@ -7,23 +7,12 @@ Skipped only when /usr/bin/chromium is absent.
 """
 from __future__ import annotations
 
-import contextlib
-import os
 import re
-import shutil
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from tests.helpers.server import (
-    CHROME_ARGS,
-    CHROMIUM,
-    DONE,
-    free_port,
-    start_dashboard,
-    stop_dashboard,
-    wait_health,
-)
+from tests.helpers.server import CHROMIUM, DONE, chromium, copy_small_db, dashboard_on
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -31,40 +20,16 @@ ARTIFACTS = ROOT / "test-artifacts"
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium not installed")
 
 
-@contextlib.contextmanager
-def _serve(small_db: Path, d: Path):
-    db = d / "small.duckdb"
-    shutil.copy(small_db, db)
-    shutil.copytree(small_db.parent / "archive", d / "archive")
-    port = free_port()
-    env = dict(os.environ, GONGKAI_DB=str(db), GONGKAI_ARCHIVE=str(d / "archive"),
-               PYTHONUNBUFFERED="1")
-    log = (d / "server.log").open("w")
-    proc = start_dashboard(port, env, log)
-    try:
-        wait_health(port, proc, timeout=45.0)
-        yield {"port": port, "log": d / "server.log"}
-    finally:
-        stop_dashboard(proc, grace=10)
-        log.close()
-
-
 @pytest.fixture(scope="module")
 def server(small_db, tmp_path_factory):
-    with _serve(small_db, tmp_path_factory.mktemp("browser_agency")) as info:
-        yield info
+    with dashboard_on(copy_small_db(small_db, tmp_path_factory.mktemp("browser_agency"))) as port:
+        yield {"port": port}
 
 
 @pytest.fixture(scope="module")
 def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROME_ARGS, headless=True)
-        try:
-            yield b
-        finally:
-            b.close()
+    with chromium() as b:
+        yield b
 
 
 def _open(page, url: str, name: str) -> None:

@@ -12,20 +12,10 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import shutil
 from pathlib import Path
 
 import pytest
-from tests.helpers.server import (
-    CHROME_ARGS,
-    CHROMIUM,
-    DONE,
-    free_port,
-    start_dashboard,
-    stop_dashboard,
-    wait_health,
-)
+from tests.helpers.server import CHROMIUM, DONE, chromium, copy_small_db, dashboard_on
 from tests.pages.test_page_quality_consistency import FILE_2022, FILE_2023
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -40,9 +30,7 @@ def server(small_db, tmp_path_factory):
     from etl.store.loader import load_paths
 
     d = tmp_path_factory.mktemp("browser_glossary")
-    db = d / "small.duckdb"
-    shutil.copy(small_db, db)
-    shutil.copytree(small_db.parent / "archive", d / "archive")
+    db = copy_small_db(small_db, d)
     files = d / "files"
     files.mkdir()
     (files / "甲市商务局2022年工作总结.txt").write_text(FILE_2022, encoding="utf-8")
@@ -52,31 +40,14 @@ def server(small_db, tmp_path_factory):
         assert load_paths(sorted(files.iterdir()), con, archive=d / "archive").ok
     finally:
         con.close()
-    port = free_port()
-    env = dict(os.environ, GONGKAI_DB=str(db), GONGKAI_ARCHIVE=str(d / "archive"),
-               PYTHONUNBUFFERED="1")
-    for var in ("GONGKAI_ANALYST_KEY", "GONGKAI_ANALYSTS", "GONGKAI_READ_ONLY"):
-        env.pop(var, None)
-    log = (d / "server.log").open("w")
-    proc = start_dashboard(port, env, log)
-    try:
-        wait_health(port, proc, timeout=45.0)
+    with dashboard_on(db, unset=("GONGKAI_ANALYST_KEY", "GONGKAI_ANALYSTS", "GONGKAI_READ_ONLY")) as port:
         yield {"port": port}
-    finally:
-        stop_dashboard(proc, grace=10)
-        log.close()
 
 
 @pytest.fixture(scope="module")
 def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROME_ARGS, headless=True)
-        try:
-            yield b
-        finally:
-            b.close()
+    with chromium() as b:
+        yield b
 
 
 def _open(page, url: str, name: str, text: str) -> str:

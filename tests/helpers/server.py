@@ -1,11 +1,13 @@
-"""A real ``streamlit run dashboard.py`` for the browser tests (test_browser, test_concurrency):
-start it on a free port, wait until it answers, stop its whole process group again.
+"""A real ``streamlit run dashboard.py`` for the browser tests: start it on a free port (on a
+private copy of the small database if asked), wait until it answers, stop its whole process group.
 
 Also the Chromium settings both use, so the two tests drive the browser the same way.
 """
 from __future__ import annotations
 
+import contextlib
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -13,7 +15,7 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
-from typing import IO, Mapping
+from typing import IO, Iterator, Mapping
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -71,3 +73,42 @@ def stop_dashboard(proc: subprocess.Popen, grace: float) -> None:
     except subprocess.TimeoutExpired:
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait(timeout=5)
+
+
+def copy_small_db(small_db: Path, d: Path) -> Path:
+    """A private copy of the small test database and its archive in ``d`` (a server owns it)."""
+    db = d / "small.duckdb"
+    shutil.copy(small_db, db)
+    shutil.copytree(small_db.parent / "archive", d / "archive")
+    return db
+
+
+@contextlib.contextmanager
+def dashboard_on(db: Path, *, unset: tuple[str, ...] = ()) -> Iterator[int]:
+    """A dashboard serving ``db`` (archive beside it, log in ``server.log`` there) on a free
+    port, which it yields; ``unset`` environment variables are removed for it."""
+    port = free_port()
+    env = dict(os.environ, GONGKAI_DB=str(db), GONGKAI_ARCHIVE=str(db.parent / "archive"),
+               PYTHONUNBUFFERED="1")
+    for var in unset:
+        env.pop(var, None)
+    with (db.parent / "server.log").open("w") as log:
+        proc = start_dashboard(port, env, log)
+        try:
+            wait_health(port, proc, timeout=45.0)
+            yield port
+        finally:
+            stop_dashboard(proc, grace=10)
+
+
+@contextlib.contextmanager
+def chromium() -> Iterator["object"]:
+    """Debian's Chromium driven by Playwright, headless, with :data:`CHROME_ARGS`."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROME_ARGS, headless=True)
+        try:
+            yield b
+        finally:
+            b.close()
