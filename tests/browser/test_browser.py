@@ -14,6 +14,7 @@ from urllib.parse import quote
 import duckdb
 import pytest
 from tests.helpers.server import (
+    open_page,
     CHROMIUM,
     DONE,
     chromium,
@@ -22,7 +23,6 @@ from tests.helpers.server import (
 )
 
 ROOT = Path(__file__).resolve().parents[2]
-ARTIFACTS = ROOT / "test-artifacts"
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium not installed")
 
@@ -58,22 +58,6 @@ def _report_id(db: Path) -> int:
         con.close()
 
 
-def _open(page, url: str, name: str, *, chart: bool) -> None:
-    page.goto(url, wait_until="domcontentloaded")
-    page.wait_for_selector("[data-testid='stApp']", timeout=30_000)
-    # the first script run has finished once a title is drawn and the app is idle
-    page.wait_for_selector("h1", timeout=30_000)
-    page.wait_for_selector(DONE, timeout=30_000)
-    if chart:
-        page.wait_for_selector(".js-plotly-plot", timeout=30_000)
-    page.wait_for_timeout(300)
-    page.wait_for_selector(DONE, timeout=30_000)
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
-    errors = page.locator("[data-testid='stException']")
-    assert errors.count() == 0, errors.first.inner_text()[:500]
-
-
 def _sidebar_text(page) -> str:
     return page.locator("[data-testid='stSidebar']").inner_text()
 
@@ -93,7 +77,7 @@ def test_shared_links_on_every_page(server, browser) -> None:
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     try:
         # overview: filters from the URL in the widgets, headline chart drawn, full copy link
-        _open(page, f"{base}/?agency={A1}&agency={A6}&year_from=2019&lang=en", "overview",
+        open_page(page, f"{base}/?agency={A1}&agency={A6}&year_from=2019&lang=en", "overview",
               chart=True)
         side = _sidebar_text(page)
         assert "Agencies" in side and "甲市商务局" in side and "丙市教育局" in side
@@ -113,25 +97,25 @@ def test_shared_links_on_every_page(server, browser) -> None:
         assert "Data quality" in page.locator("h1").first.inner_text()
 
         # data quality with page filters
-        _open(page, f"{base}/quality?severity=error&lang=en", "quality", chart=False)
+        open_page(page, f"{base}/quality?severity=error&lang=en", "quality", chart=False)
         main = page.locator("[data-testid='stMain'] [data-testid='stMultiSelect']")
         assert "Error" in main.nth(1).inner_text()
 
         # report page: evidence table and the original's download
         rid = server["report_id"]
-        _open(page, f"{base}/report?report={rid}&lang=en", "report", chart=False)
+        open_page(page, f"{base}/report?report={rid}&lang=en", "report", chart=False)
         assert page.get_by_text("Download the original file").count() >= 1
         assert page.get_by_text("Facts with evidence").count() == 1
 
         # invalid parameters: a message, no traceback
-        _open(page, f"{base}/report?report=abc&year_from=zz", "report_invalid", chart=False)
+        open_page(page, f"{base}/report?report=abc&year_from=zz", "report_invalid", chart=False)
         assert page.get_by_text("year_from=zz").count() >= 1
 
         # the analysis pages (owned by other engineers) that exist
         for name, query in ANALYSIS_PAGES.items():
             if not (ROOT / "pages" / f"{name}.py").exists():
                 continue
-            _open(page, f"{base}/{name}?{query}", name, chart=True)
+            open_page(page, f"{base}/{name}?{query}", name, chart=True)
             assert "甲市商务局" in _sidebar_text(page)
     finally:
         page.close()
@@ -146,7 +130,7 @@ def test_first_visitor_of_a_fresh_server_opening_a_shared_sub_page_link(
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         try:
             query = ANALYSIS_PAGES["requests"]
-            _open(page, f"{base}/requests?{query}", "first_visit_requests", chart=True)
+            open_page(page, f"{base}/requests?{query}", "first_visit_requests", chart=True)
             nav = page.locator("[data-testid='stSidebarNav']").inner_text()
             assert "Request outcomes" in nav and "Overview" in nav
             assert "ui" not in nav.split() and "corrections" not in nav  # file names of pages/

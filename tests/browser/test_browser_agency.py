@@ -8,14 +8,11 @@ Skipped only when /usr/bin/chromium is absent.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from tests.helpers.server import CHROMIUM, DONE, chromium, copy_small_db, dashboard_on
+from tests.helpers.server import ARTIFACTS, CHROMIUM, chromium, copy_small_db, dashboard_on, open_page
 
-ROOT = Path(__file__).resolve().parents[2]
-ARTIFACTS = ROOT / "test-artifacts"
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium not installed")
 
@@ -32,26 +29,12 @@ def browser():
         yield b
 
 
-def _open(page, url: str, name: str) -> None:
-    page.goto(url, wait_until="domcontentloaded")
-    page.wait_for_selector("[data-testid='stApp']", timeout=30_000)
-    page.wait_for_selector("h1", timeout=30_000)
-    page.wait_for_selector(DONE, timeout=30_000)
-    page.wait_for_selector(".js-plotly-plot", timeout=30_000)
-    page.wait_for_timeout(300)
-    page.wait_for_selector(DONE, timeout=30_000)
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
-    errors = page.locator("[data-testid='stException']")
-    assert errors.count() == 0, errors.first.inner_text()[:500]
-
-
 def test_agency_profile_and_its_printed_brief(server, browser) -> None:
     base = f"http://127.0.0.1:{server['port']}"
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     try:
         url = f"{base}/agency?agency={quote('丙市丁县人民政府')}&ind=correction_rate&lang=en"
-        _open(page, url, "agency_profile")
+        open_page(page, url, "agency_profile", chart=True)
         main = page.locator("[data-testid='stMain']").inner_text()
         assert "Agency profile" in page.locator("h1").first.inner_text()
         assert "丙市丁县人民政府" in main and "People's government" in main
@@ -82,8 +65,8 @@ def test_overview_link_with_headline_year_indicator_and_peers(server, browser) -
     base = f"http://127.0.0.1:{server['port']}"
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     try:
-        _open(page, f"{base}/?year=2021&ind=granted_share&peers=level&lang=en",
-              "overview_headline_year")
+        open_page(page, f"{base}/?year=2021&ind=granted_share&peers=level&lang=en",
+                  "overview_headline_year", chart=True)
         main = page.locator("[data-testid='stMain']").inner_text()
         assert "2021: 6 of 6 agencies reported" in main
         assert "Standard indicators" in main and "Timeliness of the annual reports" in main

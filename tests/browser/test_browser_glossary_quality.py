@@ -15,11 +15,9 @@ import io
 from pathlib import Path
 
 import pytest
-from tests.helpers.server import CHROMIUM, DONE, chromium, copy_small_db, dashboard_on
+from tests.helpers.server import ARTIFACTS, CHROMIUM, DONE, chromium, copy_small_db, dashboard_on
 from tests.pages.test_page_quality_consistency import FILE_2022, FILE_2023
 
-ROOT = Path(__file__).resolve().parents[2]
-ARTIFACTS = ROOT / "test-artifacts"
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium not installed")
 

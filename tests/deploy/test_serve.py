@@ -12,12 +12,10 @@ import shutil
 import signal
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
-from tests.helpers.server import CHROME_ARGS, CHROMIUM, DONE, free_port
+from tests.helpers.server import CHROME_ARGS, CHROMIUM, DONE, free_port, wait_http
 
 ROOT = Path(__file__).resolve().parents[2]
 NARRATIVE = "临江市{bureau}2023年政府信息公开工作年度报告\n本机关2023年主动公开政府信息{items}条。\n"
@@ -25,21 +23,6 @@ NARRATIVE = "临江市{bureau}2023年政府信息公开工作年度报告\n本�
 pytestmark = pytest.mark.skipif(
     not (shutil.which("nginx") or Path("/usr/sbin/nginx").exists()) or not CHROMIUM.exists(),
     reason="needs nginx and chromium")
-
-
-def _wait_http(url: str, proc: subprocess.Popen, timeout: float) -> None:
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if proc.poll() is not None:
-            raise RuntimeError(f"serve.sh exited with {proc.returncode}")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as r:
-                if r.status == 200:
-                    return
-        except OSError:
-            pass
-        time.sleep(0.3)
-    raise TimeoutError(url)
 
 
 def _free_block(n: int) -> int:
@@ -87,7 +70,7 @@ def test_two_processes_behind_nginx_serve_a_browser_and_see_a_cli_load(tmp_path:
                             start_new_session=True)
     try:
         for p in (port + 1, port + 2, port):
-            _wait_http(f"http://127.0.0.1:{p}/_stcore/health", proc, 45)
+            wait_http(f"http://127.0.0.1:{p}/_stcore/health", proc, 45, "serve.sh")
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROME_ARGS,
                                          headless=True)

@@ -45,13 +45,12 @@ def start_dashboard(port: int, env: Mapping[str, str], log: IO[str]) -> subproce
     )
 
 
-def wait_health(port: int, proc: subprocess.Popen, timeout: float) -> None:
-    """Block until the server's health endpoint answers 200; fail if it exits or times out."""
-    url = f"http://127.0.0.1:{port}/_stcore/health"
+def wait_http(url: str, proc: subprocess.Popen, timeout: float, what: str = "streamlit") -> None:
+    """Block until ``url`` answers 200; fail if ``proc`` exits or the time runs out."""
     end = time.monotonic() + timeout
     while time.monotonic() < end:
         if proc.poll() is not None:
-            raise RuntimeError(f"streamlit exited with {proc.returncode}")
+            raise RuntimeError(f"{what} exited with {proc.returncode}")
         try:
             with urllib.request.urlopen(url, timeout=2) as r:
                 if r.status == 200:
@@ -59,7 +58,12 @@ def wait_health(port: int, proc: subprocess.Popen, timeout: float) -> None:
         except OSError:
             pass
         time.sleep(0.3)
-    raise TimeoutError("streamlit did not become healthy")
+    raise TimeoutError(f"{url}: {what} did not answer")
+
+
+def wait_health(port: int, proc: subprocess.Popen, timeout: float) -> None:
+    """Block until the server's health endpoint answers 200; fail if it exits or times out."""
+    wait_http(f"http://127.0.0.1:{port}/_stcore/health", proc, timeout)
 
 
 def stop_dashboard(proc: subprocess.Popen, grace: float) -> None:
@@ -112,3 +116,24 @@ def chromium() -> Iterator["object"]:
             yield b
         finally:
             b.close()
+
+
+ARTIFACTS = ROOT / "test-artifacts"  # screenshots and PDFs of the browser tests (gitignored)
+
+
+def open_page(page, url: str, name: str, *, chart: bool) -> None:  # noqa: ANN001 - a Playwright Page
+    """Open ``url``, wait until its first script run has finished (a title drawn, the app
+    idle, and a plotly chart when ``chart``), screenshot it as ``name`` and fail on any
+    exception box."""
+    page.goto(url, wait_until="domcontentloaded")
+    page.wait_for_selector("[data-testid='stApp']", timeout=30_000)
+    page.wait_for_selector("h1", timeout=30_000)
+    page.wait_for_selector(DONE, timeout=30_000)
+    if chart:
+        page.wait_for_selector(".js-plotly-plot", timeout=30_000)
+    page.wait_for_timeout(300)
+    page.wait_for_selector(DONE, timeout=30_000)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    errors = page.locator("[data-testid='stException']")
+    assert errors.count() == 0, errors.first.inner_text()[:500]
