@@ -242,14 +242,8 @@ def publish(con: duckdb.DuckDBPyConnection, db: Path | str | None = None) -> Sna
         raise
     final = d / f"{name}.duckdb"
     os.rename(tmp, final)
-    pointer = {"name": name, "generation": gen, "published": time.time(),
-               "primary": _primary_stat(db)}
-    ptmp = d / f".tmp-{POINTER}-{os.getpid()}"
-    with open(ptmp, "w", encoding="utf-8") as fh:
-        json.dump(pointer, fh)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(ptmp, d / POINTER)
+    _write_pointer(d, {"name": name, "generation": gen, "published": time.time(),
+                       "primary": _primary_stat(db)})
     _fsync_dir(d)
     collect(db)
     return Snapshot(name, final, gen)
@@ -280,9 +274,15 @@ def _record_primary(db: Path) -> None:
     if ptr is None:
         return
     ptr["primary"] = _primary_stat(db)
+    _write_pointer(d, ptr)
+
+
+def _write_pointer(d: Path, pointer: dict) -> None:
+    """The pointer file replaced atomically (temp file, fsync, rename): readers see the old
+    pointer or the new one, never a part."""
     ptmp = d / f".tmp-{POINTER}-{os.getpid()}"
     with open(ptmp, "w", encoding="utf-8") as fh:
-        json.dump(ptr, fh)
+        json.dump(pointer, fh)
         fh.flush()
         os.fsync(fh.fileno())
     os.replace(ptmp, d / POINTER)
