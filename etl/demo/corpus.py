@@ -378,20 +378,45 @@ def _produced(plan: Sequence[PlannedFile], corpus: Path,
         pool.close()
 
 
+#: files stored per write transaction (see :mod:`etl.store.batch`): large enough that the
+#: fixed cost of a transaction is spread thin, small enough that progress moves every second
+BATCH_FILES = 24
+
+
 def _load(plan: Sequence[PlannedFile], produced: Iterable[tuple[Path, list | None, object]],
           con, db: Path, progress: ProgressFn | None) -> None:
-    """Through the one write path for files (archive, checks, a transaction each); the
-    extraction already happened in :func:`_produced`, so the loader is handed its result."""
+    """Through the write path for files (archive, checks), :data:`BATCH_FILES` new files a
+    transaction (:func:`etl.store.batch.store_batch`, which gives what storing them one by one
+    gives); the extraction already happened in :func:`_produced`, so the loader is handed its
+    result."""
     from etl.store import database
-    from etl.store.loader import LoadResult, load_file
+    from etl.store.batch import store_batch
+    from etl.store.loader import LoadResult, prepare_file
 
     archive = database.archive_dir(db)
     result = LoadResult()
-    for done, (path, reports, error) in enumerate(produced, 1):
-        result.files.append(load_file(path, con, extractor=_handed(reports, error),
-                                      archive=archive))
+    pending: list = []
+
+    def flush() -> None:
+        base = len(result.files)
+        result.files.extend(store_batch(con, pending))
         if progress:
-            progress(done, len(plan), path.name)
+            for k, (res, _) in enumerate(pending, 1):
+                progress(base + k, len(plan), res.name)
+        pending.clear()
+
+    for path, reports, error in produced:
+        res, prepared = prepare_file(path, con, extractor=_handed(reports, error), archive=archive)
+        if prepared is None:
+            flush()
+            result.files.append(res)
+            if progress:
+                progress(len(result.files), len(plan), res.name)
+            continue
+        pending.append((res, prepared))
+        if len(pending) >= BATCH_FILES:
+            flush()
+    flush()
     if result.failed:  # a bug worth hearing about, but the rest of the demo is still useful
         names = "; ".join(f.message for f in result.failed[:3])
         log.warning("%d demo files failed to load: %s", len(result.failed), names)

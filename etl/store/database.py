@@ -309,30 +309,40 @@ def _write_reports_in_tx(
     con: duckdb.DuckDBPyConnection, source: SourceInfo, reports: Sequence[Report]
 ) -> list[int]:
     delete_source(con, source.sha256)
+    return write_new_sources_in_tx(con, [(source, reports)])[0]
+
+
+def write_new_sources_in_tx(
+    con: duckdb.DuckDBPyConnection, files: Sequence[tuple[SourceInfo, Sequence[Report]]]
+) -> list[list[int]]:
+    """Store files none of which is stored yet (the caller has made sure), in order, inside the
+    caller's transaction: ids, agencies and rows come out as writing them one after another
+    would make them, in one statement per table. Returns each file's new report ids."""
     sid = _next_id(con, "sources", "source_id")
-    con.execute(
-        "INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            sid,
-            source.sha256,
-            source.file_name,
-            source.size,
-            source.format,
-            datetime.now(timezone.utc).replace(tzinfo=None),
-            source.archive_path,
-            source.origin,
-        ],
-    )
     next_report = _next_id(con, "reports", "report_id")
-    ids = list(range(next_report, next_report + len(reports)))
+    now = datetime.now(timezone.utc).replace(tzinfo=None)
+    source_rows: list[tuple] = []
+    placed: list[tuple[int, int, Report]] = []  # (report id, source id, report)
+    out: list[list[int]] = []
+    for k, (source, reports) in enumerate(files):
+        source_rows.append((sid + k, source.sha256, source.file_name, source.size, source.format,
+                            now, source.archive_path, source.origin))
+        ids = list(range(next_report, next_report + len(reports)))
+        next_report += len(reports)
+        out.append(ids)
+        placed.extend((rid, sid + k, r) for rid, r in zip(ids, reports))
+    if len(source_rows) == 1:
+        con.execute("INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?, ?, ?)", list(source_rows[0]))
+    elif source_rows:
+        _bulk_insert(con, "sources", SOURCE_COLUMNS, source_rows)
     agency_ids = resolve_agencies(
-        con, [(r.agency, [r.printed_agency] if r.printed_agency else []) for r in reports])
+        con, [(r.agency, [r.printed_agency] if r.printed_agency else []) for _, _, r in placed])
     report_rows: list[tuple] = []
     fact_rows: list[tuple] = []
     finding_rows: list[tuple] = []
-    for rid, agency_id, r in zip(ids, agency_ids, reports):
-        report_rows.append((rid, sid, r.position, agency_id, r.printed_agency, r.year, r.kind,
-                            r.form, r.title, r.published, r.offset))
+    for (rid, source_id, r), agency_id in zip(placed, agency_ids):
+        report_rows.append((rid, source_id, r.position, agency_id, r.printed_agency, r.year,
+                            r.kind, r.form, r.title, r.published, r.offset))
         for f in r.facts:
             ev = f.evidence
             fact_rows.append((
@@ -352,10 +362,15 @@ def _write_reports_in_tx(
         _bulk_insert(con, "facts", FACT_COLUMNS, fact_rows)
     if finding_rows:
         _bulk_insert(con, "findings", FINDING_COLUMNS, finding_rows)
-    return ids
+    return out
 
 
 #: Column name and DuckDB list type of each bulk-inserted table (see :func:`_bulk_insert`).
+SOURCE_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("source_id", "INTEGER"), ("sha256", "VARCHAR"), ("file_name", "VARCHAR"), ("size", "BIGINT"),
+    ("format", "VARCHAR"), ("loaded_at", "TIMESTAMP"), ("archive_path", "VARCHAR"),
+    ("origin", "VARCHAR"),
+)
 REPORT_COLUMNS: tuple[tuple[str, str], ...] = (
     ("report_id", "INTEGER"), ("source_id", "INTEGER"), ("position", "INTEGER"),
     ("agency_id", "INTEGER"), ("printed_agency", "VARCHAR"), ("year", "SMALLINT"),
@@ -407,8 +422,8 @@ def _unnest_insert(con: duckdb.DuckDBPyConnection, table: str, columns: Sequence
 
 
 #: Arrow type of each column type (a DATE is inferred: an ISO text or a date).
-_ARROW_TYPES = {"INTEGER": "int32", "SMALLINT": "int16", "VARCHAR": "string", "DOUBLE": "float64",
-                "BOOLEAN": "bool_"}
+_ARROW_TYPES = {"INTEGER": "int32", "SMALLINT": "int16", "BIGINT": "int64", "VARCHAR": "string",
+                "DOUBLE": "float64", "BOOLEAN": "bool_"}
 
 
 def _arrow_insert(con: duckdb.DuckDBPyConnection, table: str, columns: Sequence[tuple[str, str]],

@@ -431,41 +431,52 @@ def _add_cross_year_findings(con: duckdb.DuckDBPyConnection, report_ids: Sequenc
     findings added to the current transaction.
 
     Set-based for the whole file (issue 12: two queries per report took 6.6 s for a 667-report
-    spreadsheet): the neighbours in one statement, their facts in one, the rules in Python,
-    then one DELETE and one INSERT. The pairs are still judged one by one in sorted order, each
-    replacing what an earlier pair left on the same later report, so the findings are exactly
-    those the per-report loop gave.
+    spreadsheet): the neighbours in one statement, then :func:`judge_pairs`.
+    """
+    if not report_ids:
+        return 0
+    return judge_pairs(con, [sorted(_cross_year_pairs(con, report_ids))])[0]
+
+
+def judge_pairs(
+    con: duckdb.DuckDBPyConnection, groups: Sequence[Sequence[tuple[int, int, int, int]]]
+) -> list[int]:
+    """Judge ``(prev_id, cur_id, prev_year, cur_year)`` pairs with the cross-year rules and
+    store what they find; returns the number of findings each group added.
+
+    The groups are judged in order (a group is one file's pairs, sorted), each pair replacing
+    what an earlier pair left on the same later report — exactly what judging them one file
+    after another did — with the facts read in one statement, one DELETE and one INSERT.
     """
     check, rules = _cross_year_rules()
-    if check is None or not report_ids:
-        return 0
-    pairs = sorted(_cross_year_pairs(con, report_ids))
-    if not pairs:
-        return 0
-    values = _facts_of_many(con, {k for p in pairs for k in ((p[0], p[2]), (p[1], p[3]))})
+    added = [0] * len(groups)
+    if check is None or not any(groups):
+        return added
+    values = _facts_of_many(
+        con, {k for g in groups for p in g for k in ((p[0], p[2]), (p[1], p[3]))})
     live: list[tuple[int, Finding] | None] = []  # what the loop would have inserted, in order
     at: dict[int, list[int]] = {}  # cur_id → its entries in ``live``
     deleted: set[tuple[int, str]] = set()  # (cur_id, rule) removed from what was stored
-    added = 0
-    for prev_id, cur_id, prev_year, cur_year in pairs:
-        try:
-            found = list(check(dict(values[(prev_id, prev_year)]), dict(values[(cur_id, cur_year)]),
-                               prev_year, cur_year))
-        except Exception:  # noqa: BLE001 - a bug in a check must not block loading the file
-            log.exception("check_across_years failed for reports %s/%s", prev_id, cur_id)
-            continue
-        names = {*rules, *(f.rule for f in found if isinstance(f, Finding))}
-        deleted.update((cur_id, n) for n in names)
-        mine = at.setdefault(cur_id, [])
-        for i in mine:
-            entry = live[i]
-            if entry is not None and entry[1].rule in names:
-                live[i] = None
-        for fd in found:
-            if isinstance(fd, Finding):
-                mine.append(len(live))
-                live.append((cur_id, fd))
-                added += 1
+    for g, pairs in enumerate(groups):
+        for prev_id, cur_id, prev_year, cur_year in pairs:
+            try:
+                found = list(check(dict(values[(prev_id, prev_year)]),
+                                   dict(values[(cur_id, cur_year)]), prev_year, cur_year))
+            except Exception:  # noqa: BLE001 - a bug in a check must not block loading the file
+                log.exception("check_across_years failed for reports %s/%s", prev_id, cur_id)
+                continue
+            names = {*rules, *(f.rule for f in found if isinstance(f, Finding))}
+            deleted.update((cur_id, n) for n in names)
+            mine = at.setdefault(cur_id, [])
+            for i in mine:
+                entry = live[i]
+                if entry is not None and entry[1].rule in names:
+                    live[i] = None
+            for fd in found:
+                if isinstance(fd, Finding):
+                    mine.append(len(live))
+                    live.append((cur_id, fd))
+                    added[g] += 1
     if deleted:
         gone = sorted(deleted)
         con.execute(
@@ -506,6 +517,13 @@ def _add_duplicate_findings(con: duckdb.DuckDBPyConnection, report_ids: Sequence
         WHERE n.report_id IN (SELECT unnest(?::INTEGER[])) AND n.kind NOT IN ('template', 'letter')
         ORDER BY n.report_id, o.report_id
     """, [list(report_ids)]).fetchall()
+    store_duplicate_findings(con, rows)
+    return len(rows)
+
+
+def store_duplicate_findings(con: duckdb.DuckDBPyConnection, rows: Sequence[tuple]) -> None:
+    """Insert ``duplicate_report`` findings for ``(report_id, agency_id, year, kind,
+    other_report_id, other_file_name, agency_name)`` rows."""
     if rows:
         database._bulk_insert(con, "findings", database.FINDING_COLUMNS, [
             (rid, agency_id, year, "duplicate_report", "warning",
@@ -514,7 +532,6 @@ def _add_duplicate_findings(con: duckdb.DuckDBPyConnection, report_ids: Sequence
              f"report {other}")
             for rid, agency_id, year, kind, other, file_name, name in rows
         ])
-    return len(rows)
 
 
 # ---------------------------------------------------------------------------- loading
@@ -625,6 +642,34 @@ def load_file(
 ) -> FileResult:
     """Load one file (see :func:`load_paths`). ``name`` is the name to store and show (e.g. an
     upload's original name; sanitised, never used as a path); default: the file's own name."""
+    res, prepared = prepare_file(path, con, name=name, origin=origin, extractor=extractor,
+                                 archive=archive, only_valid_rows=only_valid_rows)
+    if prepared is None:
+        return res
+    return store_prepared(con, res, prepared, force=force)
+
+
+@dataclass
+class Prepared:
+    """A file read, extracted and archived, ready for its write transaction."""
+
+    source: database.SourceInfo
+    reports: list[Report]
+    fingerprint: str
+
+
+def prepare_file(
+    path: Path,
+    con: duckdb.DuckDBPyConnection,
+    *,
+    name: str | None = None,
+    origin: str = "extracted",
+    extractor: Extractor | None = None,
+    archive: Path | None = None,
+    only_valid_rows: bool = False,
+) -> tuple[FileResult, Prepared | None]:
+    """Everything of :func:`load_file` before the database write: the file's result so far and
+    what to write (None when the file failed; the result says why)."""
     path = Path(path)
     archive = archive or database.archive_dir()
     name = display_name(name or path)
@@ -643,11 +688,11 @@ def load_file(
             reports = list((extractor or _default_extractor())(path))
     except InputError as exc:
         res.message = _input_error_message(name, exc)
-        return res
+        return res, None
     except Exception as exc:  # noqa: BLE001 - any reader failure is the file's problem
         res.message = f"{name}: could not be read ({type(exc).__name__}: {exc})"
         log.debug("extraction failed for %s", path, exc_info=True)
-        return res
+        return res, None
 
     fingerprint = _fingerprint(name, origin, reports)
     res.problems = error_findings(reports, name=name)
@@ -658,26 +703,39 @@ def load_file(
         archived = archive_file(path, sha, archive)
     except InputError as exc:
         res.message = _input_error_message(name, exc)
-        return res
+        return res, None
     except OSError as exc:
         res.message = f"{name}: could not be archived ({exc.strerror or exc}); nothing was written"
-        return res
+        return res, None
 
     source = database.SourceInfo(sha256=sha, file_name=name, size=size, format=fmt,
-                              archive_path=archived, origin=origin)
+                                 archive_path=archived, origin=origin)
+    return res, Prepared(source, list(reports), fingerprint)
+
+
+def store_prepared(con: duckdb.DuckDBPyConnection, res: FileResult, prepared: Prepared, *,
+                   force: bool = False) -> FileResult:
+    """The write of :func:`load_file`: its own transaction (unless unchanged); fills ``res``."""
     with WRITE_LOCK:
-        if not force and _is_unchanged(con, sha, fingerprint):
+        if not force and _is_unchanged(con, prepared.source.sha256, prepared.fingerprint):
             res.status = "unchanged"
             res.message = "already loaded with the same content"
             return res
         try:
-            _ids, cross = write_source(con, source, reports, fingerprint=fingerprint)
+            _ids, cross = write_source(con, prepared.source, prepared.reports,
+                                       fingerprint=prepared.fingerprint)
         except Exception as exc:  # noqa: BLE001 - reported per file; the database is unchanged
             if _is_interrupt(exc):
                 raise KeyboardInterrupt from exc
-            res.message = f"{name}: could not be stored ({type(exc).__name__}: {exc}); nothing was written"
+            res.message = (f"{res.name}: could not be stored ({type(exc).__name__}: {exc}); "
+                           "nothing was written")
             res.reports = res.facts = res.findings = 0
             return res
+    return stored(res, cross)
+
+
+def stored(res: FileResult, cross: int) -> FileResult:
+    """``res`` marked loaded, with the ``cross`` findings its write added."""
     res.findings += cross
     res.status = "loaded"
     res.message = f"{res.reports} reports, {res.facts} facts"
