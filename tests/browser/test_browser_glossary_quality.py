@@ -15,7 +15,15 @@ import io
 from pathlib import Path
 
 import pytest
-from tests.helpers.server import ARTIFACTS, CHROMIUM, DONE, chromium, copy_small_db, dashboard_on
+from tests.helpers.server import (
+    ARTIFACTS,
+    CHROMIUM,
+    DONE,
+    chromium,
+    copy_small_db,
+    dashboard_on,
+    wait_drawn,
+)
 from tests.pages.test_page_quality_consistency import FILE_2022, FILE_2023
 
 
@@ -53,7 +61,7 @@ def _open(page, url: str, name: str, text: str) -> str:
     page.wait_for_selector("h1", timeout=30_000)
     page.wait_for_selector(DONE, timeout=30_000)
     page.get_by_text(text).first.wait_for(timeout=30_000)
-    page.wait_for_selector(DONE, timeout=30_000)
+    wait_drawn(page)
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
     errors = page.locator("[data-testid='stException']")
@@ -127,7 +135,7 @@ def test_quality_verdict_is_kept_when_the_page_opens_again(server, browser) -> N
         form.get_by_label("Why").fill("报告以人民币口径计算")
         form.get_by_role("button", name="Save verdict").click()
         page.get_by_text("Verdict saved.").wait_for(timeout=30_000)
-        page.wait_for_selector(DONE, timeout=30_000)
+        wait_drawn(page)
         rows = _first_csv(page)
         judged = [r for r in rows if r["Verdict"] == "Dismissed"]
         assert len(judged) == 1 and judged[0]["Reviewed by"] == "王审核"

@@ -25,6 +25,15 @@ CHROME_ARGS = [
 ]
 # a page has finished its run (Streamlit marks the app root)
 DONE = "[data-testid='stApp'][data-test-script-state='notRunning']"
+#: what Streamlit draws in place of an element whose code is still loading (a download
+#: button, a table …): a page is not drawn while one shows, even when the script is done
+SKELETON = "[data-testid='stSkeleton']"
+
+
+def wait_drawn(page, timeout: float = 30_000) -> None:  # noqa: ANN001 - a Playwright Page
+    """Wait until the page's script run is over and no element is still a placeholder."""
+    page.wait_for_selector(DONE, timeout=timeout)
+    page.wait_for_function(f"!document.querySelector({SKELETON!r})", timeout=timeout)
 
 
 def free_port() -> int:
@@ -132,7 +141,7 @@ def open_page(page, url: str, name: str, *, chart: bool) -> None:  # noqa: ANN00
     if chart:
         page.wait_for_selector(".js-plotly-plot", timeout=30_000)
     page.wait_for_timeout(300)
-    page.wait_for_selector(DONE, timeout=30_000)
+    wait_drawn(page)
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
     errors = page.locator("[data-testid='stException']")
