@@ -32,11 +32,12 @@ from etl.extract.formlabels import (
     match_t3_label,
     norm,
 )
+from etl.extract.recache import compile as _rx
 from etl.model import Document, Evidence, Fact, Finding, Segment, Table
 
 _UNIT_CHARS = "件个项条次宗起人份家"
 PAGE_MASK = "\x00"
-_CJK_RE = re.compile(r"[\u3400-\u9fff]")
+_CJK_RE = _rx(r"[\u3400-\u9fff]")
 
 
 class NormText:
@@ -98,14 +99,14 @@ class Tok:
     empty: bool = False  # an empty line of a one-cell-per-line dump (maybe a blank cell)
 
 
-_TOKEN_RE = re.compile(
+_TOKEN_RE = _rx(
     r"(?P<paren>[(（][^()（）\n]{0,80}[)）])"
     r"|(?P<listnum>(?<![\d.])\d{1,2}[ \t\u3000]*[.、．](?![\d.]))"
     r"|(?P<num>[+\-−]?\d[\d,，]*(?:\.\d+)?)"
     r"|(?P<blank>(?<!\S)(?:/|／|-|－|—|——|–|\\|无)(?!\S))"
     r"|(?P<word>[^\s\d(（)）\x00]+)"
 )
-_PAGE_LINE_RE = re.compile(
+_PAGE_LINE_RE = _rx(
     r"^[ \t\u3000]*(?:[-—–－][ \t\u3000]*\d+[ \t\u3000]*[-—–－]|第[ \t\u3000]*\d+[ \t\u3000]*页"
     r"(?:[ \t\u3000]*[,，/]?[ \t\u3000]*共[ \t\u3000]*\d+[ \t\u3000]*页)?|"
     r"\d+[ \t\u3000]*/[ \t\u3000]*\d+|[Pp]age[ \t\u3000]*\d+(?:[ \t\u3000]*of[ \t\u3000]*\d+)?)[ \t\u3000\r]*$",
@@ -278,10 +279,10 @@ class Group:
     values: list[Tok] = field(default_factory=list)
 
 
-_MARKER_RE = re.compile(r"^(?:[(（][一二三四五六七八九十\d]{1,2}[)）]|[一二三四五六七八九十]、|\d{1,2}\s*[.、．]$)")
+_MARKER_RE = _rx(r"^(?:[(（][一二三四五六七八九十\d]{1,2}[)）]|[一二三四五六七八九十]、|\d{1,2}\s*[.、．]$)")
 
 
-_BARE_MARKER_RE = re.compile(r"^(?:\([一二三四五六七八九十\d]{1,2}\)|[一二三四五六七八九十]、|\d{1,2}[.、])$")
+_BARE_MARKER_RE = _rx(r"^(?:\([一二三四五六七八九十\d]{1,2}\)|[一二三四五六七八九十]、|\d{1,2}[.、])$")
 
 
 def group_tokens(toks: list[Tok], boundary: set[str]) -> list[Group]:
@@ -359,7 +360,7 @@ def _region(seg: Segment, doc: Document, anchors: tuple[str, ...], starts: tuple
     return _blank_page_numbers(region, bounds), seg.offset + best
 
 
-_MD_RULE_RE = re.compile(r"^[ \t]*\|?(?:[ \t]*:?-{3,}:?[ \t]*\|)+(?:[ \t]*:?-{3,}:?[ \t]*)?[ \t]*$", re.M)
+_MD_RULE_RE = _rx(r"^[ \t]*\|?(?:[ \t]*:?-{3,}:?[ \t]*\|)+(?:[ \t]*:?-{3,}:?[ \t]*)?[ \t]*$", re.M)
 
 
 def depipe(text: str) -> str:
@@ -375,8 +376,8 @@ def depipe(text: str) -> str:
     return text.replace("|", " ")
 
 
-_MD_BR_RE = re.compile(r"<br\s*/?>", re.I)
-_MD_MARKUP_RE = re.compile(r"<!--.*?-->|</?(?:sup|sub|u|b|i|em|strong|span|p)\b[^<>\n]{0,80}>", re.S | re.I)
+_MD_BR_RE = _rx(r"<br\s*/?>", re.I)
+_MD_MARKUP_RE = _rx(r"<!--.*?-->|</?(?:sup|sub|u|b|i|em|strong|span|p)\b[^<>\n]{0,80}>", re.S | re.I)
 
 
 def _evidence(tok: Tok, base: int, doc: Document, table: str, row: str, col: str) -> Evidence:
@@ -471,8 +472,8 @@ def _partial_finding(bad: list[str], why: str) -> Finding:
                    [f"requests.{b}" for b in bad])
 
 
-_NOTE_RE = re.compile(r"\d\s*[（(]\s*(?:含|其中|包括|另|注)")
-_NOTE_WORDS_RE = re.compile(r"^[（(]?(?:含|其中|包括|另|注)")
+_NOTE_RE = _rx(r"\d\s*[（(]\s*(?:含|其中|包括|另|注)")
+_NOTE_WORDS_RE = _rx(r"^[（(]?(?:含|其中|包括|另|注)")
 
 
 def _t3_partial(groups: list[Group], base: int, doc: Document, form: str | None

@@ -38,10 +38,11 @@ from etl.extract.formlabels import (
     parse_cell,
     table_kind,
 )
+from etl.extract.recache import compile as _rx
 from etl.model import Document, Evidence, Fact, Finding, Segment, Table
 
-NOTICE_2021_RE = re.compile(r"[(\[]2021[)\]]30号|2021年?新?版.{0,6}格式|2021.{0,3}年度报告格式")
-_PAGE_NO_RE = re.compile(r"^\s*(?:[-—–]\s*\d+\s*[-—–]|第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+|\d{1,3})\s*$")
+NOTICE_2021_RE = _rx(r"[(\[]2021[)\]]30号|2021年?新?版.{0,6}格式|2021.{0,3}年度报告格式")
+_PAGE_NO_RE = _rx(r"^\s*(?:[-—–]\s*\d+\s*[-—–]|第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+|\d{1,3})\s*$")
 
 
 @dataclass
@@ -326,7 +327,7 @@ def parse_t3_tables(tables: list[Table], doc: Document) -> T3Result:
     return res
 
 
-_LABEL_START_RE = re.compile(r"^(?:[一二三四五六七八九十]+[、.]|\([一二三四五六七]\)|\d{1,2}\.|[①-⑨])")
+_LABEL_START_RE = _rx(r"^(?:[一二三四五六七八九十]+[、.]|\([一二三四五六七]\)|\d{1,2}\.|[①-⑨])")
 
 
 def _drop_blank_fragments(records: list[_T3Row]) -> list[_T3Row]:
@@ -372,8 +373,8 @@ def _default_col(key: str) -> str:
     return APPLICANT_LABELS_ZH.get(key, key)
 
 
-_TOP_RE = re.compile(r"^[一二三四五六七八九十]+[、.]")
-_SEC_RE = re.compile(r"^\([一二三四五六七]\)")
+_TOP_RE = _rx(r"^[一二三四五六七八九十]+[、.]")
+_SEC_RE = _rx(r"^\([一二三四五六七]\)")
 
 
 def _label_order(cells: list[str]) -> list[str]:

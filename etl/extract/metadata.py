@@ -26,6 +26,7 @@ from etl.extract.agencies import (
     looks_like_agency,
     normalise_name,
 )
+from etl.extract.recache import compile as _rx
 from etl.model import Document, Finding, Segment
 from etl.extract.split import clean_title, is_breadcrumb
 from etl.extract.numerals import DATE_RE, YEAR_CHARS, YEAR_RE, find_dates, parse_year, small_number
@@ -45,30 +46,30 @@ class Meta:
     printed_names: list[str] = field(default_factory=list)  # every printed name seen (aliases)
 
 
-_HEADER_PREFIX = re.compile(r"^\s*第\s*[一二三四五六七八九十百零〇两0-9０-９]+\s*篇\s*[:：、.．]?\s*")
-_ARABIC_YEAR = re.compile(r"(?<![0-9０-９])((?:19|20)[0-9]{2})(?![0-9０-９])\s*(?:年度|年)?")
-_LETTER = re.compile(r"(?:的|复|公)函$|^关于.{2,40}的函")
-_REPORT_WORDS = re.compile(
+_HEADER_PREFIX = _rx(r"^\s*第\s*[一二三四五六七八九十百零〇两0-9０-９]+\s*篇\s*[:：、.．]?\s*")
+_ARABIC_YEAR = _rx(r"(?<![0-9０-９])((?:19|20)[0-9]{2})(?![0-9０-９])\s*(?:年度|年)?")
+_LETTER = _rx(r"(?:的|复|公)函$|^关于.{2,40}的函")
+_REPORT_WORDS = _rx(
     r"(?:政府信息公开|信息公开|政务公开|政府信息|工作总结|年度工作报告|工作报告|年度报告|总结|报告)"
 )
 # an upper-case X where a number belongs (XX条, X年, XX余人次); names (XX局) may be anonymised
-_PLACEHOLDER_SLOT = re.compile(r"[XＸ]+(?=[年月日条件个块份名次余号篇项]|人次)")
-_YEAR_OPENING = re.compile(
+_PLACEHOLDER_SLOT = _rx(r"[XＸ]+(?=[年月日条件个块份名次余号篇项]|人次)")
+_YEAR_OPENING = _rx(
     r"(?:^|[\n。])\s*(?:(?:19|20)[0-9]{2}|[一二][" + YEAR_CHARS + r"]{3}|[XＸxｘ]{1,4})\s*年度?\s*(?:以来)?\s*[，,]\s*"
 )
-_PAGE_DATE = re.compile(
+_PAGE_DATE = _rx(
     r"(?:发布|成文|印发|公开)?(?:日期|时间)\s*[：:]\s*((?:19|20)[0-9]{2})\s*[-/.年]\s*([0-9]{1,2})\s*[-/.月]\s*([0-9]{1,2})"
 )
 _NAME_CHARS = r"[\u4e00-\u9fffA-Za-zＡ-Ｚａ-ｚ×＊*○()（）]"
-_SUBJECT = re.compile(r"(?P<a>" + _NAME_CHARS + r"{1,20}?" + AGENCY_SUFFIX + r")")
-_AGENCY_SUFFIX_AT = re.compile(AGENCY_SUFFIX)
+_SUBJECT = _rx(r"(?P<a>" + _NAME_CHARS + r"{1,20}?" + AGENCY_SUFFIX + r")")
+_AGENCY_SUFFIX_AT = _rx(AGENCY_SUFFIX)
 
 
-_FIELD_LABEL = re.compile(r"^\s*(?:发布机构|发文机关|发文单位|信息来源|来源|公开主体|索引号|发布日期|成文日期)\s*[：:]")
-_PAGE_AGENCY = re.compile(r"(?:发布机构|发文机关|发文单位|信息来源|来源|公开主体)\s*[：:]\s*([\u4e00-\u9fff()（）]{2,30})")
-_PERIOD = re.compile(r"(?:统计期限|统计时限|统计期间|统计时间)(?:为|是)?自?\s*((?:19|20)[0-9]{2})\s*年")
-_YEAR_LEAD = re.compile(r"(?:^|[\n。])\s*(?:[（(][一二三四五六七八九十]+[)）][^。\n]{0,12}?。)?\s*((?:19|20)[0-9]{2})\s*年度?\s*(?:以来)?\s*[，,]")
-_CITED = re.compile(r"（[^）\n]{0,40}）|\([^)\n]{0,40}\)|《[^》\n]{0,60}》|〔[^〕\n]{0,10}〕|\[[^\]\n]{0,10}\]")
+_FIELD_LABEL = _rx(r"^\s*(?:发布机构|发文机关|发文单位|信息来源|来源|公开主体|索引号|发布日期|成文日期)\s*[：:]")
+_PAGE_AGENCY = _rx(r"(?:发布机构|发文机关|发文单位|信息来源|来源|公开主体)\s*[：:]\s*([\u4e00-\u9fff()（）]{2,30})")
+_PERIOD = _rx(r"(?:统计期限|统计时限|统计期间|统计时间)(?:为|是)?自?\s*((?:19|20)[0-9]{2})\s*年")
+_YEAR_LEAD = _rx(r"(?:^|[\n。])\s*(?:[（(][一二三四五六七八九十]+[)）][^。\n]{0,12}?。)?\s*((?:19|20)[0-9]{2})\s*年度?\s*(?:以来)?\s*[，,]")
+_CITED = _rx(r"（[^）\n]{0,40}）|\([^)\n]{0,40}\)|《[^》\n]{0,60}》|〔[^〕\n]{0,10}〕|\[[^\]\n]{0,10}\]")
 
 
 def _lines(text: str) -> list[str]:
@@ -86,13 +87,13 @@ def _page_title(seg: Segment, doc: Document) -> str | None:
     return title if title and _REPORT_WORDS.search(title) else None
 
 
-_TITLE_LIKE = re.compile(r"(?:19|20)[0-9]{2}\s*年.{0,40}?(?:年度报告|工作总结|工作报告|总结|的报告|报告|的函)")
+_TITLE_LIKE = _rx(r"(?:19|20)[0-9]{2}\s*年.{0,40}?(?:年度报告|工作总结|工作报告|总结|的报告|报告|的函)")
 
 
-_ARTICLE_FIELDS = re.compile(r"\s+(?:来源|信息来源|时间|发布时间|发布日期|发布机构|作者|浏览次数|点击数|字号)\s*[：:]")
+_ARTICLE_FIELDS = _rx(r"\s+(?:来源|信息来源|时间|发布时间|发布日期|发布机构|作者|浏览次数|点击数|字号)\s*[：:]")
 
 
-_TITLE_FIELD = re.compile(r"^[-*•\s]*标\s*题\s*[：:]\s*(.+)$")
+_TITLE_FIELD = _rx(r"^[-*•\s]*标\s*题\s*[：:]\s*(.+)$")
 
 
 def _title_further_down(body: str, lines: int = 80) -> str | None:
@@ -149,11 +150,11 @@ def _extend_name(text: str, end: int) -> int:
 
 # A title or subject naming only a place (杭州市西湖区, 江口镇, 玉林街道) means that place's
 # government: the report of a 区/县/镇 is its people's government's report.
-_REGION_ONLY = re.compile(
+_REGION_ONLY = _rx(
     r"^[\u4e00-\u9fff]{1,16}?(?:省|自治区|市|自治州|州|盟|地区|区|县|自治县|旗|镇|乡|街道)$"
 )
-_NOT_A_NAME = re.compile(r"公开|发布|认真|贯彻|落实|围绕|按照|根据|主动|坚持|进一步|全面|在")
-_REGION_SUBJECT = re.compile(r"([\u4e00-\u9fff]{1,12}?(?:省|市|区|县|旗|镇|乡|街道))(?=认真|紧紧|主动|共|全年|坚持|按照|根据|围绕|深入|持续|进一步|全面|在)")
+_NOT_A_NAME = _rx(r"公开|发布|认真|贯彻|落实|围绕|按照|根据|主动|坚持|进一步|全面|在")
+_REGION_SUBJECT = _rx(r"([\u4e00-\u9fff]{1,12}?(?:省|市|区|县|旗|镇|乡|街道))(?=认真|紧紧|主动|共|全年|坚持|按照|根据|围绕|深入|持续|进一步|全面|在)")
 
 
 def region_government(region: str) -> str | None:
@@ -236,7 +237,7 @@ def _date_line(raw: str) -> tuple[str | None, int | None, int | None] | None:
     return date, year, month
 
 
-_HEAD_RE = re.compile(r"[\u4e00-\u9fff]{1,2}")
+_HEAD_RE = _rx(r"[\u4e00-\u9fff]{1,2}")
 
 
 def _wrapped_head(lines: list[tuple[int, str]], k: int) -> tuple[str, int]:

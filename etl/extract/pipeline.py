@@ -6,13 +6,13 @@ gets stored.
 """
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from etl.extract.checks import check_report
 from etl.extract.forms import form_from_text, parse_forms
 from etl.extract.metadata import detect_metadata
 from etl.metrics import load_metrics
+from etl.extract.recache import compile as _rx
 from etl.model import Document, Fact, Finding, Report, Segment
 from etl.extract.narrative import extract_narrative
 from etl.read.dispatch import read_file
@@ -107,7 +107,7 @@ def withhold_unchecked(narrative: list[Fact], form_findings: list[Finding], tabl
 
 #: the headings of the national form's tables (2019 on): 二、主动公开政府信息情况 (表二),
 #: 三、收到和处理政府信息公开申请情况 (表三), 四、…行政复议、行政诉讼情况 (表四)
-_FORM_HEADINGS = re.compile(r"主动公开政府信息情况|收到和处理政府信息公开申请情况|行政复议[、和及]?行政诉讼情况")
+_FORM_HEADINGS = _rx(r"主动公开政府信息情况|收到和处理政府信息公开申请情况|行政复议[、和及]?行政诉讼情况")
 
 
 def tables_as_images(seg: Segment, doc: Document, table_facts: list[Fact]) -> list[Finding]:

@@ -26,6 +26,7 @@ except ImportError:  # pragma: no cover - another implementation: plain re.compi
     _sre = None  # type: ignore[assignment]
 
 _entries: dict[tuple[str, int], tuple] | None = None
+_path: Path | None = None  # cache_file() as of the first _load()
 _dirty = False
 
 
@@ -39,28 +40,32 @@ def cache_file() -> Path | None:
     return Path(base) / "gongkai" / f"regex-{tag}-{_sre.MAGIC}.marshal"
 
 
-def _load() -> dict[tuple[str, int], tuple]:
-    global _entries
+def _load() -> dict[tuple[str, int], tuple] | None:
+    """This process's cache entries (read once), None when caching is off.
+
+    The cache file's name is worked out here, once: ``compile`` runs a few hundred times at
+    import and must not look at the environment and the home folder each time."""
+    global _entries, _path
     if _entries is None:
         _entries = {}
-        path = cache_file()
-        if path is not None:
+        _path = cache_file()
+        if _path is not None:
             try:
-                data = marshal.loads(path.read_bytes())
+                data = marshal.loads(_path.read_bytes())
                 if isinstance(data, dict):
                     _entries = data
             except (OSError, ValueError, EOFError, TypeError):
                 pass
-    return _entries
+    return _entries if _path is not None else None
 
 
 def compile(pattern: str, flags: int = 0) -> re.Pattern[str]:  # noqa: A001 - re.compile's twin
     """``re.compile(pattern, flags)``, from the cache when this interpreter compiled it before."""
     global _dirty
-    if _sre is None or cache_file() is None:
+    entries = _load()
+    if entries is None:
         return re.compile(pattern, flags)
     flags = int(flags)
-    entries = _load()
     key = (pattern, flags)
     hit = entries.get(key)
     if hit is not None:
@@ -93,7 +98,7 @@ def compile(pattern: str, flags: int = 0) -> re.Pattern[str]:  # noqa: A001 - re
 def save() -> None:
     """Write the cache (atomically) if this process compiled something new; never raises."""
     global _dirty
-    path = cache_file()
+    path = _path
     if not _dirty or path is None or _entries is None:
         return
     _dirty = False

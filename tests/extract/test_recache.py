@@ -25,6 +25,7 @@ def fresh_cache(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     monkeypatch.delenv("GONGKAI_REGEX_CACHE", raising=False)
     monkeypatch.setattr(recache, "_entries", None)
+    monkeypatch.setattr(recache, "_path", None)
     monkeypatch.setattr(recache, "_dirty", False)
     return tmp_path
 
