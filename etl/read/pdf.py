@@ -69,7 +69,47 @@ class _PageInfo:
     images: int
     rotation: int
     mediabox: tuple[float, float, float, float]
-    empty_text: int = 0
+
+
+class _Pages:
+    """A document's pages, each loaded with its text page at most once per read.
+
+    pdfium parses a page's content on every load (~0.5 ms for a LibreOffice page, as much again
+    for its text page), and a table page is needed three times: its text, its rules and
+    characters, its composition. Pages are released once composed and all at the end.
+    """
+
+    def __init__(self, pdf: pdfium.PdfDocument) -> None:
+        self.pdf = pdf
+        self._open: dict[int, tuple[pdfium.PdfPage, pdfium.PdfTextPage]] = {}
+
+    def get(self, number: int) -> tuple[pdfium.PdfPage, pdfium.PdfTextPage]:
+        """Page ``number`` (1-based) and its text page, kept from before or loaded now."""
+        if number not in self._open:
+            page = self.pdf[number - 1]
+            try:
+                self._open[number] = (page, page.get_textpage())
+            except BaseException:
+                page.close()
+                raise
+        return self._open[number]
+
+    def keep(self, number: int, page: pdfium.PdfPage, textpage: pdfium.PdfTextPage) -> None:
+        """Hold on to a page loaded elsewhere (the first pass over all pages)."""
+        self._open[number] = (page, textpage)
+
+    def kept(self) -> int:
+        return len(self._open)
+
+    def release(self, number: int) -> None:
+        pair = self._open.pop(number, None)
+        if pair is not None:
+            pair[1].close()
+            pair[0].close()
+
+    def close(self) -> None:
+        for number in list(self._open):
+            self.release(number)
 
 
 def _clean_text(text: str) -> str:
@@ -77,19 +117,12 @@ def _clean_text(text: str) -> str:
     return _CONTROL.sub("", text)
 
 
-def _count_objects(page: pdfium.PdfPage) -> tuple[int, int, int, int]:
-    """(objects, rule weight, images, zero-width texts) of a page, without Python wrappers.
-
-    pdfium leaves text objects with a zero-width box (single glyphs of a non-embedded CJK font
-    it has no substitute glyphs for, e.g. a label printed one character per line) out of its
-    text page; pdfplumber measures them from the font metrics, so a table page holding such
-    objects goes to pdfplumber. (A server with CJK fonts installed avoids this.)
-    """
+def _count_objects(page: pdfium.PdfPage) -> tuple[int, int, int]:
+    """(objects, rule weight, images) of a page, without Python wrappers."""
     n = pdfium_c.FPDFPage_CountObjects(page.raw)
     if n > limits.MAX_PDF_PAGE_OBJECTS:
-        return n, 0, 0, 0
-    paths = images = empty_text = 0
-    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+        return n, 0, 0
+    paths = images = 0
     for j in range(n):
         obj = pdfium_c.FPDFPage_GetObject(page.raw, j)
         kind = pdfium_c.FPDFPageObj_GetType(obj)
@@ -100,14 +133,28 @@ def _count_objects(page: pdfium.PdfPage) -> tuple[int, int, int, int]:
             images += 1
         elif kind == pdfium_c.FPDF_PAGEOBJ_FORM:
             paths += 4  # rules drawn inside a form XObject (some PDF printers do this)
-        elif kind == pdfium_c.FPDF_PAGEOBJ_TEXT:
-            if pdfium_c.FPDFPageObj_GetBounds(
-                obj, ctypes.byref(left), ctypes.byref(bottom), ctypes.byref(right), ctypes.byref(top)
-            ) and right.value - left.value < 0.01:
-                # Only fonts pdfium must substitute lose glyphs (spaces are zero-width anywhere).
-                if pdfium_c.FPDFFont_GetIsEmbedded(pdfium_c.FPDFTextObj_GetFont(obj)) != 1:
-                    empty_text += 1
-    return n, paths, images, empty_text
+    return n, paths, images
+
+
+def _drops_glyphs(page: pdfium.PdfPage) -> bool:
+    """Whether the page has text objects pdfium leaves out of its text page.
+
+    Those are zero-width boxes: single glyphs of a non-embedded CJK font pdfium has no
+    substitute glyphs for (e.g. a label printed one character per line). pdfplumber measures
+    them from the font metrics, so a table page holding them goes to pdfplumber. (A server
+    with CJK fonts installed avoids this.) Asked of table pages only: it measures every text
+    object, which costs as much as counting all objects.
+    """
+    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+    for j in range(pdfium_c.FPDFPage_CountObjects(page.raw)):
+        obj = pdfium_c.FPDFPage_GetObject(page.raw, j)
+        if pdfium_c.FPDFPageObj_GetType(obj) == pdfium_c.FPDF_PAGEOBJ_TEXT and pdfium_c.FPDFPageObj_GetBounds(
+            obj, ctypes.byref(left), ctypes.byref(bottom), ctypes.byref(right), ctypes.byref(top)
+        ) and right.value - left.value < 0.01:
+            # Only fonts pdfium must substitute lose glyphs (spaces are zero-width anywhere).
+            if pdfium_c.FPDFFont_GetIsEmbedded(pdfium_c.FPDFTextObj_GetFont(obj)) != 1:
+                return True
+    return False
 
 
 def _is_table_candidate(info: _PageInfo, after_candidate: bool = False) -> bool:
@@ -513,7 +560,7 @@ def _cell_text(chars: list[tuple[float, float, float, float, str]]) -> str:
     return clean_cell("\n".join(out))
 
 
-def _fast_tables(pdf: pdfium.PdfDocument, info: _PageInfo) -> list | None:
+def _fast_tables(pages: _Pages, info: _PageInfo) -> list | None:
     """Ruled tables of one page as (bbox top-down, grid), or None when pdfplumber must decide.
 
     An empty list is a sure "no table" when this finder saw every rule pdfplumber would (no
@@ -522,24 +569,17 @@ def _fast_tables(pdf: pdfium.PdfDocument, info: _PageInfo) -> list | None:
     rules below a signature — so those pages cost no pdfplumber. Only a page whose rules
     were not all seen and that draws many paths is left to pdfplumber.
     """
-    page = pdf[info.number - 1]
-    try:
-        page_top = info.mediabox[3]
-        rules = _page_rules(page, page_top)
-        if rules is None:
-            return None
-        hs, vs, exact = rules
-        unsure = None if not exact and info.paths >= 12 else []
-        cells = _cells_from_rules(*_close_frames(hs, vs))
-        if not cells:
-            return unsure
-        textpage = page.get_textpage()
-        try:
-            chars = _page_chars(textpage, page_top)
-        finally:
-            textpage.close()
-    finally:
-        page.close()
+    page, textpage = pages.get(info.number)
+    page_top = info.mediabox[3]
+    rules = _page_rules(page, page_top)
+    if rules is None:
+        return None
+    hs, vs, exact = rules
+    unsure = None if not exact and info.paths >= 12 else []
+    cells = _cells_from_rules(*_close_frames(hs, vs))
+    if not cells:
+        return unsure
+    chars = _page_chars(textpage, page_top)
     result = []
     for group in _group_cells(cells):
         xs = sorted({c[0] for c in group} | {c[2] for c in group})
@@ -607,7 +647,7 @@ def _line_words(chars: list[tuple[float, float, float, float, str]]) -> list[lis
     return out
 
 
-def _blank_columns_text(pdf: pdfium.PdfDocument, info: _PageInfo, prev_cols: list[float] | None = None
+def _blank_columns_text(pages: _Pages, info: _PageInfo, prev_cols: list[float] | None = None
                         ) -> tuple[str | None, list[float] | None]:
     """(page text where rows of an UNRULED 表三 get a "/" for each empty cell, the columns).
 
@@ -617,15 +657,7 @@ def _blank_columns_text(pdf: pdfium.PdfDocument, info: _PageInfo, prev_cols: lis
     whose numbers all fall in distinct columns gets a blank mark in the columns it leaves empty;
     rows that do not fit are left as printed (the form parser then refuses them).
     """
-    page = pdf[info.number - 1]
-    try:
-        textpage = page.get_textpage()
-        try:
-            chars = _page_chars(textpage, info.mediabox[3])
-        finally:
-            textpage.close()
-    finally:
-        page.close()
+    chars = _page_chars(pages.get(info.number)[1], info.mediabox[3])
     lines = _line_words(chars)
     cells_of: list[list[tuple[float, float, str]]] = []
     for words in lines:
@@ -737,7 +769,7 @@ def _band_text(textpage: pdfium.PdfTextPage, box: tuple[float, float, float, flo
 
 
 def _compose_page(
-    pdf: pdfium.PdfDocument, info: _PageInfo, tables: list[tuple[tuple[float, float, float, float], list[list[str]]]]
+    pages: _Pages, info: _PageInfo, tables: list[tuple[tuple[float, float, float, float], list[list[str]]]]
 ) -> tuple[str, list[tuple[int, list[list[str]]]]]:
     """Page text with its tables rendered in place; returns (text, [(offset in page, grid)])."""
     placed: list[tuple[int, list[list[str]]]] = []
@@ -749,29 +781,24 @@ def _compose_page(
             pos = info.text.find(first) if first else -1
             placed.append((max(pos, 0), grid))
         return info.text, placed
-    page = pdf[info.number - 1]
-    textpage = page.get_textpage()
-    try:
-        pieces: list[tuple[str, list[list[str]] | None]] = []
-        cursor = 0.0
-        i = 0
-        while i < len(tables):
-            group = [tables[i]]
-            g_top, g_bottom = tables[i][0][1], tables[i][0][3]
+    textpage = pages.get(info.number)[1]
+    pieces: list[tuple[str, list[list[str]] | None]] = []
+    cursor = 0.0
+    i = 0
+    while i < len(tables):
+        group = [tables[i]]
+        g_top, g_bottom = tables[i][0][1], tables[i][0][3]
+        i += 1
+        while i < len(tables) and tables[i][0][1] < g_bottom:
+            group.append(tables[i])
+            g_bottom = max(g_bottom, tables[i][0][3])
             i += 1
-            while i < len(tables) and tables[i][0][1] < g_bottom:
-                group.append(tables[i])
-                g_bottom = max(g_bottom, tables[i][0][3])
-                i += 1
-            pieces.append((_band_text(textpage, info.mediabox, cursor, g_top), None))
-            for _bbox, grid in sorted(group, key=lambda t: t[0][0]):
-                pieces.append((render_rows(grid), grid))
-            cursor = g_bottom
-        page_height = info.mediabox[3] - info.mediabox[1]
-        pieces.append((_band_text(textpage, info.mediabox, cursor, page_height + 1000), None))
-    finally:
-        textpage.close()
-        page.close()
+        pieces.append((_band_text(textpage, info.mediabox, cursor, g_top), None))
+        for _bbox, grid in sorted(group, key=lambda t: t[0][0]):
+            pieces.append((render_rows(grid), grid))
+        cursor = g_bottom
+    page_height = info.mediabox[3] - info.mediabox[1]
+    pieces.append((_band_text(textpage, info.mediabox, cursor, page_height + 1000), None))
     out: list[str] = []
     length = 0
     for text, grid in pieces:
@@ -810,13 +837,16 @@ def _read_pdf_locked(name: str, data: bytes) -> Document:
                 )
             ],
         )
+    loaded = _Pages(pdf)
     try:
-        return _read_open_pdf(name, data, pdf, deadline)
+        return _read_open_pdf(name, data, loaded, deadline)
     finally:
+        loaded.close()
         pdf.close()
 
 
-def _read_open_pdf(name: str, data: bytes, pdf: pdfium.PdfDocument, deadline: limits.Deadline) -> Document:
+def _read_open_pdf(name: str, data: bytes, loaded: _Pages, deadline: limits.Deadline) -> Document:
+    pdf = loaded.pdf
     n_pages = len(pdf)
     if n_pages > limits.MAX_PDF_PAGES:
         raise InputError(name, f"PDF has {n_pages:,} pages; the limit is {limits.MAX_PDF_PAGES:,}", "page count")
@@ -832,18 +862,17 @@ def _read_open_pdf(name: str, data: bytes, pdf: pdfium.PdfDocument, deadline: li
             raise InputError(name, f"page cannot be loaded ({exc})", f"page {i + 1}") from None
         try:
             textpage = page.get_textpage()
-            try:
-                text = _clean_text(textpage.get_text_range())
-                objects, paths, images, empty_text = _count_objects(page)
-            finally:
-                textpage.close()
-            infos.append(
-                _PageInfo(
-                    i + 1, text, objects, paths, images, page.get_rotation(), tuple(page.get_mediabox()), empty_text
-                )
-            )
-        finally:
+        except BaseException:
             page.close()
+            raise
+        loaded.keep(i + 1, page, textpage)  # closed by the caller if anything below fails
+        text = _clean_text(textpage.get_text_range())
+        objects, paths, images = _count_objects(page)
+        infos.append(_PageInfo(i + 1, text, objects, paths, images, page.get_rotation(), tuple(page.get_mediabox())))
+        # kept only if it may be read again for tables (see _Pages), and only so many
+        if loaded.kept() > limits.MAX_PDF_TABLE_PAGES or not (
+                _is_table_candidate(infos[-1], after_candidate=True) or "本年新收" in text or "自然人" in text):
+            loaded.release(i + 1)
         total += len(text)
         limits.check_text_size(name, total, f"page {i + 1}")
 
@@ -898,11 +927,11 @@ def _read_open_pdf(name: str, data: bytes, pdf: pdfium.PdfDocument, deadline: li
     by_number = {p.number: p for p in infos}
     for number in candidates:
         deadline.check(f"page {number}")
-        if by_number[number].empty_text:
-            slow.append(number)
-            continue
         try:
-            tables = _fast_tables(pdf, by_number[number])
+            if _drops_glyphs(loaded.get(number)[0]):
+                slow.append(number)
+                continue
+            tables = _fast_tables(loaded, by_number[number])
         except pdfium.PdfiumError:
             tables = None
         except _TooComplex as exc:
@@ -935,16 +964,17 @@ def _read_open_pdf(name: str, data: bytes, pdf: pdfium.PdfDocument, deadline: li
         t3_page = "本年新收" in text or "自然人" in text
         if info.number not in found and (t3_page or prev_t3):
             try:
-                new_text, t3_cols = _blank_columns_text(pdf, info, t3_cols if prev_t3 else None)
+                new_text, t3_cols = _blank_columns_text(loaded, info, t3_cols if prev_t3 else None)
                 text = new_text or text
             except pdfium.PdfiumError:
                 pass
         prev_t3 = t3_page and "行政复议" not in text
         if info.number in found:
             try:
-                text, placed = _compose_page(pdf, info, found[info.number])
+                text, placed = _compose_page(loaded, info, found[info.number])
             except pdfium.PdfiumError:
                 text, placed = info.text, [(0, grid) for _b, grid in found[info.number]]
+        loaded.release(info.number)
         pages.append(Page(number=info.number, text=text, offset=offset))
         for off, grid in placed:
             tables.append(Table(rows=grid, page=info.number, index=len(tables), offset=offset + off))

@@ -314,17 +314,18 @@ def test_fast_finder_agrees_with_pdfplumber(tmp_path: Path) -> None:
     data = make_report_pdf(tmp_path / "r.pdf", vertical_label=False).read_bytes()
     slow, _ = pdf_reader._find_tables("r.pdf", data, [2, 3], limits.Deadline("r.pdf"))
     pdf = pdfium.PdfDocument(data)
+    loaded = pdf_reader._Pages(pdf)
     try:
         for number in (2, 3):
-            page = pdf[number - 1]
+            page = loaded.get(number)[0]
             info = pdf_reader._PageInfo(number, "", 0, 0, 0, 0, tuple(page.get_mediabox()))
-            page.close()
-            fast = pdf_reader._fast_tables(pdf, info)
+            fast = pdf_reader._fast_tables(loaded, info)
             assert len(fast) == len(slow[number]) == 2
             assert [g for _b, g in fast] == [g for _b, g in slow[number]]
             for (fb, _g), (sb, _h) in zip(fast, slow[number]):
                 assert all(abs(a - b) < 2 for a, b in zip(fb, sb))
     finally:
+        loaded.close()
         pdf.close()
 
 
