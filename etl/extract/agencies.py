@@ -12,8 +12,6 @@ Two kinds of non-names are told apart:
 """
 from __future__ import annotations
 
-import re
-
 from etl.extract.formlabels import TRAD_TABLE
 from etl.extract.recache import compile as _rx
 
@@ -89,7 +87,7 @@ def normalise_name(printed: str) -> str:
     A traditional-script mirror of a report names the same agency, so it must resolve to the
     same canonical (simplified) name.
     """
-    s = re.sub(r"[\s\u3000“”\"'‘’《》]", "", printed or "").translate(TRAD_TABLE)
+    s = _rx(r"[\s\u3000“”\"'‘’《》]").sub("", printed or "").translate(TRAD_TABLE)
     s = s.replace("（", "(").replace("）", ")")
     return s
 
@@ -139,4 +137,4 @@ def canonical_agency(printed: str) -> str:
 def looks_like_agency(name: str) -> bool:
     """A short string ending like an agency name (局, 委员会, 办公室 …), not a sentence."""
     s = normalise_name(name)
-    return 2 <= len(s) <= 30 and re.fullmatch(r"[\u4e00-\u9fffA-Za-z×＊*○()]+" + AGENCY_SUFFIX, s) is not None
+    return 2 <= len(s) <= 30 and _rx(r"[\u4e00-\u9fffA-Za-z×＊*○()]+" + AGENCY_SUFFIX).fullmatch(s) is not None

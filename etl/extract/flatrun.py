@@ -126,12 +126,12 @@ def _blank_page_numbers(text: str, boundaries: list[int]) -> str:
             if line is None:
                 continue
             s, e = line
-            if re.fullmatch(r"\s*\d{1,3}\s*", text[s:e]):
+            if _rx(r"\s*\d{1,3}\s*").fullmatch(text[s:e]):
                 chars[s:e] = PAGE_MASK * (e - s)
     # a form feed marks a page break too
-    for m in re.finditer(r"\f", text):
+    for m in _rx(r"\f").finditer(text):
         for line in (_line_before(text, m.start()), _line_after(text, m.end())):
-            if line and re.fullmatch(r"\s*\d{1,3}\s*", text[line[0]:line[1]]):
+            if line and _rx(r"\s*\d{1,3}\s*").fullmatch(text[line[0]:line[1]]):
                 chars[line[0]:line[1]] = PAGE_MASK * (line[1] - line[0])
     return "".join(chars)
 
@@ -189,9 +189,9 @@ def tokenize(region: str) -> list[Tok]:
             adjacent = bool(toks) and toks[-1].kind == "value" and not gap
             # a money unit after a space (PDF text: 75394432.52 元) still belongs to its number
             spaced_money = (bool(toks) and toks[-1].kind == "value" and gap.strip() == "" and len(gap) <= 2
-                            and re.match(r"万元|元", text) is not None)
+                            and _rx(r"万元|元").match(text) is not None)
             if adjacent or spaced_money:
-                unit = re.match(r"[件个项条次宗起人份家]|万元|元", text) if adjacent else re.match(r"万元|元", text)
+                unit = _rx(r"[件个项条次宗起人份家]|万元|元").match(text) if adjacent else _rx(r"万元|元").match(text)
                 if unit:
                     prev = toks[-1]
                     toks[-1] = Tok("value", prev.text + unit.group(0), prev.start,
@@ -205,7 +205,7 @@ def tokenize(region: str) -> list[Tok]:
         if kind == "paren":
             inner = text[1:-1]
             if (toks and toks[-1].kind == "value" and toks[-1].value and toks[-1].value.kind == "number"
-                    and re.search(r"\d", inner) and not region[toks[-1].start + len(toks[-1].text):s].strip()
+                    and _rx(r"\d").search(inner) and not region[toks[-1].start + len(toks[-1].text):s].strip()
                     and _CJK_RE.search(inner)):
                 prev = toks[-1]
                 toks[-1] = Tok("value", prev.text + region[prev.start + len(prev.text):e], prev.start,
@@ -431,7 +431,7 @@ def flat_t3(seg: Segment, doc: Document) -> tuple[list[Fact], str | None, list[F
     nreg = norm(region)
     if "本年新收" not in nreg or not (any(w in nreg for w in ("自然人", "本年度办理结果", "结转下年度继续办理"))
                                      or ("予以公开" in nreg and "部分公开" in nreg
-                                         and len(re.findall(r"\d+", region)) >= 150)):
+                                         and len(_rx(r"\d+").findall(region)) >= 150)):
         # (a header garbled beyond its words still leaves the form's outcome rows and its
         # 150-odd cells; a paragraph about requests has a handful of numbers)
         return [], None, [], False  # a sentence about requests, not the form
@@ -869,7 +869,7 @@ def flat_t2(seg: Segment, doc: Document, wanted: set[str] | None = None, form_hi
     cpl = looks_cell_per_line(region, 20)
     toks = tokenize_cells_per_line(region) if cpl else tokenize(region)
     groups = group_tokens(toks, _T2_BOUNDARY)
-    kinds = {k for g in groups for k in [classify_t2_header(w) for w in re.split(r"\s+", g.raw)] if k}
+    kinds = {k for g in groups for k in [classify_t2_header(w) for w in _rx(r"\s+").split(g.raw)] if k}
     form = form_hint
     if form is None and kinds & {"made", "repealed", "in_force", "fee_amount"}:
         form = "2021"
@@ -1002,7 +1002,7 @@ def tab_tables(seg: Segment) -> list[Table]:
         if rows and 0 < len(line.strip()) <= 2 and not line.strip().isdigit() and len(short) < 40:
             short.append(line.strip())
             continue
-        if rows and (not line.strip() or _PAGE_LINE_RE.match(line) or re.fullmatch(r"\s*\d{1,3}\s*", line)) and gap < 3:
+        if rows and (not line.strip() or _PAGE_LINE_RE.match(line) or _rx(r"\s*\d{1,3}\s*").fullmatch(line)) and gap < 3:
             gap += 1
             continue
         if rows:

@@ -116,8 +116,8 @@ def _parse_cell(raw: str) -> CellValue:
     if raw is None:
         return CellValue("blank")
     s = unicodedata.normalize("NFKC", raw).strip()
-    compact = re.sub(r"\s+", "", s)
-    if compact in BLANK_TOKENS or re.fullmatch(r"[-—–/\\_－―]+", compact or "-"):
+    compact = _rx(r"\s+").sub("", s)
+    if compact in BLANK_TOKENS or _rx(r"[-—–/\\_－―]+").fullmatch(compact or "-"):
         return CellValue("blank")
     if compact in ZERO_TOKENS or compact.startswith("无(") or compact == "0":
         note = None
@@ -144,8 +144,8 @@ def _parse_cell(raw: str) -> CellValue:
     if not m:
         return CellValue("text")
     minus, digits, rest = m.groups()
-    if re.match(r"^[.、．][^\d]", rest) or (rest and _CJK.match(rest[0]) and not re.match(
-            r"^\s*[+\-−]?\s*\d[\d,]*(?:\.\d+)?\s+\S", s) and not _UNIT_RE.match(rest)
+    if _rx(r"^[.、．][^\d]").match(rest) or (rest and _CJK.match(rest[0]) and not _rx(
+            r"^\s*[+\-−]?\s*\d[\d,]*(?:\.\d+)?\s+\S").match(s) and not _UNIT_RE.match(rest)
             and rest[0] not in "余多"):
         return CellValue("text")  # a list label ("1.属于国家秘密") or a number inside words
     if minus in ("-", "−"):
@@ -177,8 +177,8 @@ def _parse_cell(raw: str) -> CellValue:
 
 def _note_start(s: str) -> int | None:
     """Index in ``s`` where the text after the leading number (and its unit) begins."""
-    m = re.match(r"^\s*(?:增加|增|减少|减|约|近|逾|超)?\s*[+\-−]?\s*\d[\d,]*(?:\.\d+)?\s*"
-                 r"(?:万元|亿元|元|件|个|项|条|次|宗|起|人|份|家|万)?(?:余|多)?", s)
+    m = _rx(r"^\s*(?:增加|增|减少|减|约|近|逾|超)?\s*[+\-−]?\s*\d[\d,]*(?:\.\d+)?\s*"
+                 r"(?:万元|亿元|元|件|个|项|条|次|宗|起|人|份|家|万)?(?:余|多)?").match(s)
     return m.end() if m else None
 
 
@@ -277,7 +277,7 @@ def _find_section(s: str) -> tuple[str | None, int]:
             if i >= 0 and i > best[2]:
                 best = (sec, i + len(w), i)
     if best[0] is None:
-        m = re.search(r"\(([一二三四五六七])\)", s)
+        m = _rx(r"\(([一二三四五六七])\)").search(s)
         if m:
             rest = s[m.end():]
             # a marker followed by a garbled section word: take the marker's section
@@ -350,7 +350,7 @@ def _match_t3_label(label: str, context_section: str | None) -> RowMatch:
     sec, end = _find_section(s)
     item_text = s[end:] if sec else s
     if sec in ("granted", "partial", "total"):
-        rest = "".join(_CJK.findall(re.sub(r"\([^)]*\)?", "", item_text)))
+        rest = "".join(_CJK.findall(_rx(r"\([^)]*\)?").sub("", item_text)))
         if len(rest) >= 2 and not rest.startswith(("小计", "合计")) and not (
                 sec == "partial" and (rest in _PARTIAL_NOTE or fuzz.partial_ratio(rest, _PARTIAL_NOTE) >= 80)):
             return RowMatch("none")  # a sub-row printed under the section ("其中：…")
@@ -399,7 +399,7 @@ def _fuzzy_top(s: str) -> str | None:
         ("上年结转政府信息公开申请数量", "requests.carried_over_in"),
         ("结转下年度继续办理", "requests.carried_over_out"),
     ):
-        body = re.sub(r"^[一二三四五六七八九十]+[、.]", "", s)
+        body = _rx(r"^[一二三四五六七八九十]+[、.]").sub("", s)
         if similarity(body, words) >= 80:
             return metric
     return None
@@ -522,7 +522,7 @@ def classify_t2_header(text: str) -> str | None:
 
 def match_t2_item(label: str) -> str | None:
     """表二 row item from its label ("行政规范性文件" → "normative_docs")."""
-    s = re.sub(r"\([^)]*\)", "", norm(label))  # "规章（件）"
+    s = _rx(r"\([^)]*\)").sub("", norm(label))  # "规章（件）"
     if not s or len(s) > 20:
         return None
     for item, words in T2_ITEMS:
@@ -641,7 +641,7 @@ def match_by_order(label: str, previous: str) -> RowMatch:
     sec, end = _find_section(s)
     if sec:
         s = s[end:]
-    _, body = _strip_item_number(re.sub(r"^[一二三四五六七八九十]+[、.]|^\([一二三四五六七]\)", "", s))
+    _, body = _strip_item_number(_rx(r"^[一二三四五六七八九十]+[、.]|^\([一二三四五六七]\)").sub("", s))
     score = max(similarity(body, norm(words)), fuzz.partial_ratio(norm(words), body) * 0.9)
     if score >= 50:
         return RowMatch("row", cand, _ROW_SECTION.get(cand), score)

@@ -10,7 +10,6 @@ Contract (docs/ARCHITECTURE.md): ``parse_forms(seg, doc) -> (facts, form, findin
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from etl.extract.checks import COLUMNS, outcome_parts
@@ -86,8 +85,8 @@ def _clean_label(text: str | None) -> str:
     """A printed label made readable: line breaks inside CJK words removed."""
     if not text:
         return ""
-    s = re.sub(r"(?<=[^\x00-\x7f])\s*\n\s*(?=[^\x00-\x7f])", "", text)
-    return re.sub(r"\s+", " ", s).strip()
+    s = _rx(r"(?<=[^\x00-\x7f])\s*\n\s*(?=[^\x00-\x7f])").sub("", text)
+    return _rx(r"\s+").sub(" ", s).strip()
 
 
 def _distinct(cells: list[str]) -> list[str]:
@@ -878,7 +877,7 @@ def form_from_text(text: str) -> str | None:
         return "2021"
     if any(w in s for w in ("本年新制作数量", "对外公开总数量", "上一年项目数量")):
         return "2019"
-    if re.search(r"\(六\)其他处理[\d\s/\-—]*\(七\)总计", s):
+    if _rx(r"\(六\)其他处理[\d\s/\-—]*\(七\)总计").search(s):
         return "2019"
     return None
 

@@ -13,7 +13,6 @@ Rules (each documented where it is applied):
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from itertools import islice
 
@@ -82,7 +81,7 @@ def _page_title(seg: Segment, doc: Document) -> str | None:
     names no report."""
     if not doc.meta or len(seg.text) * 2 < len(doc.text):
         return None
-    title = doc.meta.get("ArticleTitle") or re.split(r"[_|｜]| - ", doc.meta.get("title", ""))[0]
+    title = doc.meta.get("ArticleTitle") or _rx(r"[_|｜]| - ").split(doc.meta.get("title", ""))[0]
     title = clean_title(title or "")
     return title if title and _REPORT_WORDS.search(title) else None
 
@@ -99,15 +98,15 @@ _TITLE_FIELD = _rx(r"^[-*•\s]*标\s*题\s*[：:]\s*(.+)$")
 def _title_further_down(body: str, lines: int = 80) -> str | None:
     """The first short line among the first ``lines`` that reads like a report's title (a year
     and a report word, no sentence punctuation): the title under a page's navigation."""
-    nonblank = (m.group(0).strip() for m in re.finditer(r"[^\n]+", body))
+    nonblank = (m.group(0).strip() for m in _rx(r"[^\n]+").finditer(body))
     for line in islice((ln for ln in nonblank if ln), lines):  # lazily: a page may be long
         # a converter may print the article's 来源/时间 fields on the title's own line
         line = _ARTICLE_FIELDS.split(clean_title(line), 1)[0].strip()
         field = _TITLE_FIELD.match(line)  # a CMS info box: 标    题： 关于…的报告
         if field:
             line = field.group(1).strip()
-        if len(line) <= 60 and not re.search(r"[。，,；;：:]", line) and _TITLE_LIKE.search(line):
-            return re.sub(r"(?<=[\u4e00-\u9fff0-9])\s+(?=[\u4e00-\u9fff0-9])", "", line)
+        if len(line) <= 60 and not _rx(r"[。，,；;：:]").search(line) and _TITLE_LIKE.search(line):
+            return _rx(r"(?<=[\u4e00-\u9fff0-9])\s+(?=[\u4e00-\u9fff0-9])").sub("", line)
     return None
 
 
@@ -175,8 +174,8 @@ def agency_in_title(title: str) -> str | None:
     head = _FIELD_LABEL.sub("", head)  # 发布机构：… / 来源：… of a saved web page
     head = YEAR_RE.sub("", head)
     head = _ARABIC_YEAR.sub("", head)
-    head = re.sub(r"^关于|关于$|的$|度$", "", head.strip())
-    head = re.sub(r"[\s:：、，,]", "", head)
+    head = _rx(r"^关于|关于$|的$|度$").sub("", head.strip())
+    head = _rx(r"[\s:：、，,]").sub("", head)
     if head and looks_like_agency(head):
         return head
     if head:
@@ -309,7 +308,7 @@ def detect_metadata(seg: Segment, doc: Document) -> Meta:
                 ),
             )
         )
-    elif any(_LETTER.search(b) for b in block[:2]) and not any(re.search(r"报告|总结", b) for b in block[:2]):
+    elif any(_LETTER.search(b) for b in block[:2]) and not any(_rx(r"报告|总结").search(b) for b in block[:2]):
         # 关于2014年政府信息公开工作要点落实情况的函: a letter about the year's work, not a report;
         # its figures are not the year's reported figures
         kind = "letter"
@@ -317,8 +316,8 @@ def detect_metadata(seg: Segment, doc: Document) -> Meta:
             rule="not_a_report", severity="info",
             message="a letter (函), not a report: its numbers are not stored as the year's figures",
         ))
-    elif any(re.search(r"总结|工作报告|执行情况[^，。]{0,30}报告", b) for b in block[:3]) and not any(
-        re.search(r"信息公开|政务公开", b) for b in block[:3]
+    elif any(_rx(r"总结|工作报告|执行情况[^，。]{0,30}报告").search(b) for b in block[:3]) and not any(
+        _rx(r"信息公开|政务公开").search(b) for b in block[:3]
     ):
         kind = "work_summary"
     else:
@@ -336,7 +335,7 @@ def detect_metadata(seg: Segment, doc: Document) -> Meta:
                 if sig_year is None:
                     sig_year, sig_month = y, mo
     if published is None and page_title:
-        pm = re.match(r"\s*((?:19|20)[0-9]{2})[-/.年]([0-9]{1,2})[-/.月]([0-9]{1,2})", doc.meta.get("PubDate", ""))
+        pm = _rx(r"\s*((?:19|20)[0-9]{2})[-/.年]([0-9]{1,2})[-/.月]([0-9]{1,2})").match(doc.meta.get("PubDate", ""))
         if pm:
             y, mo, d = (int(g) for g in pm.groups())
             if 1 <= mo <= 12 and 1 <= d <= 31:
@@ -356,8 +355,8 @@ def detect_metadata(seg: Segment, doc: Document) -> Meta:
         opening = _CITED.sub("", opening)
         # the reporting period when the text states it (统计期限自2020年1月1日起 / "2020年，…"),
         # else the first year named
-        m = _PERIOD.search(opening) or _YEAR_LEAD.search(opening) or re.search(
-            r"(?<![0-9])((?:19|20)[0-9]{2})\s*年", opening)
+        m = _PERIOD.search(opening) or _YEAR_LEAD.search(opening) or _rx(
+            r"(?<![0-9])((?:19|20)[0-9]{2})\s*年").search(opening)
         if m:
             year = int(m.group(1))
         else:

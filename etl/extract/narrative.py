@@ -84,7 +84,7 @@ def _rule(metric: str, *patterns: str, exclude: str | None = None, gate: str | N
 def clean_category(name: str) -> str:
     """A category as the metric dictionary keys it: no quotes, no trailing 类/类信息/栏目."""
     s = name.strip().strip(QUOTE_OPEN + QUOTE_CLOSE).strip()
-    s = re.sub(r"^(?:其中|包括|主要有|主动公开|公开|发布|以及|及|和)", "", s)
+    s = _rx(r"^(?:其中|包括|主要有|主动公开|公开|发布|以及|及|和)").sub("", s)
     for suffix in ("类政府信息", "类信息", "栏目", "专栏", "板块", "版块", "类"):
         if s.endswith(suffix) and len(s) > len(suffix):
             s = s[: -len(suffix)]
@@ -99,7 +99,7 @@ _CAT_INTRO = _rx(r"(?:主动)?公开了?|发布了?|公布了?|主要有|主要�
 def _cat(m: re.Match[str]) -> str:
     """The category name, or "" when the words before 类 are not a name (各类, 公开各类 …)."""
     name = clean_category(_CAT_INTRO.split(m.group("cat"))[-1].lstrip("、"))
-    if len(name) < 2 or re.search(r"公开|发布|公布", name) or re.search(r"[各多等几此该本其全两]$", name):
+    if len(name) < 2 or _rx(r"公开|发布|公布").search(name) or _rx(r"[各多等几此该本其全两]$").search(name):
         return ""
     return name
 
@@ -119,9 +119,9 @@ def _plain_item(col: "_Collector", clause: str, cs: int) -> bool:
     if not m:
         return False
     name = m.group("cat").lstrip("、")
-    if re.match(r"全年|本年|今年|当年|年度|共|累计|合计|总计|其中", name):
+    if _rx(r"全年|本年|今年|当年|年度|共|累计|合计|总计|其中").match(name):
         return False
-    if not re.match(r"其[他它]", name) and re.search(r"公开|发布|公布|收到|受理|申请|咨询", name):
+    if not _rx(r"其[他它]").match(name) and _rx(r"公开|发布|公布|收到|受理|申请|咨询").search(name):
         return False
     text = col.ctx.text
     near = text[max(0, cs - 160): cs] + text[cs + len(clause): cs + len(clause) + 160]
@@ -569,19 +569,19 @@ def _gate_ok(gate: str | None, ctx: _Ctx, sentence: str, pos: int) -> bool:
         return True
     heading = ctx.heading_at(pos)
     if gate == "appeals":
-        return bool(re.search(r"信息公开", sentence) or re.search(r"复议|诉讼|申诉", heading))
+        return bool(_rx(r"信息公开").search(sentence) or _rx(r"复议|诉讼|申诉").search(heading))
     if gate == "requests":
-        return bool(re.search(r"信息公开|公开申请|依申请", sentence) or re.search(r"申请", heading))
+        return bool(_rx(r"信息公开|公开申请|依申请").search(sentence) or _rx(r"申请").search(heading))
     if gate == "fees":
-        return bool(re.search(r"信息公开|依申请|申请|处理费", sentence) or re.search(r"收费|费用", heading)
+        return bool(_rx(r"信息公开|依申请|申请|处理费").search(sentence) or _rx(r"收费|费用").search(heading)
                     or "信息处理费" in ctx.line_at(pos))
     if gate == "spending":
-        return bool(re.search(r"信息公开", sentence) or re.search(r"支出|经费", heading))
+        return bool(_rx(r"信息公开").search(sentence) or _rx(r"支出|经费").search(heading))
     if gate == "outcomes":
-        return bool(re.search(r"信息公开|公开申请|依申请|予以公开|不予公开|无法提供|不予处理", sentence)
-                    or re.search(r"申请", heading))
+        return bool(_rx(r"信息公开|公开申请|依申请|予以公开|不予公开|无法提供|不予处理").search(sentence)
+                    or _rx(r"申请").search(heading))
     if gate == "requests_heading":
-        return bool(re.search(r"申请", heading))
+        return bool(_rx(r"申请").search(heading))
     if gate in ("items_total", "this_year"):
         # 截至2019年底，累计公开8万余条 / 累计主动公开35000余条: a running total since the
         # system began. 2015年度，我局累计主动公开… (this year's total) is kept.
@@ -592,7 +592,7 @@ def _gate_ok(gate: str | None, ctx: _Ctx, sentence: str, pos: int) -> bool:
             clause_start = max([start] + [m.end() for m in _CLAUSE_END.finditer(ctx.text, start, pos)])
             cut = ctx.text.find("累计", clause_start, pos + 12)
             return cut < 0 or bool(_THIS_YEAR.search(ctx.text, start, cut))
-        if re.search(r"发布会|权威信息|新闻通稿|新闻稿", sentence) and "主动公开" not in sentence:
+        if _rx(r"发布会|权威信息|新闻通稿|新闻稿").search(sentence) and "主动公开" not in sentence:
             return False  # 召开新闻发布会6场次，发布权威信息120余条: press releases
         clause_start = max([start] + [m.end() for m in _CLAUSE_END.finditer(ctx.text, start, pos)])
         cut = ctx.text.find("累计", clause_start, pos + 12)
@@ -603,7 +603,7 @@ def _gate_ok(gate: str | None, ctx: _Ctx, sentence: str, pos: int) -> bool:
         start = _sentence_start(ctx.text, pos)
         return bool(_MADE_TOTAL.search(ctx.text, start, pos)) and not _SINCE.search(ctx.text, start, pos + 1)
     if gate == "received_sentence":
-        return bool(re.search(r"收到|受理|接到|接收|新收", sentence)) and not re.search(r"复议|诉讼", sentence)
+        return bool(_rx(r"收到|受理|接到|接收|新收").search(sentence)) and not _rx(r"复议|诉讼").search(sentence)
     if gate == "consult_disclosure_part":
         return True
     if gate == "consult_total":
@@ -612,15 +612,15 @@ def _gate_ok(gate: str | None, ctx: _Ctx, sentence: str, pos: int) -> bool:
         # 电话咨询35人次，网上咨询120人次 — channel parts, not the total
         end = _CLAUSE_END.search(ctx.text, pos)
         window = ctx.text[max(0, pos - 4): min(pos + 16, end.start() if end else len(ctx.text))]
-        channel = re.search(r"(?:电话|网上|现场|来电|来访|网络|在线|信函|邮件|当面|窗口|热线)咨询", window)
-        return not (channel and len(re.findall(r"咨询", sentence)) >= 2)
+        channel = _rx(r"(?:电话|网上|现场|来电|来访|网络|在线|信函|邮件|当面|窗口|热线)咨询").search(window)
+        return not (channel and len(_rx(r"咨询").findall(sentence)) >= 2)
     if gate == "disclosure_line":
         # categories of requests (申请内容涉及城建类12件) or complaints are not disclosure categories;
         # judged by the words up to this item (a list may go on to 依申请公开341条)
         upto = ctx.text[_sentence_start(ctx.text, pos): pos + 12]
-        if re.search(r"申请|咨询|投诉|举报|复议|诉讼|留言|信访", upto):
+        if _rx(r"申请|咨询|投诉|举报|复议|诉讼|留言|信访").search(upto):
             return False
-        if re.search(r"公开|发布|公布", ctx.line_at(pos)) or re.search(r"主动公开", heading):
+        if _rx(r"公开|发布|公布").search(ctx.line_at(pos)) or _rx(r"主动公开").search(heading):
             return True
         # 按信息类别分：机构职能类12条 … right after the paragraph that states the total
         return "主动公开" in ctx.text[max(0, pos - 300): pos]
@@ -726,7 +726,7 @@ def _apply(rule: Rule, col: _Collector, clause: str, cstart: int, sentence: str)
     first: re.Match[str] | None = None
     for m in rule.pattern.finditer(clause):
         if local_exclude and rule.exclude and rule.exclude.search(
-                clause[: m.end()] + re.split(r"[、，,)）]", clause[m.end(): m.end() + 6])[0]):
+                clause[: m.end()] + _rx(r"[、，,)）]").split(clause[m.end(): m.end() + 6])[0]):
             continue
         if not _gate_ok(rule.gate, col.ctx, sentence, cstart + m.start()):
             continue
@@ -742,7 +742,7 @@ def _apply(rule: Rule, col: _Collector, clause: str, cstart: int, sentence: str)
             continue
         if m.groupdict().get("u") and _TIME_SPAN.match(clause, m.end("u")):
             continue  # 15个工作日内 / 3个月: a time span, not a count
-        if not q.approx and re.match(r"以上|左右|上下", clause[m.end():]):
+        if not q.approx and _rx(r"以上|左右|上下").match(clause[m.end():]):
             q = Quantity(q.value, q.unit, True)
         if rule.gate == "items_total" and _SHARE_AFTER.match(col.ctx.text, cstart + m.end()):
             continue  # a part of the total, with its share
@@ -775,7 +775,7 @@ def _investment(col: _Collector, text: str, clauses: list[tuple[int, int]]) -> N
         clause = text[cs:ce]
         search_from = 0
         matched = False
-        if re.search(r"公司|集团|有限|厂(?!商)|其中[^，,]{0,10}(?:企业|产品)", clause):
+        if _rx(r"公司|集团|有限|厂(?!商)|其中[^，,]{0,10}(?:企业|产品)").search(clause):
             enterprise, subject = True, None
         for rule in SUBJECT_RULES:
             if enterprise or (rule.exclude and rule.exclude.search(clause)):
@@ -841,7 +841,7 @@ def _appeals(col: _Collector, text: str, clauses: list[tuple[int, int]], sentenc
         clause = text[cs:ce]
         if not carried and not _gate_ok("appeals", col.ctx, sentence, cs):
             return False
-        if subject is not None and subject_total and not re.search(r"[0-9０-９]", clause):
+        if subject is not None and subject_total and not _rx(r"[0-9０-９]").search(clause):
             # 行政诉讼5件，均维持 / 行政诉讼1件，尚在审理中: the outcome of all of them
             if _ALL_UPHELD.search(clause):
                 col.add(APPEAL_PREFIX[subject] + "upheld", Quantity(subject_total, "count"), clause, cs,
@@ -849,7 +849,7 @@ def _appeals(col: _Collector, text: str, clauses: list[tuple[int, int]], sentenc
             elif _ALL_PENDING.search(clause):
                 col.add(APPEAL_PREFIX[subject] + "pending", Quantity(subject_total, "count"), clause, cs,
                         _ALL_PENDING.search(clause).start())  # type: ignore[union-attr]
-        if re.search(r"复议|诉讼", clause):
+        if _rx(r"复议|诉讼").search(clause):
             spoke = True
         # every total stated in the clause (行政复议1件、行政诉讼0件), in text order
         totals: list[tuple[re.Match[str], Rule]] = []
@@ -885,9 +885,9 @@ def _appeals(col: _Collector, text: str, clauses: list[tuple[int, int]], sentenc
                 end = totals[i + 1][0].start() if i + 1 < len(totals) else len(clause)
                 _outcomes(col, clause, cs, subject, m.end(), end)
             continue
-        if re.search(r"复议", clause):
+        if _rx(r"复议").search(clause):
             subject = "review"
-        elif re.search(r"诉讼|起诉|应诉", clause):
+        elif _rx(r"诉讼|起诉|应诉").search(clause):
             subject = "suit"
         if subject is not None:
             _outcomes(col, clause, cs, subject, 0, len(clause))
@@ -923,7 +923,7 @@ def _negations(col: _Collector, text: str, clauses: list[tuple[int, int]], sente
     for cs, ce in clauses:
         clause = text[cs:ce]
         bare = _DATES.sub("", clause)
-        if _HAS_NUMBER.search(bare) or re.search(r"[XＸxｘ]+(?:[件条个人次余])", bare):
+        if _HAS_NUMBER.search(bare) or _rx(r"[XＸxｘ]+(?:[件条个人次余])").search(bare):
             continue
         if _LAID_OUT.search(clause):
             continue  # a table header laid out with spaces (尚 未 审 结 …), not a sentence
@@ -973,7 +973,7 @@ def _derived_received(col: _Collector, text: str, sentences: list[tuple[int, int
                 if k[0].startswith("requests.channel_") and k[1] == "" and col.view_pos.get(k, -1) >= 0]
     for ss, se in sentences:
         sentence = text[ss:se]
-        if not re.search(r"(?:共|全年|累计|合计|总共|本年|年内)?(?:收到|受理|接到|接收|新收)", sentence):
+        if not _rx(r"(?:共|全年|累计|合计|总共|本年|年内)?(?:收到|受理|接到|接收|新收)").search(sentence):
             continue
         keys = [k for k in channels if ss <= col.view_pos[k] < se]
         if len(keys) < 2:
@@ -1028,7 +1028,7 @@ def joined_view(text: str) -> tuple[str, list[int]]:
             and nxt.strip()
             and not _HEADING.match(nxt)
             and not nxt.lstrip().startswith(("|", "第"))
-            and not (_HEADING.match(line) and not re.search(r"[，。；,;]", body))  # a heading line
+            and not (_HEADING.match(line) and not _rx(r"[，。；,;]").search(body))  # a heading line
         ):
             soft.append(pos)
         pos += 1
@@ -1127,7 +1127,7 @@ def _stat_table(col: _Collector, text: str) -> None:
             if cut == label:
                 break
             label = cut
-        label = re.sub(r"[\s\u3000]", "", label)
+        label = _rx(r"[\s\u3000]").sub("", label)
         metric = next((mt for pat, mt in _STAT_LABELS if pat.search(label)), None)
         if metric is None:
             continue
@@ -1156,7 +1156,7 @@ def _run_stat_table(col: _Collector, text: str) -> None:
     """The statistics table run together into prose by a text rendering (see
     :mod:`etl.extract.stattable`): only the rows whose year value is certain."""
     for row in parse_stat_run(text):
-        label = re.sub(r"[\s\u3000]", "", row.label)
+        label = _rx(r"[\s\u3000]").sub("", row.label)
         metric = next((mt for pat, mt in _STAT_LABELS if pat.search(label)), None)
         if metric is None or metric.startswith("@"):
             continue

@@ -98,7 +98,7 @@ def parse_number(text: str) -> float:
     if s and s[-1] in _BIG_UNITS and not all(ch in CN_NUMERAL_CHARS for ch in s):
         mult = float(_BIG_UNITS[s[-1]])
         s = s[:-1]
-    if re.fullmatch(r"[+-]?\d+(?:,\d{3})*(?:\.\d+)?|[+-]?\d*\.\d+", s):
+    if _rx(r"[+-]?\d+(?:,\d{3})*(?:\.\d+)?|[+-]?\d*\.\d+").fullmatch(s):
         return float(s.replace(",", "")) * mult
     if s and all(ch in CN_NUMERAL_CHARS or ch in DIGITS for ch in s):
         return float(chinese_to_int(s)) * mult

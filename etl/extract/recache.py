@@ -27,6 +27,7 @@ except ImportError:  # pragma: no cover - another implementation: plain re.compi
 
 _entries: dict[tuple[str, int], tuple] | None = None
 _path: Path | None = None  # cache_file() as of the first _load()
+_compiled: dict[tuple[str, int], re.Pattern[str]] = {}  # this process's patterns
 _dirty = False
 
 
@@ -60,7 +61,19 @@ def _load() -> dict[tuple[str, int], tuple] | None:
 
 
 def compile(pattern: str, flags: int = 0) -> re.Pattern[str]:  # noqa: A001 - re.compile's twin
-    """``re.compile(pattern, flags)``, from the cache when this interpreter compiled it before."""
+    """``re.compile(pattern, flags)``, from the cache when this interpreter compiled it before.
+
+    Kept for the process too, so a rule may say ``_rx(r"…").search(s)`` where it uses the
+    pattern: after the first call that costs a dict lookup, as ``re.search`` does.
+    """
+    key = (pattern, flags)
+    found = _compiled.get(key)
+    if found is None:
+        found = _compiled[key] = _build(pattern, flags)
+    return found
+
+
+def _build(pattern: str, flags: int) -> re.Pattern[str]:
     global _dirty
     entries = _load()
     if entries is None:

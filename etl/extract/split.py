@@ -113,9 +113,9 @@ def _title_starts(text: str) -> list[tuple[int, str]]:
 def _repeats(title: str, seen: set[str]) -> bool:
     """The title was printed before, whole or as part of a longer one (or contains one); PDF
     text may space the same title differently (经济发展局 2019 年 / 经济发展局2019 年)."""
-    t = re.sub(r"\s+", "", title)
+    t = _rx(r"\s+").sub("", title)
     for s in seen:
-        s = re.sub(r"\s+", "", s)
+        s = _rx(r"\s+").sub("", s)
         if t == s or (len(t) >= 6 and len(s) >= 6 and (t in s or s in t)):
             return True
     return False

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import itertools
 import math
-import re
 from dataclasses import dataclass, field
 from etl.extract.recache import compile as _rx
 
@@ -91,7 +90,7 @@ def parse_stat_run(text: str) -> list[StatRow]:
         # PDF text wraps the run at the page width, inside labels (当面申\n请数) and inside
         # numbers: a wrap reads as a space (offsets kept) so that a label reads whole, and
         # digits a wrap cut (4251\n516) are one run again when the row is decoded
-        flat = text[:h.end()] + re.sub(r"[\r\n]", " ", text[h.end():end]) + text[end:]
+        flat = text[:h.end()] + _rx(r"[\r\n]").sub(" ", text[h.end():end]) + text[end:]
         cuts = {i for i in range(h.end(), end) if text[i] in "\r\n"
                 and text[i - 1].isdigit() and i + 1 < len(text) and text[i + 1].isdigit()
                 and not _ITEM_NUMBER.match(text, i + 1)}  # (…条 0 0\n3、电子邮件申请数: a new row)
@@ -120,9 +119,9 @@ def _parse_table(text: str, start: int, end: int, year_first: bool, cuts: set[in
         next_numbered = bool(_NUMBERING.match(nxt)) and not following.strip()
         if label.startswith("其中"):
             group_total = len(rows) - 1 if rows else None
-            mnum = re.match(r"其中\s*[:：]?\s*(\d{1,2})\s*[.．、]", label)
+            mnum = _rx(r"其中\s*[:：]?\s*(\d{1,2})\s*[.．、]").match(label)
             expected = int(mnum.group(1)) + 1 if mnum else 2
-            label = re.sub(r"^其中\s*[:：]?\s*(?:\d{1,2}\s*[.．、])?", "", label)
+            label = _rx(r"^其中\s*[:：]?\s*(?:\d{1,2}\s*[.．、])?").sub("", label)
             in_group = True
         elif _NUMBERING.match(label):
             expected += 1
@@ -133,7 +132,7 @@ def _parse_table(text: str, start: int, end: int, year_first: bool, cuts: set[in
             in_group = False
         if next_numbered:
             tag = str(expected)
-            flat = re.sub(r"\s+", "", nums)
+            flat = _rx(r"\s+").sub("", nums)
             if " " in nums.strip() or "\t" in nums:
                 parts = nums.split()
                 if parts[-1] != tag:

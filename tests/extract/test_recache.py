@@ -26,6 +26,7 @@ def fresh_cache(tmp_path, monkeypatch):
     monkeypatch.delenv("GONGKAI_REGEX_CACHE", raising=False)
     monkeypatch.setattr(recache, "_entries", None)
     monkeypatch.setattr(recache, "_path", None)
+    monkeypatch.setattr(recache, "_compiled", {})
     monkeypatch.setattr(recache, "_dirty", False)
     return tmp_path
 
@@ -34,12 +35,13 @@ def test_patterns_from_the_cache_equal_re_compile(fresh_cache) -> None:
     first = [recache.compile(p, f) for p, f in PATTERNS]
     recache.save()
     assert recache.cache_file().exists()
-    recache._entries = None  # as a new process: everything from the file
+    recache._entries, recache._compiled = None, {}  # as a new process: everything from the file
     again = [recache.compile(p, f) for p, f in PATTERNS]
     for (p, f), a, b in zip(PATTERNS, first, again):
         assert a == re.compile(p, f) and b == re.compile(p, f)
         assert b.groupindex == re.compile(p, f).groupindex and b.flags == re.compile(p, f).flags
     assert again[0].search("共收到12件").group("n", "u") == ("12", "件")
+    assert recache.compile(*PATTERNS[0]) is again[0]  # kept for the process: no rebuilding
 
 
 def test_a_damaged_cache_file_is_ignored(fresh_cache) -> None:
