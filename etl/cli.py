@@ -86,8 +86,8 @@ def cmd_extract(args: argparse.Namespace) -> int:
             failed += _extract_one(path, extractor, reports)
             step(display_name(path))
     if args.json:
-        json.dump([r.to_dict() for r in reports], sys.stdout, ensure_ascii=False, indent=2)
-        sys.stdout.write("\n")
+        # one write: json.dump would write each of its ~10,000 pieces to the stream
+        sys.stdout.write(json.dumps([r.to_dict() for r in reports], ensure_ascii=False, indent=2) + "\n")
     elif not reports:
         _err("no reports found")  # an empty table would look like output
     else:

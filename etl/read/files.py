@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import re
 import unicodedata
-import zipfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Sequence
 
@@ -74,6 +73,8 @@ def sniff_format(path: Path) -> str:
     with path.open("rb") as fh:
         head = fh.read(8)
     if head.startswith(b"PK\x03\x04"):
+        import zipfile  # only here (~3 ms to import): most files are not ZIP containers
+
         try:
             with zipfile.ZipFile(path) as z:
                 names = z.namelist()[:2000]

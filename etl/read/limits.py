@@ -12,10 +12,13 @@ Real annual reports are far below every limit: a large one is 40 pages, 5 MB, 30
 from __future__ import annotations
 
 import time
-import zipfile
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from etl.model import InputError
+
+if TYPE_CHECKING:  # the readers of ZIP containers import it; a PDF or a text need not
+    import zipfile
 
 MB = 1024 * 1024
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import codecs
 import io
 import re
-import zipfile
 
 from etl.read import limits
 from etl.model import InputError
@@ -76,6 +75,8 @@ def looks_binary(data: bytes) -> bool:
 
 
 def _zip_kind(data: bytes, name: str) -> str:
+    import zipfile  # only ZIP containers need it (~3 ms to import): not a PDF or a text
+
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError) as exc:
