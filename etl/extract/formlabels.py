@@ -12,8 +12,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from types import ModuleType
 
-from rapidfuzz import fuzz
 from etl.extract.recache import compile as _rx
 
 # --- normalisation ----------------------------------------------------------------------
@@ -66,11 +66,19 @@ def _norm(text: str) -> str:
     return s
 
 
+def _fuzz() -> ModuleType:
+    """rapidfuzz's scorers, imported on first use: ~12 ms of start-up that a report without
+    form tables (a narrative, a work summary) never needs."""
+    from rapidfuzz import fuzz
+
+    return fuzz
+
+
 def similarity(a: str, b: str) -> float:
     """Similarity 0–100 of two normalised labels (rapidfuzz ratio)."""
     if not a or not b:
         return 0.0
-    return float(fuzz.ratio(a, b))
+    return float(_fuzz().ratio(a, b))
 
 
 # --- cell values ------------------------------------------------------------------------
@@ -352,7 +360,7 @@ def _match_t3_label(label: str, context_section: str | None) -> RowMatch:
     if sec in ("granted", "partial", "total"):
         rest = "".join(_CJK.findall(_rx(r"\([^)]*\)?").sub("", item_text)))
         if len(rest) >= 2 and not rest.startswith(("小计", "合计")) and not (
-                sec == "partial" and (rest in _PARTIAL_NOTE or fuzz.partial_ratio(rest, _PARTIAL_NOTE) >= 80)):
+                sec == "partial" and (rest in _PARTIAL_NOTE or _fuzz().partial_ratio(rest, _PARTIAL_NOTE) >= 80)):
             return RowMatch("none")  # a sub-row printed under the section ("其中：…")
         return RowMatch("row", SECTION_METRIC[sec], sec, 100)
     num, body = _strip_item_number(item_text)
@@ -382,7 +390,7 @@ def _best_item(body: str, num: int | None, section: str | None) -> tuple[float, 
         w = norm(words)
         score = similarity(body, w)
         if len(body) > len(w) + 2 and len(w) >= 4:
-            pr = fuzz.partial_ratio(w, body)
+            pr = _fuzz().partial_ratio(w, body)
             if pr >= 85:
                 score = max(score, pr * 0.95)
         if num is not None and inum == num:
@@ -642,7 +650,7 @@ def match_by_order(label: str, previous: str) -> RowMatch:
     if sec:
         s = s[end:]
     _, body = _strip_item_number(_rx(r"^[一二三四五六七八九十]+[、.]|^\([一二三四五六七]\)").sub("", s))
-    score = max(similarity(body, norm(words)), fuzz.partial_ratio(norm(words), body) * 0.9)
+    score = max(similarity(body, norm(words)), _fuzz().partial_ratio(norm(words), body) * 0.9)
     if score >= 50:
         return RowMatch("row", cand, _ROW_SECTION.get(cand), score)
     return RowMatch("none")
