@@ -13,7 +13,7 @@ Two kinds of non-names are told apart:
 from __future__ import annotations
 
 from etl.extract.formlabels import TRAD_TABLE
-from etl.extract.recache import compile as _rx
+from etl.read.recache import compile as _rx
 
 # full form → printed short forms (and variant word orders)
 ABBREVIATIONS: dict[str, tuple[str, ...]] = {

@@ -32,7 +32,7 @@ from etl.extract.formlabels import (
     match_t3_label,
     norm,
 )
-from etl.extract.recache import compile as _rx
+from etl.read.recache import compile as _rx
 from etl.model import Document, Evidence, Fact, Finding, Segment, Table
 
 _UNIT_CHARS = "件个项条次宗起人份家"

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from types import ModuleType
 
-from etl.extract.recache import compile as _rx
+from etl.read.recache import compile as _rx
 
 # --- normalisation ----------------------------------------------------------------------
 

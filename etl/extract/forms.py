@@ -37,7 +37,7 @@ from etl.extract.formlabels import (
     parse_cell,
     table_kind,
 )
-from etl.extract.recache import compile as _rx
+from etl.read.recache import compile as _rx
 from etl.model import Document, Evidence, Fact, Finding, Segment, Table
 
 NOTICE_2021_RE = _rx(r"[(\[]2021[)\]]30号|2021年?新?版.{0,6}格式|2021.{0,3}年度报告格式")

@@ -25,7 +25,7 @@ from etl.extract.agencies import (
     looks_like_agency,
     normalise_name,
 )
-from etl.extract.recache import compile as _rx
+from etl.read.recache import compile as _rx
 from etl.model import Document, Finding, Segment
 from etl.extract.split import clean_title, is_breadcrumb
 from etl.extract.numerals import DATE_RE, YEAR_CHARS, YEAR_RE, find_dates, parse_year, small_number

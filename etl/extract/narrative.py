@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from etl.extract.formlabels import TRAD_TABLE
-from etl.extract.recache import compile as _rx
+from etl.read.recache import compile as _rx
 from etl.metrics import load_metrics
 from etl.model import Document, Evidence, Fact, Segment
 from etl.extract.numerals import QTY, Quantity, quantity_from_match

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from etl.extract.recache import compile as _rx
+from etl.read.recache import compile as _rx
 
 _FULLWIDTH = {ord("０") + i: ord("0") + i for i in range(10)}
 _FULLWIDTH.update({ord("．"): ord("."), ord("，"): ord(","), ord("％"): ord("%"), ord("－"): ord("-")})

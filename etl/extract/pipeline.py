@@ -12,7 +12,7 @@ from etl.extract.checks import check_report
 from etl.extract.forms import form_from_text, parse_forms
 from etl.extract.metadata import detect_metadata
 from etl.metrics import load_metrics
-from etl.extract.recache import compile as _rx
+from etl.read.recache import compile as _rx
 from etl.model import Document, Fact, Finding, Report, Segment
 from etl.extract.narrative import extract_narrative
 from etl.read.dispatch import read_file

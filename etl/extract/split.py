@@ -12,7 +12,7 @@ import re
 from etl.extract.agencies import looks_like_agency
 from etl.model import Document, Segment
 from etl.extract.numerals import DATE_RE
-from etl.extract.recache import compile as _rx
+from etl.read.recache import compile as _rx
 
 _PART_HEADER = _rx(
     r"^[ \t\u3000]*第\s*([一二三四五六七八九十百零〇两]+|[0-9０-９]+)\s*篇[ \t\u3000]*[:：、.．]?[ \t\u3000]*(.*)$",

@@ -19,7 +19,7 @@ from __future__ import annotations
 import itertools
 import math
 from dataclasses import dataclass, field
-from etl.extract.recache import compile as _rx
+from etl.read.recache import compile as _rx
 
 def _spaced(word: str) -> str:
     """``word`` with any whitespace between its characters (a PDF line may wrap inside it)."""

@@ -11,8 +11,9 @@ import re
 
 from etl.model import InputError
 from etl.read import limits
+from etl.read.recache import compile as _rx
 
-_WS = re.compile(r"\s+")
+_WS = _rx(r"\s+")
 
 
 def join_wrapped(parts: list[str]) -> str:

@@ -7,10 +7,11 @@ here (``input_error_message`` is its ``_input_error_message``).
 from __future__ import annotations
 
 import os
-import re
 import unicodedata
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Sequence
+
+from etl.read.recache import compile as _rx
 
 if TYPE_CHECKING:
     from etl.model import InputError, Report
@@ -21,7 +22,7 @@ MAX_NAME_CHARS = 200
 SPREADSHEET_FORMATS = ("xlsx", "xls", "csv")
 #: At most this many problems of one file are listed in a message (the rest are counted).
 MAX_LISTED_PROBLEMS = 50
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+_CONTROL = _rx(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def display_name(path: str | Path) -> str:

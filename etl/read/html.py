@@ -26,6 +26,7 @@ import lxml.etree as etree
 from etl.read import limits
 from etl.model import Document, Finding, InputError, Table
 from etl.read.cells import TextBuilder, clean_cell, expand_spans
+from etl.read.recache import compile as _rx
 
 _BLOCK = frozenset(
     "address article aside blockquote body caption center dd details div dl dt fieldset figcaption "
@@ -34,8 +35,8 @@ _BLOCK = frozenset(
 )
 _DROP = ("script", "style", "noscript", "template", "head", "iframe", "object", "svg", "select")
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-:.]+)""", re.IGNORECASE)
-_XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
-_HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+_XML_DECL = _rx(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
+_HIDDEN = _rx(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 _GB_ALIASES = {"gb2312", "gbk", "gb_2312-80", "x-gbk", "gb18030", "cp936", "ms936", "euc-cn", "x-euc-cn", "hz-gb-2312"}
 
 

@@ -39,17 +39,18 @@ import pypdfium2.raw as pdfium_c
 from etl.read import limits
 from etl.model import Document, Finding, InputError, Page, Table
 from etl.read.cells import clean_cell, render_rows
+from etl.read.recache import compile as _rx
 
 # Labels that only appear in or around 表二/表三/表四 (and their 2019 variants).
-_TABLE_LABELS = re.compile(
+_TABLE_LABELS = _rx(
     "表[二三四]|申请人情况|本年新收|上年结转|结转下年度|予以公开|不予公开|无法提供|不予处理|"
     "结果维持|结果纠正|尚未审结|其他结果|复议后起诉|未经复议|本年制发|本年废止|现行有效|"
     "本年新制作|本年新公开|对外公开总数量|处理决定数量|行政事业性收费|政府集中采购|"
     "第二十条|第二十一条|自然人|商业企业|科研机构|法律服务机构|社会公益组织"
 )
-_NUMBER_TOKEN = re.compile(r"(?<![\d.])\d+(?:\.\d+)?(?![\d.])")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
-_PUA = re.compile("[\ue000-\uf8ff\ufffd]")
+_NUMBER_TOKEN = _rx(r"(?<![\d.])\d+(?:\.\d+)?(?![\d.])")
+_CONTROL = _rx(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+_PUA = _rx("[\ue000-\uf8ff\ufffd]")
 
 # pdfium is not thread-safe: two threads inside it at once can crash the process. The
 # dashboard may read uploads from several sessions' threads, so every read holds this lock.
@@ -614,8 +615,8 @@ def _fast_tables(pages: _Pages, info: _PageInfo) -> list | None:
     return result or unsure
 
 
-_CELL_WORD = re.compile(r"^(?:\d[\d,]*(?:\.\d+)?|[/／\\]|[-－—–―]{1,2}|无)$")
-_FOOTER_LINE = re.compile(r"^\s*(?:[-—–]\s*\d+\s*[-—–]|第\s*\d+\s*页.*|\d+\s*/\s*\d+)\s*$")
+_CELL_WORD = _rx(r"^(?:\d[\d,]*(?:\.\d+)?|[/／\\]|[-－—–―]{1,2}|无)$")
+_FOOTER_LINE = _rx(r"^\s*(?:[-—–]\s*\d+\s*[-—–]|第\s*\d+\s*页.*|\d+\s*/\s*\d+)\s*$")
 BLANK_MARK = "/"
 
 

@@ -11,10 +11,11 @@ import re
 from pathlib import Path
 
 from etl.model import Document, Table
+from etl.read.recache import compile as _rx
 from etl.read.textio import decode_bytes
 
-_PIPE_ROW = re.compile(r"^[ \t]*\|.*\|[ \t]*$")
-_SEPARATOR_CELL = re.compile(r"^:?-{2,}:?$")
+_PIPE_ROW = _rx(r"^[ \t]*\|.*\|[ \t]*$")
+_SEPARATOR_CELL = _rx(r"^:?-{2,}:?$")
 
 
 def _split_row(line: str) -> list[str]:
@@ -52,7 +53,7 @@ def pipe_tables(text: str) -> list[Table]:
     return tables
 
 
-_CODE_SPAN = re.compile(r"`([^`\n]*)`")
+_CODE_SPAN = _rx(r"`([^`\n]*)`")
 
 
 def unquote_code(text: str) -> str:

@@ -16,9 +16,9 @@ returned text stay true to what was printed.
 from __future__ import annotations
 
 import codecs
-import re
 
 from etl.model import InputError
+from etl.read.recache import compile as _rx
 
 _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF8, "utf-8-sig"),
@@ -46,7 +46,7 @@ def _plausible(ch: str) -> bool:
     )
 
 
-_IMPLAUSIBLE = re.compile(
+_IMPLAUSIBLE = _rx(
     "[^\x20-\x7e\n\r\t\u4e00-\u9fff\u3000-\u303f\uff00-\uffef\u2010-\u206f\u00a0-\u00ff"
     "\u2460-\u24ff\u2100-\u21ff\u25a0-\u25ff\u3300-\u4dbf\uf900-\ufaff\ufeff]"
 )

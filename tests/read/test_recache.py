@@ -1,4 +1,4 @@
-"""The compiled-pattern cache (etl/extract/recache.py): patterns built from it are the patterns
+"""The compiled-pattern cache (etl/read/recache.py): patterns built from it are the patterns
 re.compile builds, across processes, and a damaged or missing cache changes nothing."""
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from etl.extract import recache
+from etl.read import recache
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -56,8 +56,8 @@ def test_a_damaged_cache_file_is_ignored(fresh_cache) -> None:
 def test_every_narrative_pattern_survives_a_new_process(fresh_cache) -> None:
     """The extraction rules compiled in one process (writing the cache) and read from the cache
     in another are equal to re.compile's, pattern for pattern."""
-    code = ("import re, sys; from etl.extract import recache; import etl.extract.narrative; "
-            "from etl.extract.recache import _load; "
+    code = ("import re, sys; from etl.read import recache; import etl.extract.narrative; "
+            "from etl.read.recache import _load; "
             "bad = [k for k in _load() if recache.compile(*k) != re.compile(*k)]; "
             "print(len(_load()), len(bad))")
     env = {"XDG_CACHE_HOME": str(fresh_cache), "PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)}

@@ -3,7 +3,8 @@
 Why: the extraction rules are a few hundred large patterns (every narrative rule embeds the
 quantity pattern, full of CJK character classes), and CPython's pattern compiler is pure Python:
 compiling them took ~0.15–0.2 s of every ``python -m etl extract`` process, more than reading a
-6-page PDF. The compiled form (the ``_sre`` code list, flags and group names) depends only on the
+6-page PDF. (The readers' patterns use it too; it lives in :mod:`etl.read` so that every stage
+may import it.) The compiled form (the ``_sre`` code list, flags and group names) depends only on the
 pattern text, the flags and the interpreter, so it is cached in one file per interpreter version
 (``$XDG_CACHE_HOME/gongkai`` or ``~/.cache/gongkai``; ``GONGKAI_REGEX_CACHE=0`` turns it off) and
 handed back to ``_sre.compile``, which is what :func:`re.compile` ends with. A pattern built
@@ -16,10 +17,10 @@ from __future__ import annotations
 
 import atexit
 import marshal
-from array import array
 import os
 import re
 import sys
+from array import array
 from pathlib import Path
 
 try:  # CPython's own pattern compiler (stable within one interpreter version)
