@@ -16,6 +16,7 @@ Pages live in ``pages/`` and share ``pages/_ui/`` (filters in the URL, language,
 from __future__ import annotations
 
 import contextlib
+import os
 import sys
 import traceback
 from pathlib import Path
@@ -120,6 +121,8 @@ def main() -> None:
         else:
             pages.append(st.Page(file, title=i18n.t(title_key, lang), icon=icon,
                                  url_path=url_path))
+    if os.environ.get("GONGKAI_BENCH_BARE_PAGE") == "1":  # benchmarks/bench_browser.py only
+        pages.append(st.Page("benchmarks/bare_page.py", title="Bare", url_path="bare"))
     if not pages:
         st.error("no pages")
         st.stop()
