@@ -27,7 +27,9 @@ from etl.store.loader import (
     FileResult,
     Prepared,
     _is_interrupt,
+    duplicate_rows,
     judge_pairs,
+    pair_of,
     store_duplicate_findings,
     store_prepared,
     stored,
@@ -72,9 +74,8 @@ def write_batch(con: duckdb.DuckDBPyConnection, files: Sequence[Prepared]) -> li
         if known:
             con.execute("ROLLBACK")
             return None
-        first_sid = database._next_id(con, "sources", "source_id")
-        ids = database.write_new_sources_in_tx(con, [(p.source, p.reports) for p in files])
-        sids = [first_sid + k for k in range(len(files))]
+        written = database.write_new_sources_in_tx(con, [(p.source, p.reports) for p in files])
+        sids, ids = [sid for sid, _ in written], [i for _, i in written]
         cross = judge_pairs(con, _pairs_by_file(con, sids, ids))
         for k, n in _duplicates(con, sids).items():
             cross[k] += n
@@ -113,12 +114,8 @@ def _pairs_by_file(con: duckdb.DuckDBPyConnection, sids: list[int],
     """, [sids, bounds]).fetchall()
     at = {sid: k for k, sid in enumerate(sids)}
     pairs: list[set[tuple[int, int, int, int]]] = [set() for _ in sids]
-    for sid, rid, year, other_year, other in rows:
-        rid, year, other_year, other = int(rid), int(year), int(other_year), int(other)
-        if other_year == year - 1:
-            pairs[at[int(sid)]].add((other, rid, other_year, year))
-        else:
-            pairs[at[int(sid)]].add((rid, other, year, other_year))
+    for sid, *row in rows:
+        pairs[at[int(sid)]].add(pair_of(*row))
     return [sorted(p) for p in pairs]
 
 
@@ -126,18 +123,9 @@ def _duplicates(con: duckdb.DuckDBPyConnection, sids: list[int]) -> dict[int, in
     """``duplicate_report`` findings for the batch's reports, each against what files stored
     before its own gave (lower source ids: the batch's ids follow every stored one); returns
     how many each file (by position) got."""
-    rows = con.execute("""
-        SELECT n.report_id, n.agency_id, n.year, n.kind, o.report_id, s.file_name, a.name,
-               n.source_id
-        FROM reports n
-        JOIN reports o ON o.agency_id = n.agency_id AND o.year = n.year AND o.kind = n.kind
-                      AND o.source_id < n.source_id
-        LEFT JOIN sources s ON s.source_id = o.source_id
-        LEFT JOIN agencies a ON a.agency_id = n.agency_id
-        WHERE n.source_id BETWEEN ? AND ? AND n.kind NOT IN ('template', 'letter')
-        ORDER BY n.report_id, o.report_id
-    """, [sids[0], sids[-1]]).fetchall()
-    store_duplicate_findings(con, [r[:7] for r in rows])
+    rows = duplicate_rows(con, "n.source_id BETWEEN ? AND ?", "o.source_id < n.source_id",
+                          [sids[0], sids[-1]])
+    store_duplicate_findings(con, rows)
     counts: dict[int, int] = {}
     for r in rows:
         k = int(r[7]) - sids[0]

@@ -309,27 +309,28 @@ def _write_reports_in_tx(
     con: duckdb.DuckDBPyConnection, source: SourceInfo, reports: Sequence[Report]
 ) -> list[int]:
     delete_source(con, source.sha256)
-    return write_new_sources_in_tx(con, [(source, reports)])[0]
+    return write_new_sources_in_tx(con, [(source, reports)])[0][1]
 
 
 def write_new_sources_in_tx(
     con: duckdb.DuckDBPyConnection, files: Sequence[tuple[SourceInfo, Sequence[Report]]]
-) -> list[list[int]]:
+) -> list[tuple[int, list[int]]]:
     """Store files none of which is stored yet (the caller has made sure), in order, inside the
     caller's transaction: ids, agencies and rows come out as writing them one after another
-    would make them, in one statement per table. Returns each file's new report ids."""
+    would make them, in one statement per table. Returns each file's source id and new report
+    ids."""
     sid = _next_id(con, "sources", "source_id")
     next_report = _next_id(con, "reports", "report_id")
     now = datetime.now(timezone.utc).replace(tzinfo=None)
     source_rows: list[tuple] = []
     placed: list[tuple[int, int, Report]] = []  # (report id, source id, report)
-    out: list[list[int]] = []
+    out: list[tuple[int, list[int]]] = []
     for k, (source, reports) in enumerate(files):
         source_rows.append((sid + k, source.sha256, source.file_name, source.size, source.format,
                             now, source.archive_path, source.origin))
         ids = list(range(next_report, next_report + len(reports)))
         next_report += len(reports)
-        out.append(ids)
+        out.append((sid + k, ids))
         placed.extend((rid, sid + k, r) for rid, r in zip(ids, reports))
     if len(source_rows) == 1:
         con.execute("INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?, ?, ?)", list(source_rows[0]))

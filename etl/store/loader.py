@@ -384,14 +384,16 @@ def _cross_year_pairs(
                               AND (o.year = n.year - 1 OR o.year = n.year + 1)
         GROUP BY n.report_id, n.year, o.year
     """, [list(report_ids)]).fetchall()
-    pairs: set[tuple[int, int, int, int]] = set()
-    for rid, year, other_year, other in rows:
-        rid, year, other_year, other = int(rid), int(year), int(other_year), int(other)
-        if other_year == year - 1:
-            pairs.add((other, rid, other_year, year))
-        else:
-            pairs.add((rid, other, year, other_year))
-    return pairs
+    return {pair_of(*row) for row in rows}
+
+
+def pair_of(rid: int, year: int, other_year: int, other: int) -> tuple[int, int, int, int]:
+    """A new report and a neighbour as ``(prev_id, cur_id, prev_year, cur_year)``: the earlier
+    year first, whichever of the two is new."""
+    rid, year, other_year, other = int(rid), int(year), int(other_year), int(other)
+    if other_year == year - 1:
+        return other, rid, other_year, year
+    return rid, other, year, other_year
 
 
 def _facts_of_many(
@@ -507,30 +509,39 @@ def _add_duplicate_findings(con: duckdb.DuckDBPyConnection, report_ids: Sequence
     """
     if not report_ids:
         return 0
-    rows = con.execute("""
-        SELECT n.report_id, n.agency_id, n.year, n.kind, o.report_id, s.file_name, a.name
-        FROM reports n
-        JOIN reports o ON o.agency_id = n.agency_id AND o.year = n.year AND o.kind = n.kind
-                      AND o.source_id <> n.source_id
-        LEFT JOIN sources s ON s.source_id = o.source_id
-        LEFT JOIN agencies a ON a.agency_id = n.agency_id
-        WHERE n.report_id IN (SELECT unnest(?::INTEGER[])) AND n.kind NOT IN ('template', 'letter')
-        ORDER BY n.report_id, o.report_id
-    """, [list(report_ids)]).fetchall()
+    rows = duplicate_rows(con, "n.report_id IN (SELECT unnest(?::INTEGER[]))",
+                          "o.source_id <> n.source_id", [list(report_ids)])
     store_duplicate_findings(con, rows)
     return len(rows)
 
 
+def duplicate_rows(con: duckdb.DuckDBPyConnection, new: str, other: str,
+                   params: Sequence[Any]) -> list[tuple]:
+    """``(report_id, agency_id, year, kind, other_report_id, other_file_name, agency_name,
+    source_id)`` for every new report (SQL condition ``new`` on ``n``, with ``params``) that
+    another report ``o`` (condition ``other``: which files count as before it) duplicates."""
+    return con.execute(f"""
+        SELECT n.report_id, n.agency_id, n.year, n.kind, o.report_id, s.file_name, a.name,
+               n.source_id
+        FROM reports n
+        JOIN reports o ON o.agency_id = n.agency_id AND o.year = n.year AND o.kind = n.kind
+                      AND {other}
+        LEFT JOIN sources s ON s.source_id = o.source_id
+        LEFT JOIN agencies a ON a.agency_id = n.agency_id
+        WHERE {new} AND n.kind NOT IN ('template', 'letter')
+        ORDER BY n.report_id, o.report_id
+    """, list(params)).fetchall()
+
+
 def store_duplicate_findings(con: duckdb.DuckDBPyConnection, rows: Sequence[tuple]) -> None:
-    """Insert ``duplicate_report`` findings for ``(report_id, agency_id, year, kind,
-    other_report_id, other_file_name, agency_name)`` rows."""
+    """Insert ``duplicate_report`` findings for :func:`duplicate_rows`' rows."""
     if rows:
         database._bulk_insert(con, "findings", database.FINDING_COLUMNS, [
             (rid, agency_id, year, "duplicate_report", "warning",
              f"{name} {year} ({kind}) is also given by {file_name} (report {other}); "
              "year totals count both until one is removed or its year corrected",
              f"report {other}")
-            for rid, agency_id, year, kind, other, file_name, name in rows
+            for rid, agency_id, year, kind, other, file_name, name, _source in rows
         ])
 
 
