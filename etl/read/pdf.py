@@ -158,6 +158,12 @@ def _drops_glyphs(page: pdfium.PdfPage) -> bool:
     return False
 
 
+def _holds_t3(text: str) -> bool:
+    """Whether a page's text holds rows of 表三 (which may be unruled, so its blank cells are
+    placed from the characters' columns: the page is read again)."""
+    return "本年新收" in text or "自然人" in text
+
+
 def _is_table_candidate(info: _PageInfo, after_candidate: bool = False) -> bool:
     """Worth looking for grids: ruling lines plus form labels or a long run of numbers.
 
@@ -872,7 +878,7 @@ def _read_open_pdf(name: str, data: bytes, loaded: _Pages, deadline: limits.Dead
         infos.append(_PageInfo(i + 1, text, objects, paths, images, page.get_rotation(), tuple(page.get_mediabox())))
         # kept only if it may be read again for tables (see _Pages), and only so many
         if loaded.kept() > limits.MAX_PDF_TABLE_PAGES or not (
-                _is_table_candidate(infos[-1], after_candidate=True) or "本年新收" in text or "自然人" in text):
+                _is_table_candidate(infos[-1], after_candidate=True) or _holds_t3(text)):
             loaded.release(i + 1)
         total += len(text)
         limits.check_text_size(name, total, f"page {i + 1}")
@@ -962,7 +968,7 @@ def _read_open_pdf(name: str, data: bytes, loaded: _Pages, deadline: limits.Dead
     for info in infos:
         deadline.check(f"page {info.number}")
         text, placed = info.text, []
-        t3_page = "本年新收" in text or "自然人" in text
+        t3_page = _holds_t3(text)
         if info.number not in found and (t3_page or prev_t3):
             try:
                 new_text, t3_cols = _blank_columns_text(loaded, info, t3_cols if prev_t3 else None)
