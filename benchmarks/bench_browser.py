@@ -33,16 +33,22 @@ PAGES = {
     "agency": "", "quality": "", "report": "", "glossary": "",
 }
 
-#: true once the run is over, no placeholder is left and every chart has drawn its SVG
-DRAWN_JS = """() => {
-  const app = document.querySelector("[data-testid='stApp']");
-  if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
+def _drawn_js() -> str:
+    """A JS predicate: the run is over, no element is still a loading placeholder (the browser
+    tests' :func:`tests.helpers.server.wait_drawn`), a title is drawn and every chart has drawn
+    its SVG or canvas."""
+    from tests.helpers.server import DONE, SKELETON
+
+    return f"""() => {{
+  if (!document.querySelector({DONE!r}) || document.querySelector({SKELETON!r})) return false;
   if (!document.querySelector('h1')) return false;
-  if (document.querySelector("[data-testid='stSkeleton']")) return false;
   const all = (sel, drawn) => [...document.querySelectorAll(sel)].every(e => e.querySelector(drawn));
   return all("[data-testid='stPlotlyChart']", '.main-svg')
     && all("[data-testid='stVegaLiteChart']", 'canvas, svg');
-}"""
+}}"""
+
+
+DRAWN_JS = _drawn_js()
 #: records the script-state changes of the app root, so a run that starts and ends between two
 #: polls is still seen
 WATCH_JS = """() => {
