@@ -43,8 +43,8 @@ def _drawn_js() -> str:
   if (!document.querySelector({DONE!r}) || document.querySelector({SKELETON!r})) return false;
   if (!document.querySelector('h1')) return false;
   const all = (sel, drawn) => [...document.querySelectorAll(sel)].every(e => e.querySelector(drawn));
-  return all("[data-testid='stPlotlyChart']", '.main-svg')
-    && all("[data-testid='stVegaLiteChart']", 'canvas, svg');
+  return all("[data-testid='stVegaLiteChart']", 'canvas, svg')
+    && all("[data-testid='stEChartsChart']", 'canvas');
 }}"""
 
 

@@ -123,8 +123,7 @@ def indicators_block(agency_id: int, keys: tuple[str, ...]) -> None:
         from etl.present import charts
 
         fig = charts.line_chart(chart, unit=unit, lang=lg, y_label=sv.indicator_label(chosen, lg),
-                                title=t("indicator_over_years"))
-        fig.update_layout(height=280)  # a quarter of a printed page
+                                title=t("indicator_over_years"), height=200)  # a quarter page
         show_chart(fig, sv.indicator_table(one, lg, config), f"profile_{chosen}")
     note = sv.min_n_text(config, present, lg)
     if note:

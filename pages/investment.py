@@ -119,7 +119,6 @@ with error_boundary():
             yoy, unit="%", y="yoy_pct", lang=L, y_label=ch.tr("an_yoy", L), colors=colors,
             extra_hover={"source_label": t("inv_source")},
         )
-        fig.update_yaxes(ticksuffix="%", zeroline=True)
         show_chart(fig, yoy, f"investment_yoy_{indicator}", key="investment_yoy")
 
     st.subheader(f'{t("inv_plan")} · {labels[indicator]}')
@@ -131,5 +130,4 @@ with error_boundary():
         fig = ch.line_chart(
             plan, unit="%", y="plan_pct", lang=L, y_label=t("inv_plan"), colors=colors,
         )
-        fig.update_yaxes(ticksuffix="%", rangemode="tozero")
         show_chart(fig, plan, f"investment_plan_{indicator}", key="investment_plan")

@@ -362,8 +362,7 @@ def timeliness_section(con, ids, y0, y1, year: int | None) -> None:  # type: ign
 
     fig = charts.grouped_bar_chart(
         long, group="series", value="value", unit="份", lang=lg, y_label=t("reports_n"),
-        group_order=[sv.status_label(x, lg) for x in timeliness.STATUSES])
-    fig.update_layout(barmode="stack")
+        group_order=[sv.status_label(x, lg) for x in timeliness.STATUSES], stacked=True)
     download = per_year.assign(rate=per_year["rate"].round(1)).rename(columns={
         "year": t("year"), "rate": t("rate_pct"),
         **{x: sv.status_label(x, lg) for x in timeliness.STATUSES}, "n": "N"})

@@ -204,7 +204,6 @@ with error_boundary():
                              "review_total": ch.tr("an_appeal_total", L),
                              "review_pending": ch.tr("an_appeal_pending", L)},
             )
-            fig.update_yaxes(ticksuffix="%", rangemode="tozero")
             show_chart(fig, rate, "requests_correction_rate", key="requests_rate")
         for kind, title_key in (("review", "req_review_mix"), ("suit", "req_suit_mix")):
             long = _appeal_mix(ap, kind, L)

@@ -1,4 +1,4 @@
-"""Presentation without Streamlit: DataFrames → plotly figures (``charts``), safe CSV/XLSX
+"""Presentation without Streamlit: DataFrames → Vega-Lite charts (``charts``), safe CSV/XLSX
 downloads (``exports``), the interface language and labels (``i18n``) and the URL contract of
 a shared link (``urlstate``).
 

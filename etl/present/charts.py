@@ -1,7 +1,8 @@
-"""DataFrame → plotly Figure for the analysis pages (no Streamlit, no database).
+"""DataFrame → chart (a Vega-Lite spec and its table) for the analysis pages (no Streamlit, no
+database).
 
 Why a separate module: the chart rules hold for every chart and are easy to get wrong one page
-at a time — years are categories (a numeric axis prints 2,022.5), every hover value carries its
+at a time — years are categories (a numeric axis prints 2,022.5), every tooltip value carries its
 unit (件, 家, 万元, 万美元, %), axis titles name the unit, and an agency keeps one colour on every
 page (``etl.present.i18n.agency_colors``: derived from the name, so the same on every page and run).
 Builders take the exact DataFrame the page offers for download, so what is drawn is what is
@@ -12,11 +13,11 @@ pages share one bilingual vocabulary.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import lru_cache
-from typing import Callable, Mapping, Sequence
+from typing import Callable, Iterable, Mapping, Sequence
 
 import pandas as pd
-import plotly.graph_objects as go
 
 from etl.present import i18n
 
@@ -88,13 +89,6 @@ def _fmt(unit: str) -> str:
     return _FORMATS.get(unit, ",.2f")
 
 
-def _value_text(placeholder: str, unit: str, lang: str) -> str:
-    """``%{y:,.0f} 件`` — hover value with its unit (no space before %)."""
-    u = unit_label(unit, lang)
-    sep = "" if u == "%" else " "
-    return f"%{{{placeholder}:{_fmt(unit)}}}{sep}{u}"
-
-
 def axis_title(label: str, unit: str, lang: str = "zh") -> str:
     """An axis title naming its unit: ``主动公开政府信息数量（件）`` / ``Items (items)``."""
     u = unit_label(unit, lang)
@@ -137,75 +131,212 @@ def stable_colors(
     return out
 
 
-def _years(s: pd.Series) -> list[str]:
-    return [str(int(y)) for y in s]
-
-
-def _break_gaps(
-    years: Sequence[int], ys: Sequence[object], custom: Sequence[Sequence[object]] | None = None
-) -> tuple[list[str], list[object], list[list[object]] | None]:
-    """Insert an empty point where a line skips a year, so plotly breaks the line there.
-
-    A line drawn straight from 2008 to 2016 reads as eight years of values that were never
-    reported; a break shows the gap. Returns (x as year strings, y, customdata).
-    """
-    xs: list[str] = []
-    out_y: list[object] = []
-    out_c: list[list[object]] | None = [] if custom is not None else None
-    width = len(custom[0]) if custom is not None and len(custom) else 0
-    prev: int | None = None
-    for i, (yr, val) in enumerate(zip(years, ys)):
-        yr = int(yr)
-        if prev is not None and yr > prev + 1:
-            xs.append(str(prev + 1))
-            out_y.append(None)
-            if out_c is not None:
-                out_c.append([None] * width)
-        xs.append(str(yr))
-        out_y.append(val)
-        if out_c is not None and custom is not None:
-            out_c.append(list(custom[i]))
-        prev = yr
-    return xs, out_y, out_c
-
-
-def _year_axis(fig: go.Figure, lang: str, values: Sequence[str] | None = None) -> None:
-    kw: dict = {"type": "category", "title_text": tr("an_year_axis", lang)}
-    if values is not None:
-        kw["categoryorder"] = "array"
-        kw["categoryarray"] = sorted(set(values))
-    fig.update_xaxes(**kw)
-
-
-def _legend_height(fig: go.Figure) -> int | None:
-    """A figure tall enough for its legend: with more entries than fit the default 450 px the
-    legend got a scroll bar and its last agencies were cut off."""
-    n = sum(1 for tr_ in fig.data if tr_.showlegend is not False and getattr(tr_, "name", None))
-    need = 22 * n + 220  # legend rows + room for rotated agency names under the plot
-    return need if need > 450 else None
-
-
-def _layout(fig: go.Figure, title: str | None, y_title: str, legend_title: str | None = None) -> go.Figure:
-    height = _legend_height(fig)
-    if height is not None:
-        fig.update_layout(height=min(height, 1200))
-    fig.update_layout(
-        title=title,
-        yaxis_title=y_title,
-        legend_title_text=legend_title,
-        hovermode="closest",
-        margin={"l": 60, "r": 20, "t": 60 if title else 30, "b": 50},
-        hoverlabel={"namelength": -1},
-    )
-    return fig
-
-
 def _part_palette(keys: Sequence[str]) -> dict[str, str]:
     return {k: i18n.PALETTE[i % len(i18n.PALETTE)] for i, k in enumerate(keys)}
 
 
+@dataclass(frozen=True)
+class Chart:
+    """A chart as the browser gets it: a Vega-Lite spec (an ECharts option for the flow, which
+    Vega-Lite cannot draw) and the one table its marks read.
+
+    Why not plotly: plotly.js takes about 1.4 s to load and run in every new browser page, even
+    for one trivial chart, against about 0.3 s for Streamlit's Vega-Lite bundle
+    (``benchmarks/bench_browser.py``). Why one table per chart: the page tests read exactly what
+    is drawn — the rows of a legend entry are ``data[data.series == name]``, in order, with an
+    empty ``y`` where a line breaks at a missing year.
+    """
+
+    spec: dict
+    data: pd.DataFrame
+    library: str = "vega-lite"
+
+    def rows(self, series: str) -> pd.DataFrame:
+        """The drawn rows of one legend entry (all rows of the flow when it has no series)."""
+        if "series" not in self.data.columns:
+            return self.data
+        return self.data[self.data["series"] == series]
+
+
+#: plot-area height (legend and axes come on top); the agency profile uses a quarter page
+HEIGHT = 300
+#: dash patterns of the series a ``dash`` column splits a line into (solid first)
+DASHES: tuple[list[int], ...] = ([1, 0], [6, 4], [2, 3], [8, 3, 2, 3], [12, 4])
+MEDIAN_COLOR = "#555555"
+#: the band is drawn opaque under the lines (a translucent band would fade every legend symbol)
+IQR_COLOR = "#dcdcdc"
+
+
+def value_text(value: object, unit: str, lang: str = "zh") -> str:
+    """A value as a tooltip shows it, with its unit: ``1,234 件`` / ``12.5%`` / ``—`` when blank."""
+    if value is None or pd.isna(value):
+        return "—"
+    u = unit_label(unit, lang)
+    return f"{float(value):{_fmt(unit)}}{'' if u == '%' else ' '}{u}"
+
+
+def _plain_text(value: object) -> str:
+    """An extra tooltip value as it is (counts without decimals, text unchanged, ``—`` when blank)."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return "—"
+    if isinstance(value, (int, float)):
+        return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
+    return str(value)
+
+
+def _year_domain(years: Iterable[object]) -> list[str]:
+    """Every year from the first to the last drawn: a year nobody reported stays visible as a gap."""
+    ys = sorted({int(y) for y in years if y is not None and not pd.isna(y)})
+    return [str(y) for y in range(ys[0], ys[-1] + 1)] if ys else []
+
+
+def _with_gaps(records: list[dict], keep: Sequence[str]) -> list[dict]:
+    """Insert an empty point where a line skips a year, so the line breaks there.
+
+    A line drawn straight from 2008 to 2016 reads as eight years of values that were never
+    reported; a break shows the gap. ``records`` are one line's rows sorted by ``year``; the
+    inserted row keeps only the ``keep`` fields (its series)."""
+    out: list[dict] = []
+    prev: int | None = None
+    for rec in records:
+        yr = int(rec["year"])
+        if prev is not None and yr > prev + 1:
+            out.append({**{k: rec[k] for k in keep}, "year": prev + 1, "y": None})
+        out.append(rec)
+        prev = yr
+    return out
+
+
+#: the width a legend may take: the main column at 1400 px, less the y axis
+LEGEND_WIDTH = 820
+
+
+def _text_px(text: str) -> int:
+    """About how wide a legend label is drawn (11 px type: CJK 11 px, Latin 6 px a character)."""
+    return sum(11 if ord(c) > 0x2E80 else 6 for c in text)
+
+
+def _legend(title: str | None, labels: Sequence[str]) -> dict:
+    """Below the plot, every entry shown (Vega drops entries past 30 by default), in as many
+    columns as fit the width with the longest label whole (Vega does not wrap a legend to the
+    chart's width: four columns of long outcome names ran off the right edge)."""
+    n = len(labels)
+    widest = min(max((_text_px(str(s)) for s in labels), default=60), LEGEND_WIDTH - 30)
+    columns = max(1, min(n, 4, LEGEND_WIDTH // (widest + 30)))
+    return {"title": title, "orient": "bottom", "columns": columns,
+            "labelLimit": LEGEND_WIDTH // columns - 30, "symbolLimit": max(n, 1), "symbolOpacity": 1}
+
+
+def _color(domain: Sequence[str], colours: Sequence[str], title: str | None) -> dict:
+    return {"field": "series", "type": "nominal", "sort": list(domain),
+            "scale": {"domain": list(domain), "range": list(colours)},
+            "legend": _legend(title, domain)}
+
+
+def _x_years(lang: str, domain: Sequence[str]) -> dict:
+    """Years are categories (a numeric axis prints 2,022.5), all of them, in order."""
+    return {"field": "x", "type": "ordinal", "sort": list(domain), "scale": {"domain": list(domain)},
+            "axis": {"title": tr("an_year_axis", lang), "labelAngle": 0}}
+
+
+def _y(
+    title: str, *, percent: bool = False, field: str = "y", zero: bool = True,
+    values: Iterable[object] | None = None,
+) -> dict:
+    axis: dict = {"title": title, "format": ",~f"}
+    if percent:
+        axis["labelExpr"] = "datum.label + '%'"
+    scale: dict = {"zero": zero}
+    drawn = [v for v in (values if values is not None else ()) if v is not None and not pd.isna(v)]
+    if drawn and all(v == 0 for v in drawn):
+        # all zero (a 0 % correction rate every year): Vega would make the axis the single
+        # value 0 and draw the line in the middle of an unlabeled plot
+        scale["domain"] = [0, 1]
+    return {"field": field, "type": "quantitative", "axis": axis, "scale": scale}
+
+
+def _tip(field: str, title: str) -> dict:
+    return {"field": field, "type": "nominal", "title": title}
+
+
+def _spec(title: str | None, height: int | None, **body: object) -> dict:
+    # the width fits the page; the height is the plot's own, legend and axes added below it
+    # (fitting both would squeeze the plot of a chart with a long legend to a strip)
+    spec: dict = {"height": height or HEIGHT, "autosize": {"type": "fit-x", "contains": "padding"},
+                  **body}
+    if title:
+        spec["title"] = {"text": title, "anchor": "start"}
+    return spec
+
+
+def _frame(rows: list[dict], columns: Sequence[str]) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=list(columns))
+    if "year" in frame.columns:
+        frame["x"] = frame["year"].map(lambda v: str(int(v)))
+        frame = frame.drop(columns=["year"])
+    return frame
+
+
 # --------------------------------------------------------------------------------------------
 # lines over years
+
+
+def _line_rows(
+    df: pd.DataFrame, *, unit: str, lang: str, y: str, color: str, dash: str | None,
+    dash_labels: Mapping[str, str] | None, extra: Mapping[str, str], order: Sequence[str] | None,
+) -> list[dict]:
+    rows: list[dict] = []
+    dash_keys = list(pd.unique(df[dash])) if dash and not df.empty else [None]
+    names = [str(n) for n in (order or sorted(df[color].astype(str).unique()))] if not df.empty else []
+    for d_key in dash_keys:
+        part = df if d_key is None else df[df[dash] == d_key]
+        d_label = None if d_key is None else str((dash_labels or {}).get(d_key, d_key))
+        groups = {str(k): g for k, g in part.groupby(color, sort=True)}
+        for name in names:
+            g = groups.get(name)
+            if g is None:
+                continue
+            label = name if d_label is None else f"{name} · {d_label}"
+            recs = []
+            for rec in g.sort_values("year").to_dict("records"):
+                out = {"series": label, "agency": name, "dash": d_label, "year": rec["year"],
+                       "y": None if pd.isna(rec[y]) else float(rec[y]),
+                       "y_text": value_text(rec[y], unit, lang)}
+                for i, col in enumerate(extra):
+                    out[f"extra_{i}"] = _plain_text(rec[col])
+                recs.append(out)
+            rows += _with_gaps(recs, ("series", "agency", "dash"))
+    return rows
+
+
+def _line_layer(
+    rows: pd.DataFrame, *, lang: str, years: Sequence[str], y_title: str, value_title: str,
+    palette: Mapping[str, str], legend_title: str | None, extra: Mapping[str, str],
+    percent: bool, zero: bool, dashed: bool, extra_domain: Sequence[tuple[str, str]] = (),
+) -> dict:
+    labels = list(pd.unique(rows["series"])) if not rows.empty else []
+    agency_of = dict(zip(rows["series"], rows["agency"])) if not rows.empty else {}
+    domain = [*labels, *(k for k, _ in extra_domain)]
+    colours = [palette.get(agency_of[s], IQR_COLOR) for s in labels] + [c for _, c in extra_domain]
+    enc: dict = {
+        "x": _x_years(lang, years),
+        "y": _y(y_title, percent=percent, zero=zero, values=rows["y"] if not rows.empty else None),
+        "color": _color(domain, colours, legend_title),
+        "tooltip": [_tip("series", legend_title or tr("an_agency", lang)),
+                    _tip("x", tr("an_year_axis", lang)), _tip("y_text", value_title),
+                    *(_tip(f"extra_{i}", lab) for i, lab in enumerate(extra.values()))],
+    }
+    if dashed:
+        dash_keys = [d for d in pd.unique(rows["dash"]) if d is not None]
+        enc["strokeDash"] = {"field": "dash", "type": "nominal", "sort": dash_keys,
+                             "scale": {"domain": dash_keys,
+                                       "range": [DASHES[i % len(DASHES)] for i in range(len(dash_keys))]},
+                             # above the plot, drawn as the dashes themselves
+                             "legend": {"title": None, "orient": "top", "symbolType": "stroke",
+                                        "symbolStrokeWidth": 2, "symbolSize": 400,
+                                        "symbolStrokeColor": "#555555"}}
+    return {"mark": {"type": "line", "point": {"filled": True, "size": 45}, "strokeWidth": 2},
+            "encoding": enc}
 
 
 def line_chart(
@@ -221,45 +352,33 @@ def line_chart(
     dash_labels: Mapping[str, str] | None = None,
     colors: Mapping[str, str] | None = None,
     extra_hover: Mapping[str, str] | None = None,
-) -> go.Figure:
-    """One line per ``color`` value (agency) over years; optional ``dash`` column splits a line
-    per series (e.g. contracted vs actual investment) drawn dashed/solid.
-
-    ``extra_hover`` maps a column to its hover label (values shown as they are, e.g. yoy).
+    order: Sequence[str] | None = None,
+    legend_title: str | None = None,
+    y_title: str | None = None,
+    percent: bool = False,
+    zero: bool = True,
+    height: int | None = None,
+) -> Chart:
+    """One line per ``color`` value (agency, sorted, or in ``order``) over years; an optional
+    ``dash`` column splits a line per series (e.g. contracted vs actual investment), drawn
+    solid/dashed. ``extra_hover`` maps a column to its tooltip label (values shown as they are).
+    ``percent`` marks the axis in %; ``zero`` keeps 0 on the axis.
     """
-    fig = go.Figure()
-    palette = colors_for(df[color].unique().tolist() if not df.empty else [], colors)
-    dashes = ["solid", "dash", "dot", "dashdot", "longdash"]
-    dash_keys = list(pd.unique(df[dash])) if dash and not df.empty else [None]
     extra = dict(extra_hover or {})
-    seen_years: list[str] = []
-    for d_i, d_key in enumerate(dash_keys):
-        part = df if d_key is None else df[df[dash] == d_key]
-        for name, g in part.groupby(color, sort=True):
-            g = g.sort_values("year")
-            label = str(name)
-            if d_key is not None:
-                label = f"{name} · {(dash_labels or {}).get(d_key, d_key)}"
-            hover = f"<b>{label}</b><br>{tr('an_year_axis', lang)} %{{x}}<br>" + _value_text("y", unit, lang)
-            custom = None
-            if extra:
-                custom = g[list(extra)].to_numpy().tolist()
-                for i, (col, lab) in enumerate(extra.items()):
-                    hover += f"<br>{lab}: %{{customdata[{i}]}}"
-            xs, ys, custom = _break_gaps(g["year"].tolist(), g[y].tolist(), custom)
-            seen_years += xs
-            fig.add_trace(
-                go.Scatter(
-                    x=xs, y=ys, mode="lines+markers", name=label,
-                    line={"color": palette.get(str(name)), "dash": dashes[d_i % len(dashes)]},
-                    marker={"color": palette.get(str(name))},
-                    customdata=custom, hovertemplate=hover + "<extra></extra>",
-                    legendgroup=str(name),
-                )
-            )
-    _year_axis(fig, lang, seen_years)
-    return _layout(fig, title, axis_title(y_label, unit, lang) if y_label else unit_label(unit, lang),
-                   tr("an_agency", lang))
+    rows = _frame(
+        _line_rows(df, unit=unit, lang=lang, y=y, color=color, dash=dash, dash_labels=dash_labels,
+                   extra=extra, order=order),
+        ["series", "agency", "dash", "year", "y", "y_text", *(f"extra_{i}" for i in range(len(extra)))],
+    )
+    palette = colors_for(df[color].astype(str).unique().tolist() if not df.empty else [], colors)
+    layer = _line_layer(
+        rows, lang=lang, years=_year_domain(rows["x"]) if not rows.empty else [],
+        y_title=y_title or (axis_title(y_label, unit, lang) if y_label else unit_label(unit, lang)),
+        value_title=y_label or tr("an_count", lang), palette=palette,
+        legend_title=legend_title if legend_title is not None else tr("an_agency", lang),
+        extra=extra, percent=percent or unit == "%", zero=zero, dashed=dash is not None,
+    )
+    return Chart(_spec(title, height, **layer), rows)
 
 
 def band_chart(
@@ -271,60 +390,81 @@ def band_chart(
     title: str | None = None,
     y_label: str = "",
     colors: Mapping[str, str] | None = None,
-) -> go.Figure:
+) -> Chart:
     """Agency lines over years on top of the peer group's interquartile band and median line.
 
-    ``series``: agency, year, value (+ yoy_pct shown on hover); ``band``: year, agencies, q25,
-    median, q75.
+    ``series``: agency, year, value (+ yoy_pct shown in the tooltip); ``band``: year, agencies,
+    q25, median, q75. The median's rows are the series ``同组中位数`` with ``q25``/``q75``.
     """
-    fig = go.Figure()
-    if not band.empty:
-        b = band.sort_values("year")
-        xs = _years(b["year"])
-        custom = b[["q25", "q75", "agencies"]].to_numpy()
-        fig.add_trace(go.Scatter(
-            x=xs, y=b["q75"].tolist(), mode="lines", line={"width": 0, "color": "rgba(120,120,120,0)"},
-            name=tr("an_q75", lang), showlegend=False, hoverinfo="skip",
-        ))
-        fig.add_trace(go.Scatter(
-            x=xs, y=b["q25"].tolist(), mode="lines", line={"width": 0, "color": "rgba(120,120,120,0)"},
-            fill="tonexty", fillcolor="rgba(150,150,150,0.25)", name=tr("an_peer_iqr", lang),
-            customdata=custom,
-            hovertemplate=(
-                f"<b>{tr('an_peer_iqr', lang)}</b><br>{tr('an_year_axis', lang)} %{{x}}<br>"
-                f"{tr('an_q25', lang)}: " + _value_text("customdata[0]", unit, lang) + "<br>"
-                f"{tr('an_q75', lang)}: " + _value_text("customdata[1]", unit, lang) + "<br>"
-                f"%{{customdata[2]}} {tr('an_peer_n', lang)}<extra></extra>"
-            ),
-        ))
-        fig.add_trace(go.Scatter(
-            x=xs, y=b["median"].tolist(), mode="lines", name=tr("an_peer_median", lang),
-            line={"color": "#555555", "dash": "dash", "width": 2},
-            customdata=custom,
-            hovertemplate=(
-                f"<b>{tr('an_peer_median', lang)}</b><br>{tr('an_year_axis', lang)} %{{x}}<br>"
-                + _value_text("y", unit, lang)
-                + f"<br>%{{customdata[2]}} {tr('an_peer_n', lang)}<extra></extra>"
-            ),
-        ))
-    extra = None
+    median, iqr = tr("an_peer_median", lang), tr("an_peer_iqr", lang)
+    extra = {}
     if "yoy_pct" in series.columns:
         series = series.assign(yoy_text=yoy_text(series["yoy_pct"]))
         extra = {"yoy_text": tr("an_yoy", lang)}
-    lines = line_chart(series, unit=unit, lang=lang, y_label=y_label, colors=colors, extra_hover=extra)
-    for trace in lines.data:
-        fig.add_trace(trace)
-    # the lines' x include the empty points that break them at a missing year
-    all_years = [str(x) for tr_ in lines.data for x in (tr_.x or ())] + (
-        _years(band["year"]) if not band.empty else [])
-    _year_axis(fig, lang, all_years)
-    return _layout(fig, title, axis_title(y_label, unit, lang) if y_label else unit_label(unit, lang),
-                   tr("an_agency", lang))
+    lines = _line_rows(series, unit=unit, lang=lang, y="value", color="agency", dash=None,
+                       dash_labels=None, extra=extra, order=None)
+    peer = _with_gaps([
+        {"series": median, "agency": median, "dash": None, "year": r["year"], "y": float(r["median"]),
+         "y_text": value_text(r["median"], unit, lang), "q25": float(r["q25"]), "q75": float(r["q75"]),
+         "q25_text": value_text(r["q25"], unit, lang), "q75_text": value_text(r["q75"], unit, lang),
+         "n_text": f"{int(r['agencies'])} {tr('an_peer_n', lang)}"}
+        for r in (band.sort_values("year").to_dict("records") if not band.empty else [])
+    ], ("series", "agency", "dash"))  # the band and median break where no peer reported
+    cols = ["series", "agency", "dash", "year", "y", "y_text", *(f"extra_{i}" for i in range(len(extra))),
+            "q25", "q75", "q25_text", "q75_text", "n_text"]
+    rows = _frame(peer + lines, cols)
+    years = _year_domain(rows["x"]) if not rows.empty else []
+    y_title = axis_title(y_label, unit, lang) if y_label else unit_label(unit, lang)
+    agencies = rows[rows["series"] != median] if not rows.empty else rows
+    palette = colors_for(agencies["agency"].unique().tolist() if not agencies.empty else [], colors)
+    line = _line_layer(
+        agencies, lang=lang, years=years, y_title=y_title, value_title=y_label or tr("an_count", lang),
+        palette=palette, legend_title=tr("an_agency", lang), extra=extra, percent=unit == "%",
+        zero=True, dashed=False,
+        extra_domain=((median, MEDIAN_COLOR), (iqr, IQR_COLOR)) if peer else (),
+    )
+    # the layers share one y scale: judge an all-zero axis on the band as well as the lines
+    line["encoding"]["y"] = _y(y_title, percent=unit == "%",
+                               values=[*rows["y"], *rows["q25"], *rows["q75"]] if not rows.empty else None)
+    line["transform"] = [{"filter": {"not": {"field": "series", "equal": median}}}]
+    layers = [line]
+    if peer:
+        only_peer = [{"filter": {"field": "series", "equal": median}}]
+        x = _x_years(lang, years)
+        layers = [
+            {"transform": only_peer, "mark": {"type": "area"},
+             "encoding": {"x": x, "y": {**_y(y_title), "field": "q25"}, "y2": {"field": "q75"},
+                          "color": {"datum": iqr}}},
+            {"transform": only_peer,
+             "mark": {"type": "line", "strokeDash": [6, 4], "point": {"filled": True, "size": 35}},
+             "encoding": {"x": x, "y": _y(y_title), "color": {"datum": median},
+                          "tooltip": [_tip("series", tr("an_agency", lang)),
+                                      _tip("x", tr("an_year_axis", lang)),
+                                      _tip("y_text", median), _tip("q25_text", tr("an_q25", lang)),
+                                      _tip("q75_text", tr("an_q75", lang)),
+                                      _tip("n_text", tr("an_peer_n", lang))]}},
+            line,
+        ]
+    return Chart(_spec(title, None, layer=layers), rows)
 
 
 def yoy_text(values: pd.Series) -> pd.Series:
-    """Hover text for a year-on-year change: ``+12.5%`` / ``−3.0%`` / ``—`` when unknown."""
+    """Tooltip text for a year-on-year change: ``+12.5%`` / ``−3.0%`` / ``—`` when unknown."""
     return values.map(lambda v: "—" if pd.isna(v) else f"{v:+.1f}%")
+
+
+def _bars(
+    rows: pd.DataFrame, *, x: dict, y: dict, domain: Sequence[str], colours: Sequence[str],
+    legend_title: str | None, tooltip: list[dict], offset: bool, zero_rule: bool = False,
+) -> dict:
+    enc: dict = {"x": x, "y": y, "color": _color(domain, colours, legend_title), "tooltip": tooltip}
+    if offset:
+        enc["xOffset"] = {"field": "series", "type": "nominal", "sort": list(domain)}
+    bar = {"mark": {"type": "bar"}, "encoding": enc}
+    if not zero_rule:
+        return bar
+    rule = {"mark": {"type": "rule", "color": "#666666"}, "encoding": {"y": {"datum": 0}}}
+    return {"layer": [bar, rule]}
 
 
 def yoy_chart(
@@ -335,31 +475,27 @@ def yoy_chart(
     y: str = "yoy_pct",
     colors: Mapping[str, str] | None = None,
     value_unit: str | None = None,
-) -> go.Figure:
+) -> Chart:
     """Grouped bars of year-on-year change (%) per agency and year; rows without a change are
-    left out. With ``value_unit`` the hover also shows the year's value in that unit."""
-    fig = go.Figure()
+    left out. With ``value_unit`` the tooltip also shows the year's value in that unit."""
     data = df.dropna(subset=[y]) if not df.empty else df
-    palette = colors_for(data["agency"].unique().tolist() if not data.empty else [], colors)
-    seen: list[str] = []
-    for name, g in (data.groupby("agency", sort=True) if not data.empty else []):
-        g = g.sort_values("year")
-        xs = _years(g["year"])
-        seen += xs
-        hover = (f"<b>{name}</b><br>{tr('an_year_axis', lang)} %{{x}}<br>"
-                 f"{tr('an_yoy', lang)}: %{{y:+.1f}}%")
-        custom = None
-        if value_unit and "value" in g.columns:
-            custom = g[["value"]].to_numpy()
-            hover += "<br>" + _value_text("customdata[0]", value_unit, lang)
-        fig.add_trace(go.Bar(
-            x=xs, y=g[y].tolist(), name=str(name), marker_color=palette.get(str(name)),
-            customdata=custom, hovertemplate=hover + "<extra></extra>",
-        ))
-    fig.update_layout(barmode="group")
-    fig.update_yaxes(ticksuffix="%", zeroline=True)
-    _year_axis(fig, lang, seen)
-    return _layout(fig, title, tr("an_yoy_axis", lang), tr("an_agency", lang))
+    names = sorted(data["agency"].astype(str).unique()) if not data.empty else []
+    palette = colors_for(names, colors)
+    rows = _frame([
+        {"series": str(r["agency"]), "year": r["year"], "y": float(r[y]),
+         "y_text": f"{float(r[y]):+.1f}%",
+         "value_text": value_text(r.get("value"), value_unit, lang) if value_unit else None}
+        for r in (data.sort_values(["agency", "year"]).to_dict("records") if not data.empty else [])
+    ], ["series", "year", "y", "y_text", "value_text"])
+    tooltip = [_tip("series", tr("an_agency", lang)), _tip("x", tr("an_year_axis", lang)),
+               _tip("y_text", tr("an_yoy", lang))]
+    if value_unit:
+        tooltip.append(_tip("value_text", tr("an_count", lang)))
+    body = _bars(rows, x=_x_years(lang, _year_domain(rows["x"]) if not rows.empty else []),
+                 y=_y(tr("an_yoy_axis", lang), percent=True), domain=names,
+                 colours=[palette[n] for n in names], legend_title=tr("an_agency", lang),
+                 tooltip=tooltip, offset=True, zero_rule=True)
+    return Chart(_spec(title, None, **body), rows)
 
 
 # --------------------------------------------------------------------------------------------
@@ -380,69 +516,84 @@ def stacked_bar_chart(
     part_colors: Mapping[str, str] | None = None,
     normalise: bool = True,
     legend_title: str | None = None,
-) -> go.Figure:
-    """Stacked bars: one bar per ``x`` (a column, or two columns → grouped agency/year axis),
-    one segment per ``part``. ``normalise`` stacks ``share`` to 100 %; hover shows the count
-    with its unit and the share.
+) -> Chart:
+    """Stacked bars: one bar per ``x`` (a column; or two columns, agency then year: one panel
+    per agency with its years in order), one segment per ``part``. ``normalise`` stacks
+    ``share`` to 100 %; the tooltip shows the count with its unit and the share.
+
+    Rows: ``series`` (the part), ``x`` (first column), ``x_sub`` (the year when two), ``y``
+    (what is stacked), ``order`` (the part's place in the stack).
     """
-    fig = go.Figure()
     xs_cols = [x] if isinstance(x, str) else list(x)
-    parts = list(part_order) if part_order else list(pd.unique(df[part])) if not df.empty else []
+    parts = [str(p) for p in (part_order or (pd.unique(df[part]) if not df.empty else []))]
+    present = set(df[part].astype(str)) if not df.empty else set()
+    parts = [p for p in parts if p in present]
     colours = dict(part_colors or {}) or _part_palette(parts)
-    # one pass over the rows (a filter per part would cost a pandas scan each)
-    by_part: dict[object, dict[tuple, tuple]] = {}
+    stacked = bool(normalise and share)
+    rank = {p: i for i, p in enumerate(parts)}
+
+    def _label(col: str, v: object) -> str:
+        return str(int(v)) if col == "year" else str(v)
+
+    rows = []
     if not df.empty:
         cols = [*xs_cols, part, value, share or value]
-        for row in df[cols].itertuples(index=False, name=None):
-            *key, p, count, sh = row
-            by_part.setdefault(p, {})[tuple(key)] = (count, sh)
-    # a stable bar order: by the x columns as given (years ascending)
-    bar_keys = sorted({k for d in by_part.values() for k in d})
-
-    def _axis_values(rows: list[tuple]) -> list | list[list]:
-        cols = [
-            [str(int(v)) if xs_cols[i] == "year" else str(v) for v in col]
-            for i, col in enumerate(zip(*rows))
-        ]
-        return cols[0] if len(xs_cols) == 1 else cols
-
-    stacked = bool(normalise and share)
-    for p in parts:
-        by_key = by_part.get(p, {})
-        if not by_key:
-            continue
-        # every trace lists every bar (None where the part is absent): plotly orders a
-        # (multi)category axis by first appearance, so a first part missing some years
-        # would otherwise push those years to the end of their agency's group
-        rows = bar_keys
-        counts = [by_key[k][0] if k in by_key else None for k in rows]
-        shares = [by_key[k][1] if k in by_key else None for k in rows]
-        hover = (f"<b>{p}</b><br>%{{x}}<br>{tr('an_count', lang)}: "
-                 + _value_text("customdata[0]", unit, lang))
-        if share:
-            hover += f"<br>{tr('an_share', lang)}: %{{customdata[1]:.1f}}%"
-        fig.add_trace(go.Bar(
-            x=_axis_values(rows), y=shares if stacked else counts, name=str(p),
-            marker_color=colours.get(p), customdata=list(zip(counts, shares)),
-            hovertemplate=hover + "<extra></extra>",
-        ))
-    fig.update_layout(barmode="stack")
+        for rec in df[cols].itertuples(index=False, name=None):
+            *key, p, count, sh = rec
+            if str(p) not in rank:
+                continue
+            row = {"series": str(p), "x": _label(xs_cols[0], key[0]),
+                   "x_sub": _label(xs_cols[1], key[1]) if len(xs_cols) > 1 else None,
+                   "y": sh if stacked else count, "order": rank[str(p)],
+                   "count_text": value_text(count, unit, lang),
+                   "share_text": "—" if sh is None or pd.isna(sh) or not share else f"{float(sh):.1f}%",
+                   "_key": tuple(key)}
+            rows.append(row)
+    rows.sort(key=lambda r: (r["_key"], r["order"]))
+    frame = pd.DataFrame(rows, columns=["series", "x", "x_sub", "y", "order", "count_text",
+                                        "share_text", "_key"]).drop(columns=["_key"])
+    x_title = {c: tr("an_year_axis", lang) if c == "year" else tr("an_agency", lang) for c in xs_cols}
+    firsts = list(dict.fromkeys(frame["x"])) if not frame.empty else []
+    # every tooltip field under its own title: Vega-Lite shows only the first of two alike
+    tooltip = [_tip("series", legend_title or i18n.t("breakdown", lang)), _tip("x", x_title[xs_cols[0]])]
     if len(xs_cols) > 1:
-        fig.update_xaxes(
-            type="multicategory",
-            title_text=" / ".join(
-                tr("an_year_axis", lang) if c == "year" else tr("an_agency", lang) for c in xs_cols
-            ),
-        )
-    else:
-        x_title = tr("an_year_axis", lang) if xs_cols[0] == "year" else tr("an_agency", lang)
-        fig.update_xaxes(type="category", title_text=x_title)
+        tooltip.append(_tip("x_sub", x_title[xs_cols[1]]))
+    tooltip.append(_tip("count_text", tr("an_count", lang)))
+    if share:
+        tooltip.append(_tip("share_text", tr("an_share", lang)))
+    y_enc = _y(tr("an_share_axis", lang) if stacked else axis_title(tr("an_count", lang), unit, lang),
+               percent=stacked)
+    y_enc["stack"] = "zero"
     if stacked:
-        fig.update_yaxes(range=[0, 100], ticksuffix="%")
-        y_title = tr("an_share_axis", lang)
-    else:
-        y_title = axis_title(tr("an_count", lang), unit, lang)
-    return _layout(fig, title, y_title, legend_title)
+        y_enc["scale"] = {"domain": [0, 100]}
+    enc = {"y": y_enc, "color": _color(parts, [colours.get(p, IQR_COLOR) for p in parts], legend_title),
+           "order": {"field": "order", "type": "quantitative"}, "tooltip": tooltip}
+    angle = 0 if xs_cols[0] == "year" else -40
+    if len(xs_cols) == 1:
+        enc["x"] = {"field": "x", "type": "ordinal" if xs_cols[0] == "year" else "nominal",
+                    "sort": firsts, "axis": {"title": x_title[xs_cols[0]], "labelAngle": angle,
+                                             "labelLimit": 160, "labelOverlap": False}}
+        return Chart(_spec(title, None, mark={"type": "bar"}, encoding=enc), frame)
+    # one panel per agency, its years in order: the bars of one agency stay together and each
+    # year is labelled (a bar per agency-year on one axis read as 170 unlabeled stripes)
+    # the panels fit the page's main column at 1400 px (about 820 px besides the y axis and
+    # the gaps between panels); past that many bars they get as thin as 4 px, then scroll
+    n_bars = max(1, len(frame.drop_duplicates(["x", "x_sub"])))
+    room = 820 - 6 * len(firsts)
+    step = max(4, min(28, room // n_bars))
+    enc["x"] = {"field": "x_sub", "type": "ordinal", "sort": sorted(set(frame["x_sub"].dropna())),
+                "axis": {"title": None, "labelAngle": -90 if step < 24 else 0}}
+    inner = {"width": {"step": step}, "height": HEIGHT, "mark": {"type": "bar"}, "encoding": enc}
+    spec: dict = {
+        "facet": {"column": {"field": "x", "type": "nominal", "sort": firsts,
+                             "header": {"title": " / ".join(x_title[c] for c in xs_cols),
+                                        "titleOrient": "bottom", "labelOrient": "bottom",
+                                        "labelAngle": -30, "labelAlign": "right", "labelLimit": 140}}},
+        "spec": inner, "spacing": 6, "resolve": {"scale": {"x": "independent"}},
+    }
+    if title:
+        spec["title"] = {"text": title, "anchor": "start"}
+    return Chart(spec, frame)
 
 
 def share_trend_chart(
@@ -453,30 +604,17 @@ def share_trend_chart(
     title: str | None = None,
     unit: str = "件",
     part_colors: Mapping[str, str] | None = None,
-) -> go.Figure:
-    """Lines of each part's share (%) over years, counts on hover (``year, part, count,
-    share_pct``)."""
-    fig = go.Figure()
-    parts = list(pd.unique(df[part])) if not df.empty else []
-    colours = dict(part_colors or {}) or _part_palette(parts)
-    seen: list[str] = []
-    for p in parts:
-        g = df[df[part] == p].sort_values("year")
-        xs, ys, custom = _break_gaps(g["year"].tolist(), g["share_pct"].tolist(),
-                                     g[["count"]].to_numpy().tolist())
-        seen += xs
-        fig.add_trace(go.Scatter(
-            x=xs, y=ys, mode="lines+markers", name=str(p),
-            line={"color": colours.get(p)}, customdata=custom,
-            hovertemplate=(
-                f"<b>{p}</b><br>{tr('an_year_axis', lang)} %{{x}}<br>"
-                f"{tr('an_share', lang)}: %{{y:.1f}}%<br>{tr('an_count', lang)}: "
-                + _value_text("customdata[0]", unit, lang) + "<extra></extra>"
-            ),
-        ))
-    fig.update_yaxes(ticksuffix="%", rangemode="tozero")
-    _year_axis(fig, lang, seen)
-    return _layout(fig, title, tr("an_share_axis", lang))
+) -> Chart:
+    """Lines of each part's share (%) over years, counts in the tooltip (``year, part, count,
+    share_pct``); parts in the order they come."""
+    parts = [str(p) for p in pd.unique(df[part])] if not df.empty else []
+    data = df.assign(count_text=[value_text(c, unit, lang) for c in df["count"]]) if not df.empty else df
+    return line_chart(
+        data if not df.empty else df.assign(count_text=[]), unit="%", lang=lang, title=title,
+        y="share_pct", color=part, colors=dict(part_colors or {}) or _part_palette(parts),
+        extra_hover={"count_text": tr("an_count", lang)}, order=parts, y_label=tr("an_share", lang),
+        legend_title=i18n.t("breakdown", lang), y_title=tr("an_share_axis", lang), percent=True,
+    )
 
 
 def grouped_bar_chart(
@@ -490,32 +628,39 @@ def grouped_bar_chart(
     y_label: str = "",
     group_order: Sequence[str] | None = None,
     extra_hover: Mapping[str, str] | None = None,
-) -> go.Figure:
-    """Bars per year, one bar per ``group`` value side by side (e.g. received / concluded)."""
-    fig = go.Figure()
-    groups = list(group_order) if group_order else list(pd.unique(df[group])) if not df.empty else []
-    colours = _part_palette(groups)
-    seen: list[str] = []
+    stacked: bool = False,
+) -> Chart:
+    """Bars per year, one bar per ``group`` value side by side (e.g. received / concluded), or
+    stacked into one bar per year."""
+    groups = [str(g) for g in (group_order or (pd.unique(df[group]) if not df.empty else []))]
+    present = set(df[group].astype(str)) if not df.empty else set()
+    groups = [g for g in groups if g in present]
     extra = dict(extra_hover or {})
-    for gname in groups:
-        g = df[df[group] == gname].sort_values("year")
-        if g.empty:
+    rows = []
+    for rec in (df.sort_values("year").to_dict("records") if not df.empty else []):
+        if str(rec[group]) not in groups:
             continue
-        xs = _years(g["year"])
-        seen += xs
-        hover = f"<b>{gname}</b><br>{tr('an_year_axis', lang)} %{{x}}<br>" + _value_text("y", unit, lang)
-        custom = None
-        if extra:
-            custom = g[list(extra)].to_numpy()
-            for i, lab in enumerate(extra.values()):
-                hover += f"<br>{lab}: %{{customdata[{i}]}}"
-        fig.add_trace(go.Bar(
-            x=xs, y=g[value].tolist(), name=str(gname), marker_color=colours[gname],
-            customdata=custom, hovertemplate=hover + "<extra></extra>",
-        ))
-    fig.update_layout(barmode="group")
-    _year_axis(fig, lang, seen)
-    return _layout(fig, title, axis_title(y_label, unit, lang) if y_label else unit_label(unit, lang))
+        row = {"series": str(rec[group]), "year": rec["year"], "y": float(rec[value]),
+               "y_text": value_text(rec[value], unit, lang), "order": groups.index(str(rec[group]))}
+        for i, col in enumerate(extra):
+            row[f"extra_{i}"] = _plain_text(rec[col])
+        rows.append(row)
+    frame = _frame(rows, ["series", "year", "y", "y_text", "order",
+                          *(f"extra_{i}" for i in range(len(extra)))])
+    palette = _part_palette(groups)
+    tooltip = [_tip("series", i18n.t("breakdown", lang)), _tip("x", tr("an_year_axis", lang)),
+               _tip("y_text", y_label or tr("an_count", lang)),
+               *(_tip(f"extra_{i}", lab) for i, lab in enumerate(extra.values()))]
+    y_enc = _y(axis_title(y_label, unit, lang) if y_label else unit_label(unit, lang),
+               values=frame["y"] if not frame.empty else None)
+    if stacked:
+        y_enc["stack"] = "zero"
+    body = _bars(frame, x=_x_years(lang, _year_domain(frame["x"]) if not frame.empty else []),
+                 y=y_enc, domain=groups, colours=[palette[g] for g in groups], legend_title=None,
+                 tooltip=tooltip, offset=not stacked)
+    if stacked:
+        body["encoding"]["order"] = {"field": "order", "type": "quantitative"}
+    return Chart(_spec(title, None, **body), frame)
 
 
 # --------------------------------------------------------------------------------------------
@@ -530,34 +675,42 @@ def sankey_chart(
     title: str | None = None,
     unit: str = "件",
     node_colors: Mapping[str, str] | None = None,
-) -> go.Figure:
-    """A Sankey of ``source → target`` links (``value`` in ``unit``); node keys are labelled
-    with ``node_label``. Hover shows the flow with its unit."""
+) -> Chart:
+    """A Sankey of ``source → target`` links (``value`` in ``unit``), drawn by ECharts (Vega-Lite
+    has no Sankey); node keys are labelled with ``node_label`` (made unique: ECharts joins
+    nodes by name). The tooltip shows each flow and node with its unit."""
     keys: list[str] = []
     for s, t_ in zip(links["source"], links["target"]):
         for k in (s, t_):
             if k not in keys:
                 keys.append(k)
-    index = {k: i for i, k in enumerate(keys)}
-    labels = [node_label(k) for k in keys]
-    colours = [(node_colors or {}).get(k, "#8c8c8c") for k in keys]
+    names: dict[str, str] = {}
+    for k in keys:
+        name = node_label(k)
+        names[k] = name if name not in names.values() else f"{name} ({k})"
     u = unit_label(unit, lang)
-    fig = go.Figure(go.Sankey(
-        arrangement="snap",
-        node={
-            "label": labels, "color": colours, "pad": 14, "thickness": 16,
-            "hovertemplate": "%{label}<br>%{value:,.0f} " + u + "<extra></extra>",
-        },
-        link={
-            "source": [index[s] for s in links["source"]],
-            "target": [index[t_] for t_ in links["target"]],
-            "value": links["value"].tolist(),
-            "hovertemplate": "%{source.label} → %{target.label}<br>%{value:,.0f} " + u + "<extra></extra>",
-        },
-        valueformat=",.0f", valuesuffix=f" {u}",
-    ))
-    fig.update_layout(title=title, margin={"l": 20, "r": 20, "t": 60 if title else 30, "b": 20})
-    return fig
+    sep = "" if u == "%" else " "
+    option: dict = {
+        "animation": False,  # drawn at once, as the Vega-Lite charts are
+        "tooltip": {"trigger": "item"},
+        "series": [{
+            "type": "sankey", "top": 48 if title else 12, "bottom": 12, "left": 8, "right": 240,
+            "nodeGap": 14, "nodeWidth": 16, "emphasis": {"focus": "adjacency"},
+            "lineStyle": {"color": "source", "opacity": 0.35},
+            "label": {"fontSize": 12, "overflow": "truncate", "width": 230},
+            "tooltip": {"formatter": "{b}<br/>{c}" + sep + u},
+            "data": [{"name": names[k], "itemStyle": {"color": (node_colors or {}).get(k, "#8c8c8c")}}
+                     for k in keys],
+            "links": [{"source": names[s], "target": names[t_], "value": float(v)}
+                      for s, t_, v in zip(links["source"], links["target"], links["value"])],
+        }],
+    }
+    if title:
+        option["title"] = {"text": title, "left": 0, "textStyle": {"fontSize": 14}}
+    data = pd.DataFrame({"source": [names[s] for s in links["source"]],
+                         "target": [names[t_] for t_ in links["target"]],
+                         "value": links["value"].astype(float).tolist()})
+    return Chart(option, data, library="echarts")
 
 
 # --------------------------------------------------------------------------------------------

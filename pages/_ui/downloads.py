@@ -62,9 +62,14 @@ def download_buttons(df: pd.DataFrame, name: str, key: str | None = None) -> Non
     )
 
 
-def show_chart(fig: Any, df: pd.DataFrame, name: str, key: str | None = None) -> None:
-    """A plotly chart plus CSV/XLSX downloads of exactly the data it shows."""
-    st.plotly_chart(fig, key=f"chart_{key or name}", config={"displaylogo": False})
+def show_chart(chart: Any, df: pd.DataFrame, name: str, key: str | None = None) -> None:
+    """A chart (``etl.present.charts.Chart``) plus CSV/XLSX downloads of exactly the data it
+    shows. Vega-Lite draws every chart but the flow, which ECharts draws (a Sankey)."""
+    k = f"chart_{key or name}"
+    if chart.library == "echarts":
+        st.echarts_chart(chart.spec, key=k, height=440)
+    else:
+        st.vega_lite_chart(chart.data, chart.spec, key=k)
     download_buttons(df, name, key=key)
 
 

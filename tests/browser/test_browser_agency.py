@@ -11,7 +11,9 @@ import re
 from urllib.parse import quote
 
 import pytest
-from tests.helpers.server import ARTIFACTS, CHROMIUM, chromium, copy_small_db, dashboard_on, open_page
+from tests.helpers.server import (
+    ARTIFACTS, CHART_DRAWN, CHROMIUM, chromium, copy_small_db, dashboard_on, open_page,
+)
 
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium not installed")
@@ -50,7 +52,7 @@ def test_agency_profile_and_its_printed_brief(server, browser) -> None:
         assert not page.locator("[data-testid='stHeader']").is_visible()
         buttons = page.locator("[data-testid='stDownloadButton']")
         assert buttons.count() > 0 and not buttons.first.is_visible()
-        assert page.locator(".js-plotly-plot").first.is_visible()
+        assert page.locator(CHART_DRAWN).first.is_visible()
         pdf = page.pdf(format="A4", print_background=True)
         (ARTIFACTS / "agency_brief.pdf").write_bytes(pdf)
         assert pdf.startswith(b"%PDF")

@@ -6,7 +6,11 @@ import re
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+from streamlit import dataframe_util
 from streamlit.testing.v1 import AppTest
+
+from etl.present.charts import Chart
 
 TESTS_DIR = Path(__file__).resolve().parents[1]
 PAGES_DIR = TESTS_DIR.parent / "pages"
@@ -36,10 +40,63 @@ def run_page(page: str, **query: Any) -> AppTest:
     return at
 
 
-def charts(at: AppTest) -> list[dict]:
-    """The plotly figures of a run, as JSON specs, in page order."""
-    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+def charts(at: AppTest) -> list[Chart]:
+    """The charts of a run in page order, as the browser gets them: the Vega-Lite spec with the
+    table Streamlit sends along (Arrow), and the flow's ECharts option with its links."""
+    out: list[Chart] = []
+
+    def walk(node: Any) -> None:
+        for child in getattr(node, "children", {}).values():
+            kind = getattr(child, "type", None)
+            if kind == "vega_lite_chart":
+                data = child.proto.data.data
+                frame = dataframe_util.convert_arrow_bytes_to_pandas_df(data) if data else pd.DataFrame()
+                out.append(Chart(json.loads(child.proto.spec), frame))
+            elif kind == "echarts_chart":
+                option = json.loads(child.proto.spec)
+                links = pd.DataFrame(option["series"][0]["links"], columns=["source", "target", "value"])
+                out.append(Chart(option, links, library="echarts"))
+            walk(child)
+
+    walk(at.main)
+    return out
 
 
-def trace(spec: dict, name: str) -> dict:
-    return next(t for t in spec["data"] if t.get("name") == name)
+def encoding(chart: Chart) -> dict:
+    """The encoding of a chart's main marks: the layer coloured by ``series`` (the agencies'
+    lines on top of the peer band, the bars under the zero rule), inside a faceted chart's
+    inner spec."""
+    spec = chart.spec.get("spec", chart.spec)
+    layers = spec.get("layer", [spec])
+    for layer in reversed(layers):
+        if "field" in layer.get("encoding", {}).get("color", {}):
+            return layer["encoding"]
+    return layers[0]["encoding"]
+
+
+def axis_title(chart: Chart, channel: str) -> str:
+    return encoding(chart)[channel]["axis"]["title"]
+
+
+def colour_of(chart: Chart, name: str) -> str:
+    scale = encoding(chart)["color"]["scale"]
+    return scale["range"][scale["domain"].index(name)]
+
+
+def trace(chart: Chart, name: str) -> dict:
+    """One legend entry as the old plotly trace read: ``x`` (years as strings, or [agencies,
+    years] for bars per agency-year), ``y`` (None where the line breaks) and ``text`` (every
+    tooltip text of its rows, joined)."""
+    rows = chart.rows(name)
+    assert not rows.empty, f"no series {name!r} in {sorted(set(chart.data.get('series', [])))}"
+    x = rows["x"].tolist()
+    if "x_sub" in rows.columns and rows["x_sub"].notna().any():
+        x = [x, rows["x_sub"].tolist()]
+    ys = [None if pd.isna(v) else float(v) for v in rows["y"]]
+    text_cols = [c for c in rows.columns if c.endswith("_text") or c.startswith("extra_")]
+    text = " ".join(str(v) for c in text_cols for v in rows[c] if v is not None)
+    return {"name": name, "x": x, "y": ys, "text": text}
+
+
+def series_names(chart: Chart) -> list[str]:
+    return list(dict.fromkeys(chart.data["series"]))

@@ -127,19 +127,23 @@ def chromium() -> Iterator["object"]:
             b.close()
 
 
+#: a chart that has drawn: Vega-Lite's SVG or canvas, or the flow's ECharts canvas
+CHART_DRAWN = ("[data-testid='stVegaLiteChart'] svg, [data-testid='stVegaLiteChart'] canvas, "
+               "[data-testid='stEChartsChart'] canvas")
+
 ARTIFACTS = ROOT / "test-artifacts"  # screenshots and PDFs of the browser tests (gitignored)
 
 
 def open_page(page, url: str, name: str, *, chart: bool) -> None:  # noqa: ANN001 - a Playwright Page
     """Open ``url``, wait until its first script run has finished (a title drawn, the app
-    idle, and a plotly chart when ``chart``), screenshot it as ``name`` and fail on any
+    idle, and a drawn chart when ``chart``), screenshot it as ``name`` and fail on any
     exception box."""
     page.goto(url, wait_until="domcontentloaded")
     page.wait_for_selector("[data-testid='stApp']", timeout=30_000)
     page.wait_for_selector("h1", timeout=30_000)
     page.wait_for_selector(DONE, timeout=30_000)
     if chart:
-        page.wait_for_selector(".js-plotly-plot", timeout=30_000)
+        page.wait_for_selector(CHART_DRAWN, timeout=30_000)
     page.wait_for_timeout(300)
     wait_drawn(page)
     ARTIFACTS.mkdir(exist_ok=True)

@@ -8,7 +8,7 @@ from etl.present import charts as ch
 
 
 def test_stacked_bars_keep_years_in_order_when_first_part_misses_a_year() -> None:
-    # the first category has no 2021 value: plotly orders a multicategory axis by first
+    # the first category has no 2021 value: plotly ordered a multicategory axis by first
     # appearance, so 2021 used to be drawn after 2022 within the agency's group
     df = pd.DataFrame({
         "agency": ["甲局", "甲局", "甲局"],
@@ -17,12 +17,15 @@ def test_stacked_bars_keep_years_in_order_when_first_part_misses_a_year() -> Non
         "count": [5.0, 4.0, 5.0],
         "share_pct": [50.0, 100.0, 50.0],
     })
-    fig = ch.stacked_bar_chart(df, x=["agency", "year"], part="category",
-                               part_order=["机构", "执法"])
-    first = fig.data[0]
-    assert first.name == "机构"
-    assert [list(a) for a in first.x] == [["甲局", "甲局"], ["2021", "2022"]]
-    assert list(first.y) == [None, 50.0]
+    chart = ch.stacked_bar_chart(df, x=["agency", "year"], part="category",
+                                 part_order=["机构", "执法"])
+    assert chart.spec["facet"]["column"]["sort"] == ["甲局"]
+    years = chart.spec["spec"]["encoding"]["x"]
+    assert years["field"] == "x_sub" and years["sort"] == ["2021", "2022"]
+    first = chart.rows("机构")
+    assert first["x_sub"].tolist() == ["2022"] and first["y"].tolist() == [50.0]
+    # the table itself runs year by year within the agency
+    assert chart.data["x_sub"].tolist() == ["2021", "2022", "2022"]
 
 
 # --------------------------------------------------------------------------- access (issue 5)
@@ -181,18 +184,21 @@ def test_lines_break_where_a_year_is_missing() -> None:
     df = pd.DataFrame({"agency": ["甲局", "甲局", "乙局", "乙局", "乙局", "乙局"],
                        "year": [2019, 2022, 2019, 2020, 2021, 2022],
                        "value": [1.0, 4.0, 1.0, 2.0, 3.0, 4.0], "yoy_pct": [None] * 6})
-    fig = ch.line_chart(df, unit="件")
-    jia = next(t for t in fig.data if t.name == "甲局")
-    assert list(jia.x) == ["2019", "2020", "2022"] and list(jia.y) == [1.0, None, 4.0]
-    assert not jia.connectgaps
+    chart = ch.line_chart(df, unit="件")
+    jia = chart.rows("甲局")
+    assert jia["x"].tolist() == ["2019", "2020", "2022"]
+    assert [None if pd.isna(v) else v for v in jia["y"]] == [1.0, None, 4.0]
+    # Vega-Lite breaks a line at an empty value unless the mark says otherwise
+    assert chart.spec["mark"].get("invalid", "break-paths-show-path-domains").startswith("break-paths")
     band = pd.DataFrame({"year": [2019, 2022], "q25": [1.0, 2.0], "median": [1.0, 3.0],
                          "q75": [2.0, 4.0], "agencies": [2, 2], "unit": ["件", "件"]})
-    fig = ch.band_chart(df, band, unit="件", y_label="x")
-    assert list(fig.layout.xaxis.categoryarray) == ["2019", "2020", "2021", "2022"]
+    chart = ch.band_chart(df, band, unit="件", y_label="x")
+    for layer in chart.spec["layer"]:  # the band, the median and the agencies share one axis
+        assert layer["encoding"]["x"]["scale"]["domain"] == ["2019", "2020", "2021", "2022"]
     shares = pd.DataFrame({"year": [2019, 2021], "category": ["A", "A"], "count": [1.0, 2.0],
                            "share_pct": [50.0, 60.0]})
     trend = ch.share_trend_chart(shares)
-    assert list(trend.data[0].y) == [50.0, None, 60.0]
+    assert [None if pd.isna(v) else v for v in trend.rows("A")["y"]] == [50.0, None, 60.0]
 
 
 def test_correction_metric_picker_speaks_english(small_db_env) -> None:
@@ -229,10 +235,25 @@ def test_level_picker_and_report_level_in_english(small_db_env) -> None:
         any("\u4e00" <= ch <= "\u9fff" for ch in o) for o in level.options), level.options
 
 
-def test_long_legends_get_a_taller_chart() -> None:
-    # 20 agencies: the legend used to scroll inside the default 450 px, hiding the last ones
-    df = pd.DataFrame({"agency": [f"机构{i:02d}" for i in range(20)], "year": [2020] * 20,
-                       "value": [float(i) for i in range(20)]})
-    assert ch.line_chart(df, unit="件").layout.height >= 20 * 20
-    small = ch.line_chart(df.head(3), unit="件")
-    assert small.layout.height is None
+def test_long_legends_show_every_entry_within_the_width() -> None:
+    # 20 agencies: the legend used to scroll inside the default 450 px, hiding the last ones;
+    # Vega-Lite drops legend entries past 30 unless told otherwise, and does not wrap a legend
+    # to the chart's width
+    def legend(chart: ch.Chart) -> dict:
+        return chart.spec["encoding"]["color"]["legend"]
+
+    for n, name in ((20, "机构{:02d}"), (40, "机构{:02d}"), (6, "一个名称非常非常长的县级人民政府办公室{}")):
+        df = pd.DataFrame({"agency": [name.format(i) for i in range(n)], "year": [2020] * n,
+                           "value": [float(i) for i in range(n)]})
+        chart = ch.line_chart(df, unit="件")
+        lg = legend(chart)
+        assert len(chart.spec["encoding"]["color"]["scale"]["domain"]) == n
+        assert lg["symbolLimit"] >= n
+        assert lg["columns"] * lg["labelLimit"] <= ch.LEGEND_WIDTH
+        assert lg["labelLimit"] >= max(ch._text_px(s) for s in df["agency"])  # labels whole
+        # the plot keeps its height, the legend is added below it
+        assert chart.spec["height"] == ch.HEIGHT and chart.spec["autosize"]["type"] == "fit-x"
+        assert lg["orient"] == "bottom"
+    few = pd.DataFrame({"agency": ["甲局", "乙局", "丙局"], "year": [2020] * 3, "value": [1.0, 2.0, 3.0]})
+    small = legend(ch.line_chart(few, unit="件"))
+    assert small["symbolLimit"] >= 3 and small["columns"] == 3  # one row

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.helpers.pages import charts, run_page, trace
+from tests.helpers.pages import axis_title, charts, encoding, run_page, series_names, trace
 
 
 def run(**query: Any) -> AppTest:
@@ -21,17 +21,17 @@ def run(**query: Any) -> AppTest:
 def test_stacked_bars_trend_and_gap_note(small_db_env: Path, downloads: dict) -> None:
     at = run(agency=["甲市商务局", "甲市财政局"])
     bars, trend = charts(at)
-    assert bars["layout"]["barmode"] == "stack"
-    assert bars["layout"]["xaxis"]["type"] == "multicategory"
+    assert encoding(bars)["y"]["stack"] == "zero"
+    assert bars.spec["facet"]["column"]["field"] == "x"  # one panel per agency, years inside
     jg = trace(bars, "机构设置")
     assert jg["x"] == [["甲市商务局", "甲市商务局", "甲市财政局", "甲市财政局"],
                        ["2017", "2018", "2017", "2018"]]
     # 甲市商务局 2017: 10 of 100; 甲市财政局 2018: 10 of 200 (categories, not the stated 210)
     assert jg["y"][0] == pytest.approx(10.0) and jg["y"][3] == pytest.approx(5.0)
-    assert [c[0] for c in jg["customdata"]] == [10.0, 10.0, 10.0, 10.0]
-    assert "件" in jg["hovertemplate"] and "%" in jg["hovertemplate"]
+    assert bars.rows("机构设置")["count_text"].tolist() == ["10 件"] * 4
+    assert "件" in jg["text"] and "%" in jg["text"]
     # trend: both agencies summed per year — 2017: 20 of 300
-    assert trend["layout"]["xaxis"]["type"] == "category"
+    assert encoding(trend)["x"]["type"] == "ordinal"
     assert trace(trend, "机构设置")["y"][0] == pytest.approx(100 * 20 / 300)
     notes = [w.value for w in at.warning]
     assert len(notes) == 1 and "甲市财政局 2018" in notes[0] and "210" in notes[0]
@@ -47,13 +47,13 @@ def test_trend_for_one_agency_from_url(small_db_env: Path) -> None:
 
 def test_top_categories_merge_into_other(small_db_env: Path) -> None:
     at = run(agency="甲市商务局", top="5")
-    names = {t["name"] for t in charts(at)[0]["data"]}
+    names = set(series_names(charts(at)[0]))
     assert names == {"机构设置", "行政执法"}  # only two categories: nothing to merge
 
 
 def test_years_without_categories_give_empty_state(small_db_env: Path) -> None:
     at = run(year_from="2020", year_to="2023")
-    assert not at.get("plotly_chart")
+    assert not charts(at)
     assert at.info and "类别" in at.info[0].value
 
 
@@ -61,12 +61,12 @@ def test_english_labels(small_db_env: Path) -> None:
     at = run(lang="en", agency="甲市财政局")
     assert at.title[0].value == "Category shares"
     bars = charts(at)[0]
-    assert bars["layout"]["yaxis"]["title"]["text"] == "Share (%)"
-    assert "items" in trace(bars, "机构设置")["hovertemplate"]
+    assert axis_title(bars, "y") == "Share (%)"
+    assert "items" in trace(bars, "机构设置")["text"]
     assert "categories sum to 200" in at.warning[0].value
 
 
 def test_empty_database(empty_db_env: Path) -> None:
     at = run()
-    assert not at.get("plotly_chart")
+    assert not charts(at)
     assert at.info

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.helpers.pages import charts, run_page, trace
+from tests.helpers.pages import axis_title, charts, colour_of, encoding, run_page, series_names, trace
 
 
 def run(**query: Any) -> AppTest:
@@ -20,18 +20,18 @@ def run(**query: Any) -> AppTest:
 def test_items_with_peer_band_and_yoy(small_db_env: Path, downloads: dict) -> None:
     at = run(agency=["甲市商务局", "甲市财政局"], year_from="2020", year_to="2021")
     lines, yoy = charts(at)
-    assert lines["layout"]["xaxis"]["type"] == "category"
-    assert "件" in lines["layout"]["yaxis"]["title"]["text"]
+    assert encoding(lines)["x"]["type"] == "ordinal"
+    assert "件" in axis_title(lines, "y")
     jia = trace(lines, "甲市商务局")
     assert jia["x"] == ["2020", "2021"] and jia["y"] == [130.0, 140.0]
-    assert "件" in jia["hovertemplate"]
+    assert "件" in jia["text"]
     median = trace(lines, "同组中位数")  # peer group = selection: (130 + 230) / 2
     assert median["y"] == [180.0, 190.0]
     # 2020 change uses 2019 (outside the range): 130 / 120 − 1
     bars = trace(yoy, "甲市商务局")
     assert bars["x"] == ["2020", "2021"]
     assert bars["y"][0] == pytest.approx(100 * 10 / 120)
-    assert yoy["layout"]["yaxis"]["ticksuffix"] == "%"
+    assert "%" in encoding(yoy)["y"]["axis"]["labelExpr"]
     # the downloads hold exactly what the charts draw
     dl = downloads["disclosure_items"]
     assert set(dl["agency"]) == {"甲市商务局", "甲市财政局", "同组中位数"}
@@ -46,7 +46,7 @@ def test_agency_colour_is_assigned_over_all_agencies(small_db_env: Path) -> None
     everyone = agency_colors([name for name, _, _ in AGENCIES])
     for sel in (["甲市商务局"], ["甲市商务局", "丙市教育局", "甲市财政局"]):
         lines = charts(run(agency=sel))[0]
-        assert trace(lines, "甲市商务局")["line"]["color"] == everyone["甲市商务局"]
+        assert colour_of(lines, "甲市商务局") == everyone["甲市商务局"]
 
 
 def test_peer_all_agencies_from_url(small_db_env: Path) -> None:
@@ -54,19 +54,20 @@ def test_peer_all_agencies_from_url(small_db_env: Path) -> None:
     lines = charts(at)[0]
     # 2021 (k = 4): items of agencies 1..6 = 140, 240, …, 640 → median 390
     assert trace(lines, "同组中位数")["y"] == [390.0]
-    assert [t["name"] for t in lines["data"]][-1] == "甲市商务局"
+    assert series_names(lines)[-1] == "甲市商务局"
+    assert lines.spec["layer"][-1]["encoding"]["color"]["field"] == "series"  # lines on top of the band
 
 
 def test_no_selection_shows_largest_agencies(small_db_env: Path) -> None:
     at = run()
-    names = {t["name"] for t in charts(at)[0]["data"]}
+    names = set(series_names(charts(at)[0]))
     assert {"甲市商务局", "丙市教育局"} <= names
     assert any("10" in c.value for c in at.caption)
 
 
 def test_series_without_data_gives_empty_state(small_db_env: Path) -> None:
     at = run(series="fees")
-    assert not at.get("plotly_chart")
+    assert not charts(at)
     assert [i.value for i in at.info] == ["当前筛选条件下没有数据。"]
 
 
@@ -74,12 +75,12 @@ def test_english_labels(small_db_env: Path) -> None:
     at = run(lang="en", agency="甲市商务局")
     assert at.title[0].value == "Disclosure volumes"
     lines = charts(at)[0]
-    assert lines["layout"]["yaxis"]["title"]["text"] == "Items proactively disclosed (items)"
-    assert lines["layout"]["xaxis"]["title"]["text"] == "Year"
+    assert axis_title(lines, "y") == "Items proactively disclosed (items)"
+    assert axis_title(lines, "x") == "Year"
     assert trace(lines, "Peer median")
 
 
 def test_empty_database(empty_db_env: Path) -> None:
     at = run()
-    assert not at.get("plotly_chart")
+    assert not charts(at)
     assert at.info

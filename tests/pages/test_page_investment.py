@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.helpers.pages import charts, run_page, trace
+from tests.helpers.pages import axis_title, charts, encoding, run_page, trace
 
 
 def run(**query: Any) -> AppTest:
@@ -23,15 +23,16 @@ def test_indicators_in_display_units(small_db_env: Path, downloads: dict) -> Non
     ent, fdi, exports, yoy = charts(at)
     e = trace(ent, "甲市商务局")
     assert e["x"] == ["2017", "2018"] and e["y"] == [31.0, 35.0]
-    assert "家" in e["hovertemplate"] and "家" in ent["layout"]["yaxis"]["title"]["text"]
+    assert "家" in e["text"] and "家" in axis_title(ent, "y")
     a = trace(fdi, "甲市商务局 · 实际到资")
-    assert a["y"] == [4100.0, 4500.0] and "万美元" in a["hovertemplate"]
-    assert fdi["layout"]["xaxis"]["type"] == "category"
+    assert a["y"] == [4100.0, 4500.0] and "万美元" in a["text"]
+    assert encoding(fdi)["x"]["type"] == "ordinal"
+    assert encoding(fdi)["strokeDash"]["field"] == "dash"  # contracted vs received: dashed vs solid
     assert trace(exports, "甲市商务局")["y"] == [35000.0, 38000.0]
     # no stated changes: computed from the previous year, hover says so
     y = trace(yoy, "甲市商务局")  # default indicator: foreign investment received
     assert y["x"] == ["2018"] and y["y"][0] == pytest.approx(100 * 4 / 41)
-    assert y["customdata"][0][0] == "计算值"
+    assert yoy.rows("甲市商务局")["extra_0"].tolist() == ["计算值"]
     assert downloads["investment_fdi"]["value"].tolist() == [4100.0, 4500.0]
     assert set(downloads["investment_yoy_actual"]["yoy_source"]) == {"computed"}
     assert any("计划" in i.value or "没有数据" in i.value for i in at.info)  # no plan figures
@@ -48,7 +49,7 @@ def test_year_range_excludes_previous_year_rows(small_db_env: Path) -> None:
 
 def test_agency_without_investment_gives_empty_state(small_db_env: Path) -> None:
     at = run(agency="甲市财政局")
-    assert not at.get("plotly_chart")
+    assert not charts(at)
     assert "工作总结" in at.info[0].value
 
 
@@ -61,12 +62,12 @@ def test_english_labels(small_db_env: Path) -> None:
     at = run(lang="en", agency="甲市商务局")
     assert at.title[0].value == "Investment indicators"
     ent, fdi = charts(at)[:2]
-    assert ent["layout"]["yaxis"]["title"]["text"] == "New foreign-invested enterprises (firms)"
-    assert "10k US$" in fdi["layout"]["yaxis"]["title"]["text"]
+    assert axis_title(ent, "y") == "New foreign-invested enterprises (firms)"
+    assert "10k US$" in axis_title(fdi, "y")
     assert trace(fdi, "甲市商务局 · Foreign investment received")
 
 
 def test_empty_database(empty_db_env: Path) -> None:
     at = run()
-    assert not at.get("plotly_chart")
+    assert not charts(at)
     assert at.info

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.helpers.pages import PAGES_DIR, charts, run_page, trace
+from tests.helpers.pages import PAGES_DIR, axis_title, charts, encoding, run_page, trace
 
 
 def run(**query: Any) -> AppTest:
@@ -26,41 +26,36 @@ def test_volumes_mix_flow_applicants_appeals(small_db_env: Path, downloads: dict
     vol, mix, flow, applicants, rate, review = specs[:6]
     # received 2019: 12 + 52
     assert trace(vol, "本年新收政府信息公开申请数量")["y"] == [64.0, 66.0]
-    assert vol["layout"]["xaxis"]["type"] == "category"
+    assert encoding(vol)["x"]["type"] == "ordinal"
     # outcome mix 2019 of 甲市商务局: 6 / 1 / 5 of 12
     granted = trace(mix, "予以公开")
     assert granted["x"] == ["丙市丁县人民政府", "甲市商务局"] and granted["y"] == [50.0, 50.0]
     unable = trace(mix, "无法提供 本机关不掌握相关政府信息")
     assert unable["y"][1] == pytest.approx(100 * 5 / 12)
-    assert "件" in granted["hovertemplate"]
+    assert "件" in granted["text"]
     # flow of the default agency (甲市商务局) in 2019
-    s = flow["data"][0]
-    assert s["type"] == "sankey"
-    labels = s["node"]["label"]
-    links = {(labels[a], labels[b]): v for a, b, v in
-             zip(s["link"]["source"], s["link"]["target"], s["link"]["value"])}
+    assert flow.library == "echarts" and flow.spec["series"][0]["type"] == "sankey"
+    links = {(a, b): v for a, b, v in zip(flow.data["source"], flow.data["target"], flow.data["value"])}
     assert links[("本年新收政府信息公开申请数量", "办理总量")] == 12
     assert links[("办理总量", "予以公开")] == 6
     assert links[("办理总量", "无法提供")] == 5
-    assert "件" in s["link"]["hovertemplate"]
+    assert "件" in flow.spec["series"][0]["tooltip"]["formatter"]
     assert ("无法提供", "无法提供 本机关不掌握相关政府信息") not in links  # only 不予公开 is split
     assert downloads["requests_flow_甲市商务局_2019"]["value"].sum() == 12 + 12
     # applicants: natural persons 11 of 12
     assert trace(applicants, "自然人")["y"][1] == pytest.approx(100 * 11 / 12)
     # correction rate: agency 5 = 3 / 10
     assert trace(rate, "丙市丁县人民政府")["y"] == [30.0, 30.0]
-    assert "%" in trace(rate, "丙市丁县人民政府")["hovertemplate"]
+    assert "%" in trace(rate, "丙市丁县人民政府")["text"]
     assert trace(review, "结果纠正")["y"] == [6.0, 0.0]
 
 
 def test_flow_choice_from_url(small_db_env: Path) -> None:
     at = run(agency=["甲市商务局", "丙市丁县人民政府"], flow_agency="丙市丁县人民政府",
              flow_year="2021")
-    flow = next(c for c in charts(at) if c["data"][0]["type"] == "sankey")
-    assert flow["layout"]["title"]["text"] == "丙市丁县人民政府 · 2021"
-    s = flow["data"][0]
-    into = sum(v for t, v in zip(s["link"]["target"], s["link"]["value"])
-               if s["node"]["label"][t] == "办理总量")
+    flow = next(c for c in charts(at) if c.library == "echarts")
+    assert flow.spec["title"]["text"] == "丙市丁县人民政府 · 2021"
+    into = flow.data.loc[flow.data["target"] == "办理总量", "value"].sum()
     assert into == 54  # 10·5 + 4
 
 
@@ -71,12 +66,12 @@ def test_invalid_flow_agency_falls_back(small_db_env: Path) -> None:
     at.run()
     assert not at.exception
     assert any("flow_agency" in w.value for w in at.warning)
-    assert any(c["data"][0]["type"] == "sankey" for c in charts(at))
+    assert any(c.library == "echarts" for c in charts(at))
 
 
 def test_empty_selection_years(small_db_env: Path) -> None:
     at = run(year_from="1999", year_to="2000")
-    assert not at.get("plotly_chart")
+    assert not charts(at)
     assert at.info
 
 
@@ -86,13 +81,14 @@ def test_english_labels(small_db_env: Path) -> None:
     specs = charts(at)
     assert trace(specs[0], "New requests received this year")
     assert trace(specs[1], "Granted in full")
-    labels = specs[2]["data"][0]["node"]["label"]
+    labels = [n["name"] for n in specs[2].spec["series"][0]["data"]]
     assert "Handled" in labels and "Cannot provide" in labels
+    assert "items" in specs[2].spec["series"][0]["tooltip"]["formatter"]
     assert trace(specs[3], "Natural persons")
-    assert specs[4]["layout"]["yaxis"]["title"]["text"] == "Review correction rate (%)"
+    assert axis_title(specs[4], "y") == "Review correction rate (%)"
 
 
 def test_empty_database(empty_db_env: Path) -> None:
     at = run()
-    assert not at.get("plotly_chart")
+    assert not charts(at)
     assert at.info
