@@ -143,12 +143,13 @@ def main() -> int:
                             fresh[p].append(_new_session(browser, base + p + q))
                             tab[p].append(_new_session(browser, base + p + q, cached))
                     cached.close()
-                    moves: dict[str, list[float]] = {p: [] for p in pages if p != "bare"}
                     ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
                     page = ctx.new_page()
                     page.goto(base + q, wait_until="commit")
                     page.wait_for_function(DRAWN_JS, timeout=60_000, polling=20)
+                    # ends on the overview, where the session started
                     order = [p for p in pages if p not in ("bare", "")] + [""]
+                    moves: dict[str, list[float]] = {p: [] for p in order}
                     for _ in range(args.repeat):
                         for p in order:
                             moves[p].append(_move(page, p, titles[p]))
