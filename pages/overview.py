@@ -8,7 +8,7 @@ import math
 import pandas as pd
 import streamlit as st
 
-from etl.present import i18n
+from etl.present import coverage, i18n
 from etl.present import supervision as sv
 from etl.query import completeness, indicators, overview, timeliness
 from etl.metrics import load_metrics
@@ -164,40 +164,39 @@ def coverage_section(con, ids, y0, y1) -> pd.DataFrame:  # type: ignore[no-untyp
         st.caption(t("coverage_truncated", n=COVERAGE_LIMIT))
     unknown = t("unknown")
     cov = cov.assign(agency=cov["agency"].fillna(unknown))
-    kind_order = {"disclosure_report": 0, "work_summary": 1, "template": 2, "letter": 3}
-    # one pass over the reports sorted so that each cell's first row is the report it opens
-    rows = cov.assign(_o=cov["kind"].map(kind_order).fillna(9)).sort_values(
-        ["agency", "year", "_o", "report_id"], kind="stable")
-    first: dict[tuple[str, int], int] = {}
-    kinds: dict[tuple[str, int], list[str]] = {}
-    n_findings: dict[tuple[str, int], int] = {}
     lg = lang()
-    kind_labels = {k: i18n.kind_label(k, lg) for k in set(rows["kind"])}
-    for agency, year, rid, kind, nf in zip(rows["agency"], rows["year"], rows["report_id"],
-                                           rows["kind"], rows["n_findings"]):
-        key = (str(agency), int(year))
-        first.setdefault(key, int(rid))
-        label = kind_labels[kind]
-        if label not in kinds.setdefault(key, []):
-            kinds[key].append(label)
-        n_findings[key] = n_findings.get(key, 0) + int(nf)
-    base = link_to("report", report="RID")  # the same link for every cell but the report id
-    cells: dict[tuple[str, int], str] = {}
-    for key, rid in first.items():
-        # "+" would read as a space in the link's display text
-        label = " / ".join(kinds[key]) + (f" · ⚠{n_findings[key]}" if n_findings[key] else "")
-        cells[key] = f"{_with_report(base, rid)}#{label}"
+    tdf = cached(timeliness.timeliness, ids, y0, y1)
     agencies = list(dict.fromkeys(cov["agency"]))
-    years = sorted({int(y) for y in cov["year"]})
+    shown = set(agencies)
+    grid = coverage.cells(cov, tdf[tdf["agency"].isin(shown)] if not tdf.empty else tdf, lg)
+    years = coverage.years_of(grid)
+    base = link_to("report", report="RID")  # the same link for every cell but the report id
+
+    def _value(cell: coverage.Cell | None, agency: str) -> str:
+        if cell is None:
+            return ""
+        url = (_with_report(base, cell.report_id) if cell.report_id is not None
+               else profile_link(agency))
+        return f"{url}#{cell.label}"
+
     matrix = pd.DataFrame(
-        [[cells.get((a, y), "") for y in years] for a in agencies],
+        [[_value(grid.get((a, y)), a) for y in years] for a in agencies],
         columns=[str(y) for y in years],
     )
     matrix.insert(0, t("agency"), agencies)
+    colours = pd.DataFrame(
+        [[""] + [f"background-color: {coverage.STATE_COLOURS[grid[(a, y)].state]}"
+                 if (a, y) in grid else "" for y in years] for a in agencies],
+        columns=matrix.columns,
+    )
     config = {
-        str(y): st.column_config.LinkColumn(str(y), display_text=r"#(.*)$") for y in years
+        t("agency"): st.column_config.TextColumn(t("agency"), pinned=True),
+        **{str(y): st.column_config.LinkColumn(str(y), display_text=r"#(.*)$", width=72)
+           for y in years},
     }
-    st.dataframe(matrix, hide_index=True, column_config=config)
+    # every agency in view (up to 20 rows, then the table scrolls), the agency column pinned
+    st.dataframe(matrix.style.apply(lambda _df: colours, axis=None), hide_index=True,
+                 column_config=config, height=min(38 + 35 * len(agencies), 38 + 35 * 20))
     return cov
 
 

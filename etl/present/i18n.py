@@ -147,8 +147,14 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "coverage": ("报告覆盖情况", "Report coverage"),
     "coverage_help": (
-        "每格：报告类型和问题数；点击打开该报告。",
-        "Each cell: report kind and number of findings; click to open the report.",
+        "✓ 按时发布　迟N天 逾期发布　? 日期 发布日期无法读取　✗ 缺报 前后年份都有报告而本年没有　"
+        "⚠N 该年报告有 N 个问题　总结、模板、函：该年的其他类型报告　空白：该机构首份报告之前或末份报告之后。"
+        "点击格子打开报告（缺报格打开机构概况）。",
+        "✓ published on time · late Nd published N days late · ? date publication date unreadable · "
+        "✗ missing: reports for earlier and later years but none for this one · ⚠N the year's "
+        "reports have N findings · summary, template, letter: the year's other kinds of report · "
+        "blank: before the agency's first or after its last report. Click a cell to open the "
+        "report (a missing cell opens the agency profile).",
     ),
     "open_report": ("打开报告", "Open report"),
     "coverage_truncated": (

@@ -60,11 +60,12 @@ def test_coverage_matrix_links_open_reports(small_db_env) -> None:
     matrix = at.dataframe[0].value
     assert list(matrix["Agency"]) == ["甲市乙区商务局", "甲市商务局"]
     row3 = matrix[matrix["Agency"] == "甲市乙区商务局"].iloc[0]
-    assert row3["2020"] == ""  # missing report: empty cell
+    # a year missing between two reports: marked, and opening the agency's profile
+    assert row3["2020"].startswith("/agency?") and row3["2020"].endswith("#✗ missing")
     cell = matrix[matrix["Agency"] == "甲市商务局"].iloc[0]["2017"]
     assert "/report?" in cell and "report=" in cell and "lang=en" in cell
-    assert cell.endswith("#Disclosure report / Work summary")
-    assert matrix[matrix["Agency"] == "甲市商务局"].iloc[0]["2023"].endswith("· ⚠1")
+    assert cell.endswith("#✓ summary")  # on time, and a work summary besides
+    assert matrix[matrix["Agency"] == "甲市商务局"].iloc[0]["2023"].endswith(" ⚠1")
 
 
 def test_ranking_metric_from_url(small_db_env) -> None:
