@@ -163,3 +163,33 @@ def test_indicators_on_the_small_database(small_db: Path) -> None:
     assert p6["percentile"] == (0.0 if v6 < v4 else 100.0)
     assert p6["peer_median"] == pytest.approx((v4 + v6) / 2)
     assert not math.isnan(p6["value"])
+
+
+def test_peers_agree_with_the_one_row_definitions() -> None:
+    """with_peers works per group in pandas; each row must still equal percentile() and the
+    median of its group's values, ties and blanks included (random groups, fixed seed)."""
+    import random
+    import statistics
+
+    rnd = random.Random(7)
+    n = 400
+    agencies = pd.DataFrame({"agency_id": range(n),
+                             "level": [rnd.choice(["市级", "县级", None]) for _ in range(n)],
+                             "region": [rnd.choice(["甲市", "乙市"]) for _ in range(n)]})
+    rows = pd.DataFrame({
+        "agency_id": list(range(n)) * 2, "year": 2024,
+        "indicator": ["correction_rate"] * n + ["granted_share"] * n,
+        "value": [None if rnd.random() < 0.2 else float(rnd.choice([0, 0, 5, 10, 12.5, 50, 100]))
+                  for _ in range(2 * n)],
+    })
+    out = ind.with_peers(rows, agencies, ("level", "region"))
+    lvl = agencies.set_index("agency_id")["level"].fillna("")
+    reg = agencies.set_index("agency_id")["region"]
+    for r in out.itertuples(index=False):
+        group = [v for a, i, v in zip(rows["agency_id"], rows["indicator"], rows["value"])
+                 if i == r.indicator and lvl[a] == lvl[r.agency_id] and reg[a] == reg[r.agency_id]
+                 and v is not None and not pd.isna(v)]
+        assert r.peer_n == len(group)
+        assert (pd.isna(r.peer_median) if not group else r.peer_median == statistics.median(group))
+        want = ind.percentile(None if pd.isna(r.value) else r.value, group)
+        assert (pd.isna(r.percentile) if want is None else r.percentile == pytest.approx(want))
