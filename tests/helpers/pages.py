@@ -62,16 +62,23 @@ def charts(at: AppTest) -> list[Chart]:
     return out
 
 
+def layers(chart: Chart) -> list[dict]:
+    """The unit specs of a chart: the inner spec of a facet, every layer, or the spec itself."""
+    spec = chart.spec
+    if "facet" in spec:
+        return [spec["spec"]]
+    return spec.get("layer", [spec])
+
+
+def main_layer(chart: Chart) -> dict:
+    """The layer that carries the legend (coloured by ``series``): the agencies' lines on top
+    of the peer band, the bars under the zero rule, a faceted chart's inner spec."""
+    return next(layer for layer in layers(chart)
+                if layer.get("encoding", {}).get("color", {}).get("field") == "series")
+
+
 def encoding(chart: Chart) -> dict:
-    """The encoding of a chart's main marks: the layer coloured by ``series`` (the agencies'
-    lines on top of the peer band, the bars under the zero rule), inside a faceted chart's
-    inner spec."""
-    spec = chart.spec.get("spec", chart.spec)
-    layers = spec.get("layer", [spec])
-    for layer in reversed(layers):
-        if "field" in layer.get("encoding", {}).get("color", {}):
-            return layer["encoding"]
-    return layers[0]["encoding"]
+    return main_layer(chart)["encoding"]
 
 
 def axis_title(chart: Chart, channel: str) -> str:

@@ -10,44 +10,25 @@ import pytest
 
 from etl.present import charts as ch
 from etl.present.i18n import agency_colors
+from tests.helpers.pages import encoding, main_layer
 
 # --------------------------------------------------------------------------------------------
 # reading a spec
 
 
-def _layers(chart: ch.Chart) -> list[dict]:
-    """The unit specs of a chart: the inner spec of a facet, every layer, or the spec itself."""
-    spec = chart.spec
-    if "facet" in spec:
-        return [spec["spec"]]
-    return spec.get("layer", [spec])
-
-
-def _enc(chart: ch.Chart) -> dict:
-    """The encoding that carries the legend (colour by ``series``)."""
-    return next(layer["encoding"] for layer in _layers(chart)
-                if layer.get("encoding", {}).get("color", {}).get("field") == "series")
-
-
-def _mark(chart: ch.Chart) -> dict:
-    layer = next(layer for layer in _layers(chart)
-                 if layer.get("encoding", {}).get("color", {}).get("field") == "series")
-    return layer["mark"]
-
-
 def _colours(chart: ch.Chart) -> dict[str, str]:
-    scale = _enc(chart)["color"]["scale"]
+    scale = encoding(chart)["color"]["scale"]
     assert len(scale["domain"]) == len(scale["range"])
     return dict(zip(scale["domain"], scale["range"]))
 
 
 def _domain(chart: ch.Chart) -> list[str]:
-    return list(_enc(chart)["color"]["scale"]["domain"])
+    return list(encoding(chart)["color"]["scale"]["domain"])
 
 
 def _tooltip(chart: ch.Chart) -> dict[str, str]:
     """Tooltip field → title."""
-    return {t["field"]: t["title"] for t in _enc(chart)["tooltip"]}
+    return {t["field"]: t["title"] for t in encoding(chart)["tooltip"]}
 
 
 def _titles(obj: object) -> list[str]:
@@ -139,8 +120,8 @@ def test_line_chart_years_are_categories_and_units_in_hover(series: pd.DataFrame
     # rows given out of order: the years are still drawn in order
     chart = ch.line_chart(series.iloc[::-1], unit="万元", y_label="收费")
     assert chart.library == "vega-lite"
-    assert _mark(chart)["type"] == "line"
-    x = _enc(chart)["x"]
+    assert main_layer(chart)["mark"]["type"] == "line"
+    x = encoding(chart)["x"]
     assert x["field"] == "x" and x["type"] == "ordinal"
     assert x["sort"] == x["scale"]["domain"] == ["2021", "2022"]
     assert x["axis"]["title"] == "年份"
@@ -150,7 +131,7 @@ def test_line_chart_years_are_categories_and_units_in_hover(series: pd.DataFrame
     assert jia["x"].tolist() == ["2021", "2022"] and _ys(jia) == [100.0, 150.0]
     assert jia["y_text"].tolist() == ["100.00 万元", "150.00 万元"]
     assert _tooltip(chart)["y_text"] == "收费"
-    y = _enc(chart)["y"]
+    y = encoding(chart)["y"]
     assert y["field"] == "y" and y["type"] == "quantitative"
     assert y["axis"]["title"] == "收费（万元）"
     assert "labelExpr" not in y["axis"]  # not a percent axis
@@ -159,7 +140,7 @@ def test_line_chart_years_are_categories_and_units_in_hover(series: pd.DataFrame
 def test_line_chart_percent_axis() -> None:
     df = pd.DataFrame({"agency": ["甲局"], "year": [2021], "rate": [12.5]})
     chart = ch.line_chart(df, unit="%", y="rate", y_label="纠错率")
-    assert "%" in _enc(chart)["y"]["axis"]["labelExpr"]
+    assert "%" in encoding(chart)["y"]["axis"]["labelExpr"]
     assert chart.rows("甲局")["y_text"].tolist() == ["12.5%"]
 
 
@@ -181,7 +162,7 @@ def test_line_chart_dash_splits_series(dashed: pd.DataFrame) -> None:
     chart = ch.line_chart(dashed, unit="万美元", dash="indicator",
                           dash_labels={"contract": "合同外资", "actual": "实际到资"})
     assert _domain(chart) == ["外经局 · 合同外资", "外经局 · 实际到资"]
-    dash = _enc(chart)["strokeDash"]
+    dash = encoding(chart)["strokeDash"]
     assert dash["field"] == "dash"
     assert dash["scale"]["domain"] == ["合同外资", "实际到资"]
     assert dash["scale"]["range"] == [ch.DASHES[0], ch.DASHES[1]]  # solid first, then dashed
@@ -197,7 +178,7 @@ def test_line_chart_dash_splits_series(dashed: pd.DataFrame) -> None:
 
 
 def test_line_without_dash_has_no_stroke_dash(series: pd.DataFrame) -> None:
-    assert "strokeDash" not in _enc(ch.line_chart(series, unit="件"))
+    assert "strokeDash" not in encoding(ch.line_chart(series, unit="件"))
 
 
 def test_line_breaks_at_a_missing_year() -> None:
@@ -208,9 +189,9 @@ def test_line_breaks_at_a_missing_year() -> None:
     assert jia["x"].tolist() == ["2019", "2020", "2022", "2023"]
     assert _ys(jia) == [1.0, None, 4.0, 5.0]
     # every year from the first to the last is on the axis
-    assert _enc(chart)["x"]["scale"]["domain"] == ["2019", "2020", "2021", "2022", "2023"]
+    assert encoding(chart)["x"]["scale"]["domain"] == ["2019", "2020", "2021", "2022", "2023"]
     # the line mark keeps Vega-Lite's default of breaking a path at an empty value
-    assert _mark(chart).get("invalid", "break-paths-show-path-domains").startswith("break-paths")
+    assert main_layer(chart)["mark"].get("invalid", "break-paths-show-path-domains").startswith("break-paths")
     # a dashed series keeps its dash at the gap (the gap row belongs to the series)
     split = ch.line_chart(df, unit="件", dash="indicator", dash_labels={"c": "合同外资"})
     gap = split.rows("甲局 · 合同外资")
@@ -272,13 +253,13 @@ def test_band_chart_without_band(series: pd.DataFrame) -> None:
 
 def test_yoy_chart_drops_unknown_changes(series: pd.DataFrame) -> None:
     chart = ch.yoy_chart(series, value_unit="件")
-    assert _mark(chart)["type"] == "bar"
+    assert main_layer(chart)["mark"]["type"] == "bar"
     assert {s: _ys(chart.rows(s)) for s in _domain(chart)} == {"乙局": [-20.0], "甲局": [50.0]}
     assert chart.rows("甲局")["y_text"].tolist() == ["+50.0%"]
     assert chart.rows("乙局")["y_text"].tolist() == ["-20.0%"]
     assert chart.rows("甲局")["value_text"].tolist() == ["150 件"]
     assert set(_tooltip(chart)) >= {"y_text", "value_text"}
-    enc = _enc(chart)
+    enc = encoding(chart)
     assert "%" in enc["y"]["axis"]["labelExpr"]
     assert enc["x"]["type"] == "ordinal" and enc["x"]["scale"]["domain"] == ["2022"]
     assert enc["xOffset"]["field"] == "series"  # side by side
@@ -343,7 +324,7 @@ def test_stacked_absolute_bars_by_agency() -> None:
     assert _domain(chart) == ["维持", "纠正"]
     assert _ys(chart.rows("维持")) == [3.0] and _ys(chart.rows("纠正")) == [2.0]
     assert chart.rows("维持")["count_text"].tolist() == ["3 items"]
-    enc = _enc(chart)
+    enc = encoding(chart)
     assert enc["x"]["field"] == "x" and enc["x"]["type"] == "nominal"
     assert enc["x"]["axis"]["title"] == "Agency"
     assert enc["y"]["stack"] == "zero"
@@ -355,7 +336,7 @@ def test_stacked_absolute_bars_by_agency() -> None:
 def test_stacked_bars_by_year_are_ordinal() -> None:
     df = pd.DataFrame({"year": [2022, 2021], "part": ["A", "A"], "count": [1.0, 2.0],
                        "share_pct": [100.0, 100.0]})
-    enc = _enc(ch.stacked_bar_chart(df, x="year", part="part"))
+    enc = encoding(ch.stacked_bar_chart(df, x="year", part="part"))
     assert enc["x"]["type"] == "ordinal" and enc["x"]["sort"] == ["2021", "2022"]
 
 
@@ -368,7 +349,7 @@ def test_share_trend_chart() -> None:
     assert b["x"].tolist() == ["2021", "2022"] and _ys(b) == [25.0, 100.0]
     assert b["y_text"].tolist() == ["25.0%", "100.0%"]
     assert b["extra_0"].tolist() == ["1 件", "2 件"]
-    enc = _enc(chart)
+    enc = encoding(chart)
     assert enc["x"]["type"] == "ordinal" and enc["x"]["scale"]["domain"] == ["2021", "2022"]
     assert "%" in enc["y"]["axis"]["labelExpr"] and enc["y"]["axis"]["title"] == "占比（%）"
     assert "extra_0" in _tooltip(chart)
@@ -378,14 +359,14 @@ def test_grouped_bar_chart_order() -> None:
     df = pd.DataFrame({"year": [2021, 2021, 2023], "measure": ["收", "结", "收"],
                        "value": [5.0, 4.0, 6.0]})
     chart = ch.grouped_bar_chart(df, group="measure", group_order=["结", "收"], y_label="申请")
-    enc = _enc(chart)
+    enc = encoding(chart)
     assert _domain(chart) == ["结", "收"]
     assert enc["xOffset"]["field"] == "series" and enc["xOffset"]["sort"] == ["结", "收"]
     assert "stack" not in enc["y"]
     assert enc["y"]["axis"]["title"] == "申请（件）"
     assert enc["x"]["type"] == "ordinal" and enc["x"]["scale"]["domain"] == ["2021", "2022", "2023"]
     assert chart.rows("收")["y_text"].tolist() == ["5 件", "6 件"]
-    stacked = _enc(ch.grouped_bar_chart(df, group="measure", group_order=["结", "收"], stacked=True))
+    stacked = encoding(ch.grouped_bar_chart(df, group="measure", group_order=["结", "收"], stacked=True))
     assert "xOffset" not in stacked
     assert stacked["y"]["stack"] == "zero" and stacked["order"]["field"] == "order"
 
@@ -492,7 +473,7 @@ def test_tooltip_shows_every_field_under_its_own_title(name: str) -> None:
             pd.DataFrame({"agency": ["甲局"], "year": [2021], "category": ["A"], "count": [1.0],
                           "share_pct": [100.0]}),
             x=["agency", "year"], part="category", legend_title="类别")
-    titles = [t["title"] for t in _enc(charts[name])["tooltip"]]
+    titles = [t["title"] for t in encoding(charts[name])["tooltip"]]
     assert all(titles) and len(titles) == len(set(titles)), titles
 
 
@@ -516,7 +497,7 @@ def test_empty_frames_give_empty_charts() -> None:
         assert chart.data.empty
         json.dumps(chart.spec)
     assert charts[-1].spec["series"][0]["data"] == [] and charts[-1].spec["series"][0]["links"] == []
-    assert _domain(charts[0]) == [] and _enc(charts[0])["x"]["scale"]["domain"] == []
+    assert _domain(charts[0]) == [] and encoding(charts[0])["x"]["scale"]["domain"] == []
 
 
 # --------------------------------------------------------------------------------------------
