@@ -158,7 +158,7 @@ class Chart:
         return self.data[self.data["series"] == series]
 
 
-#: plot-area height (legend and axes come on top); the agency profile uses a quarter page
+#: plot-area height (the legend and axes are added to it); the agency profile uses a quarter page
 HEIGHT = 300
 #: dash patterns of the series a ``dash`` column splits a line into (solid first)
 DASHES: tuple[list[int], ...] = ([1, 0], [6, 4], [2, 3], [8, 3, 2, 3], [12, 4])
@@ -259,6 +259,22 @@ def _tip(field: str, title: str) -> dict:
     return {"field": field, "type": "nominal", "title": title}
 
 
+# the ``extra_hover`` columns of a chart: ``extra_0, extra_1 …`` in its table, each shown in the
+# tooltip under its label
+
+
+def _extra_columns(extra: Mapping[str, str]) -> list[str]:
+    return [f"extra_{i}" for i in range(len(extra))]
+
+
+def _extra_cells(rec: Mapping[str, object], extra: Mapping[str, str]) -> dict[str, str]:
+    return {f"extra_{i}": _plain_text(rec[col]) for i, col in enumerate(extra)}
+
+
+def _extra_tips(extra: Mapping[str, str]) -> list[dict]:
+    return [_tip(f"extra_{i}", label) for i, label in enumerate(extra.values())]
+
+
 def _spec(title: str | None, height: int | None, **body: object) -> dict:
     # the width fits the page; the height is the plot's own, legend and axes added below it
     # (fitting both would squeeze the plot of a chart with a long legend to a strip)
@@ -301,9 +317,7 @@ def _line_rows(
             for rec in g.sort_values("year").to_dict("records"):
                 out = {"series": label, "agency": name, "dash": d_label, "year": rec["year"],
                        "y": None if pd.isna(rec[y]) else float(rec[y]),
-                       "y_text": value_text(rec[y], unit, lang)}
-                for i, col in enumerate(extra):
-                    out[f"extra_{i}"] = _plain_text(rec[col])
+                       "y_text": value_text(rec[y], unit, lang), **_extra_cells(rec, extra)}
                 recs.append(out)
             rows += _with_gaps(recs, ("series", "agency", "dash"))
     return rows
@@ -313,18 +327,23 @@ def _line_layer(
     rows: pd.DataFrame, *, lang: str, years: Sequence[str], y_title: str, value_title: str,
     palette: Mapping[str, str], legend_title: str | None, extra: Mapping[str, str],
     percent: bool, zero: bool, dashed: bool, extra_domain: Sequence[tuple[str, str]] = (),
+    y_values: Iterable[object] | None = None,
 ) -> dict:
+    """The lines' layer; ``y_values`` are every value on the (shared) y axis, by default the
+    lines' own."""
+    if y_values is None and not rows.empty:
+        y_values = rows["y"]
     labels = list(pd.unique(rows["series"])) if not rows.empty else []
     agency_of = dict(zip(rows["series"], rows["agency"])) if not rows.empty else {}
     domain = [*labels, *(k for k, _ in extra_domain)]
     colours = [palette.get(agency_of[s], IQR_COLOR) for s in labels] + [c for _, c in extra_domain]
     enc: dict = {
         "x": _x_years(lang, years),
-        "y": _y(y_title, percent=percent, zero=zero, values=rows["y"] if not rows.empty else None),
+        "y": _y(y_title, percent=percent, zero=zero, values=y_values),
         "color": _color(domain, colours, legend_title),
         "tooltip": [_tip("series", legend_title or tr("an_agency", lang)),
                     _tip("x", tr("an_year_axis", lang)), _tip("y_text", value_title),
-                    *(_tip(f"extra_{i}", lab) for i, lab in enumerate(extra.values()))],
+                    *_extra_tips(extra)],
     }
     if dashed:
         dash_keys = [d for d in pd.unique(rows["dash"]) if d is not None]
@@ -368,7 +387,7 @@ def line_chart(
     rows = _frame(
         _line_rows(df, unit=unit, lang=lang, y=y, color=color, dash=dash, dash_labels=dash_labels,
                    extra=extra, order=order),
-        ["series", "agency", "dash", "year", "y", "y_text", *(f"extra_{i}" for i in range(len(extra)))],
+        ["series", "agency", "dash", "year", "y", "y_text", *_extra_columns(extra)],
     )
     palette = colors_for(df[color].astype(str).unique().tolist() if not df.empty else [], colors)
     layer = _line_layer(
@@ -410,7 +429,7 @@ def band_chart(
          "n_text": f"{int(r['agencies'])} {tr('an_peer_n', lang)}"}
         for r in (band.sort_values("year").to_dict("records") if not band.empty else [])
     ], ("series", "agency", "dash"))  # the band and median break where no peer reported
-    cols = ["series", "agency", "dash", "year", "y", "y_text", *(f"extra_{i}" for i in range(len(extra))),
+    cols = ["series", "agency", "dash", "year", "y", "y_text", *_extra_columns(extra),
             "q25", "q75", "q25_text", "q75_text", "n_text"]
     rows = _frame(peer + lines, cols)
     years = _year_domain(rows["x"]) if not rows.empty else []
@@ -422,10 +441,9 @@ def band_chart(
         palette=palette, legend_title=tr("an_agency", lang), extra=extra, percent=unit == "%",
         zero=True, dashed=False,
         extra_domain=((median, MEDIAN_COLOR), (iqr, IQR_COLOR)) if peer else (),
+        # the layers share one y scale: judge an all-zero axis on the band as well as the lines
+        y_values=[*rows["y"], *rows["q25"], *rows["q75"]] if not rows.empty else None,
     )
-    # the layers share one y scale: judge an all-zero axis on the band as well as the lines
-    line["encoding"]["y"] = _y(y_title, percent=unit == "%",
-                               values=[*rows["y"], *rows["q25"], *rows["q75"]] if not rows.empty else None)
     line["transform"] = [{"filter": {"not": {"field": "series", "equal": median}}}]
     layers = [line]
     if peer:
@@ -641,16 +659,15 @@ def grouped_bar_chart(
         if str(rec[group]) not in groups:
             continue
         row = {"series": str(rec[group]), "year": rec["year"], "y": float(rec[value]),
-               "y_text": value_text(rec[value], unit, lang), "order": groups.index(str(rec[group]))}
-        for i, col in enumerate(extra):
-            row[f"extra_{i}"] = _plain_text(rec[col])
+               "y_text": value_text(rec[value], unit, lang), "order": groups.index(str(rec[group])),
+               **_extra_cells(rec, extra)}
         rows.append(row)
     frame = _frame(rows, ["series", "year", "y", "y_text", "order",
-                          *(f"extra_{i}" for i in range(len(extra)))])
+                          *_extra_columns(extra)])
     palette = _part_palette(groups)
     tooltip = [_tip("series", i18n.t("breakdown", lang)), _tip("x", tr("an_year_axis", lang)),
                _tip("y_text", y_label or tr("an_count", lang)),
-               *(_tip(f"extra_{i}", lab) for i, lab in enumerate(extra.values()))]
+               *_extra_tips(extra)]
     y_enc = _y(axis_title(y_label, unit, lang) if y_label else unit_label(unit, lang),
                values=frame["y"] if not frame.empty else None)
     if stacked:
