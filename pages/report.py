@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from etl.present import findings_text as ft
 from etl.present import i18n
 from etl.query import overview
 from etl.present.urlstate import to_int
@@ -92,8 +93,13 @@ def findings_section(rid: int) -> None:
     if fd.empty:
         st.success(t("no_findings"))
         return
-    out = fd.assign(severity=[i18n.severity_label(s, lang()) for s in fd["severity"]])
-    out.insert(0, "rule_desc", [i18n.rule_label(r, lang()) for r in fd["rule"]])
+    lg = lang()
+    out = fd.assign(
+        severity=[i18n.severity_label(s, lg) for s in fd["severity"]],
+        message=[ft.finding_message(r, m, None, lg) for r, m in zip(fd["rule"], fd["message"])],
+        cells=[ft.text_or_blank(c) for c in fd["cells"]],
+    )
+    out.insert(0, "rule_desc", [i18n.rule_label(r, lg) for r in fd["rule"]])
     out = out.rename(
         columns={"rule_desc": t("rule_desc"), "rule": t("rule"), "severity": t("severity"),
                  "message": t("message"),

@@ -14,6 +14,7 @@ import math
 import re
 from typing import Any, Mapping
 
+from etl.metrics import APPLICANT_LABELS_ZH
 from etl.present import i18n
 
 BLANK = "—"
@@ -270,6 +271,121 @@ _ZH_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r", but ", "，但 "),
         (r"\(([\d.e+]+)× last year\)", r"（为上年的 \1 倍）"),
     ))
+#: whole messages of a known shape (the extractor's and the readers' own wording, see
+#: etl/extract/*.py and etl/read/*.py) → Chinese; groups are kept as printed (file names, row
+#: labels, numbers), metric ids and 表三 row ids are named afterwards. A file name may hold Latin
+#: words, so a message matched here is never sent to the fallback.
+_TEMPLATES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(a, re.S), b) for a, b in (
+        (r"(表.) \(flattened text\): (.*); no facts stored", r"\1（文本中的表格）：\2；未录入任何数字"),
+        (r"表三 \(flattened text\): (.*); only the rows with exactly 7 numbers after their label were "
+         r"stored; not stored: (.*)",
+         r"表三（文本中的表格）：\1；只录入标签后恰有 7 个数字的行，未录入：\2"),
+        (r"表四: the header could not be read; the 15 numbers were placed in the form's order, "
+         r"which each group's 总计 confirms",
+         r"表四：表头无法读取，15 个数字按国家表格的顺序录入，各组总计均与之相符"),
+        (r"unfilled template: (\d+) placeholders such as (.*); its numbers are not stored",
+         r"未填写的模板：有 \1 处占位符，如 \2；其数字未录入"),
+        (r"a letter \(函\), not a report: its numbers are not stored as the year's figures",
+         r"这是函件而非年度报告，其数字不作为该年度数字录入"),
+        (r"no agency name found in the title, the opening sentence or the signature",
+         r"标题、首句和落款中均未找到机构名称"),
+        (r"the agency name is anonymised as printed \((.*)\); stored without an agency",
+         r"机构名称印为匿名（\1），未关联机构"),
+        (r"no reporting year found in the title or text", r"标题和正文中均未找到报告年度"),
+        (r"表三: row '(.*)' has more numbers than the form has columns and no readable header; "
+         r"not stored", r"表三：“\1”行的数字多于表格列数，且表头无法读取；未录入"),
+        (r"表三: a row with numbers whose label is not a form row: '(.*)'; not stored",
+         r"表三：有数字的一行“\1”不是国家表格中的行；未录入"),
+        (r"表三: row (\S+) printed twice with different numbers; the first is kept",
+         r"表三：\1 行印了两次且数字不同，采用第一次"),
+        (r"表三: cell (.+?) / (.+?): the header names two columns for it and they hold different "
+         r"numbers; not stored", r"表三：单元格 \1 / \2 在表头中对应两列，两列数字不同；未录入"),
+        (r"(表.): cell (.+?) / (.+?) is not a number \((.*)\); not stored",
+         r"\1：单元格 \2 / \3 不是数字（\4）；未录入"),
+        (r"表二: row '(.*)' has numbers but no column header above it; not stored",
+         r"表二：“\1”行有数字，但上方没有列标题；未录入"),
+        (r"表二: row (.+?) has (\d+) values for (\d+) columns; not stored",
+         r"表二：“\1”行有 \2 个值，对应 \3 列，无法确定所在列；未录入"),
+        (r"表四: a data row with (\d+) cells and no recognisable header; not stored",
+         r"表四：数据行有 \1 个单元格，且没有可识别的表头；未录入"),
+        (r"表四: cell (.+?) is not a number \((.*)\); not stored", r"表四：单元格 \1 不是数字（\2）；未录入"),
+        (r"表三: the outcome rows add up in the wrong columns \((.*)\), as when numbers moved into a "
+         r"neighbouring column; no 表三 cell stored",
+         r"表三：办理结果行之和在错误的列上成立（\1），像是数字错入了相邻列；表三未录入"),
+        (r"表三 was found but none of its rows could be read", r"找到了表三，但其中没有一行可以读取"),
+        (r"表三 follows the (\d{4}) form but 表二 the (\d{4}) form; form (\d{4}) recorded",
+         r"表三为 \1 版表格，表二却为 \2 版；记为 \3 版"),
+        (r"the report uses the 23-row 2019 form of 表三 but cites (\S+) \(the 2021 format with 25 rows\)",
+         r"报告使用 23 行的 2019 版表三，却引用 2021 年的格式通知 \1（2021 版为 25 行）"),
+        (r"表三: (\d+) form row\(s\) not found: (.*)", r"表三：未找到国家表格中的 \1 行：\2"),
+        (r"(\S+?)\[(\w+)\]: table says (\S+), text says (\S+?)( \(approx\.\))?(?:; the table value is kept)?",
+         r"\1（\2）：表格为 \3，正文为 \4\5；采用表格数字"),
+        (r"(\S+?): table says (\S+), text says (\S+?)( \(approx\.\))?(?:; the table value is kept)?",
+         r"\1：表格为 \2，正文为 \3\4；采用表格数字"),
+        (r"a form table was printed but not read, so the text's numbers for it are not stored "
+         r"\(they cannot be checked against the table\): (.*)",
+         r"表格已印但未能读取，正文中对应的数字无法与表格核对，未录入：\1"),
+        (r"the form's tables appear to be pictures \((\d+) image\(s\) under its headings, no table "
+         r"cell in the text\): their numbers were not read; the text's numbers still count",
+         r"表格似为图片（标题下有 \1 张图片，正文中没有表格单元格）：表格数字未读取；正文中的数字仍然录入"),
+        (r"identity checks could not run: (.*)", r"勾稽关系检查未能运行：\1"),
+        (r"the form tables could not be parsed \((.*)\)", r"表格无法解析（\1）"),
+        (r"(.+?): (\d+) byte sequence\(s\) are not valid (\S+); shown as � \(numbers next to them "
+         r"may be wrong\)", r"\1：有 \2 处字节不是有效的 \3 编码，显示为 �（旁边的数字可能有误）"),
+        (r"(.+?): table grids could not be read \((\w+)\); text only",
+         r"\1：无法读取表格网格（\2），只读取文字"),
+        (r"(.+?): page (\d+): a table's font has no Unicode map; its grid was skipped \(numbers come "
+         r"from the page text only\)",
+         r"\1：第 \2 页：表格字体没有 Unicode 映射，跳过其网格（数字只取自页面文字）"),
+        (r"(.+?): page (\d+): table grid could not be read \((\w+)\); text only",
+         r"\1：第 \2 页：无法读取表格网格（\3），只读取文字"),
+        (r"(.+?): page (\d+): too many ruling lines \((.*)\) to look for table grids; text only",
+         r"\1：第 \2 页：表格线过多（\3），不查找表格网格，只读取文字"),
+        (r"(.+?): the PDF is encrypted and needs a password to open; no numbers were read \(save an "
+         r"unprotected copy and load that\)",
+         r"\1：PDF 已加密，需要密码才能打开，未读取任何数字（请另存一份未加密的副本再加载）"),
+        (r"(.+?): page\(s\) (.+?) have no text layer \(scanned\?\); no numbers were read",
+         r"\1：第 \2 页没有文字层（扫描件？），未读取任何数字"),
+        (r"(.+?): page\(s\) (.+?) have no text layer \(scanned\?\); nothing was read from them",
+         r"\1：第 \2 页没有文字层（扫描件？），这些页未读取"),
+        (r"(.+?): page\(s\) (.+?) have an unreadable text layer \(fonts without a Unicode map\); "
+         r"numbers there may be missing",
+         r"\1：第 \2 页的文字层无法读取（字体没有 Unicode 映射），这些页的数字可能缺失"),
+        (r"(.+?): (\d+) pages look like tables; only the first (\d+) were read as grids",
+         r"\1：有 \2 页像表格，只按网格读取了前 \3 页"),
+    ))
+#: why a table in flattened text was not read (etl/extract/flatrun.py), inside the messages above
+_WHY_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(a), b) for a, b in (
+        (r"row '(.*?)' has (\d+) numbers, not (\d+)", r"“\1”行有 \2 个数字，应为 \3 个"),
+        (r"row '(.*?)' has (\d+) numbers, the (\d{4}) form has (\d+)",
+         r"“\1”行有 \2 个数字，\3 版表格为 \4 个"),
+        (r"(\d+) numbers in the table region, the form needs (\d+) \(2021\) or (\d+) \(2019\)",
+         r"表格区域共 \1 个数字，国家表格需 \2 个（2021 版）或 \3 个（2019 版）"),
+        (r"(\d+) numbers where the form has (\d+)", r"有 \1 个数字，国家表格为 \2 个"),
+        (r"the row (\S+) could not be found", r"未找到“\1”行"),
+        (r"row (\S+) not found", r"未找到“\1”行"),
+        (r"the text rows disagree with the grid \(row (\S+)\)", r"文字行与表格网格不一致（\1 行）"),
+        (r"no text row could be checked against the grid", r"没有一行文字能与表格网格核对"),
+        (r"numbers precede the first row label", r"第一个行标签之前有数字"),
+        (r"(\d+) number\(s\) after an unrecognised label '(.*?)'", r"无法识别的标签“\2”之后有 \1 个数字"),
+        (r"numbers after an unrecognised label '(.*?)'", r"无法识别的标签“\1”之后有数字"),
+        (r"(\d+) number\(s\) after the heading '(.*?)'", r"标题“\2”之后有 \1 个数字"),
+        (r"row '(.*?)' has no numbers and the heading after it has", r"“\1”行没有数字，其后的标题却有"),
+        (r"row '(.*?)' appears twice", r"“\1”行出现两次"),
+        (r"item '(.*?)' appears twice", r"“\1”项出现两次"),
+        (r"numbers follow the last row without a label", r"最后一行之后有无标签的数字"),
+        (r"(\d+) form row\(s\) missing \((.*?)\)", r"缺少国家表格中的 \1 行（\2）"),
+        (r"rows of both forms present", r"同时出现两版表格的行"),
+        (r"(\d+) × (\d+) rules", r"横线 \1 条、竖线 \2 条"),
+        (r"(\d+) rule crossings", r"表格线交点 \1 个"),
+        (r"cannot tell the 2021 from the 2019 form", r"无法判断是 2021 版还是 2019 版表格"),
+        (r"the header is unreadable and the 15 numbers under it do not add up group by group in "
+         r"the form's order", r"表头无法读取，其下 15 个数字按国家表格的顺序逐组相加不成立"),
+    ))
+#: applicant column keys (``natural_person +1`` in the shifted-columns message)
+_APPLICANT_KEY = re.compile(r"\b(natural_person|commercial|research|public_welfare|legal_services|other_org)\b")
 _METRIC_ID = re.compile(r"\b((?:requests|appeals|disclosure|investment|operations|fees)\.[a-z_]+)\b")
 _LATIN_WORD = re.compile(r"[A-Za-z]{3,}")
 #: a 表三 row named by its metric's short id (``processed_total``, ``unable``)
@@ -280,6 +396,13 @@ def _row_label(m: re.Match[str]) -> str:
     metric = f"requests.{m.group(0)}"
     label = i18n.metric_label(metric, "zh")
     return m.group(0) if label == metric else label
+
+
+def _named(text: str) -> str:
+    """Metric ids, 表三 row ids and applicant keys in a Chinese message by their Chinese names."""
+    text = _METRIC_ID.sub(lambda m: i18n.metric_label(m.group(1), "zh"), text)
+    text = _APPLICANT_KEY.sub(lambda m: APPLICANT_LABELS_ZH[m.group(1)], text)
+    return _ROW_NAME.sub(_row_label, text)
 
 
 def finding_message(rule: str | None, message: Any, params: Mapping[str, Any] | None = None,
@@ -297,11 +420,17 @@ def finding_message(rule: str | None, message: Any, params: Mapping[str, Any] | 
         return msg or rule_explanation(rule, lg)
     if not msg:
         return rule_explanation(rule, lg)
+    for pat, rep in _TEMPLATES:
+        m = pat.fullmatch(msg)
+        if m:
+            out = m.expand(rep).replace(" (approx.)", "（约数）")
+            for why, zh in _WHY_PHRASES:
+                out = why.sub(zh, out)
+            return _named(out).replace(", ", "、").replace("; ", "；")
     out = msg
     for pat, rep in _ZH_PHRASES:
         out = pat.sub(rep, out)
-    out = _METRIC_ID.sub(lambda m: i18n.metric_label(m.group(1), "zh"), out)
-    out = _ROW_NAME.sub(_row_label, out)
+    out = _named(out)
     if _LATIN_WORD.search(out):
         return f"{rule_explanation(rule, lg)}（{i18n.t('fd_detail', lg)}：{msg}）"
     return out

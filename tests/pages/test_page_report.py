@@ -156,3 +156,14 @@ def test_original_file_resolution(small_db, tmp_path) -> None:
     assert queries.original_file(f"../{outside.name}", tmp_path / "sub") is None
     (tmp_path / "sub").mkdir()
     assert queries.original_file(f"../{outside.name}", tmp_path / "sub") is None
+
+
+def test_findings_in_the_views_language(small_db_env, ids) -> None:
+    # a supervisor reading the Chinese view saw the extractor's English message
+    at = run(report=str(ids["a2_2021"]))
+    assert not at.exception
+    fd = frame_with(at, "说明")
+    assert fd["说明"].tolist() == ["本年新收政府信息公开申请数量：表格为 21，正文为 20；采用表格数字"]
+    assert fd["单元格"].tolist() == ["—"]
+    en = frame_with(run(report=str(ids["a2_2021"]), lang="en"), "Message")
+    assert en["Message"].tolist() == ["requests.received: table says 21, text says 20"]
