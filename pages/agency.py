@@ -12,13 +12,14 @@ import streamlit as st
 
 from etl.present import i18n
 from etl.present import supervision as sv
+from etl.present.agency_names import region_label
 from etl.present.findings_text import finding_message
 from etl.query import indicators, overview, timeliness
 from pages._ui.data import agencies_df, cached, get_con
 from pages._ui.downloads import download_buttons, show_chart
 from pages._ui.links import profile_link, report_link
 from pages._ui.messages import empty_state, error_boundary
-from pages._ui.session import lang, t
+from pages._ui.session import agency_label, agency_option, lang, t
 from pages._ui.state import page_setup, url_selectbox
 
 PEER_KEYS = {"level_region": ("level", "region"), "level": ("level",), "all": ()}
@@ -60,7 +61,7 @@ def pick_agency(names: list[str]) -> None:
     """No agency in the URL: a picker that puts the chosen one into the URL and reruns."""
     st.info(t("pick_agency_help"))
     choice = st.selectbox(t("pick_agency"), [""] + names, key="agency_pick",
-                          format_func=lambda n, _c=t("choose"): n or _c)
+                          format_func=lambda n, _c=t("choose"): agency_option(n) if n else _c)
     if choice:
         st.query_params["agency"] = choice
         st.rerun()
@@ -68,9 +69,11 @@ def pick_agency(names: list[str]) -> None:
 
 def header(agency: dict, kind: str) -> None:
     lg = lang()
-    st.header(agency["name"])
+    label = agency_label(agency["name"])
+    st.header(label)
     st.caption(" · ".join([
-        f"{t('region')}: {agency.get('region') or sv.BLANK}",
+        *([agency["name"]] if label != agency["name"] else []),
+        f"{t('region')}: {region_label(agency.get('region'), lg) or sv.BLANK}",
         f"{t('level')}: {i18n.level_label(agency.get('level'), lg) if agency.get('level') else sv.BLANK}",
         f"{t('agency_type')}: {sv.type_label(kind, lg)}",
     ]))

@@ -16,7 +16,7 @@ from etl.present.exports import safe_filename
 from pages._ui.data import get_con, selection, shown_agencies
 from pages._ui.downloads import show_chart, show_table
 from pages._ui.messages import empty_state, error_boundary
-from pages._ui.session import lang, t
+from pages._ui.session import agency_label, agency_option, lang, t
 from pages._ui.state import page_setup, url_selectbox
 
 TOP_N = 10
@@ -58,7 +58,7 @@ with error_boundary():
         agencies = sorted(shares["agency"].unique().tolist())
         trend_for = url_selectbox(
             t("cat_trend_agency"), ["", *agencies], "trend_agency", container=c1,
-            format_func=lambda a: a or t("cat_trend_all"),
+            format_func=lambda a: agency_option(a) if a else t("cat_trend_all"),
         )
         cats = [*an.top_categories(shares, int(top)), other]
         colours = {c: i18n.PALETTE[i % len(i18n.PALETTE)] for i, c in enumerate(cats)}
@@ -85,7 +85,7 @@ with error_boundary():
     if not gaps.empty:
         st.subheader(t("cat_gaps"))
         st.warning("\n".join(
-            "- " + t("cat_gap_line", agency=r.agency, year=r.year, sum=r.categories_sum,
+            "- " + t("cat_gap_line", agency=agency_label(r.agency), year=r.year, sum=r.categories_sum,
                      total=r.stated_total, diff=r.difference)
             for r in gaps.itertuples(index=False)
         ))

@@ -16,7 +16,7 @@ from pages._ui.data import agencies_df, cached, get_con, selection
 from pages._ui.downloads import download_buttons, show_chart, show_table
 from pages._ui.links import link_to, profile_link
 from pages._ui.messages import empty_state, error_boundary
-from pages._ui.session import lang, metric_label, t
+from pages._ui.session import agency_label, lang, metric_label, t
 from pages._ui.state import page_setup, url_selectbox
 
 RANK_DEFAULT = "disclosure.items"
@@ -183,7 +183,7 @@ def coverage_section(con, ids, y0, y1) -> pd.DataFrame:  # type: ignore[no-untyp
         [[_value(grid.get((a, y)), a) for y in years] for a in agencies],
         columns=[str(y) for y in years],
     )
-    matrix.insert(0, t("agency"), agencies)
+    matrix.insert(0, t("agency"), [agency_label(a) for a in agencies])
     colours = pd.DataFrame(
         [[""] + [f"background-color: {coverage.STATE_COLOURS[grid[(a, y)].state]}"
                  if (a, y) in grid else "" for y in years] for a in agencies],
@@ -252,7 +252,7 @@ def ranking_section(con, ids, year: int | None, statuses: dict) -> None:  # type
     })
     profile = t("open_profile")
     shown = out.assign(**{profile: [f"{profile_link(a)}#{profile}" for a in rank["agency"]]})
-    st.dataframe(shown, hide_index=True, column_config={
+    show_table(shown, column_config={
         profile: st.column_config.LinkColumn(profile, display_text=r"#(.*)$"),
     })
     download_buttons(out, f"ranking_{metric}")
@@ -323,7 +323,7 @@ def indicators_section(con, ids, year: int | None) -> None:  # type: ignore[no-u
                                       for a in one["agency_id"]]})
     st.markdown(f"**{sv.indicator_label(chosen, lg)} · {year}** — "
                 f"{sv.indicator_definition(chosen, config.get(chosen), lg)}")
-    st.dataframe(shown, hide_index=True, column_config={
+    show_table(shown, column_config={
         profile: st.column_config.LinkColumn(profile, display_text=r"#(.*)$"),
         t("percentile"): st.column_config.TextColumn(t("percentile"), help=t("percentile_help")),
     })
@@ -373,7 +373,7 @@ def timeliness_section(con, ids, y0, y1, year: int | None) -> None:  # type: ign
     table = sv.timeliness_table(bad, lg, with_agency=True)
     profile = t("open_profile")
     shown = table.assign(**{profile: [f"{profile_link(a)}#{profile}" for a in bad["agency"]]})
-    st.dataframe(shown, hide_index=True, column_config={
+    show_table(shown, column_config={
         profile: st.column_config.LinkColumn(profile, display_text=r"#(.*)$"),
     })
     download_buttons(table, "timeliness_late_missing")
@@ -416,7 +416,7 @@ def red_flags_section(con, ids, y0, y1, cov: pd.DataFrame) -> None:  # type: ign
             else _with_report(base, int(rid)),
         })
     out = pd.DataFrame(rows)
-    st.dataframe(out, hide_index=True, column_config={
+    show_table(out, column_config={
         t("open_report"): st.column_config.LinkColumn(t("open_report"), display_text=r"report=(\d+)"),
     })
 

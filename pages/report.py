@@ -13,7 +13,7 @@ from etl.present.urlstate import to_int
 from pages._ui.data import get_con, selection
 from pages._ui.downloads import download_buttons
 from pages._ui.messages import empty_state, error_boundary
-from pages._ui.session import lang, md_escape, metric_label, t
+from pages._ui.session import agency_option, lang, md_escape, metric_label, t
 from pages._ui.state import page_setup, set_url_param, url_param
 
 
@@ -25,7 +25,7 @@ def picker(filters) -> None:  # type: ignore[no-untyped-def]
         return
     unknown = t("unknown")
     labels = {
-        int(r.report_id): f"#{int(r.report_id)} · {r.agency if isinstance(r.agency, str) else unknown}"
+        int(r.report_id): f"#{int(r.report_id)} · {agency_option(r.agency) if isinstance(r.agency, str) else unknown}"
         f" · {'' if pd.isna(r.year) else int(r.year)} · {i18n.kind_label(r.kind, lang())}"
         for r in reports.itertuples()
     }
@@ -43,7 +43,7 @@ def metadata(rep: dict) -> None:
     unknown = t("unknown")
     rows = [
         (t("title"), rep.get("title")),
-        (t("agency"), rep.get("agency") or unknown),
+        (t("agency"), agency_option(rep.get("agency")) or unknown),
         (t("printed_agency"), rep.get("printed_agency")),
         (t("region"), rep.get("region")),
         (t("level"), i18n.level_label(rep.get("level"), lang()) or None),

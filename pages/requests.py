@@ -17,7 +17,7 @@ from etl.present.exports import safe_filename
 from pages._ui.data import agencies_df, get_con, selection, shown_agencies
 from pages._ui.downloads import show_chart
 from pages._ui.messages import empty_state, error_boundary
-from pages._ui.session import lang, t
+from pages._ui.session import agency_label, agency_option, lang, t
 from pages._ui.state import page_setup, url_selectbox
 
 TOP_N = 10
@@ -139,7 +139,7 @@ with error_boundary():
         default_agency = pairs[-1][0]
         flow_agency = url_selectbox(
             t("req_flow_agency"), flow_agencies, "flow_agency", container=c0,
-            default=default_agency,
+            default=default_agency, format_func=agency_option,
         )
         flow_years = sorted({int(y) for a, y in pairs if a == flow_agency})
         flow_year = url_selectbox(
@@ -158,7 +158,7 @@ with error_boundary():
                                 "requests.carried_over_out": "#aec7e8"})
             fig = ch.sankey_chart(
                 links, node_label=lambda k: _node_label(k, L), lang=L,
-                title=f"{flow_agency} · {flow_year}", node_colors=node_colors,
+                title=f"{agency_label(flow_agency)} · {flow_year}", node_colors=node_colors,
             )
             show_chart(fig, links, safe_filename(f"requests_flow_{flow_agency}_{flow_year}"),
                        key="requests_flow")

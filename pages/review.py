@@ -13,7 +13,7 @@ from etl.store.corrections import review_queue
 from pages._ui.data import get_con
 from pages._ui.links import nav_link, report_link
 from pages._ui.messages import empty_state, error_boundary
-from pages._ui.session import lang, t
+from pages._ui.session import agency_option, lang, t
 from pages._ui.state import page_setup
 
 i18n.register({
@@ -64,7 +64,7 @@ def main() -> None:
         df["kind"] = [i18n.kind_label(k, lg) for k in df["kind"]]
         df["reason_text"] = [reason_text(r, lg) for r in df["reasons"]]
         # an agency not recognised is "unknown", other blanks "—", never "None"
-        df["agency"] = [a if isinstance(a, str) and a else t("unknown") for a in df["agency"]]
+        df["agency"] = [agency_option(a) if isinstance(a, str) and a else t("unknown") for a in df["agency"]]
         for col in ("printed_agency", "file", "reasons", "reason_text"):
             df[col] = [text_or_blank(v) for v in df[col]]
         st.write(t("rv_count", n=len(df)))

@@ -158,6 +158,40 @@ class Chart:
         return self.data[self.data["series"] == series]
 
 
+#: the table columns a chart's names sit in (legend entries, categories on x, facet panels)
+NAME_COLUMNS: tuple[str, ...] = ("series", "x", "x_sub")
+
+
+def relabel(chart: Chart, mapping: Mapping[str, str]) -> Chart:
+    """The chart with names shown as ``mapping`` says (agencies' English labels in the English
+    view), everywhere they are drawn: its table, its scales' domains and sort orders; a legend
+    whose entries change is laid out again for the new labels' widths. Colours stay with their
+    entries, since the domain and its range are relabelled together."""
+    mapping = {k: v for k, v in mapping.items() if k != v}
+    if not mapping or chart.library != "vega-lite":
+        return chart
+
+    def walk(node: object) -> object:
+        if isinstance(node, str):
+            return mapping.get(node, node)
+        if isinstance(node, list):
+            return [walk(v) for v in node]
+        if isinstance(node, dict):
+            out = {k: walk(v) for k, v in node.items()}
+            domain = (out.get("scale") or {}).get("domain") if isinstance(out.get("scale"), dict) else None
+            if isinstance(out.get("legend"), dict) and isinstance(domain, list) and \
+                    domain != (node.get("scale") or {}).get("domain"):
+                out["legend"] = {**out["legend"], **_legend(out["legend"].get("title"), domain)}
+            return out
+        return node
+
+    data = chart.data.copy()
+    for col in NAME_COLUMNS:
+        if col in data.columns:
+            data[col] = data[col].map(lambda v: mapping.get(v, v) if isinstance(v, str) else v)
+    return Chart(walk(chart.spec), data, chart.library)  # type: ignore[arg-type]
+
+
 #: plot-area height (the legend and axes are added to it); the agency profile uses a quarter page
 HEIGHT = 300
 #: dash patterns of the series a ``dash`` column splits a line into (solid first)

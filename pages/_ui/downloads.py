@@ -8,7 +8,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from pages._ui.session import t
+from pages._ui.session import lang, t
 
 
 def _csv_bytes(df: pd.DataFrame) -> bytes:
@@ -42,12 +42,22 @@ def _inert(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def _named(df: pd.DataFrame) -> pd.DataFrame:
+    """In English, a table's agencies by their English labels with the Chinese names beside
+    (``etl/present/agency_names.py``); applying it twice changes nothing more."""
+    if lang() != "en":
+        return df
+    from etl.present import agency_names
+
+    return agency_names.relabel_frame(df, "en", ("agency", t("agency")))
+
+
 def download_buttons(df: pd.DataFrame, name: str, key: str | None = None) -> None:
     """CSV and XLSX downloads of exactly ``df`` (formula-like cells made inert)."""
     k = key or name
     from etl.present.exports import rounded_for_download
 
-    frame = rounded_for_download(df)  # 28.57, not 28.570000000000004
+    frame = rounded_for_download(_named(df))  # 28.57, not 28.570000000000004
     row = st.container(horizontal=True)
     c0 = c1 = row
     # deferred: the bytes are made when the user clicks, not on every run of the page
@@ -66,6 +76,13 @@ def show_chart(chart: Any, df: pd.DataFrame, name: str, key: str | None = None) 
     """A chart (``etl.present.charts.Chart``) plus CSV/XLSX downloads of exactly the data it
     shows. Vega-Lite draws every chart but the flow, which ECharts draws (a Sankey)."""
     k = f"chart_{key or name}"
+    if lang() == "en":  # agencies by their English labels where known (etl/present/agency_names.py)
+        from etl.present import agency_names, charts
+
+        names = pd.unique(pd.concat([chart.data[c] for c in charts.NAME_COLUMNS if c in chart.data.columns]
+                                    or [pd.Series(dtype=object)]))
+        chart = charts.relabel(chart, agency_names.labels(names, "en"))
+        df = _named(df)
     if chart.library == "echarts":
         st.echarts_chart(chart.spec, key=k, height=440)
     else:
@@ -75,7 +92,9 @@ def show_chart(chart: Any, df: pd.DataFrame, name: str, key: str | None = None) 
 
 def show_table(df: pd.DataFrame, name: str | None = None, **kwargs: Any) -> None:
     """A dataframe (escaped: document text is never rendered as HTML/markdown), with
-    downloads when ``name`` is given."""
+    downloads when ``name`` is given; in English, agencies by their English labels with the
+    Chinese name beside them."""
+    df = _named(df)
     st.dataframe(df, hide_index=True, **kwargs)
     if name:
         download_buttons(df, name)

@@ -53,6 +53,21 @@ def metric_label(metric_id: str) -> str:
     return i18n.metric_label(metric_id, lang())
 
 
+def agency_label(name: str | None) -> str:
+    """An agency as the reader sees it: its Chinese name, in English its English label where
+    one is known (``etl/present/agency_names.py``); names stay the keys everywhere else."""
+    from etl.present.agency_names import agency_label as label
+
+    return label(name, lang())
+
+
+def agency_option(name: str | None) -> str:
+    """An agency in a picker: in English its label with the Chinese name after it, so either
+    can be typed to find it."""
+    label = agency_label(name)
+    return f"{label} · {name}" if name and label != name else (name or "")
+
+
 def agency_colors(names: Sequence[str]) -> dict[str, str]:
     """Stable colour per agency (same on every page for the same selection)."""
     return i18n.agency_colors(names)

@@ -9,6 +9,7 @@ from typing import Any, Callable, Sequence
 import streamlit as st
 
 from etl.present import i18n, urlstate
+from etl.present.agency_names import region_label
 from etl.present.urlstate import COMMON_KEYS, Filters
 from etl.query import overview
 from pages._ui.data import agencies_df, get_con
@@ -22,6 +23,7 @@ from pages._ui.session import (
     _SS_SYNCED,
     _SS_YEARS,
     _query_dict,
+    agency_option,
     current_filters,
     lang,
     md_escape,
@@ -168,7 +170,7 @@ def _page_setup(page_id: str, title_key: str | None) -> Filters:
 
     sb.header(t("filters"))
     sb.multiselect(t("agencies"), names, key="qp_agency", help=t("agencies_help"),
-                   placeholder=t("all"))
+                   placeholder=t("all"), format_func=agency_option)
     for column, label, wkey in (("region", "add_by_region", "add_region"),
                                 ("level", "add_by_level", "add_level")):
         opts = sorted(x for x in adf[column].dropna().unique().tolist() if x)
@@ -177,7 +179,7 @@ def _page_setup(page_id: str, title_key: str | None) -> Filters:
                 t(label), opts, key=wkey, on_change=_add_matching, args=(column, wkey),
                 placeholder=t("choose"),
                 format_func=(lambda v, _lg=lang(): i18n.level_label(v, _lg))
-                if column == "level" else str,
+                if column == "level" else (lambda v, _lg=lang(): region_label(v, _lg)),
             )
     agencies = list(ss.get("qp_agency") or [])
     _sync_out("agency", "agency", agencies)

@@ -107,3 +107,14 @@ def trace(chart: Chart, name: str) -> dict:
 
 def series_names(chart: Chart) -> list[str]:
     return list(dict.fromkeys(chart.data["series"]))
+
+
+def by_chinese_name(df: pd.DataFrame) -> pd.DataFrame:
+    """An English view's table keyed by the agencies' Chinese names: the tests of what a table
+    holds name agencies as the fixtures do; ``test_agency_names`` and the English-label page
+    tests check the labels themselves."""
+    from etl.present.agency_names import CHINESE_COLUMN
+
+    if CHINESE_COLUMN not in df.columns:
+        return df
+    return df.assign(Agency=df[CHINESE_COLUMN]).drop(columns=[CHINESE_COLUMN])

@@ -27,8 +27,10 @@ def frame_with(at: AppTest, column: str) -> pd.DataFrame:
 
 def test_profile_of_a_county_government(small_db_env) -> None:
     at = run(agency="丙市丁县人民政府", lang="en")
-    assert at.header[0].value == "丙市丁县人民政府"
+    # the English label, the Chinese name under it
+    assert at.header[0].value == "Bing City Ding County People's Government"
     captions = " ".join(c.value for c in at.caption)
+    assert "丙市丁县人民政府" in captions and "Region: Bing City" in captions
     assert "People's government (county and above)" in captions
     m = {x.label: x.value for x in at.metric}
     last = max(YEARS)
@@ -98,7 +100,9 @@ def test_chinese_and_no_agency_and_unknown_agency(small_db_env) -> None:
 
 def test_picking_an_agency_puts_it_in_the_url(small_db_env) -> None:
     at = run(lang="en")
-    at.selectbox(key="agency_pick").set_value("甲市财政局").run()
+    box = at.selectbox(key="agency_pick")
+    # the picker offers the English label with the Chinese name, and keeps the name
+    box.select_index(box.options.index("Jia City Finance Bureau · 甲市财政局")).run()
     assert not at.exception
-    assert at.header[0].value == "甲市财政局"
+    assert at.header[0].value == "Jia City Finance Bureau"
     assert at.query_params["agency"] in ("甲市财政局", ["甲市财政局"])

@@ -80,6 +80,25 @@ def test_english_labels(small_db_env: Path) -> None:
     assert trace(lines, "Peer median")
 
 
+def test_english_agency_labels_keep_colours_and_downloads_keep_names(
+        small_db_env: Path, downloads: dict) -> None:
+    from etl.present.i18n import agency_colors
+    from tests.conftest import AGENCIES
+
+    at = run(lang="en", agency=["甲市商务局", "甲市财政局"], year_from="2020", year_to="2021")
+    lines = charts(at)[0]
+    assert set(series_names(lines)) >= {"Jia City Commerce Bureau", "Jia City Finance Bureau"}
+    assert "甲市商务局" not in series_names(lines)
+    assert trace(lines, "Jia City Commerce Bureau")["y"] == [130.0, 140.0]
+    everyone = agency_colors([name for name, _, _ in AGENCIES])
+    assert colour_of(lines, "Jia City Commerce Bureau") == everyone["甲市商务局"]
+    # the sidebar's picker shows the label with the name; the URL keeps the name
+    assert at.multiselect(key="qp_agency").value == ["甲市商务局", "甲市财政局"]
+    dl = downloads["disclosure_items"]
+    assert set(dl["agency"]) == {"Jia City Commerce Bureau", "Jia City Finance Bureau", "Peer median"}
+    assert set(dl["Chinese name"]) == {"甲市商务局", "甲市财政局", "Peer median"}
+
+
 def test_empty_database(empty_db_env: Path) -> None:
     at = run()
     assert not charts(at)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.helpers.pages import plain, run_app
+from tests.helpers.pages import by_chinese_name, plain, run_app
 from tests.conftest import expected
 
 TIMEOUT = 30
@@ -58,7 +58,9 @@ def test_coverage_matrix_links_open_reports(small_db_env) -> None:
     at = run(agency=["甲市商务局", "甲市乙区商务局"], lang="en")
     assert not at.exception
     matrix = at.dataframe[0].value
-    assert list(matrix["Agency"]) == ["甲市乙区商务局", "甲市商务局"]
+    # in English the agencies by their English labels (etl/present/agency_names.py)
+    assert list(matrix["Agency"]) == ["Jia City Yi District Commerce Bureau", "Jia City Commerce Bureau"]
+    matrix["Agency"] = ["甲市乙区商务局", "甲市商务局"]
     row3 = matrix[matrix["Agency"] == "甲市乙区商务局"].iloc[0]
     # a year missing between two reports: marked, and opening the agency's profile
     assert row3["2020"].startswith("/agency?") and row3["2020"].endswith("#✗ missing")
@@ -72,7 +74,7 @@ def test_ranking_metric_from_url(small_db_env) -> None:
     at = run(metric="requests.received", year_to="2019", lang="en")
     assert not at.exception
     assert at.selectbox(key="qp_overview_metric").value == "requests.received"
-    ranking = at.dataframe[1].value
+    ranking = by_chinese_name(at.dataframe[1].value)
     assert ranking.columns[-2] == "New requests received this year (items)"
     assert ranking["Agency"].tolist()[:2] == ["丙市教育局", "丙市丁县人民政府"]
     assert ranking.iloc[0, -2] == expected(6, 2019)["requests.received"]
@@ -84,7 +86,7 @@ def test_ranking_metric_from_url(small_db_env) -> None:
 def test_red_flags_listed(small_db_env) -> None:
     at = run(lang="en")
     assert not at.exception
-    flags = next(d.value for d in at.dataframe if "Flag" in d.value.columns)
+    flags = next(by_chinese_name(d.value) for d in at.dataframe if "Flag" in d.value.columns)
     pairs = {(a, f) for a, f in zip(flags["Agency"], flags["Flag"])}
     assert ("丙市商务局", "Error findings") in pairs
     assert ("甲市乙区商务局", "Report missing for a year") in pairs

@@ -11,7 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import AGENCIES, MISSING, YEARS, expected
-from tests.helpers.pages import run_app
+from tests.helpers.pages import by_chinese_name, run_app
 
 TIMEOUT = 60
 A1 = AGENCIES[0][0]  # 甲市商务局
@@ -30,7 +30,7 @@ def metrics(at: AppTest) -> dict[str, tuple[str, str | None]]:
 def frame_with(at: AppTest, column: str) -> pd.DataFrame:
     for df in at.dataframe:
         if column in df.value.columns:
-            return df.value
+            return by_chinese_name(df.value)
     raise AssertionError(f"no table with column {column!r}")
 
 

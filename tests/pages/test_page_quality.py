@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
 
-from tests.helpers.pages import plain, run_app
+from tests.helpers.pages import by_chinese_name, plain, run_app
 
 TIMEOUT = 30
 
@@ -18,7 +18,7 @@ def test_all_findings_and_counts(small_db_env) -> None:
     counts = at.dataframe[0].value
     assert dict(zip(counts["Rule"], counts["Count"])) == {
         "anonymised_agency": 1, "narrative_vs_table": 1, "note_in_cell": 1, "table3_identity": 1}
-    table = at.dataframe[1].value
+    table = by_chinese_name(at.dataframe[1].value)
     assert len(table) == 4
     assert set(table["Severity"]) == {"Error", "Warning", "Info"}
     assert "Unknown" in set(table["Agency"])
@@ -32,7 +32,7 @@ def test_filters_from_url(small_db_env) -> None:
     at = run(severity="warning", year_from="2021", lang="en")
     assert not at.exception
     assert at.multiselect(key="qp_quality_severity").value == ["warning"]
-    table = at.dataframe[1].value
+    table = by_chinese_name(at.dataframe[1].value)
     assert table["Rule"].tolist() == ["narrative_vs_table"]
     assert table["Agency"].tolist() == ["甲市财政局"]
 
@@ -40,7 +40,7 @@ def test_filters_from_url(small_db_env) -> None:
 def test_rule_and_agency_filters(small_db_env) -> None:
     at = run(rule=["table3_identity", "note_in_cell"], agency="甲市商务局")
     assert not at.exception
-    table = at.dataframe[1].value
+    table = by_chinese_name(at.dataframe[1].value)
     assert table["规则"].tolist() == ["note_in_cell"]
     assert table["严重程度"].tolist() == ["提示"]
 

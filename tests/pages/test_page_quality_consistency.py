@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.helpers.pages import run_app
+from tests.helpers.pages import by_chinese_name, run_app
 
 TIMEOUT = 60
 KEY = "review-key"
@@ -80,7 +80,7 @@ def run(**params: str) -> AppTest:
 
 
 def consistency_table(at: AppTest):
-    return at.dataframe[0].value
+    return by_chinese_name(at.dataframe[0].value)
 
 
 def fdi_row(table):
@@ -116,7 +116,7 @@ def test_reused_text_on_request(loaded_db) -> None:
     at = run(lang="en", reuse="1")
     assert at.checkbox(key="q_reuse").value is True
     assert any("Reused text" == s.value for s in at.subheader)
-    reused = at.dataframe[1].value
+    reused = by_chinese_name(at.dataframe[1].value)
     assert reused["Check"].tolist() == ["Text repeats last year's report"]
     row = reused.iloc[0]
     assert (row["Agency"], row["Year"]) == ("甲市商务局", 2023)

@@ -48,7 +48,7 @@ def test_facts_with_evidence_and_original_download(small_db_env, ids) -> None:
     at = run(report=str(ids["a1_2021"]), lang="en")
     assert not at.exception
     meta = frame_with(at, "Field").set_index("Field")["Value"]
-    assert meta["Agency"] == "甲市商务局" and meta["Year"] == "2021" and meta["Form"] == "2021 form"
+    assert meta["Agency"] == "Jia City Commerce Bureau · 甲市商务局" and meta["Year"] == "2021" and meta["Form"] == "2021 form"
     assert meta["Kind"] == "Disclosure report"
     facts = frame_with(at, "Raw text")
     rec = facts[(facts["metric_id"] == "requests.received") & (facts["Breakdown"] == "Total")]
