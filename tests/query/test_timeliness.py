@@ -81,3 +81,57 @@ def test_timeliness_query_and_rate(tmp_path: Path) -> None:
     per_year = tl.by_year(df).set_index("year")
     assert per_year.loc[2021, "rate"] == 0.0 and pd.isna(per_year.loc[2022, "rate"])
     assert tl.on_time_rate(df.iloc[0:0])["rate"] is None
+
+
+def _row_by_row(rows: pd.DataFrame) -> dict:
+    """The rules applied one agency-year at a time (what timeliness() did before it worked
+    set-wise): the reference for the set-wise version."""
+    out = {}
+    for aid, grp in rows.groupby("agency_id"):
+        kind = tl.agency_type(grp["agency"].iloc[0], grp["level"].iloc[0])
+        by_year = {int(y): p for y, p in zip(grp["year"], grp["published"])}
+        for y in range(min(by_year), max(by_year) + 1):
+            if y not in by_year:
+                out[(int(aid), y)] = (tl.MISSING, None)
+            else:
+                p = by_year[y]
+                out[(int(aid), y)] = tl.status(y, kind, None if p is None else date.fromisoformat(p))
+    return out
+
+
+def test_set_wise_timeliness_applies_the_rules_to_every_agency_year(tmp_path: Path) -> None:
+    import random
+
+    from etl.store import database as store
+
+    rng = random.Random(7)
+    con = store.connect(tmp_path / "r.duckdb")
+    names = ["甲局", "乙县人民政府", "丙镇人民政府", "丁街道办事处", "戊市人民政府办公室", "己委员会"]
+    plan = []
+    for name in names:
+        for year in sorted(rng.sample(range(2012, 2024), rng.randint(1, 8))):
+            pub = rng.choice([None, f"{year}-06-01", f"{year + 1}-01-15", f"{year + 1}-01-31",
+                              f"{year + 1}-02-01", f"{year + 1}-03-31", f"{year + 1}-04-20"])
+            plan.append((name, year, pub))
+    for n, (agency, year, pub) in enumerate(plan):
+        store.write_reports(con, store.SourceInfo(f"{n:064d}", f"f{n}.txt", 1, "text"),
+                            [_report(agency, year, pub)])
+    con.execute("UPDATE agencies SET level = CASE WHEN name LIKE '%镇%' THEN '乡镇' ELSE '区县级' END")
+    rows = con.execute(
+        "SELECT r.agency_id, a.name AS agency, a.level, r.year, r.published::VARCHAR AS published "
+        "FROM reports r JOIN agencies a USING (agency_id)").df()
+    rows["published"] = rows["published"].astype(object).where(rows["published"].notna(), None)
+    df = tl.timeliness(con, None)
+    part = tl.timeliness(con, None, 2015, 2019)
+    con.close()
+    want = _row_by_row(rows)
+    got = {(int(a), int(y)): (s, None if pd.isna(d) else int(d))
+           for a, y, s, d in zip(df["agency_id"], df["year"], df["status"], df["days_late"])}
+    assert got == want
+    assert set(df["status"]) >= {tl.ON_TIME, tl.LATE, tl.MISSING, tl.UNKNOWN}
+    assert part["year"].between(2015, 2019).all()
+    assert len(part) == sum(1 for (_a, y) in want if 2015 <= y <= 2019)
+    # a found report keeps its id and date; a missing year has neither
+    missing = df[df["status"] == tl.MISSING]
+    assert missing["report_id"].isna().all() and missing["published"].isna().all()
+    assert df.loc[df["status"] != tl.MISSING, "report_id"].notna().all()
