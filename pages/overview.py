@@ -14,7 +14,7 @@ from etl.query import completeness, indicators, overview, timeliness
 from etl.metrics import load_metrics
 from pages._ui.data import agencies_df, cached, get_con, selection
 from pages._ui.downloads import download_buttons, show_chart, show_table
-from pages._ui.links import link_to, profile_link
+from pages._ui.links import link_to, profile_link, profile_links
 from pages._ui.messages import empty_state, error_boundary
 from pages._ui.session import agency_label, lang, metric_label, t
 from pages._ui.state import page_setup, url_selectbox
@@ -251,7 +251,7 @@ def ranking_section(con, ids, year: int | None, statuses: dict) -> None:  # type
         "rank": t("rank"), "agency": t("agency"), "year": t("year"), "value": value_label,
     })
     profile = t("open_profile")
-    shown = out.assign(**{profile: [f"{profile_link(a)}#{profile}" for a in rank["agency"]]})
+    shown = out.assign(**{profile: [f"{u}#{profile}" for u in profile_links(rank["agency"])]})
     show_table(shown, column_config={
         profile: st.column_config.LinkColumn(profile, display_text=r"#(.*)$"),
     })
@@ -319,8 +319,8 @@ def indicators_section(con, ids, year: int | None) -> None:  # type: ignore[no-u
     names = dict(zip(agencies_df()["agency_id"], agencies_df()["name"]))
     table = sv.indicator_table(one, lg, config, names)
     profile = t("open_profile")
-    shown = table.assign(**{profile: [f"{profile_link(names.get(int(a), ''))}#{profile}"
-                                      for a in one["agency_id"]]})
+    shown = table.assign(**{profile: [f"{u}#{profile}" for u in
+                                      profile_links(names.get(int(a), "") for a in one["agency_id"])]})
     st.markdown(f"**{sv.indicator_label(chosen, lg)} · {year}** — "
                 f"{sv.indicator_definition(chosen, config.get(chosen), lg)}")
     show_table(shown, column_config={
@@ -372,7 +372,7 @@ def timeliness_section(con, ids, y0, y1, year: int | None) -> None:  # type: ign
         return
     table = sv.timeliness_table(bad, lg, with_agency=True)
     profile = t("open_profile")
-    shown = table.assign(**{profile: [f"{profile_link(a)}#{profile}" for a in bad["agency"]]})
+    shown = table.assign(**{profile: [f"{u}#{profile}" for u in profile_links(bad["agency"])]})
     show_table(shown, column_config={
         profile: st.column_config.LinkColumn(profile, display_text=r"#(.*)$"),
     })

@@ -201,6 +201,13 @@ def agency_label(name: str | None, lang: str | None) -> str:
     return name or ""
 
 
+def agency_option(name: str | None, lang: str | None) -> str:
+    """An agency in a picker: in English its label with the Chinese name after it, so either
+    can be typed to find it."""
+    label = agency_label(name, lang)
+    return f"{label} · {name}" if name and label != name else (name or "")
+
+
 def labels(names: Iterable[str | None], lang: str | None) -> dict[str, str]:
     """name → shown label for each distinct name (empty in Chinese: nothing to change)."""
     if lang != "en":

@@ -2,9 +2,11 @@
 sidebar's copy-link box."""
 from __future__ import annotations
 
+import functools
 import sys
 import traceback
-from typing import Any
+from typing import Any, Iterable
+from urllib.parse import quote_plus
 
 import streamlit as st
 
@@ -100,3 +102,18 @@ def profile_link(agency: str, filters: Filters | None = None) -> str:
 
     f = replace((filters or current_filters()).common(), agencies=(agency,))
     return urlstate.build_url("", "agency", f)
+
+
+def profile_links(agencies: Iterable[str], filters: Filters | None = None) -> list[str]:
+    """:func:`profile_link` of each agency, the view's part of the link built once (a table of
+    20,000 agencies built 20,000 links from the filters: 1.7 s of every overview run)."""
+    marker = "\x00"
+    template = profile_link(marker, filters)
+    head, sep, tail = template.partition(_quoted(marker))
+    if not sep:  # no agency in the link (cannot happen: it is its first parameter)
+        return [profile_link(a, filters) for a in agencies]
+    return [f"{head}{_quoted(a)}{tail}" for a in agencies]
+
+
+#: an agency name as a URL encodes it (the names repeat on every run)
+_quoted = functools.lru_cache(maxsize=65536)(quote_plus)

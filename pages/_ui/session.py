@@ -62,10 +62,10 @@ def agency_label(name: str | None) -> str:
 
 
 def agency_option(name: str | None) -> str:
-    """An agency in a picker: in English its label with the Chinese name after it, so either
-    can be typed to find it."""
-    label = agency_label(name)
-    return f"{label} · {name}" if name and label != name else (name or "")
+    """An agency in a picker (``etl/present/agency_names.py: agency_option``)."""
+    from etl.present.agency_names import agency_option as option
+
+    return option(name, lang())
 
 
 def agency_colors(names: Sequence[str]) -> dict[str, str]:

@@ -9,6 +9,7 @@ from typing import Any, Callable, Sequence
 import streamlit as st
 
 from etl.present import i18n, urlstate
+from etl.present import agency_names
 from etl.present.agency_names import region_label
 from etl.present.urlstate import COMMON_KEYS, Filters
 from etl.query import overview
@@ -23,7 +24,6 @@ from pages._ui.session import (
     _SS_SYNCED,
     _SS_YEARS,
     _query_dict,
-    agency_option,
     current_filters,
     lang,
     md_escape,
@@ -170,7 +170,9 @@ def _page_setup(page_id: str, title_key: str | None) -> Filters:
 
     sb.header(t("filters"))
     sb.multiselect(t("agencies"), names, key="qp_agency", help=t("agencies_help"),
-                   placeholder=t("all"), format_func=agency_option)
+                   placeholder=t("all"),
+                   # the language read once: Streamlit formats every option (20,000 in a province)
+                   format_func=lambda n, _lg=lang(): agency_names.agency_option(n, _lg))
     for column, label, wkey in (("region", "add_by_region", "add_region"),
                                 ("level", "add_by_level", "add_level")):
         opts = sorted(x for x in adf[column].dropna().unique().tolist() if x)

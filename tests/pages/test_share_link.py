@@ -12,3 +12,12 @@ def test_share_link_is_shown_decoded(small_db_env) -> None:
     assert link.startswith("/quality?") and "%" not in link
     assert parse_qs(urlsplit(link).query) == {
         "agency": ["甲市商务局", "丙市丁县人民政府"], "year_from": ["2021"], "lang": ["en"]}
+
+
+def test_profile_links_built_once_equal_each_link_built_alone() -> None:
+    from etl.present.urlstate import Filters
+    from pages._ui.links import profile_link, profile_links
+
+    names = ["甲市商务局", "A&B 局", "x/y?z=1", "50% 局", "甲市商务局", ""]
+    for f in (Filters(), Filters(("乙局",), 2019, 2022, "en", {"metric": ("requests.received",)})):
+        assert profile_links(names, f) == [profile_link(n, f) for n in names]
