@@ -17,6 +17,7 @@ import pandas as pd
 import streamlit as st
 
 from etl.present import i18n
+from etl.present.input_text import finding_rules, input_message
 from etl.sheets.preview import UploadPreview, preview_upload
 from etl.store.loader import load_spreadsheet
 from etl.sheets.validate import (
@@ -29,7 +30,7 @@ from etl.sheets.validate import (
 from pages._corrections import analyst_gate
 from pages._ui.data import get_con, write_con
 from pages._ui.messages import error_boundary
-from pages._ui.session import t
+from pages._ui.session import lang, t
 from pages._ui.state import page_setup
 
 _SS_PREVIEWS = "_gk_upload_previews"  # file_id → (UploadPreview, temp path)
@@ -112,7 +113,7 @@ i18n.register({
 def _labelled(rows: list[dict]) -> tuple[pd.DataFrame, dict]:
     """A preview table with its headers and actions in the interface language (the keys of
     the preview rows are identifiers, not words for an analyst)."""
-    lg = i18n.norm_lang(st.session_state.get("qp_lang"))
+    lg = lang()
     df = pd.DataFrame(rows)
     if "action" in df.columns:
         df["action"] = [t(f"up_action_{a}") if a in ("add", "change", "unchanged") else a
@@ -173,8 +174,8 @@ def _prepare(f: Any, con: Any) -> tuple[UploadPreview, Path | None]:
 def _show_preview(pv: UploadPreview, idx: int) -> dict[str, bool]:
     """Render one file's preview; return the analyst's choices for it."""
     choice = {"write": False, "only_valid": False, "agencies_ok": True}
-    if pv.status == "refused":
-        st.error(t("up_refused", msg=pv.message))
+    if pv.status == "refused":  # the readers' and the validator's reasons are English
+        st.error(t("up_refused", msg=input_message(pv.message, lang())))
         return choice
     if pv.status == "unchanged":  # the only cause: the same bytes were loaded before
         sha = f"{pv.sha256[:12]}…" if getattr(pv, "sha256", None) else ""
@@ -191,8 +192,10 @@ def _show_preview(pv: UploadPreview, idx: int) -> dict[str, bool]:
     labels = {"reports": t("up_reports"), "facts": t("up_facts"),
               "problems": f'{t("up_problems")} ({len(pv.problems)})'}
     tabs = dict(zip(order, st.tabs([labels[k] for k in order])))
+    # a finding's message is explained by its rule: the reports the preview extracted or built
+    rules = finding_rules(pv.extracted or (pv.parsed.reports if pv.parsed else []))
     problems = [{"severity": p.severity, "sheet": p.sheet, "row": p.row, "column": p.column,
-                 "cell": p.cell, "message": p.message} for p in pv.problems]
+                 "cell": p.cell, "message": input_message(p.message, lang(), rules)} for p in pv.problems]
     for key, rows, none_key in (("reports", pv.reports, "up_no_rows"), ("facts", pv.facts, "up_no_rows"),
                                 ("problems", problems, "up_no_problems")):
         with tabs[key]:
@@ -244,8 +247,9 @@ def main() -> None:
         st.download_button(t("up_template"), _template_bytes(), file_name="gongkai_template.xlsx",
                            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                            on_click="ignore", key="gk_template")
-        for msg_ok, msg in st.session_state.pop(_SS_DONE, []):
-            (st.success if msg_ok else st.error)(t("up_written" if msg_ok else "up_not_written", msg=msg))
+        for msg_ok, msg in st.session_state.pop(_SS_DONE, []):  # a failure says why in English
+            (st.success if msg_ok else st.error)(
+                t("up_written", msg=msg) if msg_ok else t("up_not_written", msg=input_message(msg, lang())))
         types = [s.lstrip(".") for s in SPREADSHEET_SUFFIXES + REPORT_SUFFIXES]
         gen = st.session_state.setdefault("_gk_upload_gen", 0)  # a new key empties the uploader
         files = st.file_uploader(t("up_files"), type=types, accept_multiple_files=True, key=f"gk_upload_{gen}",

@@ -2,9 +2,14 @@
 numbers; viewers never get an uploader; bad files are refused while the page stays usable."""
 from __future__ import annotations
 
+import io
+import re
+import zipfile
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from etl.present import i18n
 from etl.store import connection as db
 from tests.sheets.test_spreadsheets import export
 
@@ -14,8 +19,10 @@ GOOD = ("agency,year,metric_id,breakdown,value\n"
         "戊市商务局,2023,disclosure.items,,654\n").encode("utf-8")
 
 
-def _app() -> AppTest:
+def _app(**query: str) -> AppTest:
     at = AppTest.from_file(PAGE, default_timeout=60)
+    for k, v in query.items():
+        at.query_params[k] = v
     at.run()
     assert not at.exception, at.exception
     return at
@@ -104,8 +111,8 @@ def test_bad_file_refused_page_stays_usable(empty_db_env):
     at.run()
     assert not at.exception, at.exception
     errors = " ".join(_texts(at.error))
-    assert "fake.xlsx" in errors and "not a .xlsx file" in errors
-    assert "empty.csv" in errors and "empty" in errors
+    assert "fake.xlsx" in errors and "不是 .xlsx 文件" in errors  # the reason in the view's language
+    assert "empty.csv" in errors and "文件为空" in errors
     assert export(db.cursor()) == before
     at.checkbox(key="gk_agencies_ok_1").check().run()
     at.button(key="gk_confirm").click().run()
@@ -119,8 +126,72 @@ def test_oversized_file_refused_by_size(empty_db_env, monkeypatch):
     at = _app()
     at.file_uploader[0].upload("big.csv", GOOD + b"#" * (1024 * 1024 + 10), "text/csv")
     at.run()
-    assert any("big.csv" in e and "limit is 1 MB" in e for e in _texts(at.error))
+    assert any("big.csv" in e and "文件过大" in e and "每个文件最大 1 MB" in e for e in _texts(at.error))
     assert export(db.cursor()) == before
+
+
+_ENGLISH = re.compile(r"[A-Za-z]{3,}")
+#: what stays in Latin letters in a Chinese message: file names, metric ids, extensions
+_KEPT = re.compile(r"[\w/]*\.\w+|\b(?:PDF|DOCX|XLSX|ZIP|CSV|Office|PowerPoint|RTF|xlsx|docx|xls|doc)\b")
+
+
+def _english_words(text: str) -> list[str]:
+    return _ENGLISH.findall(_KEPT.sub("", text))
+
+
+def test_refusals_and_problems_in_chinese_by_default(empty_db_env):
+    """One language per view: the readers' and the validator's English reasons are shown in
+    Chinese in the default view, in English with ?lang=en."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:  # a PowerPoint file renamed to .docx
+        z.writestr("ppt/presentation.xml", "<p/>")
+    slides = buf.getvalue()
+    bad = ("填报机关 (agency),年度 (year),收到 (requests.foo),本年新收 (requests.received)\n"
+           "戊市商务局,2023,5,很多\n").encode("utf-8")
+    uploads = (("演示.docx", slides), ("损坏.pdf", b"%PDF-1.4\n garbage"), ("有问题.csv", bad))
+    at = _app()
+    for name, data in uploads:
+        at.file_uploader[0].upload(name, data, "application/octet-stream")
+    at.run()
+    assert not at.exception, at.exception
+    errors = _texts(at.error)
+    assert any("演示.docx" in e and "不是 docx 文档（压缩包中没有 word/document.xml）" in e for e in errors), errors
+    assert any("损坏.pdf" in e and "PDF 已损坏，无法打开" in e for e in errors), errors
+    for e in errors:
+        assert e.startswith("已拒绝：")
+        # only the exception's own text, kept in parentheses, may be English
+        assert not _english_words(re.sub(r"（[^（）]*）$", "", e)), e
+    problems = at.dataframe[0].value
+    messages = list(problems["message"])
+    assert any("表头中的指标 'requests.foo' 不在指标列表中" in m for m in messages), messages
+    assert any("数值单元格中填的是文字" in m for m in messages), messages
+    assert not [m for m in messages if _english_words(m)], messages
+    assert set(problems["severity"]) <= {i18n.severity_label(s, "zh") for s in ("error", "warning")}
+
+    en = _app(lang="en")
+    for name, data in uploads:
+        en.file_uploader[0].upload(name, data, "application/octet-stream")
+    en.run()
+    assert not en.exception, en.exception
+    assert any("Refused: 演示.docx: not a docx document" in e for e in _texts(en.error))
+    assert any("unknown metric 'requests.foo' in the header" in m for m in en.dataframe[0].value["message"])
+
+
+def test_loader_failure_after_confirm_in_chinese(empty_db_env, monkeypatch):
+    from etl.sheets.parse import SheetLoad
+    from etl.store import loader
+
+    def refuse(path, con, *, only_valid_rows=False, name=None, parsed=None):
+        return SheetLoad(name, "0" * 64, "refused", f"{name}: not loaded — no valid rows")
+
+    monkeypatch.setattr(loader, "load_spreadsheet", refuse)
+    at = _app()
+    at.file_uploader[0].upload("新数据.csv", GOOD, "text/csv")
+    at.run()
+    at.checkbox(key="gk_agencies_ok_0").check().run()
+    at.button(key="gk_confirm").click().run()
+    assert not at.exception, at.exception
+    assert "未写入：新数据.csv：未写入：没有无错误的行" in _texts(at.error)
 
 
 def test_rows_with_errors_need_explicit_choice(empty_db_env):
