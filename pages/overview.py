@@ -165,10 +165,8 @@ def coverage_section(con, ids, y0, y1) -> pd.DataFrame:  # type: ignore[no-untyp
     unknown = t("unknown")
     cov = cov.assign(agency=cov["agency"].fillna(unknown))
     lg = lang()
-    tdf = cached(timeliness.timeliness, ids, y0, y1)
     agencies = list(dict.fromkeys(cov["agency"]))
-    shown = set(agencies)
-    grid = coverage.cells(cov, tdf[tdf["agency"].isin(shown)] if not tdf.empty else tdf, lg)
+    grid = coverage.cells(cov, cached(timeliness_of, ids, y0, y1, tuple(agencies)), lg)
     years = coverage.years_of(grid)
     base = link_to("report", report="RID")  # the same link for every cell but the report id
 
@@ -286,38 +284,19 @@ def indicators_section(con, ids, year: int | None) -> None:  # type: ignore[no-u
             format_func=lambda i, _lg=lang(): sv.indicator_label(i, _lg))
     with c1:
         keys = peer_selector()
-    # every agency of the year, so percentiles compare with the whole peer group
-    allind = cached(indicators.compute_year, year, indicators.config_stamp())
-    if allind.empty:
+    lg = lang()
+    got = cached(indicator_frames, year, indicators.config_stamp(), tuple(keys),
+                 None if ids is None else tuple(ids), chosen, lg)
+    if got is None:
         empty_state()
         return
-    allind = indicators.with_peers(allind, agencies_df(), keys)
-    sel = allind if ids is None else allind[allind["agency_id"].isin(ids)]
-    agg = indicators.aggregate(sel, config)
-    lg = lang()
-    summary = pd.DataFrame({
-        t("indicator"): [t("ind_requests_per_agency") if i == "requests_received"
-                         else sv.indicator_label(i, lg) for i in agg["indicator"]],
-        t("definition"): [sv.indicator_definition(i, config.get(i), lg) for i in agg["indicator"]],
-        t("value"): [sv.fmt_value(i, v, d) for i, v, d in
-                     zip(agg["indicator"], agg["value"], agg["den"])],
-        t("numerator"): [sv.fmt_count(v) for v in agg["num"]],
-        t("denominator_n"): [sv.fmt_count(v) for v in agg["den"]],
-        t("agencies_n"): [sv.fmt_count(v) for v in agg["agencies"]],
-        t("rating"): [sv.rating_label(r, lg) for r in agg["rating"]],
-    })
-    order = {k: n for n, k in enumerate(indicators.INDICATORS)}
-    summary = summary.iloc[agg["indicator"].map(order).argsort()].reset_index(drop=True)
+    summary, one, table = got
     st.markdown(f"**{t('selection_total')} · {year}**")
     show_table(summary, name=f"indicators_{year}")
-
-    one = sel[sel["indicator"] == chosen].sort_values(
-        ["value", "agency_id"], ascending=[False, True], na_position="last")
     if one.empty:
         empty_state()
         return
     names = dict(zip(agencies_df()["agency_id"], agencies_df()["name"]))
-    table = sv.indicator_table(one, lg, config, names)
     profile = t("open_profile")
     shown = table.assign(**{profile: [f"{u}#{profile}" for u in
                                       profile_links(names.get(int(a), "") for a in one["agency_id"])]})
@@ -333,27 +312,57 @@ def indicators_section(con, ids, year: int | None) -> None:  # type: ignore[no-u
         st.caption(t("small_n_note", n=note))
 
 
+def indicator_frames(con, year: int, _stamp: object, keys: tuple[str, ...],  # type: ignore[no-untyped-def]
+                     ids: tuple[int, ...] | None, chosen: str, lg: str):
+    """(summary table, the chosen indicator's rows, their display table) of the headline year,
+    or None without indicators: through ``cached`` (keyed by the snapshot, the config file's
+    stamp and the view), since formatting a province's 20,000 rows took 0.5 s of every run."""
+    config = indicators.load_config()
+    # every agency of the year, so percentiles compare with the whole peer group
+    allind = cached(indicators.compute_year, year, _stamp)  # shared by every indicator and view
+    if allind.empty:
+        return None
+    adf = agencies_df()
+    allind = indicators.with_peers(allind, adf, keys)
+    sel = allind if ids is None else allind[allind["agency_id"].isin(ids)]
+    agg = indicators.aggregate(sel, config)
+    t = lambda k: i18n.t(k, lg)  # noqa: E731
+    summary = pd.DataFrame({
+        t("indicator"): [t("ind_requests_per_agency") if i == "requests_received"
+                         else sv.indicator_label(i, lg) for i in agg["indicator"]],
+        t("definition"): [sv.indicator_definition(i, config.get(i), lg) for i in agg["indicator"]],
+        t("value"): [sv.fmt_value(i, v, d) for i, v, d in
+                     zip(agg["indicator"], agg["value"], agg["den"])],
+        t("numerator"): [sv.fmt_count(v) for v in agg["num"]],
+        t("denominator_n"): [sv.fmt_count(v) for v in agg["den"]],
+        t("agencies_n"): [sv.fmt_count(v) for v in agg["agencies"]],
+        t("rating"): [sv.rating_label(r, lg) for r in agg["rating"]],
+    })
+    order = {k: n for n, k in enumerate(indicators.INDICATORS)}
+    summary = summary.iloc[agg["indicator"].map(order).argsort()].reset_index(drop=True)
+    one = sel[sel["indicator"] == chosen].sort_values(
+        ["value", "agency_id"], ascending=[False, True], na_position="last")
+    return summary, one, sv.indicator_table(one, lg, config, dict(zip(adf["agency_id"], adf["name"])))
+
+
 def timeliness_section(con, ids, y0, y1, year: int | None) -> None:  # type: ignore[no-untyped-def]
     """On-time rate of the headline year and by year, and every late or missing report."""
     st.subheader(t("timeliness"))
     st.caption(t("timeliness_help"))
-    tdf = cached(timeliness.timeliness, ids, y0, y1)
-    if tdf.empty:
+    got = cached(timeliness_summary, ids, y0, y1, year)
+    if got is None:
         empty_state()
         return
+    s, s_all, span, per_year, bad = got
     lg = lang()
     cols = st.columns(2)
-    if year is not None:
-        s = timeliness.on_time_rate(tdf[tdf["year"] == year])
+    if s is not None:
         cols[0].metric(f"{t('on_time_rate')} · {year}", sv.fmt_pct(s["rate"]),
                        help=sv.on_time_text(s, lg))
         cols[0].caption(sv.on_time_text(s, lg))
-    s_all = timeliness.on_time_rate(tdf)
-    span = f"{int(tdf['year'].min())}–{int(tdf['year'].max())}"
     cols[1].metric(f"{t('on_time_rate')} · {span}", sv.fmt_pct(s_all["rate"]),
                    help=sv.on_time_text(s_all, lg))
     cols[1].caption(sv.on_time_text(s_all, lg))
-    per_year = timeliness.by_year(tdf)
     long = per_year.melt(id_vars=["year"], value_vars=list(timeliness.STATUSES),
                          var_name="status", value_name="value")
     long["series"] = [sv.status_label(x, lg) for x in long["status"]]
@@ -366,8 +375,6 @@ def timeliness_section(con, ids, y0, y1, year: int | None) -> None:  # type: ign
         "year": t("year"), "rate": t("rate_pct"),
         **{x: sv.status_label(x, lg) for x in timeliness.STATUSES}, "n": "N"})
     show_chart(fig, download, "timeliness_by_year")
-    bad = tdf[tdf["status"].isin([timeliness.LATE, timeliness.MISSING])].sort_values(
-        ["year", "agency"], ascending=[False, True])
     if bad.empty:
         return
     table = sv.timeliness_table(bad, lg, with_agency=True)
@@ -377,6 +384,26 @@ def timeliness_section(con, ids, y0, y1, year: int | None) -> None:  # type: ign
         profile: st.column_config.LinkColumn(profile, display_text=r"#(.*)$"),
     })
     download_buttons(table, "timeliness_late_missing")
+
+
+def timeliness_summary(con, ids, y0, y1, year: int | None):  # type: ignore[no-untyped-def]
+    """(the headline year's rate or None, the whole span's rate, the span's label, per year, the
+    late and missing agency-years) or None without reports: through ``cached``, so a run hands
+    the page these few rows instead of a copy of every agency-year (339,000 in a province)."""
+    tdf = cached(timeliness.timeliness, ids, y0, y1)
+    if tdf.empty:
+        return None
+    s = timeliness.on_time_rate(tdf[tdf["year"] == year]) if year is not None else None
+    span = f"{int(tdf['year'].min())}–{int(tdf['year'].max())}"
+    bad = tdf[tdf["status"].isin([timeliness.LATE, timeliness.MISSING])].sort_values(
+        ["year", "agency"], ascending=[False, True])
+    return s, timeliness.on_time_rate(tdf), span, timeliness.by_year(tdf), bad
+
+
+def timeliness_of(con, ids, y0, y1, agencies: tuple[str, ...]) -> pd.DataFrame:  # type: ignore[no-untyped-def]
+    """The timeliness rows of the coverage matrix's agencies (through ``cached``, as above)."""
+    tdf = cached(timeliness.timeliness, ids, y0, y1)
+    return tdf[tdf["agency"].isin(set(agencies))] if not tdf.empty else tdf
 
 
 def red_flags_section(con, ids, y0, y1, cov: pd.DataFrame) -> None:  # type: ignore[no-untyped-def]

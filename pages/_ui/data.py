@@ -71,14 +71,19 @@ def cached(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     """``fn(con, *args, **kwargs)`` through st.cache_data, keyed by the database file, the
     snapshot this run reads (a new one is published on every load/correction) and the arguments.
 
-    For module-level query functions (etl.query.overview / etl.query.analysis) whose arguments are plain
-    values; a rerun that only changes another widget then costs nothing. Results are copies.
+    For query functions (etl.query.overview / etl.query.analysis, or a page's own) whose
+    arguments are plain values; a rerun that only changes another widget then costs nothing.
+    Results are copies.
     """
     from etl.store.database import db_path
 
     stamp = (_snapshot(),)
     st.session_state[_SS_STAMP] = stamp
-    fn_key = f"{fn.__module__}.{fn.__qualname__}@{id(fn)}"
+    # by where the function is written: a function of a page script is a new object on every
+    # run of the page, and keyed by its id it never hit the cache
+    code = getattr(fn, "__code__", None)
+    fn_key = (f"{code.co_filename}:{code.co_firstlineno}:{fn.__qualname__}" if code is not None
+              else f"{fn.__module__}.{fn.__qualname__}@{id(fn)}")
     _CACHED_FUNCS[fn_key] = fn
     return _cached_call(str(db_path()), stamp, fn_key,
                         tuple(tuple(a) if isinstance(a, list) else a for a in args), kwargs)
