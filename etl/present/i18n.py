@@ -55,6 +55,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "agencies_help": (
         "不选择表示全部机构", "Leave empty for all agencies",
     ),
+    "agency_search": ("查找机构", "Find agencies"),
+    "agency_search_placeholder": ("输入名称的一部分（共 {n} 个机构）", "Part of a name ({n} agencies)"),
+    "agency_search_more": ("只列出前 {n} 个，共 {total} 个匹配；请输入更多文字。",
+                           "The first {n} of {total} matches listed; type more."),
+    "agency_search_none": ("没有名称包含该文字的机构。", "No agency name contains this text."),
     "add_by_region": ("按地区添加机构", "Add agencies by region"),
     "add_by_level": ("按层级添加机构", "Add agencies by level"),
     "year_from": ("起始年份", "From year"),

@@ -169,8 +169,8 @@ def _page_setup(page_id: str, title_key: str | None) -> Filters:
     ss["qp_agency"] = [a for a in ss.get("qp_agency") or [] if a in known]
 
     sb.header(t("filters"))
-    sb.multiselect(t("agencies"), names, key="qp_agency", help=t("agencies_help"),
-                   placeholder=t("all"),
+    sb.multiselect(t("agencies"), _agency_options(sb, names, ss["qp_agency"]), key="qp_agency",
+                   help=t("agencies_help"), placeholder=t("all"),
                    # the language read once: Streamlit formats every option (20,000 in a province)
                    format_func=lambda n, _lg=lang(): agency_names.agency_option(n, _lg))
     for column, label, wkey in (("region", "add_by_region", "add_region"),
@@ -239,6 +239,30 @@ def set_url_param(param: str, value: str | Sequence[str] | None) -> None:
     _set_url(param, vals)
     _update_params(param, vals)
     _refresh_link()
+
+
+#: above this many agencies the picker lists the selection and the matches of a search field,
+#: not every agency: Streamlit sends a multiselect's options on every run, and 20,000 of them
+#: added 0.35 s to every page move in the browser (benchmarks/bench_browser.py, province)
+PICKER_LIMIT = 1000
+
+
+def _agency_options(sb: Any, names: list[str], selected: list[str]) -> list[str]:
+    """The agency picker's options: all agencies, or for a province the selected ones and the
+    first :data:`PICKER_LIMIT` whose name (or English label) contains the search text."""
+    if len(names) <= PICKER_LIMIT:
+        return names
+    query = sb.text_input(t("agency_search"), key="agency_search",
+                          placeholder=t("agency_search_placeholder", n=f"{len(names):,}")).strip()
+    lg = lang()
+    matches = [n for n in names if query and (query in n or query.lower() in
+                                               agency_names.agency_label(n, lg).lower())]
+    if len(matches) > PICKER_LIMIT:
+        sb.caption(t("agency_search_more", n=PICKER_LIMIT, total=f"{len(matches):,}"))
+    elif query and not matches:
+        sb.caption(t("agency_search_none"))
+    chosen = set(selected)
+    return [*selected, *(n for n in matches[:PICKER_LIMIT] if n not in chosen)]
 
 
 def url_selectbox(
