@@ -177,6 +177,13 @@ def _outcome_parts(values: Values, b: str) -> list[str] | None:
 get_value, all_values, outcome_parts = _get, _all, _outcome_parts
 
 
+def t3_errors(values: Values) -> list[Finding]:
+    """Every 表三 identity that fails on ``values`` (balance, outcome sums, subtotals, applicant
+    sums): the form parser asks it whether a placement of a row's numbers keeps the table whole,
+    with the same identities the report is later checked against."""
+    return _t3_balance(values) + _t3_outcomes(values) + _t3_subtotals(values) + _t3_applicants(values)
+
+
 def _t3_outcomes(values: Values) -> list[Finding]:
     out: list[Finding] = []
     for b in COLUMNS:

@@ -459,80 +459,341 @@ def flat_t3(seg: Segment, doc: Document) -> tuple[list[Fact], str | None, list[F
     if facts2 is not None:
         return facts2, form2, [], True
     if not lead_vals:
-        facts3, form3, bad = _t3_partial(groups, base, doc, form)
+        facts3, form3, fnd3 = _t3_partial(groups, base, doc, form)
         if facts3:
-            return facts3, form3, [_partial_finding(bad, why)], True
+            return facts3, form3, fnd3, True
     return [], form, [_unreadable("表三", f"{why}; {why2}")], True
-
-
-def _partial_finding(bad: list[str], why: str) -> Finding:
-    return Finding("table_unreadable", "warning",
-                   f"表三 (flattened text): {why}; only the rows with exactly 7 numbers after their "
-                   f"label were stored; not stored: {', '.join(bad[:8])}",
-                   [f"requests.{b}" for b in bad])
 
 
 _NOTE_RE = _rx(r"\d\s*[（(]\s*(?:含|其中|包括|另|注)")
 _NOTE_WORDS_RE = _rx(r"^[（(]?(?:含|其中|包括|另|注)")
+#: beyond this many joint placements of the short rows, each short row is tried on its own
+_MAX_JOINT_PLACEMENTS = 2000
+
+_Row = tuple[str, list[Tok], Group]
 
 
 def _t3_partial(groups: list[Group], base: int, doc: Document, form: str | None
-                ) -> tuple[list[Fact], str | None, list[str]]:
-    """The rows that can be read on their own when the whole table cannot (e.g. a note
-    "（含自然失效2件）" wrapped inside a cell adds a number to its row).
+                ) -> tuple[list[Fact], str | None, list[Finding]]:
+    """The rows whose columns are certain, when the whole table cannot be read (a blank cell
+    vanished from the text, a note "（含自然失效2件）" wrapped into a cell, another table's
+    rows printed in the middle).
 
-    Strict: every row label must be recognised, appear once, in the form's order; a row is
-    stored only with exactly 7 numbers, and the rows around a rejected row must be readable
-    (a number that slid from one row into the next would leave one short of numbers, so
-    a row short of numbers is refused entirely). A row with more than 7 numbers is set aside
-    only when it carries such a note. At least 4/5 of the form's rows must be readable.
+    The labels must be trustworthy: every label with numbers recognised, each row once, in the
+    form's order. Then each row is judged on its own, and each row left out gets a finding
+    naming it:
+
+    - exactly 7 numbers: the form's column order — but a number can move from one row into
+      the next in place of a vanished blank, leaving 6 then 7 shifted numbers; so a 7-number
+      row beside a row with another count is placed only where the identities pin down its
+      columns (:func:`_pinned`), and where numbers surely moved (a row with more than 7 that
+      no note explains) every 7-number row must add up (six applicant columns = 总计);
+    - fewer: placed only where the table's identities leave a single placement of its numbers
+      (:func:`_forced_placements`); a vanished blank could have stood in any column;
+    - more: left out.
+
+    At least 4/5 of the form's rows must be placed, or nothing is.
     """
-    context: str | None = None
-    seen: list[tuple[str, list[Tok], Group]] = []
-    noted: set[str] = set()
-    for g in _collapse_repeats(groups):
-        m = match_t3_label(g.label, context)
-        if m.section:
-            context = m.section
-        vals = [t for t in g.values if not t.empty]
-        if m.kind == "none" or (m.kind == "heading" and not vals):
-            if m.kind == "none" and vals and not seen:
-                return [], None, []
-            if m.kind == "none" and vals:
-                # numbers after an unknown label belong to the row before: spoil it
-                seen[-1] = (seen[-1][0], seen[-1][1] + vals, seen[-1][2])
-                if _NOTE_WORDS_RE.match(g.label):
-                    noted.add(seen[-1][0])
-            continue
-        if m.metric is None:
-            return [], None, []
-        if any(x[0] == m.metric for x in seen):
-            return [], None, []
-        seen.append((m.metric, vals, g))
-        if m.metric == "requests.carried_over_out":
-            break
-    metrics = [x[0] for x in seen]
+    read = _t3_partial_rows(groups)
+    if read is None:
+        return [], None, []
+    seen, noted, trailing = read
+    metrics = [m for m, _, _ in seen]
     order = T3_ROWS_2021 if (form == "2021" or any(m in T3_ROWS_2021 and m.startswith("requests.other_")
                                                     and m != "requests.other_handling" for m in metrics)) \
         else T3_ROWS_2019
     pos = [order.index(m) for m in metrics if m in order]
     if len(pos) != len(metrics) or pos != sorted(pos):
         return [], None, []
+    unexplained = {m for m, v, g in seen if len(v) > 7 and m not in noted and not _NOTE_RE.search(g.raw)}
+    findings: list[Finding] = []
+    full: dict[str, list[Tok]] = {}
     for m, v, g in seen:
-        # only a row with too many numbers AND a note in it is set aside: a row short of
-        # numbers means a blank cell vanished, and then no row's columns can be trusted
-        if len(v) < 7 or (len(v) > 7 and m not in noted and not _NOTE_RE.search(g.raw)):
-            return [], None, []
-    good = [(m, v, g) for m, v, g in seen if len(v) == 7]
-    if len(good) * 5 < len(order) * 4:
+        if len(v) > 7:
+            findings.append(_row_left_out(m, g, f"has {len(v)} numbers, more than the form's 7 columns"))
+        elif len(v) == 7 and (trailing or unexplained) and not _adds_up(v):
+            findings.append(_row_left_out(m, g, "has 7 numbers, but numbers moved between rows of this table "
+                                                "and its six applicant columns do not add up to its 总计"))
+        elif len(v) == 7:
+            full[m] = v
+    short = [(m, v, g) for m, v, g in seen if len(v) < 7]
+    findings += _unconfirmed_beside_odd(seen, full, short, unexplained)
+    placed = {m: (full[m], g) for m, _, g in seen if m in full}
+    shorts, fnd = _place_short_rows(short, full)
+    placed.update(shorts)
+    findings += fnd
+    if len(placed) * 5 < len(order) * 4:
         return [], None, []
     facts: list[Fact] = []
-    for metric, vals, g in good:
+    for metric in order:
+        if metric not in placed:
+            continue
+        vals, g = placed[metric]
         for key, tok in zip(APPLICANT_ORDER, vals):
             facts.append(_fact(metric, tok, base, doc, "表三", g.raw.strip(), _COL_LABELS[key], key))
-    f = "2021" if order is T3_ROWS_2021 else "2019"
-    bad = [m.split(".")[1] for m in order if m not in {x[0] for x in good}]
-    return facts, f, bad
+    absent = [m for m in order if m not in metrics]
+    if absent:
+        findings.append(Finding(
+            "t3_missing_rows", "warning",
+            f"表三: {len(absent)} form row(s) not found: " + ", ".join(m.split(".")[1] for m in absent),
+            absent))
+    return facts, ("2021" if order is T3_ROWS_2021 else "2019"), findings
+
+
+def _unconfirmed_beside_odd(seen: list[_Row], full: dict[str, list[Tok]], short: list[_Row],
+                            unexplained: set[str]) -> list[Finding]:
+    """Take out of ``full`` (and report) the 7-number rows beside a row with another count that
+    the identities do not pin down. A row that took its neighbour's number in place of a blank
+    of its own shows 7 numbers shifted by a column; then the short row beside it has no
+    placement that fits, nothing completes the identities, and nothing pins the shifted row."""
+    odd = {i for i, (m, v, _) in enumerate(seen) if len(v) < 7 or m in unexplained}
+    suspects = {seen[i][0] for i in range(len(seen)) if seen[i][0] in full and ({i - 1, i + 1} & odd)}
+    if not suspects:
+        return []
+    _, counts = _forced_placements(short, full)
+    known = _known_counts(full) | counts
+    out: list[Finding] = []
+    for m, v, g in seen:
+        if m in suspects and not _pinned(m, v, {k: x for k, x in known.items() if k[0] != m}):
+            out.append(_row_left_out(m, g, "has 7 numbers beside a row with another count, and the "
+                                           "table's identities do not confirm its columns"))
+            del full[m]
+    return out
+
+
+def _place_short_rows(short: list[_Row], full: dict[str, list[Tok]]
+                      ) -> tuple[dict[str, tuple[list[Tok], Group]], list[Finding]]:
+    """The short rows whose placement the identities force (their blanks as blank cells), an
+    info finding for each and a warning for each of the others, which are not stored."""
+    forced, _ = _forced_placements(short, full)
+    placed: dict[str, tuple[list[Tok], Group]] = {}
+    findings: list[Finding] = []
+    for m, v, g in short:
+        where = forced.get(m)
+        if where is None:
+            findings.append(_row_left_out(m, g, f"has {len(v)} numbers for the form's 7 columns and the "
+                                                "table's identities do not single out their columns"))
+            continue
+        cells = [Tok("value", "", g.start + len(g.raw), CellValue("blank")) for _ in APPLICANT_ORDER]
+        for tok, j in zip(v, where):
+            cells[j] = tok
+        placed[m] = (cells, g)
+        blank = ", ".join(_COL_LABELS[k] for j, k in enumerate(APPLICANT_ORDER) if j not in where)
+        findings.append(Finding(
+            "t3_placed_by_identities", "info",
+            f"表三 (flattened text): row {g.label[:40]!r} has {len(v)} numbers for the form's 7 columns; "
+            f"placed in the only columns where the table's identities hold (blank: {blank})",
+            _row_cells(m)))
+    return placed, findings
+
+
+def _t3_partial_rows(groups: list[Group]) -> tuple[list[_Row], set[str], bool] | None:
+    """The recognised 表三 rows in reading order with the numbers after their labels, the rows
+    whose extra number a note explains, and whether numbers follow the last row.
+
+    None when the labels cannot be trusted: numbers before the first row, a row named twice
+    with numbers, a heading with numbers. A label with no number after it names no row: it is
+    the tail of a wrapped label ("其他情形）" reads like 3.其他) or a row whose cells all
+    vanished, and either way nothing of it can be placed. Numbers after a label that names no
+    row are added to the row before (which then has too many), never read on their own.
+    """
+    context: str | None = None
+    seen: list[_Row] = []
+    noted: set[str] = set()
+    done = trailing = False
+    for g in _collapse_repeats(groups):
+        m = match_t3_label(g.label, context)
+        if m.section:
+            context = m.section
+        vals = [t for t in g.values if not t.empty]
+        if done:
+            trailing = trailing or bool(vals)
+            continue
+        if m.kind == "none" or (m.kind == "heading" and not vals):
+            if m.kind == "none" and vals and not seen:
+                return None
+            if m.kind == "none" and vals:
+                seen[-1] = (seen[-1][0], seen[-1][1] + vals, seen[-1][2])
+                if _NOTE_WORDS_RE.match(g.label):
+                    noted.add(seen[-1][0])
+            continue
+        if not vals:
+            continue
+        if m.metric is None or any(x[0] == m.metric for x in seen):
+            return None
+        if len(vals) != 7 and len(g.values) == 7:
+            vals = g.values  # one-cell-per-line dump: the empty lines are the blank cells
+        seen.append((m.metric, vals, g))
+        done = m.metric == "requests.carried_over_out"
+    return seen, noted, trailing
+
+
+def _numbers_moved(groups: list[Group]) -> bool:
+    """Whether the text shows 表三 numbers moved between rows: between the first row and
+    结转下年度, a row label with more than 7 numbers after it (no note explains) or numbers
+    after a label that names no row. A row that lost a number then may have taken one from
+    its neighbour and still show 7."""
+    context: str | None = None
+    started = False
+    for g in _collapse_repeats(groups):
+        m = match_t3_label(g.label, context)
+        if m.section:
+            context = m.section
+        vals = [t for t in g.values if not t.empty]
+        if m.kind == "row" and vals:
+            started = True
+        if not started or not vals:
+            continue
+        if m.kind == "none" and not _NOTE_WORDS_RE.match(g.label):
+            return True
+        if len(vals) > 7 and not _NOTE_RE.search(g.raw):
+            return True
+        if m.metric == "requests.carried_over_out":
+            break
+    return False
+
+
+def _row_cells(metric: str) -> list[str]:
+    return [f"{metric}[{k}]" if k else metric for k in APPLICANT_ORDER]
+
+
+def _row_left_out(metric: str, g: Group, why: str) -> Finding:
+    return Finding("table_unreadable", "warning",
+                   f"表三 (flattened text): row {g.label[:40]!r} {why}; not stored", _row_cells(metric))
+
+
+def _count(tok: Tok) -> float | None:
+    """A cell as a count for the identities: a blank is 0; an approximate number or text is
+    not a count."""
+    cv = tok.value
+    if cv is None or cv.approx or cv.kind == "text":
+        return None
+    return 0.0 if cv.kind == "blank" or cv.value is None else float(cv.value)
+
+
+def _adds_up(vals: list[Tok]) -> bool:
+    """The row's six applicant columns sum to its 总计 (blanks as 0)."""
+    nums = [_count(t) for t in vals]
+    if any(n is None for n in nums):
+        return False
+    return abs(sum(nums[:6]) - nums[6]) < 1e-9  # type: ignore[arg-type,operator]
+
+
+def _forced_placements(short: list[_Row], placed: dict[str, list[Tok]]
+                       ) -> tuple[dict[str, tuple[int, ...]], dict[tuple[str, str], float]]:
+    """The columns of each short row's numbers, for the rows where only one placement is possible.
+
+    A row with k < 7 numbers could have its blanks in any of C(7, k) placements (the numbers
+    keep their printed order). A placement fits when no 表三 identity involving the row fails
+    (:func:`etl.extract.checks.t3_errors`, blanks counting as 0; the cells of rows not placed
+    are unknown, so the identities they enter are not checked). Each row is first tried with
+    the other short rows unknown: one fitting placement is certain (more identities could only
+    rule it out if the row were misread) and joins the known cells; a row with none lost a
+    number rather than a blank and stays unknown. Rows still open are then tried together, and
+    one is placed where every joint fit puts its numbers in the same columns.
+
+    Also returned: the cells, as counts for the identities (blank = 0), of the rows placed and
+    of the rows whose fitting placements all give the same counts (six 0s for seven columns:
+    whichever column is blank, the row counts 0 in each) — known enough to check other rows
+    against, though not to store.
+    """
+    values = _known_counts(placed)
+    rows: dict[str, list[float]] = {}
+    for metric, toks, _ in short:
+        nums = [_count(t) for t in toks]
+        if all(n is not None for n in nums):
+            rows[metric] = nums  # type: ignore[assignment]
+    options = {m: list(itertools.combinations(range(7), len(nums))) for m, nums in rows.items()}
+    out: dict[str, tuple[int, ...]] = {}
+    progress = True
+    while progress:
+        progress = False
+        for m in [m for m in options if m not in out]:
+            fits = _fits(values, [(m, rows[m])], [[w] for w in options[m]])
+            if not fits:
+                del options[m]  # no placement keeps the identities: a number, not a blank, is missing
+            elif len(fits) == 1:
+                out[m] = fits[0][0]
+                values.update(_placed_counts(m, rows[m], out[m]))
+                progress = True
+    open_rows = [m for m in options if m not in out]
+    counts = {k: v for k, v in values.items() if k[0] in out}
+    for m in open_rows:
+        seen_counts = {tuple(sorted(_placed_counts(m, rows[m], w[0]).items()))
+                       for w in _fits(values, [(m, rows[m])], [[w] for w in options[m]])}
+        if len(seen_counts) == 1:
+            counts.update(dict(seen_counts.pop()))
+    joint = 1
+    for m in open_rows:
+        joint *= len(options[m])
+    if len(open_rows) > 1 and joint <= _MAX_JOINT_PLACEMENTS:
+        fits = _fits(values, [(m, rows[m]) for m in open_rows],
+                     [list(c) for c in itertools.product(*(options[m] for m in open_rows))])
+        for k, m in enumerate(open_rows):
+            wheres = {combo[k] for combo in fits}
+            if len(wheres) == 1:
+                out[m] = wheres.pop()
+    return out, counts
+
+
+def _known_counts(rows: dict[str, list[Tok]]) -> dict[tuple[str, str], float]:
+    """The rows' cells as counts for the identities (blank = 0; approximate numbers unknown)."""
+    values: dict[tuple[str, str], float] = {}
+    for metric, toks in rows.items():
+        values.update(_row_counts(metric, [_count(t) for t in toks]))
+    return values
+
+
+def _pinned(metric: str, toks: list[Tok], others: dict[tuple[str, str], float]) -> bool:
+    """The 7-number row ``metric`` keeps every identity with the other rows' counts ``others``,
+    and those identities fix each of its columns: its number in any applicant column moved
+    (with its 总计, so that the row still adds up) would break one. A row shifted by a column
+    (a neighbour's number in front, a blank of its own lost) would not keep them all."""
+    from etl.extract.checks import t3_errors
+
+    own = _row_counts(metric, [_count(t) for t in toks])
+    if len(own) != 7:
+        return False
+    names = set(_row_cells(metric))
+    if any(names & set(f.cells) for f in t3_errors({**others, **own})):
+        return False
+    for b in APPLICANT_ORDER[:6]:
+        bumped = dict(own)
+        bumped[(metric, b)] += 1000.0
+        bumped[(metric, "")] += 1000.0
+        col = f"{metric}[{b}]"
+        if not any(col in f.cells and f.rule != "t3_applicants_sum" for f in t3_errors({**others, **bumped})):
+            return False
+    return True
+
+
+def _row_counts(metric: str, nums: list[float | None]) -> dict[tuple[str, str], float]:
+    return {(metric, k): n for k, n in zip(APPLICANT_ORDER, nums) if n is not None}
+
+
+def _placed_counts(metric: str, nums: list[float], where: tuple[int, ...]) -> dict[tuple[str, str], float]:
+    """A short row's cells with its numbers in columns ``where`` and 0 for its blanks."""
+    cells = [0.0] * 7
+    for n, j in zip(nums, where):
+        cells[j] = n
+    return _row_counts(metric, cells)  # type: ignore[arg-type]
+
+
+def _fits(values: dict[tuple[str, str], float], rows: list[tuple[str, list[float]]],
+          combos: list[list[tuple[int, ...]]]) -> list[list[tuple[int, ...]]]:
+    """The placements ``combos`` of ``rows`` (one column tuple per row) that fail no identity
+    involving one of those rows, given the known cells ``values``."""
+    from etl.extract.checks import t3_errors
+
+    names = {c for m, _ in rows for c in _row_cells(m)}
+    out = []
+    for combo in combos:
+        trial = dict(values)
+        for (m, nums), where in zip(rows, combo):
+            trial.update(_placed_counts(m, nums, where))
+        if not any(names & set(f.cells) for f in t3_errors(trial)):
+            out.append(combo)
+    return out
 
 
 def flat_t3_rows(seg: Segment, doc: Document, wanted: set[str],
@@ -542,8 +803,12 @@ def flat_t3_rows(seg: Segment, doc: Document, wanted: set[str],
 
     Completes a grid that broke off; a wanted row found with another count of numbers is
     reported, never guessed. ``known`` (cells the grid gave) vouches for the text: the text
-    rows that repeat grid rows must agree with them (at least one must), else nothing is read
-    — a text whose numbers are shifted against their labels would disagree.
+    rows that repeat grid rows must agree with them in the cells the grid read (at least one
+    must), else nothing is read — a text whose numbers are shifted against their labels would
+    disagree. Where the text shows numbers moved between rows elsewhere (:func:`_numbers_moved`),
+    a 7-number row is used only when it adds up (six applicant columns = 总计); one beside a row
+    with another count only where the identities, with the grid's cells, pin down its columns
+    (:func:`_pinned`).
     """
     reg = _region(seg, doc, ("本年新收",), _T3_STARTS, _T3_ENDS, confirm=("上年结转", "结转"), window=120)
     if reg is None:
@@ -556,7 +821,11 @@ def flat_t3_rows(seg: Segment, doc: Document, wanted: set[str],
     findings: list[Finding] = []
     done: set[str] = set()
     agree = 0
-    for g in groups:
+    moved = _numbers_moved(groups)
+    beside = _beside_odd_rows(groups)
+    rows: list[tuple[str, list[Tok], Group]] = []
+    suspects: set[str] = set()
+    for gi, g in enumerate(groups):
         m = match_t3_label(g.label, context)
         if m.section:
             context = m.section
@@ -564,8 +833,10 @@ def flat_t3_rows(seg: Segment, doc: Document, wanted: set[str],
         if known is not None and metric is not None and metric not in wanted and (metric, "") in known:
             vals = [t for t in g.values if not t.empty]
             if len(vals) == 7:
-                text_vals = [t.value.value if t.value else None for t in vals]
-                grid_vals = [known.get((metric, k)) for k in APPLICANT_ORDER]
+                # only the cells the grid read (a converter may have merged the others into one)
+                read = [j for j, k in enumerate(APPLICANT_ORDER) if (metric, k) in known]
+                text_vals = [vals[j].value.value if vals[j].value else None for j in read]
+                grid_vals = [known.get((metric, APPLICANT_ORDER[j])) for j in read]
                 if text_vals != grid_vals:
                     return [], [_unreadable("表三", f"the text rows disagree with the grid (row {metric.split('.')[1]})")]
                 agree += 1
@@ -577,12 +848,44 @@ def flat_t3_rows(seg: Segment, doc: Document, wanted: set[str],
         if len(filled) != 7:
             findings.append(_unreadable("表三", f"row {g.label[:24]!r} has {len(filled)} numbers, not 7"))
             continue
+        if moved and not _adds_up(filled):
+            findings.append(_row_left_out(metric, g, "has 7 numbers, but numbers moved between rows of this "
+                                                     "table and its six applicant columns do not add up to its 总计"))
+            continue
         done.add(metric)
+        rows.append((metric, filled, g))
+        if gi in beside:
+            suspects.add(metric)
+    if known is not None and rows and not agree:
+        return [], findings + [_unreadable("表三", "no text row could be checked against the grid")]
+    counts = {k: (0.0 if v is None else float(v)) for k, v in (known or {}).items()}
+    counts |= _known_counts({m: v for m, v, _ in rows})
+    for metric, filled, g in rows:
+        if metric in suspects and not _pinned(metric, filled, {k: x for k, x in counts.items() if k[0] != metric}):
+            findings.append(_row_left_out(metric, g, "has 7 numbers beside a row with another count, and the "
+                                                     "table's identities do not confirm its columns"))
+            continue
         for key, tok in zip(APPLICANT_ORDER, filled):
             facts.append(_fact(metric, tok, base, doc, "表三", g.raw.strip(), _COL_LABELS[key], key))
-    if known is not None and facts and not agree:
-        return [], findings + [_unreadable("表三", "no text row could be checked against the grid")]
     return facts, findings
+
+
+def _beside_odd_rows(groups: list[Group]) -> set[int]:
+    """Indexes of the groups with numbers next to a 表三 row whose count of numbers is not 7
+    (no note explaining it): a row there may hold its neighbour's number in place of a blank."""
+    context: str | None = None
+    seq: list[tuple[int, bool]] = []  # (group index, count is odd) of the groups with numbers
+    for i, g in enumerate(groups):
+        m = match_t3_label(g.label, context)
+        if m.section:
+            context = m.section
+        n = len([t for t in g.values if not t.empty])
+        if n and m.kind != "none":
+            seq.append((i, n != 7 and len(g.values) != 7 and not _NOTE_RE.search(g.raw)))
+        elif n and seq:
+            seq[-1] = (seq[-1][0], True)  # numbers after a label that names no row
+    return {seq[k][0] for k in range(len(seq))
+            if any(0 <= j < len(seq) and seq[j][1] for j in (k - 1, k + 1))}
 
 
 def _t3_by_rows(groups: list[Group], base: int, doc: Document, form: str | None,
@@ -745,17 +1048,30 @@ _T4_LABELS = tuple(g + k for g in ("行政复议 ", "行政诉讼 未经复议�
                    for k in _T4_OUTCOMES)
 
 
+#: 表四's section heading as reports word it (、 , 与 和 及 between the two): the region starts
+#: after the last one before the table, so a table of contents that words it otherwise must
+#: not be taken for it
+_T4_STARTS = tuple(f"{p}行政复议{sep}行政诉讼情况" for p in ("政府信息公开", "") for sep in "、,与和及")
+
+
+def _t4_header_readable(nreg: str) -> bool:
+    """表四's column header is there in words: 结果维持, 尚未审结 (or its two halves, where a cell
+    wrapped "尚未 / 审结" and the line between them belongs to the other columns) and the
+    litigation columns. Its 15 columns are then the form's, in the form's order."""
+    pending = "尚未审结" in nreg or ("尚未" in nreg and "审结" in nreg.split("尚未", 1)[1])
+    return "结果维持" in nreg and pending and ("复议后起诉" in nreg or "直接起诉" in nreg)
+
+
 def flat_t4(seg: Segment, doc: Document) -> tuple[list[Fact], list[Finding], bool]:
     """表四 from text: exactly 15 numbers under the 行政复议 / 行政诉讼 header."""
-    reg = _region(seg, doc, ("结果维持", "尚未审结"), confirm=("结果纠正", "尚未审结", "其他结果"),
-                  window=40, starts=("政府信息公开行政复议、行政诉讼情况", "政府信息公开行政复议,行政诉讼情况",
-                   "行政复议、行政诉讼情况", "行政复议,行政诉讼情况"),
-                  ends=("存在的主要问题", "五、", "主要问题及改进"), after_start=True)
+    # (confirmed by a second header word close by: a wrapped header may part 结果纠正 / 尚未审结)
+    reg = _region(seg, doc, ("结果维持", "尚未审结"), confirm=("结果纠正", "尚未审结", "其他结果", "直接起诉",
+                                                             "复议后起诉"),
+                  window=40, starts=_T4_STARTS, ends=("存在的主要问题", "五、", "主要问题及改进"), after_start=True)
     if reg is None:
         return _t4_canonical(seg, doc)
     region, base = reg
-    nreg = norm(region)
-    if not ("结果维持" in nreg and "尚未审结" in nreg and ("复议后起诉" in nreg or "直接起诉" in nreg)):
+    if not _t4_header_readable(norm(region)):
         return _t4_canonical(seg, doc)  # no readable 表四 header (maybe garbled, maybe none)
     start = NormText(region).find("行政复议")
     sub = region[max(start, 0):]

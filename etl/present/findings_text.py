@@ -133,6 +133,11 @@ RULE_EXPLANATIONS: dict[str, tuple[str, str]] = {
     "check_failed": ("检查程序未能运行。", "A check could not run."),
     "t3_columns_uncertain": ("表三数字所在列无法确定，未录入。",
                              "The column of 表三 numbers is uncertain; not stored."),
+    "t3_placed_by_identities": ("文本中的表三某行空格消失、数字少于 7 个；只有一种摆放能使表内勾稽关系成立，"
+                                "数字按此录入，其余列为空格。",
+                                "A 表三 row in text lost its blank cells and shows fewer than 7 numbers; only one "
+                                "placement keeps the table's identities, so its numbers are stored there and "
+                                "the other columns as blank."),
     "t3_columns_shifted": ("表三数字错入相邻列，未录入。",
                            "表三 numbers shifted into neighbouring columns; not stored."),
     "narrative_withheld": ("表格已印但未能读取，正文中对应的数字未经核对，不录入。",
@@ -278,6 +283,21 @@ _ZH_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 _TEMPLATES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(a, re.S), b) for a, b in (
         (r"(表.) \(flattened text\): (.*); no facts stored", r"\1（文本中的表格）：\2；未录入任何数字"),
+        (r"表三 \(flattened text\): row '(.*)' has (\d+) numbers for the form's 7 columns; placed in the "
+         r"only columns where the table's identities hold \(blank: (.*)\)",
+         r"表三（文本中的表格）：“\1”行有 \2 个数字，国家表格为 7 列；按唯一使表内勾稽关系成立的列录入"
+         r"（空格：\3）"),
+        (r"表三 \(flattened text\): row '(.*)' has (\d+) numbers for the form's 7 columns and the table's "
+         r"identities do not single out their columns; not stored",
+         r"表三（文本中的表格）：“\1”行有 \2 个数字，国家表格为 7 列，表内勾稽关系无法确定其所在列；未录入"),
+        (r"表三 \(flattened text\): row '(.*)' has (\d+) numbers, more than the form's 7 columns; not stored",
+         r"表三（文本中的表格）：“\1”行有 \2 个数字，多于国家表格的 7 列；未录入"),
+        (r"表三 \(flattened text\): row '(.*)' has 7 numbers beside a row with another count, and the "
+         r"table's identities do not confirm its columns; not stored",
+         r"表三（文本中的表格）：“\1”行有 7 个数字，但相邻行的数字个数不同，表内勾稽关系无法确认其所在列；未录入"),
+        (r"表三 \(flattened text\): row '(.*)' has 7 numbers, but numbers moved between rows of this table "
+         r"and its six applicant columns do not add up to its 总计; not stored",
+         r"表三（文本中的表格）：“\1”行有 7 个数字，但表中有数字错入其他行，且该行六个申请人列之和不等于总计；未录入"),
         (r"表三 \(flattened text\): (.*); only the rows with exactly 7 numbers after their label were "
          r"stored; not stored: (.*)",
          r"表三（文本中的表格）：\1；只录入标签后恰有 7 个数字的行，未录入：\2"),

@@ -95,17 +95,158 @@ def test_flat_one_cell_per_line_dump():
     assert_all(facts, vals, "2021")
 
 
-def test_flat_wrong_count_gives_no_facts_and_a_finding():
+def _assert_rows_but(facts, vals, form, left_out):
+    """Every row of the form read right except ``left_out``, of which no cell is stored."""
+    got = by_key([f for f in facts if f.metric.startswith("requests.")])
+    order = T3_ROWS_2021 if form == "2021" else T3_ROWS_2019
+    for m in order:
+        for k, v in zip(APPLICANT_ORDER, vals[m]):
+            if m in left_out:
+                assert (m, k) not in got, (m, k)
+            else:
+                assert got[(m, k)].value == v, (m, k, got[(m, k)].value, v)
+
+
+def _left_out(findings, metric):
+    return [f for f in findings if f.rule == "table_unreadable" and metric in f.cells]
+
+
+def test_flat_row_short_of_a_number_is_left_out_and_the_other_rows_are_read():
     vals = t3_values("2021", seed=25)
     body = flat_rows(vals)
     lines = body.split("\n")
     i = next(k for k, ln in enumerate(lines) if ln.startswith("4.保护第三方合法权益"))
-    lines[i] = " ".join(lines[i].split(" ")[:-2] + lines[i].split(" ")[-1:])  # a blank cell vanished
+    lines[i] = " ".join(lines[i].split(" ")[:-2] + lines[i].split(" ")[-1:])  # a number vanished (3)
     text = HEAD3 + "\n".join(lines) + TAIL
     facts, form, findings = parse_forms(*seg_doc(text))
-    assert not [f for f in facts if f.metric.startswith("requests.")]
-    bad = [f for f in findings if f.rule == "table_unreadable"]
-    assert bad and bad[0].severity == "warning" and "表三" in bad[0].message
+    assert form == "2021"
+    # no placement of its six numbers keeps the identities: the row is not stored, named in a
+    # finding. It lost a number, not a blank — perhaps to a neighbour that lost a blank of its
+    # own: the rows beside it show 7 numbers but nothing can confirm their columns, so they
+    # are left out too; every other row is read.
+    beside = {"requests.denied_security_stability", "requests.denied_internal_affairs"}
+    _assert_rows_but(facts, vals, "2021", {"requests.denied_third_party"} | beside)
+    bad = _left_out(findings, "requests.denied_third_party")
+    assert len(bad) == 1 and bad[0].severity == "warning" and "4.保护第三方合法权益" in bad[0].message
+    assert "has 6 numbers" in bad[0].message
+    for m in beside:
+        assert any("beside a row with another count" in f.message for f in _left_out(findings, m))
+
+
+def test_flat_short_row_placed_where_the_identities_allow_only_one_placement():
+    vals = t3_values("2021", seed=41)
+    # a row whose zero cells were printed blank (the text loses them): only its non-zero numbers remain
+    m = next(m for m in T3_ROWS_2021[2:-2]
+             if sum(1 for v in vals[m][:6] if v == 0) >= 2 and sum(1 for v in vals[m][:6] if v) >= 2)
+    printed = [v if v else None for v in vals[m]]
+    body = flat_rows(dict(vals, **{m: printed})).replace(" None", "")
+    facts, form, findings = parse_forms(*seg_doc(HEAD3 + body + TAIL))
+    _assert_rows_but(facts, dict(vals, **{m: printed}), "2021", set())  # the blanks stored as blank
+    note = [f for f in findings if f.rule == "t3_placed_by_identities"]
+    assert len(note) == 1 and note[0].severity == "info" and m in note[0].cells
+    assert not [f for f in findings if f.severity != "info"]
+
+
+def test_flat_short_row_not_placed_where_a_blank_and_a_zero_could_trade_places():
+    vals = t3_values("2021", seed=41)
+    m = next(m for m in T3_ROWS_2021[2:-2]
+             if sum(1 for v in vals[m][:6] if v == 0) >= 2 and sum(1 for v in vals[m][:6] if v) >= 1)
+    # one of the row's zero cells printed blank: any of its zero columns could be the blank one
+    j = vals[m].index(0)
+    printed = [None if c == j else v for c, v in enumerate(vals[m])]
+    body = flat_rows(dict(vals, **{m: printed})).replace(" None", "")
+    facts, form, findings = parse_forms(*seg_doc(HEAD3 + body + TAIL))
+    _assert_rows_but(facts, vals, "2021", {m})
+    bad = _left_out(findings, m)
+    assert len(bad) == 1 and "do not single out" in bad[0].message
+
+
+def test_flat_two_all_zero_rows_with_a_blank_total_are_left_out():
+    """A report with no requests: every cell 0, the 总计 of two rows blank (six numbers for seven
+    columns). Whichever column is blank, every identity holds: those rows are not placed."""
+    vals = {m: [0] * 7 for m in T3_ROWS_2021}
+    printed = dict(vals, **{m: [0] * 6 + [None] for m in ("requests.granted", "requests.partially_granted")})
+    body = flat_rows(printed).replace(" None", "")
+    facts, form, findings = parse_forms(*seg_doc(HEAD3 + body + TAIL))
+    assert form == "2021"
+    _assert_rows_but(facts, vals, "2021", {"requests.granted", "requests.partially_granted"})
+    assert _left_out(findings, "requests.granted") and _left_out(findings, "requests.partially_granted")
+
+
+def _slide(lines, src, dst):
+    """The last number of row ``src`` printed after the label of row ``dst`` (the next row)."""
+    i = next(k for k, ln in enumerate(lines) if ln.startswith(src))
+    j = next(k for k, ln in enumerate(lines) if ln.startswith(dst))
+    head, last = lines[i].rsplit(" ", 1)
+    lines[i] = head
+    lines[j] = lines[j].replace(dst + " ", dst + " " + last + " ", 1)
+
+
+def _with_a_vanished_blank(vals):
+    """The rows as printed when 结转下年度's first cell (a 0) is printed blank: the text then has
+    174 numbers, so the table is not read by its count of numbers, row by row instead."""
+    m = "requests.carried_over_out"
+    assert vals[m][0] == 0
+    printed = dict(vals, **{m: [None] + vals[m][1:]})
+    return printed, flat_rows(printed).replace(" None", "").split("\n")
+
+
+def _assert_stored_right(facts, printed):
+    for (metric, k), f in by_key([f for f in facts if f.metric.startswith("requests.")]).items():
+        assert f.value == printed[metric][APPLICANT_ORDER.index(k)], (metric, k)
+
+
+def test_flat_number_slid_into_the_next_row_leaves_both_rows_out():
+    vals = t3_values("2021", seed=42)
+    printed, lines = _with_a_vanished_blank(vals)
+    _slide(lines, "1.信访举报投诉类申请", "2.重复申请")  # 6 numbers, then 8
+    facts, form, findings = parse_forms(*seg_doc(HEAD3 + "\n".join(lines) + TAIL))
+    _assert_stored_right(facts, printed)
+    got = by_key(facts)
+    for metric in ("requests.rejected_petition", "requests.rejected_repeat"):
+        assert not [k for k in APPLICANT_ORDER if (metric, k) in got]
+        assert _left_out(findings, metric)
+    assert ("requests.rejected_excessive", "") in got and ("requests.granted", "") in got
+    # the row with the blank cell: its placement is the only one the balance identity allows
+    assert got[("requests.carried_over_out", "natural_person")].value is None
+    assert got[("requests.carried_over_out", "commercial")].value == vals["requests.carried_over_out"][1]
+
+
+def test_flat_number_slid_into_a_row_with_a_vanished_blank_is_not_read_as_that_row():
+    """The neighbour's number takes the place of a blank that vanished: 6 numbers, then 7 that
+    are shifted by a column (and still add up where the number that moved is a 0 or not).
+    Only the identities could confirm the 7, and with the short row beside it unplaceable
+    they cannot: neither row is stored."""
+    vals = t3_values("2021", seed=42)
+    m = "requests.rejected_repeat"
+    assert vals[m][0] == 0
+    printed = dict(vals, **{m: [None] + vals[m][1:]})
+    lines = flat_rows(printed).replace(" None", "").split("\n")
+    _slide(lines, "1.信访举报投诉类申请", "2.重复申请")  # 6 numbers, then 7
+    facts, form, findings = parse_forms(*seg_doc(HEAD3 + "\n".join(lines) + TAIL))
+    _assert_stored_right(facts, printed)
+    got = by_key(facts)
+    for metric in ("requests.rejected_petition", "requests.rejected_repeat"):
+        assert not [k for k in APPLICANT_ORDER if (metric, k) in got], metric
+        assert _left_out(findings, metric)
+    assert ("requests.granted", "") in got
+
+
+def test_flat_seven_numbers_that_do_not_add_up_are_left_out_where_numbers_moved():
+    vals = t3_values("2021", seed=42)
+    printed, lines = _with_a_vanished_blank(vals)
+    # 2.重复申请 takes its neighbour's last number and gives away its own: it still shows 7
+    # numbers, shifted by a column, which no longer add up; the row after it shows 8
+    _slide(lines, "2.重复申请", "3.要求提供公开出版物")
+    _slide(lines, "1.信访举报投诉类申请", "2.重复申请")
+    assert len(next(ln for ln in lines if ln.startswith("2.重复申请")).split()) == 8
+    facts, form, findings = parse_forms(*seg_doc(HEAD3 + "\n".join(lines) + TAIL))
+    _assert_stored_right(facts, printed)
+    got = by_key(facts)
+    for metric in ("requests.rejected_petition", "requests.rejected_repeat", "requests.rejected_publication"):
+        assert not [k for k in APPLICANT_ORDER if (metric, k) in got], metric
+    assert any("do not add up" in f.message for f in _left_out(findings, "requests.rejected_repeat"))
+    assert ("requests.rejected_confirm", "") in got and ("requests.granted", "") in got
 
 
 def test_flat_bare_page_number_at_page_break_is_ignored():
@@ -344,8 +485,38 @@ def test_grid_that_breaks_off_with_blank_cells_in_text_is_not_guessed():
     facts, form, findings = parse_forms(Segment(1, "x", text, 0, doc.tables), doc)
     got = by_key(facts)
     assert ("requests.other_other", "") not in got
-    assert ("requests.other_fee_unpaid", "") in got
+    assert ("requests.other_no_correction", "") in got
+    # the rows beside the short one may hold a number of it in place of a blank of their own:
+    # with 3.其他 unknown the outcome sums cannot confirm 2.申请人逾期未按…; （七）总计 is confirmed by
+    # the balance of 新收 + 上年结转 = 总计 + 结转下年度 in every column
+    assert ("requests.other_fee_unpaid", "") not in got
+    assert [got[("requests.processed_total", k)].value for k in APPLICANT_ORDER] == vals["requests.processed_total"]
+    assert _left_out(findings, "requests.other_fee_unpaid")
     assert any(f.rule == "t3_missing_rows" and "requests.other_other" in f.cells for f in findings)
+
+
+def test_grid_completion_checks_the_text_against_the_cells_the_grid_read():
+    """A converter's grid that merged two numbers into one cell (not read) and broke off: the
+    text rows that repeat grid rows are compared in the cells the grid did read, and then
+    complete the grid; a text row short of a number is still not placed."""
+    from etl.model import Table
+    from tests.extract.test_forms import t3_grid
+    vals = t3_values("2021", seed=36)
+    grid = t3_grid(vals)[:18]
+    for r in grid[3:]:
+        r[6] = f"{r[6]} {r[6]}"  # 社会公益组织: "2 2", two numbers in one cell
+    short = vals["requests.other_other"]
+    body = flat_rows(vals).replace("3.其他 " + " ".join(map(str, short)), "3.其他 " + " ".join(map(str, short[1:])))
+    text = HEAD3 + body + TAIL
+    doc = Document(source="x.pdf", format="pdf", text=text, tables=[Table(rows=grid)])
+    facts, form, findings = parse_forms(Segment(1, "x", text, 0, doc.tables), doc)
+    got = by_key(facts)
+    for (m, k), f in got.items():
+        assert f.value == vals[m][APPLICANT_ORDER.index(k)], (m, k)
+    assert ("requests.granted", "public_welfare") not in got and ("requests.granted", "") in got
+    for m in ("requests.rejected_petition", "requests.other_no_correction", "requests.carried_over_out"):
+        assert [got[(m, k)].value for k in APPLICANT_ORDER] == vals[m]
+    assert ("requests.other_other", "") not in got and ("requests.other_fee_unpaid", "") not in got
 
 
 def test_pdf_text_with_crlf_running_headers_and_page_footers():
@@ -528,6 +699,30 @@ def test_t4_with_a_garbled_header_that_does_not_add_up_is_refused():
     facts, _, findings = parse_forms(*seg_doc(T4_GARBLED.format(nums="  ".join(map(str, nums)))))
     assert facts == []
     assert any(f.rule == "table_unreadable" and "表四" in f.message for f in findings)
+
+
+T4_WRAPPED = ("本报告由总体情况、政府信息公开行政复议、行政诉讼情况、存在的主要问题及改进情况等部分组成，"
+              "统计期限为2024年1月1日至2024年12月31日，电话0591-23153022。\n"
+              "四、政府信息公开行政复议与行政诉讼情况\n"
+              "  行政复议  行政诉讼\n"
+              "  结果维持  结果    其他  尚未  总计  未经复议直接起诉  复议后起诉\n"
+              "        纠正    结果  审结\n"
+              "  结果    结果    其他  尚未  总计  结果        结果     其他  尚未  总计\n"
+              "  维持    纠正    结果  审结      维持        纠正     结果  审结\n"
+              "  {nums}\n"
+              "五、存在的主要问题及改进情况\n")
+
+
+def test_t4_under_its_wrapped_header_is_read_in_the_form_order_even_where_a_group_does_not_add_up():
+    """The heading worded with 与 (the introduction's table of contents with 、 comes first), the
+    header cells wrapped (尚未 / 审结 on two lines): the header still names the form's 15 columns,
+    so the 15 numbers under it are theirs — also when the report misprints a 总计."""
+    nums = [1, 0, 0, 0, 0] + [0] * 10  # 结果维持 1 under a printed 总计 0
+    facts, _, findings = parse_forms(*seg_doc(T4_WRAPPED.format(nums="  ".join(map(str, nums)))))
+    t4 = [f for f in facts if f.metric.startswith("appeals.")]
+    assert [f.value for f in t4] == nums
+    assert t4[0].metric == "appeals.review_upheld" and t4[-1].metric == "appeals.suit_after_review_total"
+    assert not [f for f in findings if f.rule == "table_unreadable"]
 
 
 def test_markdown_table_that_lost_its_shape_reads_as_flattened_text():

@@ -114,6 +114,19 @@ EXTRACTOR_MESSAGES: list[tuple[str, str]] = [
     ("table_unreadable", "表三 (flattened text): row '（一）予以公开' has 6 numbers, not 7; only the rows "
                          "with exactly 7 numbers after their label were stored; not stored: granted, "
                          "denied_state_secret"),
+    ("t3_placed_by_identities", "表三 (flattened text): row '（三）不予公开 3.危及“三安全一稳定”' has 5 "
+                                "numbers for the form's 7 columns; placed in the only columns where the "
+                                "table's identities hold (blank: 科研机构, 其他)"),
+    ("table_unreadable", "表三 (flattened text): row '（四）无法提供 1.本机关不掌握相关政府信息' has 6 numbers "
+                         "for the form's 7 columns and the table's identities do not single out their "
+                         "columns; not stored"),
+    ("table_unreadable", "表三 (flattened text): row '（一）予以公开' has 11 numbers, more than the form's 7 "
+                         "columns; not stored"),
+    ("table_unreadable", "表三 (flattened text): row '（二）部分公开' has 7 numbers beside a row with another "
+                         "count, and the table's identities do not confirm its columns; not stored"),
+    ("table_unreadable", "表三 (flattened text): row '二、本年新收政府信息公开申请数量' has 7 numbers, but "
+                         "numbers moved between rows of this table and its six applicant columns do not "
+                         "add up to its 总计; not stored"),
     ("table_unreadable", "表三 (flattened text): the row 本年新收 could not be found; no facts stored"),
     ("table_unreadable", "表三 (flattened text): the text rows disagree with the grid (row granted)"
                          "; no facts stored"),
