@@ -12,7 +12,7 @@ from urllib.parse import quote
 
 import pytest
 from tests.helpers.server import (
-    ARTIFACTS, CHART_DRAWN, CHROMIUM, chromium, copy_small_db, dashboard_on, open_page,
+    ARTIFACTS, CHART_DRAWN, CHROMIUM, chromium, copy_small_db, dashboard_on, open_page, share_link,
 )
 
 
@@ -43,7 +43,7 @@ def test_agency_profile_and_its_printed_brief(server, browser) -> None:
         assert "30.0%" in main  # 3 of 10 reviews corrected
         assert "Timeliness" in main and "Findings" in main or "No findings" in main
         assert page.locator("[data-testid='stSidebar']").is_visible()
-        code = page.locator("[data-testid='stSidebar'] [data-testid='stCode']").inner_text()
+        code = share_link(page)
         assert "/agency?agency=" in code and "lang=en" in code
 
         # the printed brief: no sidebar, header toolbar or buttons
@@ -83,7 +83,7 @@ def test_overview_link_with_headline_year_indicator_and_peers(server, browser) -
         assert chosen["Headline year"] == "2021", chosen
         assert chosen["Indicator"] == "Granted in full or in part", chosen
         assert chosen["Peer group"] == "Same level", chosen
-        code = page.locator("[data-testid='stSidebar'] [data-testid='stCode']").inner_text()
+        code = share_link(page)
         assert "year=2021" in code and "ind=granted_share" in code and "peers=level" in code
     finally:
         page.close()

@@ -150,3 +150,15 @@ def open_page(page, url: str, name: str, *, chart: bool) -> None:  # noqa: ANN00
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
     errors = page.locator("[data-testid='stException']")
     assert errors.count() == 0, errors.first.inner_text()[:500]
+
+
+def share_link(page) -> str:  # noqa: ANN001 - a Playwright Page
+    """The view's share link as the sidebar shows it: open the sidebar's link popover, read its
+    code box, close it again (Escape)."""
+    box = page.locator("[data-testid='stPopoverBody'] [data-testid='stCode']")
+    if not box.count() or not box.first.is_visible():
+        page.locator("[data-testid='stSidebar'] [data-testid='stPopover'] button").first.click()
+        box.first.wait_for(state="visible", timeout=15_000)
+    text = box.first.inner_text()
+    page.keyboard.press("Escape")
+    return text
