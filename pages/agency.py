@@ -20,7 +20,7 @@ from pages._ui.downloads import download_buttons, show_chart
 from pages._ui.links import profile_link, report_link
 from pages._ui.messages import empty_state, error_boundary
 from pages._ui.session import agency_label, agency_option, lang, t
-from pages._ui.state import page_setup, url_selectbox
+from pages._ui.state import agency_options, page_setup, url_selectbox
 
 PEER_KEYS = {"level_region": ("level", "region"), "level": ("level",), "all": ()}
 
@@ -60,7 +60,8 @@ PRINT_CSS = """
 def pick_agency(names: list[str]) -> None:
     """No agency in the URL: a picker that puts the chosen one into the URL and reruns."""
     st.info(t("pick_agency_help"))
-    choice = st.selectbox(t("pick_agency"), [""] + names, key="agency_pick",
+    options = agency_options(st, names, key="agency_pick_search")
+    choice = st.selectbox(t("pick_agency"), [""] + options, key="agency_pick",
                           format_func=lambda n, _c=t("choose"): agency_option(n) if n else _c)
     if choice:
         st.query_params["agency"] = choice

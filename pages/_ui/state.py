@@ -169,7 +169,7 @@ def _page_setup(page_id: str, title_key: str | None) -> Filters:
     ss["qp_agency"] = [a for a in ss.get("qp_agency") or [] if a in known]
 
     sb.header(t("filters"))
-    sb.multiselect(t("agencies"), _agency_options(sb, names, ss["qp_agency"]), key="qp_agency",
+    sb.multiselect(t("agencies"), agency_options(sb, names, ss["qp_agency"]), key="qp_agency",
                    help=t("agencies_help"), placeholder=t("all"),
                    # the language read once: Streamlit formats every option (20,000 in a province)
                    format_func=lambda n, _lg=lang(): agency_names.agency_option(n, _lg))
@@ -247,12 +247,14 @@ def set_url_param(param: str, value: str | Sequence[str] | None) -> None:
 PICKER_LIMIT = 1000
 
 
-def _agency_options(sb: Any, names: list[str], selected: list[str]) -> list[str]:
-    """The agency picker's options: all agencies, or for a province the selected ones and the
-    first :data:`PICKER_LIMIT` whose name (or English label) contains the search text."""
+def agency_options(sb: Any, names: list[str], selected: Sequence[str] = (),
+                   key: str = "agency_search") -> list[str]:
+    """An agency picker's options: all agencies, or for a province the selected ones and the
+    first :data:`PICKER_LIMIT` whose name (or English label) contains the text of a search
+    field (``key``) drawn in ``sb`` above the picker."""
     if len(names) <= PICKER_LIMIT:
         return names
-    query = sb.text_input(t("agency_search"), key="agency_search",
+    query = sb.text_input(t("agency_search"), key=key,
                           placeholder=t("agency_search_placeholder", n=f"{len(names):,}")).strip()
     lg = lang()
     matches = [n for n in names if query and (query in n or query.lower() in

@@ -49,3 +49,14 @@ def test_the_search_finds_english_labels_in_english(small_db_env, small_limit) -
     assert at.multiselect(key="qp_agency").options == ["Jia City Finance Bureau · 甲市财政局"]
     at.text_input(key="agency_search").input("zzz").run()
     assert any("No agency name contains" in c.value for c in at.sidebar.caption)
+
+
+def test_the_agency_profile_picker_searches_too(small_db_env, small_limit) -> None:
+    """/agency without an agency: its picker lists no agency until a search names some."""
+    at = run_page("agency")
+    assert at.selectbox(key="agency_pick").options == ["请选择"]
+    at.text_input(key="agency_pick_search").input("丙市").run()
+    assert not at.exception
+    options = at.selectbox(key="agency_pick").options
+    assert len(options) == 3 and all("丙市" in o for o in options[1:])
+    assert any("只列出前 2 个" in c.value for c in at.main.caption)
