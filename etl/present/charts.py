@@ -13,6 +13,8 @@ pages share one bilingual vocabulary.
 """
 from __future__ import annotations
 
+import json
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Callable, Iterable, Mapping, Sequence
@@ -189,7 +191,10 @@ def relabel(chart: Chart, mapping: Mapping[str, str]) -> Chart:
     for col in NAME_COLUMNS:
         if col in data.columns:
             data[col] = data[col].map(lambda v: mapping.get(v, v) if isinstance(v, str) else v)
-    return Chart(walk(chart.spec), data, chart.library)  # type: ignore[arg-type]
+    spec = walk(chart.spec)
+    if isinstance(spec, dict) and "facet" in spec:  # the panel labels' lines for the new names
+        spec = _fit_panel_labels(spec, data)
+    return Chart(spec, data, chart.library)  # type: ignore[arg-type]
 
 
 #: plot-area height (the legend and axes are added to it); the agency profile uses a quarter page
@@ -639,13 +644,59 @@ def stacked_bar_chart(
     spec: dict = {
         "facet": {"column": {"field": "x", "type": "nominal", "sort": firsts,
                              "header": {"title": " / ".join(x_title[c] for c in xs_cols),
-                                        "titleOrient": "bottom", "labelOrient": "bottom",
-                                        "labelAngle": -30, "labelAlign": "right", "labelLimit": 140}}},
+                                        "titleOrient": "bottom", "labelOrient": "bottom"}}},
         "spec": inner, "spacing": 6, "resolve": {"scale": {"x": "independent"}},
     }
     if title:
         spec["title"] = {"text": title, "anchor": "start"}
-    return Chart(spec, frame)
+    return Chart(_fit_panel_labels(spec, frame), frame)
+
+
+#: panel labels: font size, line height and at most this many lines
+_PANEL_FONT, _PANEL_LINE, _PANEL_LINES = 11, 13, 4
+
+
+def _wrap_label(text: str, width: float) -> list[str]:
+    """``text`` in lines that fit ``width`` px at the panel font: words kept whole where they
+    fit (English labels), CJK broken between characters; the last line cut with an ellipsis."""
+    def w(s: str) -> float:
+        return sum(_PANEL_FONT if ord(c) > 0x2E80 else _PANEL_FONT * 0.56 for c in s)
+
+    tokens = re.findall(r"[\u2e80-\uffff]|[^\s\u2e80-\uffff]+\s*|\s+", text)
+    lines: list[str] = []
+    cur = ""
+    for tok in tokens:
+        if cur and w(cur + tok.rstrip()) > width:
+            lines.append(cur.rstrip())
+            cur = tok.lstrip()
+        else:
+            cur += tok
+    if cur.strip():
+        lines.append(cur.rstrip())
+    if len(lines) > _PANEL_LINES:
+        lines = lines[:_PANEL_LINES]
+        lines[-1] = lines[-1].rstrip() + "…"
+    return lines or [text]
+
+
+def _fit_panel_labels(spec: dict, frame: pd.DataFrame) -> dict:
+    """A panel chart's panel labels horizontal and wrapped to each panel's width (an angled
+    label of a long English agency name was cut after 20 letters): the lines of each label
+    are written into the header's label expression."""
+    header = spec.get("facet", {}).get("column", {}).get("header")
+    if header is None:
+        return spec
+    step = spec.get("spec", {}).get("width", {}).get("step", 20)
+    bars = frame.drop_duplicates(["x", "x_sub"]).groupby("x").size() if not frame.empty else pd.Series(dtype=int)
+    expr = "datum.value"
+    for name in reversed(spec["facet"]["column"].get("sort") or []):
+        lines = _wrap_label(str(name), max(step * int(bars.get(name, 1)), 40))
+        expr = f"datum.value === {json.dumps(name, ensure_ascii=False)} ? " \
+               f"{json.dumps(lines, ensure_ascii=False)} : ({expr})"
+    header.update({"labelAngle": 0, "labelAlign": "center", "labelBaseline": "top",
+                   "labelFontSize": _PANEL_FONT, "labelLineHeight": _PANEL_LINE, "labelLimit": 0,
+                   "labelExpr": expr})
+    return spec
 
 
 def share_trend_chart(

@@ -47,9 +47,10 @@ def _named(df: pd.DataFrame) -> pd.DataFrame:
     (``etl/present/agency_names.py``); applying it twice changes nothing more."""
     if lang() != "en":
         return df
-    from etl.present import agency_names
+    from etl.present import agency_names, category_names
 
-    return agency_names.relabel_frame(df, "en", ("agency", t("agency")))
+    out = agency_names.relabel_frame(df, "en", ("agency", t("agency")))
+    return category_names.relabel_frame(out, "en", "category")
 
 
 def download_buttons(df: pd.DataFrame, name: str, key: str | None = None) -> None:
@@ -77,11 +78,13 @@ def show_chart(chart: Any, df: pd.DataFrame, name: str, key: str | None = None) 
     shows. Vega-Lite draws every chart but the flow, which ECharts draws (a Sankey)."""
     k = f"chart_{key or name}"
     if lang() == "en":  # agencies by their English labels where known (etl/present/agency_names.py)
-        from etl.present import agency_names, charts
+        from etl.present import agency_names, category_names, charts
 
         names = pd.unique(pd.concat([chart.data[c] for c in charts.NAME_COLUMNS if c in chart.data.columns]
                                     or [pd.Series(dtype=object)]))
-        chart = charts.relabel(chart, agency_names.labels(names, "en"))
+        # and categories by theirs (etl/present/category_names.py): one language in the legend
+        agencies = {k: v for k, v in agency_names.labels(names, "en").items() if k != v}
+        chart = charts.relabel(chart, {**category_names.labels(names, "en"), **agencies})
         df = _named(df)
     if chart.library == "echarts":
         st.echarts_chart(chart.spec, key=k, height=440)

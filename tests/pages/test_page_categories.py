@@ -62,7 +62,9 @@ def test_english_labels(small_db_env: Path) -> None:
     assert at.title[0].value == "Category shares"
     bars = charts(at)[0]
     assert axis_title(bars, "y") == "Share (%)"
-    assert "items" in trace(bars, "机构设置")["text"]
+    # categories by their English labels (etl/present/category_names.py), in the legend too
+    assert set(series_names(bars)) == {"Organisational set-up", "Law enforcement"}
+    assert "items" in trace(bars, "Organisational set-up")["text"]
     assert "categories sum to 200" in at.warning[0].value
 
 

@@ -302,6 +302,27 @@ def test_stacked_panels_sort_their_years() -> None:
     assert chart.rows("A")["x_sub"].tolist() == ["2022", "2021", "2022"]
 
 
+def test_panel_labels_wrap_to_their_panels_and_follow_a_relabel() -> None:
+    """Panel labels are horizontal lines that fit the panel (an angled long English name was
+    cut after about 20 letters); the lines are the label expression's, per panel."""
+    df = pd.DataFrame({"agency": ["甲市发展和改革委员会"] * 2 + ["乙局"] * 2, "year": [2021, 2022] * 2,
+                       "category": ["A"] * 4, "count": [1.0] * 4, "share_pct": [100.0] * 4})
+    chart = ch.stacked_bar_chart(df, x=["agency", "year"], part="category")
+    header = chart.spec["facet"]["column"]["header"]
+    assert header["labelAngle"] == 0 and "labelExpr" in header
+    assert '["乙局"]' in header["labelExpr"]
+    width = chart.spec["spec"]["width"]["step"] * 2
+    for line in ch._wrap_label("甲市发展和改革委员会", width):
+        assert len(line) * 11 <= width
+    long = "Jia City Development and Reform Commission of the Province"
+    out = ch.relabel(chart, {"甲市发展和改革委员会": long})
+    expr = out.spec["facet"]["column"]["header"]["labelExpr"]
+    assert json.dumps(long) in expr and "甲市发展和改革委员会" not in expr
+    lines = ch._wrap_label(long, width)
+    assert 1 < len(lines) <= 4 and json.dumps(lines, ensure_ascii=False) in expr
+    assert lines[-1].endswith("…") or " ".join(lines) == long
+
+
 def test_stacked_bars_keep_the_order_of_parts(shares: pd.DataFrame) -> None:
     chart = ch.stacked_bar_chart(shares, x=["agency", "year"], part="category",
                                  part_order=["执法", "机构", "不存在"],
