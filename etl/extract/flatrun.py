@@ -182,6 +182,11 @@ def tokenize(region: str) -> list[Tok]:
             toks.append(Tok("value", text, s, parse_cell(text)))
             continue
         if kind == "blank":
+            if (text in ("/", "／") and toks and toks[-1].kind == "label" and toks[-1].text.endswith("增")
+                    and region[e:].lstrip(" \t\u3000").startswith("减")):
+                # 表二's column 本年增/减 with its slash set apart ("本年增 / 减"): a word, not a blank cell
+                toks.append(Tok("label", text, s))
+                continue
             toks.append(Tok("value", text, s, parse_cell(text)))
             continue
         if kind == "word":
@@ -437,7 +442,7 @@ def flat_t3(seg: Segment, doc: Document) -> tuple[list[Fact], str | None, list[F
         return [], None, [], False  # a sentence about requests, not the form
     cpl = looks_cell_per_line(region)
     toks = tokenize_cells_per_line(region) if cpl else tokenize(region)
-    groups = group_tokens(toks, _T3_BOUNDARY)
+    groups, dealt = deal_zero_runs(group_tokens(toks, _T3_BOUNDARY))
     metrics = [match_t3_label(g.label, None).metric for g in groups]
     received = [i for i, m in enumerate(metrics) if m == "requests.received"]
     carried = next((i for i, m in enumerate(metrics) if m == "requests.carried_over_in"), len(groups))
@@ -452,7 +457,7 @@ def flat_t3(seg: Segment, doc: Document) -> tuple[list[Fact], str | None, list[F
     if facts is not None:
         f = "2021" if any(x.metric.startswith("requests.other_") and x.metric != "requests.other_handling"
                           for x in facts) else "2019"
-        return facts, f, [], True
+        return facts, f, dealt, True
     if lead_vals:  # numbers printed before their labels: the whole run, in order
         groups = [Group("", "", lead_vals[0].start, lead_vals)] + groups
     facts2, form2, why2 = _t3_by_count(groups, base, doc, form)
@@ -461,7 +466,7 @@ def flat_t3(seg: Segment, doc: Document) -> tuple[list[Fact], str | None, list[F
     if not lead_vals:
         facts3, form3, fnd3 = _t3_partial(groups, base, doc, form)
         if facts3:
-            return facts3, form3, fnd3, True
+            return facts3, form3, dealt + fnd3, True
     return [], form, [_unreadable("表三", f"{why}; {why2}")], True
 
 
@@ -538,6 +543,74 @@ def _t3_partial(groups: list[Group], base: int, doc: Document, form: str | None
             f"表三: {len(absent)} form row(s) not found: " + ", ".join(m.split(".")[1] for m in absent),
             absent))
     return facts, ("2021" if order is T3_ROWS_2021 else "2019"), findings
+
+
+def deal_zero_runs(groups: list[Group]) -> tuple[list[Group], list[Finding]]:
+    """Consecutive 表三 rows whose counts of numbers are off 7 but together hold exactly 7 per
+    row, every one of them 0: dealt out 7 per row.
+
+    A converter that splits tall cells prints some of a row's numbers on the line of the row
+    above or below ("8.属于行政查询事项 0 0 … (14 numbers)", "1.本机关不掌握… 0 0 0",
+    "2.没有现成信息… 0 0 0 0"). Where and in what order they went is not known, but when the
+    run balances (no cell vanished and none came from outside it: a row beside it that gave or
+    took one would be off 7 itself, and so part of the run) and every number is 0, each cell
+    of each row is 0 whichever way they moved. A number other than 0, a note, numbers after a
+    label that names no row, or a run that does not balance leave the rows as printed.
+    Labels without numbers (headings, the tail of a wrapped label) neither join nor end a run.
+    """
+    context: str | None = None
+    #: per row with numbers: (group index, metric, indexes of the groups whose numbers it has)
+    info: list[tuple[int, str | None, list[int]]] = []
+    for i, g in enumerate(groups):
+        m = match_t3_label(g.label, context)
+        if m.section:
+            context = m.section
+        if not any(not t.empty for t in g.values):
+            continue
+        if info and (m.kind != "row" or any(e[1] == m.metric for e in info)):
+            # numbers after a label naming no row, or a row already seen: a wrapped label's tail
+            info[-1][2].append(i)
+            continue
+        info.append((i, m.metric if m.kind == "row" else None, [i]))
+
+    def count(e: tuple[int, str | None, list[int]]) -> int:
+        return sum(len(groups[x].values) for x in e[2])
+
+    out = list(groups)
+    findings: list[Finding] = []
+    k = 0
+    while k < len(info):
+        if count(info[k]) == 7:
+            k += 1
+            continue
+        j = k
+        while j < len(info) and count(info[j]) != 7:
+            j += 1
+        run = info[k:j]
+        k = j
+        members = [groups[x] for e in run for x in e[2]]
+        toks = [t for g in members for t in g.values]
+        if (len(run) < 2 or any(mt is None for _, mt, _ in run) or len({mt for _, mt, _ in run}) != len(run)
+                or len(toks) != 7 * len(run) or not all(_is_zero(t) for t in toks)
+                or any(_NOTE_RE.search(g.raw) or _NOTE_WORDS_RE.match(g.label) for g in members)):
+            continue
+        for n, (i, _, parts) in enumerate(run):
+            for x in parts:
+                out[x] = Group(groups[x].label, groups[x].raw, groups[x].start, [])
+            out[i] = Group(groups[i].label, groups[i].raw, groups[i].start, toks[7 * n:7 * n + 7])
+        findings.append(Finding(
+            "t3_zero_rows_dealt", "info",
+            f"表三 (flattened text): rows {', '.join(repr(groups[i].label[:24]) for i, _, _ in run)} have "
+            f"{'/'.join(str(count(e)) for e in run)} numbers, together 7 for each row and all 0; "
+            "each of their cells stored as 0",
+            [c for _, mt, _ in run for c in _row_cells(mt or "")]))
+    return out, findings
+
+
+def _is_zero(tok: Tok) -> bool:
+    cv = tok.value
+    return (tok.kind == "value" and not tok.empty and cv is not None and cv.kind == "number"
+            and cv.value == 0 and not cv.note and not cv.approx)
 
 
 def _unconfirmed_beside_odd(seen: list[_Row], full: dict[str, list[Tok]], short: list[_Row],
@@ -815,7 +888,8 @@ def flat_t3_rows(seg: Segment, doc: Document, wanted: set[str],
         return [], []
     region, base = reg
     cpl = looks_cell_per_line(region)
-    groups = group_tokens(tokenize_cells_per_line(region) if cpl else tokenize(region), _T3_BOUNDARY)
+    groups, dealt = deal_zero_runs(group_tokens(tokenize_cells_per_line(region) if cpl else tokenize(region),
+                                                _T3_BOUNDARY))
     context: str | None = None
     facts: list[Fact] = []
     findings: list[Finding] = []
@@ -867,6 +941,8 @@ def flat_t3_rows(seg: Segment, doc: Document, wanted: set[str],
             continue
         for key, tok in zip(APPLICANT_ORDER, filled):
             facts.append(_fact(metric, tok, base, doc, "表三", g.raw.strip(), _COL_LABELS[key], key))
+    placed = {f.metric for f in facts}
+    findings += [f for f in dealt if any(c.split("[")[0] in placed for c in f.cells)]
     return facts, findings
 
 
@@ -1194,23 +1270,32 @@ def flat_t2(seg: Segment, doc: Document, wanted: set[str] | None = None, form_hi
     items: dict[str, Group] = {}
     headers: dict[str, list[str]] = {}  # item → the column kinds printed above it
     cur_kinds: list[str] = []
+    block = 0  # the header block (第二十条第（…）项 and its rows) a group is in
+    block_of: dict[str, int] = {}
+    spoilt: dict[int, str] = {}  # block → why its rows cannot be trusted
+    seen_header = False
     for g in groups:
         item = match_t2_item(_tail_item(g.label))
+        ks = [k for k in (classify_t2_header(w) for w in g.raw.split()) if k] if item is None else []
+        if ks or (item is None and "第二十条" in norm(g.label)):
+            if seen_header and items and block in block_of.values():
+                block += 1  # a new block starts with its header
+            seen_header = True
         if item is None and not [t for t in g.values if not t.empty]:
-            ks = [k for k in (classify_t2_header(w) for w in g.raw.split()) if k]
             if ks:
                 cur_kinds = ks
         if item is not None and cur_kinds:
             headers[item] = cur_kinds
         if item is None:
             if wanted is None and [t for t in g.values if not t.empty] and items:
-                return [], form, [_unreadable("表二", f"numbers after an unrecognised label {g.label[:20]!r}")], True
+                spoilt.setdefault(block, f"numbers after an unrecognised label {g.label[:20]!r}")
             continue
         if item in items:
             if wanted is None:
                 return [], form, [_unreadable("表二", f"item {g.label!r} appears twice")], True
             continue
         items[item] = g
+        block_of[item] = block
     if form is None:
         total = sum(len([t for t in g.values if not t.empty]) for g in items.values())
         form = "2021" if total == 10 else "2019" if total == 22 else None
@@ -1218,6 +1303,7 @@ def flat_t2(seg: Segment, doc: Document, wanted: set[str] | None = None, form_hi
         return [], None, [_unreadable("表二", "cannot tell the 2021 from the 2019 form")], True
     facts: list[Fact] = []
     findings: list[Finding] = []
+    blocks_read: dict[int, list[Fact]] = {}
     for item, kinds_of in T2_LAYOUT[form]:
         metrics = [T2_METRICS[(item, k)] for k in kinds_of]
         if wanted is not None and not set(metrics) & wanted:
@@ -1225,6 +1311,8 @@ def flat_t2(seg: Segment, doc: Document, wanted: set[str] | None = None, form_hi
         g = items.get(item)
         if g is None:
             why = f"row {_T2_NAMES[item]} not found"
+        elif wanted is None and block_of[item] in spoilt:
+            continue  # reported once for its block below
         else:
             vals = [t for t in g.values if not t.empty]
             if len(vals) != len(kinds_of) and len(g.values) == len(kinds_of):
@@ -1243,13 +1331,32 @@ def flat_t2(seg: Segment, doc: Document, wanted: set[str] | None = None, form_hi
                         unit = "cny"
                         cv = tok.value
                         scale = {"万": 1e4, "亿": 1e8, "元": 1.0}.get((cv.unit if cv else None) or "", 1e4)
-                    facts.append(_fact(metric, tok, base, doc, "表二", _tail_item(g.label),
-                                       _T2_KIND_LABELS[kind], "", unit, scale))
+                    fact = _fact(metric, tok, base, doc, "表二", _tail_item(g.label),
+                                 _T2_KIND_LABELS[kind], "", unit, scale)
+                    facts.append(fact)
+                    blocks_read.setdefault(block_of.get(item, -1), []).append(fact)
                 continue
             why = f"row {g.label!r} has {len(vals)} numbers, the {form} form has {len(kinds_of)}"
+            if wanted is None and block > 0:
+                # a number moved out of this row (or into it) stays inside its block: the block
+                # is left out, the other blocks (each with its own header) are read
+                spoilt.setdefault(block_of[item], why)
+                continue
         if wanted is None:
             return [], form, [_unreadable("表二", why)], True
         findings.append(_unreadable("表二", why))
+    if wanted is None and spoilt:
+        if not block:
+            return [], form, [_unreadable("表二", next(iter(spoilt.values())))], True
+        bad = {f.key for b in spoilt for f in blocks_read.get(b, [])}
+        facts = [f for f in facts if f.key not in bad]
+        left = sorted({m for it, b in block_of.items() if b in spoilt for k in dict(T2_LAYOUT[form]).get(it, ())
+                       for m in [T2_METRICS[(it, k)]]})
+        findings += [Finding("table_unreadable", "warning",
+                             f"表二 (flattened text): {why}; the rows under that header were not stored",
+                             left) for why in spoilt.values()]
+        if not facts:
+            return [], form, [_unreadable("表二", next(iter(spoilt.values())))], True
     return facts, form, findings, True
 
 

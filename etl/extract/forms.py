@@ -41,6 +41,7 @@ from etl.read.recache import compile as _rx
 from etl.model import Document, Evidence, Fact, Finding, Segment, Table
 
 NOTICE_2021_RE = _rx(r"[(\[]2021[)\]]30号|2021年?新?版.{0,6}格式|2021.{0,3}年度报告格式")
+_CJK_RE = _rx(r"[\u4e00-\u9fff]")
 _PAGE_NO_RE = _rx(r"^\s*(?:[-—–]\s*\d+\s*[-—–]|第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+|\d{1,3})\s*$")
 
 
@@ -159,6 +160,10 @@ def _t3_colmap(header_rows: list[list[str]]) -> tuple[dict[str, int], dict[str, 
         hits = next((h for h in map(applicant_hits, reversed(cells)) if h), [])
         if len(hits) > 1:
             return {}, {}, {}  # header cells do not line up with columns (merges collapsed)
+        if not hits and len(cells) > 1:
+            # a name wrapped over the header rows (自 / 然人, 法律 / 服务机构) reads whole top-down
+            joined = applicant_hits("".join(cells))
+            hits = joined if len(joined) == 1 else []
         if not hits:
             continue
         key = hits[0]
@@ -186,6 +191,10 @@ class _T3Row:
     ctx: TableCtx
     label: str
     row_label: str
+    context: str | None = None  # the section the rows above it were in
+    #: a line of numbers without any label stood right above / below it (a split tall row)
+    bare_before: bool = False
+    bare_after: bool = False
 
 
 def parse_t3_tables(tables: list[Table], doc: Document) -> T3Result:
@@ -198,14 +207,23 @@ def parse_t3_tables(tables: list[Table], doc: Document) -> T3Result:
     context: str | None = None
     pending_other_blank: tuple[list[tuple[str, CellValue, str, str, int | None]], TableCtx, str] | None = None
     records: list[_T3Row] = []
+    bare: set[int] = set()  # n: a line of numbers without any label stood before records[n]
     shift_hint = [0]  # the displacement of the last row with numbers (for all-blank rows)
     for t in tables:
         ctx = _ctx("表三", t, doc)
         shift_hint[0] = 0  # each table (page) has its own geometry
         rows = [list(r) for r in t.rows if any((c or "").strip() for c in r)]
         index = [i for i, r in enumerate(t.rows) if any((c or "").strip() for c in r)]
+        rows, index = _split_stacked_rows(rows, index)
         header = [r for r in rows if _is_t3_header_row(r)]
         if header:
+            # the top rows of a header whose names wrapped (自 / 然人) carry no header word of
+            # their own: the rows without numbers right above the first header row belong to it
+            k = next(i for i, r in enumerate(rows) if r is header[0])
+            while k > 0 and not any(parse_cell(c).kind == "number" for c in rows[k - 1]) and \
+                    len(rows[k - 1]) == len(header[0]):
+                k -= 1
+                header.insert(0, rows[k])
             cm, cl, rep = _t3_colmap(header)
             if len(cm) == 7 or ("" in cm and len(cm) >= 2):
                 colmap, col_labels, repeated = cm, cl, rep
@@ -223,6 +241,10 @@ def parse_t3_tables(tables: list[Table], doc: Document) -> T3Result:
                 continue
             if all(_PAGE_NO_RE.match(c or "") or not (c or "").strip() for c in row):
                 continue
+            if any(_rx(r"\d").search(c or "") for c in row) and not any(_CJK_RE.search(c or "") for c in row):
+                bare.add(len(records))  # numbers on a line of their own, between two records
+                if records:
+                    records[-1].bare_after = True
             if (len(_distinct(row)) == 1 and parse_cell(_distinct(row)[0]).kind == "text"
                     and sum(1 for c in row if not (c or "").strip()) < 7):
                 # a section label on its own line (printed vertically outside the grid)
@@ -231,6 +253,7 @@ def parse_t3_tables(tables: list[Table], doc: Document) -> T3Result:
                     context = m1.section
                 continue
             cm_row, rep_row = colmap, repeated
+            row = _unstack(row, colmap, width)
             if width and len(row) != width and _in_form_order(colmap) and _seven_at_right(row):
                 # a header from a grid of another width (the page before, or a header whose
                 # merged cells overlap) names the form's 7 columns in the form's order, and
@@ -246,6 +269,17 @@ def parse_t3_tables(tables: list[Table], doc: Document) -> T3Result:
                     ))
                 continue
             label_cells, values = cells
+            if width and len(row) != width and len(cm_row) == 7 and any(
+                    parse_cell(raw).kind == "text" for _k, _j, raw in values):
+                # the row is narrower or wider than the header and counting its cells from the
+                # right puts a word (a label's tail, two numbers in one cell) under a value
+                # column: the other cells' columns are no more certain than that one's
+                res.findings.append(Finding(
+                    "t3_columns_uncertain", "warning",
+                    f"表三: row {_clean_label((_distinct(row) or [''])[0])[:40]!r} has {len(row)} cells "
+                    f"under a header of {width} and text where a number belongs; not stored",
+                ))
+                continue
             if rep_row:
                 values = _check_repeated(row, values, cm_row, rep_row)
             label_raw = _label_order(_distinct(label_cells))
@@ -255,12 +289,13 @@ def parse_t3_tables(tables: list[Table], doc: Document) -> T3Result:
                        ctx.cell_offset(ri, j, t.rows)) for key, j, raw in values]
             has_number = any(p[1].kind == "number" for p in parsed)
             has_text = any(p[1].kind == "text" for p in parsed)
+            before = context
             m = match_t3_label(label, context)
             if m.section:
                 context = m.section
             if m.kind == "none":
                 if has_number and not has_text:
-                    records.append(_T3Row(None, parsed, ctx, label, row_label))
+                    records.append(_T3Row(None, parsed, ctx, label, row_label, before))
                 continue
             if has_text and not has_number:
                 continue  # a title or header line that spans the value columns
@@ -269,7 +304,11 @@ def parse_t3_tables(tables: list[Table], doc: Document) -> T3Result:
                     pending_other_blank = (parsed, ctx, row_label)
                 continue
             if m.metric is not None:
-                records.append(_T3Row(m.metric, parsed, ctx, label, row_label))
+                records.append(_T3Row(m.metric, parsed, ctx, label, row_label, before))
+    for n in bare:
+        if n < len(records):
+            records[n].bare_before = True
+    records = _join_wrapped_labels(records)
     _place_by_order(records)
     records = _drop_blank_fragments(records)
     seen: dict[str, list[float | None]] = {}
@@ -329,6 +368,36 @@ def parse_t3_tables(tables: list[Table], doc: Document) -> T3Result:
 _LABEL_START_RE = _rx(r"^(?:[一二三四五六七八九十]+[、.]|\([一二三四五六七]\)|\d{1,2}\.|[①-⑨])")
 
 
+def _join_wrapped_labels(records: list[_T3Row]) -> list[_T3Row]:
+    """A label that wrapped onto the next row of the grid, with the numbers beside its tail.
+
+    Converters that split a wrapped label cell into rows print the label's first line over
+    empty cells ("4.无正当理") and its rest beside the numbers ("由大量反复申请 0 0 …"). When an
+    all-blank row is followed by a row with numbers whose label does not start like a form
+    label (1. / （三） / 一、), the two labels are read as one; the blank row is dropped only
+    when the joined label names a form row.
+    """
+    out: list[_T3Row] = []
+    i = 0
+    while i < len(records):
+        rec = records[i]
+        nxt = records[i + 1] if i + 1 < len(records) else None
+        if (nxt is not None and rec.metric is not None and not rec.bare_after
+                and all(p[1].kind == "blank" for p in rec.parsed)
+                and any(p[1].kind == "number" for p in nxt.parsed)
+                and not _LABEL_START_RE.match(norm(nxt.label))):
+            m = match_t3_label(rec.label + nxt.label, rec.context)
+            if m.kind == "row" and m.metric == rec.metric:
+                out.append(_T3Row(m.metric, nxt.parsed, nxt.ctx, rec.label + nxt.label,
+                                  _clean_label(rec.row_label + nxt.row_label), rec.context,
+                                  rec.bare_before, nxt.bare_after))
+                i += 2
+                continue
+        out.append(rec)
+        i += 1
+    return out
+
+
 def _drop_blank_fragments(records: list[_T3Row]) -> list[_T3Row]:
     """Rows with no number at all that must not stand for a form row.
 
@@ -339,10 +408,13 @@ def _drop_blank_fragments(records: list[_T3Row]) -> list[_T3Row]:
     """
     with_numbers = {r.metric for r in records
                     if r.metric and any(p[1].kind == "number" for p in r.parsed)}
+    # numbers on a grid line of their own, without a label, beside a label over empty cells:
+    # a converter split a tall row into its label and its numbers, so the blank row is no row
     out = []
     for r in records:
         blank = r.metric is not None and all(p[1].kind == "blank" for p in r.parsed)
-        if blank and (r.metric in with_numbers or not _LABEL_START_RE.match(norm(r.label))):
+        if blank and (r.metric in with_numbers or not _LABEL_START_RE.match(norm(r.label))
+                      or r.bare_before or r.bare_after):
             continue
         out.append(r)
     return out
@@ -413,6 +485,84 @@ def _check_repeated(row: list[str], values: list[tuple[str, int | None, str]], c
             if any(parse_cell(o).kind != mine.kind or parse_cell(o).value != mine.value for o in others):
                 raw = _UNCERTAIN
         out.append((key, j, raw))
+    return out
+
+
+_ITEM_START = _rx(r"(?m)^[ \t]*(\d{1,2})[ \t]*[.．、]")
+_NUMBERS_CELL = _rx(r"^\s*\d+(?:\s+\d+)+\s*$")
+
+
+def _split_stacked_rows(rows: list[list[str]], index: list[int]) -> tuple[list[list[str]], list[int]]:
+    """Grid rows that a converter stacked into one (two numbered labels in the label cell, each
+    value cell two numbers one above the other), split back into the form's rows.
+
+    A row is split only when its last 7 cells each hold the same number k ≥ 2 of numbers, its
+    label holds exactly k consecutively numbered items (1. … 2. …), and every one of the k rows
+    it makes has six applicant cells adding up to its 总计. Otherwise it stays as printed
+    (and is not stored, its cells being text).
+    """
+    out_rows: list[list[str]] = []
+    out_index: list[int] = []
+    for ri, row in zip(index, rows):
+        split = _split_stacked(row)
+        for r in split or [row]:
+            out_rows.append(r)
+            out_index.append(ri)
+    return out_rows, out_index
+
+
+def _split_stacked(row: list[str]) -> list[list[str]] | None:
+    if len(row) < 8 or not all(_NUMBERS_CELL.match(c or "") for c in row[-7:]):
+        return None
+    stacks = [(c or "").split() for c in row[-7:]]
+    k = len(stacks[0])
+    if k < 2 or any(len(st) != k for st in stacks):
+        return None
+    if any(parse_cell(c).kind == "number" for c in row[:-7]):
+        return None
+    label = "\n".join(c for c in row[:-7] if c)
+    starts = list(_ITEM_START.finditer(label))
+    if len(starts) != k or [int(m.group(1)) for m in starts] != list(range(int(starts[0].group(1)),
+                                                                          int(starts[0].group(1)) + k)):
+        return None
+    prefix = label[:starts[0].start()]
+    bounds = [m.start() for m in starts] + [len(label)]
+    out = []
+    for n in range(k):
+        vals = [st[n] for st in stacks]
+        nums = [int(v) for v in vals]
+        if sum(nums[:6]) != nums[6]:
+            return None
+        out.append([prefix + label[bounds[n]:bounds[n + 1]].strip("\n")] + vals)
+    return out
+
+
+_STACKED = _rx(r"^\s*(\d+)\s+(\d+)\s*$")
+
+
+def _unstack(row: list[str], colmap: dict[str, int], width: int) -> list[str]:
+    """A data row whose converter stacked two neighbouring cells into one ("1<br>0", "0 23"),
+    split back into its columns.
+
+    PDF-to-Markdown converters that lose a column boundary print the two numbers in one cell,
+    and the row comes out one cell narrower than the header. The split is made only when it
+    makes the row exactly as wide as the header and the six applicant columns, read by the
+    header, then add up to the 总计: otherwise the row is left as printed (and not stored).
+    """
+    if not width or len(row) >= width or len(colmap) != 7:
+        return row
+    stacked = [j for j, c in enumerate(row) if _STACKED.match(c or "")]
+    if not stacked or len(stacked) != width - len(row):
+        return row
+    out: list[str] = []
+    for j, c in enumerate(row):
+        m = _STACKED.match(c or "") if j in stacked else None
+        out.extend([m.group(1), m.group(2)] if m else [c])
+    vals = [parse_cell(out[colmap[k]]) for k in APPLICANT_ORDER]
+    if any(v.kind != "number" or v.value is None for v in vals):
+        return row
+    if abs(sum(v.value for v in vals[:6]) - vals[6].value) > 1e-9:  # type: ignore[operator,misc]
+        return row
     return out
 
 
@@ -922,6 +1072,18 @@ def _unless_shifted(t3_facts: list[Fact]) -> tuple[list[Fact], list[Finding]]:
             diffs[b] = sum(got) - total
     if len(diffs) >= 2 and abs(sum(diffs.values())) <= 1e-9:
         names = ", ".join(f"{b} {d:+g}" for b, d in diffs.items())
+        # a row that is 0 in all seven columns reads the same however its numbers moved
+        by_row: dict[str, list[Fact]] = {}
+        for f in t3_facts:
+            by_row.setdefault(f.metric, []).append(f)
+        zero = [f for fs in by_row.values()
+                if len(fs) == 7 and all(f.value == 0 and not f.approx for f in fs) for f in fs]
+        if zero:
+            return zero, [Finding(
+                "t3_columns_shifted", "warning",
+                f"表三: the outcome rows add up in the wrong columns ({names}), as when numbers moved into a "
+                f"neighbouring column; only the {len(zero) // 7} row(s) that are 0 in every column stored",
+            )]
         return [], [Finding(
             "t3_columns_shifted", "warning",
             f"表三: the outcome rows add up in the wrong columns ({names}), as when numbers moved into a "

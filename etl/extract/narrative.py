@@ -1009,11 +1009,18 @@ def joined_view(text: str) -> tuple[str, list[int]]:
     ``_Ctx.original``), so evidence still points into the original text.
     """
     lines = text.split("\n")
-    lengths = sorted(len(ln.strip()) for ln in lines if len(ln.strip()) >= 10)
+    # (a Markdown table's rows are not prose: their width says nothing about the page's)
+    lengths = sorted(len(ln.strip()) for ln in lines if len(ln.strip()) >= 10 and not ln.lstrip().startswith("|"))
     # PDF text puts a space between Chinese and a number (实际利用外资 1.37 亿美元): not a word gap
     spaces = [m.start() for m in _SOFT_SPACE.finditer(text)]
+    # justified PDF lines pad the gap around a number with a run of spaces (markitdown:
+    # "主动公开政府信息      125      条，涵盖"): on a line of prose every space of the run is soft
+    spaces += [k for m in _PADDED_NUMBER.finditer(text) if _PROSE_PUNCT.search(text, *_line_span(text, m.start()))
+               for k in range(m.start(), m.end())]
+    prose, cut = _prose_tables(lines)
+    spaces += cut
     if len(lengths) < 3:
-        return _remove(text, spaces)
+        return _remove(text, sorted(set(spaces)))
     full = lengths[int(len(lengths) * 0.75)]
     soft: list[int] = []
     pos = 0
@@ -1021,23 +1028,109 @@ def joined_view(text: str) -> tuple[str, list[int]]:
         pos += len(line)
         nxt = lines[i + 1]
         body = line.strip()
+        if i in prose:
+            # a prose line a converter set as a table row: it wraps into the next row (or the
+            # line after the table) unless it ends a sentence
+            body = prose[i]
+            if body and not _SOFT_BREAK_END.search(body) and nxt.strip() and not _HEADING.match(nxt) \
+                    and (i + 1 in prose or not nxt.lstrip().startswith("|")):
+                soft.append(pos)
+            pos += 1
+            continue
         if (
             len(body) >= max(10, full * 0.85)
             and not _SOFT_BREAK_END.search(body)
             and "\t" not in line and "\t" not in nxt
             and nxt.strip()
             and not _HEADING.match(nxt)
-            and not nxt.lstrip().startswith(("|", "第"))
+            and (i + 1 in prose or not nxt.lstrip().startswith(("|", "第")))
             and not (_HEADING.match(line) and not _rx(r"[，。；,;]").search(body))  # a heading line
         ):
             soft.append(pos)
+            # the indent a converter leaves at the start of the wrapped line (" 5      条") and
+            # the padding before the wrap are part of the wrap too
+            k = pos + 1
+            while k < len(text) and text[k] == " ":
+                soft.append(k)
+                k += 1
+            k = pos - 1
+            while k >= 0 and text[k] == " ":
+                soft.append(k)
+                k -= 1
         pos += 1
     return _remove(text, sorted(set(soft) | set(spaces)))
+
+
+_PIPE_LINE = _rx(r"^[ \t]*\|.*\|[ \t]*$")
+_RULE_LINE = _rx(r"^[ \t]*\|?(?:[ \t]*:?-{3,}:?[ \t]*\|)+[ \t]*$")
+_CELL_GAP = _rx(r"[ \t]*\|[ \t|]*")
+_SENTENCE_PUNCT = _rx(r"[，。；]")
+_WORDISH = _rx(r"[0-9A-Za-z.%]")
+
+
+def _prose_tables(lines: list[str]) -> tuple[dict[int, str], list[int]]:
+    """Markdown "tables" that are prose: {line index: the line's text without its cell
+    borders}, and the positions of the borders (with their padding and the separator rows).
+
+    markitdown sets justified paragraphs as tables, one cell per stretch of a line
+    (``| 信息 437 | 条，其中，主动公开政府信息 | | 55 | 条（涵盖…``). A run of pipe rows is
+    prose when at least half of its rows carry sentence punctuation (，。；) — the form's
+    tables carry it in their header note at most. Between two cells whose neighbouring
+    characters are both digits or letters one character stays, so that numbers of two cells
+    never run together.
+    """
+    prose: dict[int, str] = {}
+    cut: list[int] = []
+    starts = [0]
+    for ln in lines:
+        starts.append(starts[-1] + len(ln) + 1)
+    i = 0
+    while i < len(lines):
+        if not _PIPE_LINE.match(lines[i]):
+            i += 1
+            continue
+        j = i
+        while j < len(lines) and _PIPE_LINE.match(lines[j]):
+            j += 1
+        rows = [k for k in range(i, j) if not _RULE_LINE.match(lines[k])]
+        if rows and sum(1 for k in rows if _SENTENCE_PUNCT.search(lines[k])) * 2 >= len(rows):
+            for k in range(i, j):
+                line, base = lines[k], starts[k]
+                if _RULE_LINE.match(line):
+                    cut += range(base, base + len(line) + (1 if k + 1 < len(lines) else 0))
+                    prose[k] = ""  # (its line break goes with it)
+                    continue
+                kept: list[str] = []
+                prev = 0
+                for m in _CELL_GAP.finditer(line):
+                    a, b = m.start(), m.end()
+                    left = line[a - 1] if a > 0 else ""
+                    right = line[b] if b < len(line) else ""
+                    keep = a if (left and right and _WORDISH.match(left) and _WORDISH.match(right)) else -1
+                    cut += [base + x for x in range(a, b) if x != keep]
+                    kept.append(line[prev:a] + (line[keep] if keep >= 0 else ""))
+                    prev = b
+                kept.append(line[prev:])
+                prose[k] = "".join(kept).strip()
+        i = j
+    return prose, cut
 
 
 # one space between a Chinese character and a number or a percent sign, either way round, or
 # between two Chinese characters (a converter joining PDF lines with a space: 2026 条 政府信息)
 _SOFT_SPACE = _rx(r"(?<=[\u4e00-\u9fff]) (?=[0-9０-９\u4e00-\u9fff])|(?<=[0-9０-９%％]) (?=[\u4e00-\u9fff])")
+
+
+#: a run of 2–8 spaces between a Chinese character and a number (either way round)
+_PADDED_NUMBER = _rx(r"(?<=[\u4e00-\u9fff]) {2,8}(?=[0-9０-９])|(?<=[0-9０-９%％]) {2,8}(?=[\u4e00-\u9fff])")
+_PROSE_PUNCT = _rx(r"[，。；：、]")
+
+
+def _line_span(text: str, pos: int) -> tuple[int, int]:
+    """(start, end) of the line holding ``pos``."""
+    start = text.rfind("\n", 0, pos) + 1
+    end = text.find("\n", pos)
+    return start, len(text) if end < 0 else end
 
 
 def _remove(text: str, positions: list[int]) -> tuple[str, list[int]]:

@@ -32,7 +32,7 @@ _HEADER = _rx(
 )
 _UNITS = "人次|万元|条|件|元|个|次|篇|人|项"
 _ITEM = _rx(
-    r"(?P<label>[^\d\s](?:[^\d\n]|\d{1,2}[.．、])*?)\s*(?P<unit>" + _UNITS + r")\s*(?P<nums>\d[\d \t\u3000]*)"
+    r"(?P<label>[^\d\s](?:[^\d\n]|\d{1,2}[ \t]?[.．、])*?)\s*(?P<unit>" + _UNITS + r")\s*(?P<nums>\d[\d \t\u3000]*)"
 )
 _NUMBERING = _rx(r"^\s*[.．、]")
 _ITEM_NUMBER = _rx(r"\d{1,2}\s*[.．、]\s*[^\d\s]")

@@ -16,6 +16,7 @@ from typing import Any, Mapping
 
 from etl.metrics import APPLICANT_LABELS_ZH
 from etl.present import i18n
+from etl.present.agency_names import agency_label
 
 BLANK = "—"
 
@@ -133,6 +134,11 @@ RULE_EXPLANATIONS: dict[str, tuple[str, str]] = {
     "check_failed": ("检查程序未能运行。", "A check could not run."),
     "t3_columns_uncertain": ("表三数字所在列无法确定，未录入。",
                              "The column of 表三 numbers is uncertain; not stored."),
+    "t3_zero_rows_dealt": ("文本中表三相邻几行的数字错到了彼此的行里，但合起来恰为每行 7 个且全为 0；"
+                           "无论数字如何错位，这些行的每个单元格都是 0，按 0 录入。",
+                           "Neighbouring 表三 rows in text have numbers moved between them, but together hold "
+                           "exactly 7 per row and every one is 0; however they moved, each of their cells is "
+                           "0, and is stored so."),
     "t3_placed_by_identities": ("文本中的表三某行空格消失、数字少于 7 个；只有一种摆放能使表内勾稽关系成立，"
                                 "数字按此录入，其余列为空格。",
                                 "A 表三 row in text lost its blank cells and shows fewer than 7 numbers; only one "
@@ -243,7 +249,8 @@ def _from_params(rule: str, p: Mapping[str, Any], lang: str) -> str | None:
         if rule == "text_reused_other_agency":
             if en:
                 return (f"{p['share']:.0f} % of the report's sentences ({p['reused']} of "
-                        f"{p['sentences']}) repeat {p['other_agency']}'s {p['other_year']} report")
+                        f"{p['sentences']}) repeat {agency_label(p['other_agency'], 'en')}'s "
+                        f"{p['other_year']} report")
             return (f"报告 {p['share']:.0f}% 的句子（{p['sentences']} 句中的 {p['reused']} 句）"
                     f"与{p['other_agency']} {p['other_year']} 年报告相同")
     except (KeyError, TypeError, ValueError):
@@ -283,6 +290,8 @@ _ZH_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 _TEMPLATES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(a, re.S), b) for a, b in (
         (r"(表.) \(flattened text\): (.*); no facts stored", r"\1（文本中的表格）：\2；未录入任何数字"),
+        (r"(表.) \(flattened text\): (.*); the rows under that header were not stored",
+         r"\1（文本中的表格）：\2；该表头下的各行未录入"),
         (r"表三 \(flattened text\): row '(.*)' has (\d+) numbers for the form's 7 columns; placed in the "
          r"only columns where the table's identities hold \(blank: (.*)\)",
          r"表三（文本中的表格）：“\1”行有 \2 个数字，国家表格为 7 列；按唯一使表内勾稽关系成立的列录入"
@@ -315,6 +324,14 @@ _TEMPLATES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"no reporting year found in the title or text", r"标题和正文中均未找到报告年度"),
         (r"表三: row '(.*)' has more numbers than the form has columns and no readable header; "
          r"not stored", r"表三：“\1”行的数字多于表格列数，且表头无法读取；未录入"),
+        (r"表三: row '(.*)' has (\d+) cells under a header of (\d+) and text where a number belongs; "
+         r"not stored", r"表三：“\1”行有 \2 个单元格，表头为 \3 列，且数字列中有文字；未录入"),
+        (r"表三 \(flattened text\): rows (.*) have ([\d/]+) numbers, together 7 for each row and all 0; "
+         r"each of their cells stored as 0",
+         r"表三（文本中的表格）：\1 各行分别有 \2 个数字，合计恰为每行 7 个且全为 0；这些行的每个单元格均按 0 录入"),
+        (r"表三: the outcome rows add up in the wrong columns \((.*)\), as when numbers moved into a "
+         r"neighbouring column; only the (\d+) row\(s\) that are 0 in every column stored",
+         r"表三：办理结果行之和在错误的列上成立（\1），像是数字错入了相邻列；只录入各列均为 0 的 \2 行"),
         (r"表三: a row with numbers whose label is not a form row: '(.*)'; not stored",
          r"表三：有数字的一行“\1”不是国家表格中的行；未录入"),
         (r"表三: row (\S+) printed twice with different numbers; the first is kept",

@@ -16,6 +16,9 @@ from etl.read.textio import decode_bytes
 
 _PIPE_ROW = _rx(r"^[ \t]*\|.*\|[ \t]*$")
 _SEPARATOR_CELL = _rx(r"^:?-{2,}:?$")
+#: a line break inside a Markdown cell, as converters write it (pymupdf4llm: ``本年制发件<br>数``):
+#: a wrapped label or two cells' numbers stacked in one cell, read as the line break it is
+_BR = _rx(r"[ \t]*<br\s*/?>[ \t]*", re.I)
 
 
 def _split_row(line: str) -> list[str]:
@@ -26,7 +29,7 @@ def _split_row(line: str) -> list[str]:
     if body.endswith("|") and not body.endswith("\\|"):
         body = body[:-1]
     cells = re.split(r"(?<!\\)\|", body)
-    return [c.strip().replace("\\|", "|") for c in cells]
+    return [_BR.sub("\n", c.strip().replace("\\|", "|")).strip() for c in cells]
 
 
 def pipe_tables(text: str) -> list[Table]:

@@ -364,8 +364,14 @@ def test_flat_t2_2019_and_wrong_count():
     assert form == "2019"
     broken = T2_FLAT_2019.replace("行政强制 8 / 0", "行政强制 8 0")
     facts, form, findings = parse_forms(*seg_doc(broken))
-    assert not facts
-    assert any(f.rule == "table_unreadable" and "表二" in f.message for f in findings)
+    # which of 行政强制's cells vanished is not known, and a number may have moved from the row
+    # beside it: no row under that header (第二十条第（六）项) is stored; the other blocks are read
+    # under their own headers
+    left = {m for m in got if m.startswith(("disclosure.penalty_", "disclosure.coercion_"))}
+    assert len(left) == 6
+    assert {f.metric: f.value for f in facts} == {m: v for m, v in got.items() if m not in left}
+    bad = [f for f in findings if f.rule == "table_unreadable" and "表二" in f.message]
+    assert len(bad) == 1 and "行政强制" in bad[0].message and set(bad[0].cells) == left
 
 
 def test_tab_separated_dump_keeps_empty_cells():
@@ -590,7 +596,10 @@ def test_space_separated_dump_with_repeated_merged_cells_and_vertical_wu():
     bad = T2_FLAT_2021.replace("行政许可 1234", "行政许可 1234 1234 99")
     bad = bad.replace("信息内容 本年处理决定数量\n行政许可", "信息内容 本年处理决定数量 本年处理决定数量 本年处理决定数量\n行政许可")
     facts, _, findings = parse_forms(*seg_doc(bad))
-    assert not facts and any(f.rule == "table_unreadable" for f in findings)
+    # the repeats disagree: 行政许可's block is left out, the blocks under other headers are read
+    t2 = {f.metric: f.value for f in facts if f.metric.startswith("disclosure.")}
+    assert "disclosure.licensing_decisions" not in t2 and t2["disclosure.penalty_decisions"] == 56
+    assert any(f.rule == "table_unreadable" and "disclosure.licensing_decisions" in f.cells for f in findings)
 
 
 def test_row_with_nothing_after_its_label_is_all_blank():

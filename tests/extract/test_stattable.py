@@ -69,3 +69,12 @@ def test_a_run_wrapped_by_pdf_text_reads_like_the_unwrapped_one() -> None:
     assert got["主动公开信息数"] is None and got["行政复议数"] == 0
     cut = GLUED.replace("当面申请数条1818", "当面申请数条18\n18")
     assert _values(cut)["当面申请数"] == 18
+
+
+def test_item_numbers_set_apart_from_their_mark_still_number_the_rows() -> None:
+    # pymupdf4llm prints each number in its own span: "其中： 1 、当面申请数 条 0 0 2 、传真申请数"
+    text = ("指标名称 计量 单位 2012 年度 历年累计 受理依申请公开信息总数 条 3 9 其中： 1 、当面申请数 条 1 4 "
+            "2 、传真申请数 条 2 5 对申请的答复总数 条 3 9 行政复议 数 件 0 0 附件下载")
+    got = _values(text)
+    assert got["受理依申请公开信息总数"] == 3 and got["当面申请数"] == 1 and got["传真申请数"] == 2
+    assert got["对申请的答复总数"] == 3 and got["行政复议 数"] == 0

@@ -29,8 +29,10 @@ def test_messages_from_parameters_in_both_languages() -> None:
              "other_agency": "甲市商务局"}
     assert ft.finding_message("text_reused_prev_year", "", reuse, "zh") == \
         "报告 83% 的句子（6 句中的 5 句）与本机构 2022 年报告相同"
-    assert "repeat 甲市商务局's 2022 report" in ft.finding_message(
+    # the other agency by its English label in English
+    assert "repeat Jia City Commerce Bureau's 2022 report" in ft.finding_message(
         "text_reused_other_agency", "", reuse, "en")
+    assert "与甲市商务局 2022 年报告相同" in ft.finding_message("text_reused_other_agency", "", reuse, "zh")
 
 
 def test_stored_english_messages_recovered_in_chinese() -> None:
@@ -110,6 +112,10 @@ EXTRACTOR_MESSAGES: list[tuple[str, str]] = [
     ("table_unreadable", "表三 (flattened text): row '（一）予以公开' has 6 numbers, not 7; 173 numbers in "
                          "the table region, the form needs 175 (2021) or 161 (2019); no facts stored"),
     ("table_unreadable", "表二 (flattened text): row 规章 not found; no facts stored"),
+    ("table_unreadable", "表二 (flattened text): row '行政许可' has 4 numbers, the 2019 form has 3; the rows "
+                         "under that header were not stored"),
+    ("table_unreadable", "表二 (flattened text): numbers after an unrecognised label '（五）项信息内容上一年项目数量'; "
+                         "the rows under that header were not stored"),
     ("table_unreadable", "表四 (flattened text): 26 numbers where the form has 15; no facts stored"),
     ("table_unreadable", "表三 (flattened text): row '（一）予以公开' has 6 numbers, not 7; only the rows "
                          "with exactly 7 numbers after their label were stored; not stored: granted, "
@@ -117,6 +123,13 @@ EXTRACTOR_MESSAGES: list[tuple[str, str]] = [
     ("t3_placed_by_identities", "表三 (flattened text): row '（三）不予公开 3.危及“三安全一稳定”' has 5 "
                                 "numbers for the form's 7 columns; placed in the only columns where the "
                                 "table's identities hold (blank: 科研机构, 其他)"),
+    ("t3_zero_rows_dealt", "表三 (flattened text): rows '8.属于行政查询事项', '本机关不掌握相关政府信息' have "
+                           "10/4 numbers, together 7 for each row and all 0; each of their cells stored as 0"),
+    ("t3_columns_uncertain", "表三: row '（七）总计' has 18 cells under a header of 19 and text where a number "
+                             "belongs; not stored"),
+    ("t3_columns_shifted", "表三: the outcome rows add up in the wrong columns (natural_person +23, commercial "
+                           "-23), as when numbers moved into a neighbouring column; only the 15 row(s) that are "
+                           "0 in every column stored"),
     ("table_unreadable", "表三 (flattened text): row '（四）无法提供 1.本机关不掌握相关政府信息' has 6 numbers "
                          "for the form's 7 columns and the table's identities do not single out their "
                          "columns; not stored"),

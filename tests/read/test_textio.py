@@ -125,3 +125,9 @@ def test_markdown_inline_code_reads_as_rendered(tmp_path: Path) -> None:
     txt = tmp_path / "r.txt"
     txt.write_text("代码 `x` 原样\n", encoding="utf-8")
     assert "`x`" in read_text(txt, txt.read_bytes()).text  # plain text is kept as printed
+
+
+def test_br_in_a_markdown_cell_is_a_line_break(tmp_path: Path) -> None:
+    """pymupdf4llm writes a wrapped label or two stacked numbers as ``<br>`` inside one cell."""
+    doc = read_text(tmp_path / "r.md", "|本年制发件<br>数|商业<br/>企业|\n|---|---|\n|0<br>0|1|\n".encode())
+    assert doc.tables[0].rows == [["本年制发件\n数", "商业\n企业"], ["0\n0", "1"]]
