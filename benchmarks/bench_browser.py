@@ -53,11 +53,16 @@ DRAWN_JS = _drawn_js()
 #: polls is still seen
 WATCH_JS = """() => {
   window.__states = [];
+  window.__h1 = (document.querySelector('h1') || {}).innerText;
   const app = document.querySelector("[data-testid='stApp']");
   new MutationObserver(() => window.__states.push(app.getAttribute('data-test-script-state')))
     .observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
 }"""
-MOVED_JS = "() => window.__states.includes('running') && (" + DRAWN_JS + ")()"
+#: the move is over when the new page is drawn: its run was seen, or — a run so short that the
+#: frontend drew 'running' and 'notRunning' in one render, so the attribute never changed —
+#: another page's title is drawn (each page has its own)
+MOVED_JS = ("() => (window.__states.includes('running') || "
+            "(document.querySelector('h1') || {}).innerText !== window.__h1) && (" + DRAWN_JS + ")()")
 
 
 def _demo_db(folder: Path) -> Path:
