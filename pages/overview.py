@@ -13,7 +13,7 @@ from etl.present import supervision as sv
 from etl.query import completeness, indicators, overview, timeliness
 from etl.metrics import load_metrics
 from pages._ui.data import agencies_df, cached, get_con, selection
-from pages._ui.downloads import download_buttons, show_chart, show_table
+from pages._ui.downloads import download_buttons, first_rows, show_chart, show_table
 from pages._ui.links import link_to, profile_link, profile_links
 from pages._ui.messages import empty_state, error_boundary
 from pages._ui.session import agency_label, lang, metric_label, t
@@ -298,8 +298,9 @@ def indicators_section(con, ids, year: int | None) -> None:  # type: ignore[no-u
         return
     names = dict(zip(agencies_df()["agency_id"], agencies_df()["name"]))
     profile = t("open_profile")
-    shown = table.assign(**{profile: [f"{u}#{profile}" for u in
-                                      profile_links(names.get(int(a), "") for a in one["agency_id"])]})
+    shown = first_rows(table)  # a province's 20,000 agencies: the first rows, links for them
+    shown = shown.assign(**{profile: [f"{u}#{profile}" for u in profile_links(
+        names.get(int(a), "") for a in one["agency_id"].head(len(shown)))]})
     st.markdown(f"**{sv.indicator_label(chosen, lg)} · {year}** — "
                 f"{sv.indicator_definition(chosen, config.get(chosen), lg)}")
     show_table(shown, column_config={
@@ -379,7 +380,8 @@ def timeliness_section(con, ids, y0, y1, year: int | None) -> None:  # type: ign
         return
     table = sv.timeliness_table(bad, lg, with_agency=True)
     profile = t("open_profile")
-    shown = table.assign(**{profile: [f"{u}#{profile}" for u in profile_links(bad["agency"])]})
+    shown = first_rows(table)
+    shown = shown.assign(**{profile: [f"{u}#{profile}" for u in profile_links(bad["agency"].head(len(shown)))]})
     show_table(shown, column_config={
         profile: st.column_config.LinkColumn(profile, display_text=r"#(.*)$"),
     })

@@ -11,6 +11,7 @@ from etl.present import i18n
 from etl.present.findings_text import text_or_blank
 from etl.store.corrections import review_queue
 from pages._ui.data import get_con
+from pages._ui.downloads import first_rows
 from pages._ui.links import nav_link, report_link
 from pages._ui.messages import empty_state, error_boundary
 from pages._ui.session import agency_option, lang, t
@@ -60,6 +61,8 @@ def main() -> None:
             empty_state(t("rv_empty"))
             return
         lg = lang()
+        total = len(df)
+        df = first_rows(df, note="rv_rows_shown").copy()  # a province's queue: the first rows
         df["link"] = [report_link(int(r), filters) for r in df["report_id"]]
         df["kind"] = [i18n.kind_label(k, lg) for k in df["kind"]]
         df["reason_text"] = [reason_text(r, lg) for r in df["reasons"]]
@@ -67,7 +70,7 @@ def main() -> None:
         df["agency"] = [agency_option(a) if isinstance(a, str) and a else t("unknown") for a in df["agency"]]
         for col in ("printed_agency", "file", "reasons", "reason_text"):
             df[col] = [text_or_blank(v) for v in df[col]]
-        st.write(t("rv_count", n=len(df)))
+        st.write(t("rv_count", n=total))
         nav_link("quality", t("rv_verdicts"))
         label = st.column_config.Column
         st.dataframe(

@@ -67,6 +67,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "all": ("全部", "All"),
     "choose": ("请选择", "Choose"),
     "copy_link": ("复制链接", "Copy link"),
+    "rv_rows_shown": ("显示队列中的前 {n} 份（共 {total} 份）；审核后其余的会依次出现。",
+                      "Showing the first {n} of {total} reports in the queue; the others follow as these are reviewed."),
+    "table_rows_shown": ("显示前 {n} 行（共 {total} 行）；下载的 CSV/XLSX 包含全部行。",
+                         "Showing the first {n} of {total} rows; the CSV/XLSX downloads hold every row."),
     "copy_link_help": (
         "复制下面的链接，发送给同事即可打开相同的页面和视图。",
         "Copy this link to share exactly this page and view.",

@@ -93,11 +93,27 @@ def show_chart(chart: Any, df: pd.DataFrame, name: str, key: str | None = None) 
     download_buttons(df, name, key=key)
 
 
+#: rows a table sends to the browser: a province's indicator table (20,000 agencies) was 6 MB
+#: of every overview run, and its late and missing reports (15,000) another 2 MB; the rest is
+#: in the table's downloads
+TABLE_ROWS = 1000
+
+
+def first_rows(df: pd.DataFrame, n: int | None = None, note: str = "table_rows_shown") -> pd.DataFrame:
+    """The rows of ``df`` a page shows (the first :data:`TABLE_ROWS`, in the table's own order),
+    with a caption (text key ``note``) saying how many there are when that is not all of them."""
+    n = TABLE_ROWS if n is None else n
+    if len(df) <= n:
+        return df
+    st.caption(t(note, n=f"{n:,}", total=f"{len(df):,}"))
+    return df.head(n)
+
+
 def show_table(df: pd.DataFrame, name: str | None = None, **kwargs: Any) -> None:
     """A dataframe (escaped: document text is never rendered as HTML/markdown), with
     downloads when ``name`` is given; in English, agencies by their English labels with the
     Chinese name beside them."""
     df = _named(df)
-    st.dataframe(df, hide_index=True, **kwargs)
+    st.dataframe(first_rows(df), hide_index=True, **kwargs)
     if name:
         download_buttons(df, name)

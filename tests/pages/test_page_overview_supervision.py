@@ -156,3 +156,21 @@ def test_timeliness_rate_and_missing_reports(small_db_env, downloads) -> None:
     assert late[["Agency", "Year", "Status"]].values.tolist() == [["甲市乙区商务局", 2020, "Missing"]]
     per_year = downloads["timeliness_by_year"].set_index("Year")
     assert per_year.loc[2020, "Missing"] == 1 and per_year.loc[2020, "On time"] == n - 1
+
+
+def test_long_tables_show_their_first_rows_and_download_all(small_db_env, downloads,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """A province's tables (20,000 agencies) are not sent whole on every run: the first
+    TABLE_ROWS rows are shown, a caption says how many there are, the downloads hold all."""
+    import pages._ui.downloads as ui
+
+    monkeypatch.setattr(ui, "TABLE_ROWS", 2)
+    at = run(ind="granted_share", year_to="2022", lang="en")
+    table = frame_with(at, "Percentile")
+    assert len(table) == 2
+    assert table["Profile"].str.startswith("/agency?agency=").all()
+    full = next(v for k, v in downloads.items() if k.startswith("indicator_granted_share"))
+    assert len(full) == len(AGENCIES)
+    # the rows shown are the download's first rows, in its order
+    assert table["Value"].tolist() == full["Value"].head(2).tolist()
+    assert any(f"Showing the first 2 of {len(AGENCIES)} rows" in c.value for c in at.caption)
