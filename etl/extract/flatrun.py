@@ -13,6 +13,7 @@ import itertools
 import re
 import unicodedata
 from functools import lru_cache
+from typing import Callable
 from dataclasses import dataclass, field
 
 from etl.extract.formlabels import (
@@ -32,6 +33,17 @@ from etl.extract.formlabels import (
     match_t3_label,
     norm,
 )
+from etl.extract.aligned import (
+    RowLine,
+    assign,
+    line_of,
+    line_starts,
+    neighbour_rows,
+    place_lone_numbers,
+    row_columns,
+    span,
+)
+from etl.extract.checks import t3_errors
 from etl.read.recache import compile as _rx
 from etl.model import Document, Evidence, Fact, Finding, Segment, Table
 
@@ -442,6 +454,36 @@ def flat_t3(seg: Segment, doc: Document) -> tuple[list[Fact], str | None, list[F
         return [], None, [], False  # a sentence about requests, not the form
     cpl = looks_cell_per_line(region)
     toks = tokenize_cells_per_line(region) if cpl else tokenize(region)
+    got = _t3_read(toks, region, base, doc, nreg)
+    merged = None if cpl else _t3_merge_split_lines(region, toks)
+    if merged is not None:
+        alt = _t3_read(merged[0], region, base, doc, nreg)
+        if _t3_whole(alt[0], alt[1]) and not (_t3_whole(got[0], got[1]) and _same_facts(got[0], alt[0])):
+            if not _t3_whole(got[0], got[1]) or t3_errors(_values(got[0])):
+                return alt[0], alt[1], alt[2] + [merged[1]], True
+    return got[0], got[1], got[2], True
+
+
+def _values(facts: list[Fact]) -> dict[tuple[str, str], float | None]:
+    return {(f.metric, f.breakdown): f.value for f in facts}
+
+
+def _same_facts(a: list[Fact], b: list[Fact]) -> bool:
+    return _values(a) == _values(b)
+
+
+def _t3_whole(facts: list[Fact], form: str | None) -> bool:
+    """Every cell of the form's 表三 read, and every identity of the table holds."""
+    rows = T3_ROWS_2021 if form == "2021" else T3_ROWS_2019
+    values = _values(facts)
+    if len(values) != 7 * len(rows) or any((m, b) not in values for m in rows for b in _COL_LABELS):
+        return False
+    return not t3_errors(values)
+
+
+def _t3_read(toks: list[Tok], region: str, base: int, doc: Document, nreg: str
+             ) -> tuple[list[Fact], str | None, list[Finding]]:
+    """表三 facts from a region's tokens: row by row, else by count, else the certain rows."""
     groups, dealt = deal_zero_runs(group_tokens(toks, _T3_BOUNDARY))
     metrics = [match_t3_label(g.label, None).metric for g in groups]
     received = [i for i, m in enumerate(metrics) if m == "requests.received"]
@@ -449,7 +491,7 @@ def flat_t3(seg: Segment, doc: Document) -> tuple[list[Fact], str | None, list[F
     before = [i for i in received if i < carried]
     start = before[-1] if before else (received[0] if received else None)
     if start is None:
-        return [], None, [_unreadable("表三", "the row 本年新收 could not be found")], True
+        return [], None, [_unreadable("表三", "the row 本年新收 could not be found")]
     lead_vals = [t for t in groups[start - 1].values if not t.empty] if start > 0 else []
     groups = groups[start:]
     form = "2021" if ("逾期不补正" in nreg or "缴纳费用" in nreg) else None
@@ -457,17 +499,83 @@ def flat_t3(seg: Segment, doc: Document) -> tuple[list[Fact], str | None, list[F
     if facts is not None:
         f = "2021" if any(x.metric.startswith("requests.other_") and x.metric != "requests.other_handling"
                           for x in facts) else "2019"
-        return facts, f, dealt, True
+        return facts, f, dealt
     if lead_vals:  # numbers printed before their labels: the whole run, in order
         groups = [Group("", "", lead_vals[0].start, lead_vals)] + groups
     facts2, form2, why2 = _t3_by_count(groups, base, doc, form)
     if facts2 is not None:
-        return facts2, form2, [], True
+        return facts2, form2, []
     if not lead_vals:
         facts3, form3, fnd3 = _t3_partial(groups, base, doc, form)
         if facts3:
-            return facts3, form3, dealt + fnd3, True
-    return [], form, [_unreadable("表三", f"{why}; {why2}")], True
+            return facts3, form3, dealt + fnd3
+    return [], form, [_unreadable("表三", f"{why}; {why2}")]
+
+
+def _t3_merge_split_lines(region: str, toks: list[Tok]) -> tuple[list[Tok], Finding] | None:
+    """表三 tokens with rows printed over two lines put back together, or None.
+
+    A converter prints a cell set higher or lower than its row on a line of its own (the
+    总计 row's 0 above its other six numbers; two of 结转下年度's cells on the line above it).
+    Two neighbouring lines whose numbers together make the form's 7 (each with fewer), with
+    at most one of them holding label text, are one row: its numbers in the order of their
+    horizontal position, where no number of one line overlaps a number of the other. A line
+    that could pair with both of its neighbours is left alone. The caller keeps the result only
+    if the whole table then reads and every identity of the form holds.
+    """
+    starts = line_starts(region)
+    by_line: dict[int, list[int]] = {}
+    for i, t in enumerate(toks):
+        by_line.setdefault(line_of(starts, t.start), []).append(i)
+    lines = sorted(by_line)
+    info: dict[int, tuple[list[int], list[int]]] = {}
+    for ln in lines:
+        idx = by_line[ln]
+        vals = [i for i in idx if toks[i].kind == "value" and not toks[i].empty]
+        labels = [i for i in idx if toks[i].kind == "label"]
+        if vals and (not labels or max(labels) < min(vals)):
+            info[ln] = (labels, vals)
+    pairs: list[tuple[int, int, list[int]]] = []
+    for a, b in zip(lines, lines[1:]):
+        if a not in info or b not in info:
+            continue
+        (la, va), (lb, vb) = info[a], info[b]
+        if len(va) >= 7 or len(vb) >= 7 or len(va) + len(vb) != 7 or (la and lb):
+            continue
+        spans = {i: span(region, starts, toks[i].start, toks[i].start + len(toks[i].text), "chars")
+                 for i in va + vb}
+        if any(sp is None for sp in spans.values()):
+            continue
+        if any(spans[i][0] < spans[j][1] and spans[j][0] < spans[i][1] for i in va for j in vb):
+            continue  # numbers of the two lines overlap: not one row's cells side by side
+        order = sorted(va + vb, key=lambda i: spans[i][0])
+        if not _adds_up([toks[i] for i in order]):
+            continue
+        pairs.append((a, b, order))
+    used: dict[int, int] = {}
+    for a, b, _ in pairs:
+        used[a] = used.get(a, 0) + 1
+        used[b] = used.get(b, 0) + 1
+    pairs = [p for p in pairs if used[p[0]] == 1 and used[p[1]] == 1]
+    if not pairs:
+        return None
+    at: dict[int, list[int]] = {}  # token index before which a merged row's numbers go
+    drop: set[int] = set()
+    for a, b, order in pairs:
+        (la, va), (lb, vb) = info[a], info[b]
+        anchor = min(vb) if lb else min(va)
+        at[anchor] = order
+        drop |= set(va) | set(vb)
+    out: list[Tok] = []
+    for i, t in enumerate(toks):
+        if i in at:
+            out += [toks[k] for k in at[i]]
+        if i not in drop:
+            out.append(t)
+    rows = "; ".join(" ".join(toks[k].text for k in order) for _, _, order in pairs)
+    return out, Finding("cell_placed_by_column", "info",
+                        f"表三 (flattened text): {len(pairs)} row(s) printed over two lines read with their "
+                        f"numbers in the order of their columns ({rows}); the table's identities hold")
 
 
 _NOTE_RE = _rx(r"\d\s*[（(]\s*(?:含|其中|包括|另|注)")
@@ -1267,6 +1375,14 @@ def flat_t2(seg: Segment, doc: Document, wanted: set[str] | None = None, form_hi
         form = "2021"
     elif form is None and kinds & {"new_made", "new_published", "published_total", "prev_items", "proc_projects"}:
         form = "2019"
+    placed_by_column: list[Finding] = []
+    if not cpl and form in T2_LAYOUT:
+        raw = seg.text[base - seg.offset:base - seg.offset + len(region)]
+        moved = _t2_lone_numbers(region, toks, form, raw if "|" in raw else None)
+        if moved is not None:
+            toks, note = moved
+            groups = group_tokens(toks, _T2_BOUNDARY)
+            placed_by_column.append(note)
     items: dict[str, Group] = {}
     headers: dict[str, list[str]] = {}  # item → the column kinds printed above it
     cur_kinds: list[str] = []
@@ -1274,6 +1390,7 @@ def flat_t2(seg: Segment, doc: Document, wanted: set[str] | None = None, form_hi
     block_of: dict[str, int] = {}
     spoilt: dict[int, str] = {}  # block → why its rows cannot be trusted
     seen_header = False
+    orphan: tuple[list[Tok], str | None] | None = None  # numbers right after a header, no row yet
     for g in groups:
         item = match_t2_item(_tail_item(g.label))
         ks = [k for k in (classify_t2_header(w) for w in g.raw.split()) if k] if item is None else []
@@ -1287,9 +1404,26 @@ def flat_t2(seg: Segment, doc: Document, wanted: set[str] | None = None, form_hi
         if item is not None and cur_kinds:
             headers[item] = cur_kinds
         if item is None:
-            if wanted is None and [t for t in g.values if not t.empty] and items:
-                spoilt.setdefault(block, f"numbers after an unrecognised label {g.label[:20]!r}")
+            vals_g = [t for t in g.values if not t.empty]
+            why_g = f"numbers after an unrecognised label {g.label[:20]!r}" if (
+                wanted is None and vals_g and items) else None
+            orphan = None
+            if vals_g and ks:
+                # a row's numbers set above its label (a tall label cell centred lower): right
+                # under the header, taken by the next row only if it has none and they fill it
+                orphan = (vals_g, why_g)
+                cur_kinds = ks
+            elif why_g:
+                spoilt.setdefault(block, why_g)
             continue
+        if orphan is not None:
+            o_vals, o_why = orphan
+            orphan = None
+            need = len(dict(T2_LAYOUT[form]).get(item, ())) if form in T2_LAYOUT else 0
+            if need and len(o_vals) == need and not [t for t in g.values if not t.empty]:
+                g = Group(g.label, g.raw, g.start, list(o_vals))
+            elif o_why:
+                spoilt.setdefault(block, o_why)
         if item in items:
             if wanted is None:
                 return [], form, [_unreadable("表二", f"item {g.label!r} appears twice")], True
@@ -1357,7 +1491,196 @@ def flat_t2(seg: Segment, doc: Document, wanted: set[str] | None = None, form_hi
                              left) for why in spoilt.values()]
         if not facts:
             return [], form, [_unreadable("表二", next(iter(spoilt.values())))], True
+    if facts and placed_by_column:
+        findings += placed_by_column
     return facts, form, findings, True
+
+
+def _t2_check(kinds_of: tuple[str, ...]) -> Callable[[RowLine, list[int]], bool]:
+    """What a 表二 row placed by column must satisfy, whatever the numbers: no more published
+    this year than published in all (2019 form), and last year's items plus the year's change
+    not below zero."""
+    def check(toks: list[Tok], cols: list[int]) -> bool:
+        v = {k: _count(toks[i]) for k, i in zip(kinds_of, cols)}
+        if v.get("new_published") is not None and v.get("published_total") is not None:
+            if v["new_published"] > v["published_total"]:
+                return False
+        if v.get("prev_items") is not None and v.get("change") is not None:
+            if v["prev_items"] + v["change"] < 0:
+                return False
+        return True
+    return check
+
+
+def _pipe_cells(line: str) -> list[tuple[int, int]]:
+    """Spans of the cells of a Markdown table line (between its pipes); [] if it is not one."""
+    if not line.lstrip().startswith("|"):
+        return []
+    bars = [k for k, ch in enumerate(line) if ch == "|"]
+    return [(a + 1, b) for a, b in zip(bars, bars[1:])]
+
+
+def _t2_pipe_gaps(raw: str, starts: list[int], toks: list[Tok], r: RowLine,
+                  header: list[str | None] | None, kinds_of: tuple[str, ...]) -> set[int] | None:
+    """The columns a Markdown 表二 row leaves empty, told by its cells; None if not certain.
+
+    A cell's column is the header cell above it in a table of as many cells, else its place
+    after the label when the row has exactly the form's cells after it; a number outside a
+    column's cell, two in one cell or an empty cell that names no column make it uncertain.
+    """
+    ls = starts[r.line]
+    end = raw.find("\n", ls)
+    line = raw[ls:end if end >= 0 else len(raw)]
+    cells = _pipe_cells(line)
+    if not cells:
+        return None
+
+    def cell_of(off: int) -> int | None:
+        return next((j for j, (a, b) in enumerate(cells) if a <= off - ls < b), None)
+
+    lab = {cell_of(toks[i].start) for i in r.labels}
+    if len(lab) != 1 or None in lab:
+        return None
+    label_cell = lab.pop()
+    after = list(range(label_cell + 1, len(cells)))
+    named = {j: kinds_of.index(k) for j in after for k in [header[j]] if k in kinds_of} \
+        if header is not None and len(header) == len(cells) else {}
+    colmap = named
+    if len(named) < len(kinds_of):
+        if len(after) != len(kinds_of):
+            return None
+        colmap = {j: j - label_cell - 1 for j in after}
+        if any(colmap[j] != c for j, c in named.items()):
+            return None  # the header above names another column for a cell
+    if sorted(colmap.values()) != list(range(len(kinds_of))):
+        return None
+    used = [cell_of(toks[i].start) for i in r.values]
+    if None in used or len(set(used)) != len(used) or any(j not in colmap for j in used):
+        return None
+    cols = [colmap[j] for j in used]
+    if cols != sorted(cols):
+        return None
+    for j in after:  # a cell under no column must be empty
+        if j not in colmap and line[cells[j][0]:cells[j][1]].strip():
+            return None
+    return set(range(len(kinds_of))) - set(cols)
+
+
+def _t2_by_pipe_gaps(raw: str, starts: list[int], toks: list[Tok], rows: list[RowLine], lone: list[int],
+                     kinds_of: tuple[str, ...], head_line: int | None,
+                     check: Callable[[list[Tok], list[int]], bool]) -> dict[int, tuple[int, int]] | None:
+    """Lone numbers (a line of plain text between Markdown table rows) into the empty cells of
+    the rows right above or below them, where the cells name the column and one way fits."""
+    header: list[str | None] | None = None
+    if head_line is not None:
+        ls = starts[head_line]
+        line = raw[ls:raw.find("\n", ls)]
+        header = [classify_t2_header(line[a:b]) for a, b in _pipe_cells(line)]
+    for i in lone:
+        if _pipe_cells(raw[starts[line_of(starts, toks[i].start)]:raw.find("\n", toks[i].start)]):
+            return None  # numbers alone in a table row: their cells are the question, not the answer
+    gaps: dict[int, set[int]] = {}
+    for ri, r in enumerate(rows):
+        if len(r.values) < len(kinds_of):
+            g = _t2_pipe_gaps(raw, starts, toks, r, header, kinds_of)
+            if g is not None and len(g) == len(kinds_of) - len(r.values):
+                gaps[ri] = g
+    near = neighbour_rows(starts, toks, rows, lone)
+    # only a line touching the row (no blank line between: a page number stands apart)
+    options = [[(ri, j) for ri in near.get(i, []) if ri in gaps
+                and abs(rows[ri].line - line_of(starts, toks[i].start)) == 1 for j in sorted(gaps[ri])]
+               for i in lone]
+    placed = assign(lone, options, gaps)
+    if placed is None:
+        return None
+    for ri in {ri for ri, _ in placed.values()}:
+        cols = row_columns(placed, ri, rows[ri], len(kinds_of))
+        if cols is None or not check(toks, cols):
+            return None
+    return placed
+
+
+def _t2_lone_numbers(region: str, toks: list[Tok], form: str, raw: str | None = None
+                     ) -> tuple[list[Tok], Finding] | None:
+    """表二 tokens with numbers printed on a line of their own moved into their row, or None.
+
+    Layout text dumps (``pdftotext -layout``) print a cell set higher or lower than its row on a
+    line of its own; its column is told by the character position it shares with the column's
+    header words and the other rows' numbers (see :mod:`etl.extract.aligned`). Blocks are the
+    form's 第二十条第（…）项 parts, each with its own header and column positions.
+    """
+    starts = line_starts(region)
+    by_line: dict[int, list[int]] = {}
+    for i, t in enumerate(toks):
+        by_line.setdefault(line_of(starts, t.start), []).append(i)
+    layout = dict(T2_LAYOUT[form])
+    block_word = "第二十条" if "第二十条" in norm(region) else "信息内容"
+    block = 0
+    blocks: dict[int, tuple[list[RowLine], list[int], list[tuple[int, str]]]] = {}
+    kinds_in: dict[int, set[tuple[str, ...]]] = {}
+    pipe_head: dict[int, int] = {}  # block → its last Markdown header line
+    for ln in sorted(by_line):
+        idx = by_line[ln]
+        text = norm("".join(toks[i].text for i in idx if toks[i].kind == "label"))
+        if block_word in text:
+            block += 1
+        rows, lone, heads = blocks.setdefault(block, ([], [], []))
+        vals = [i for i in idx if toks[i].kind == "value"]
+        if vals and len(vals) == len(idx):
+            if all(toks[i].value is not None and toks[i].value.kind == "number" for i in vals):
+                lone += vals
+            else:
+                blocks[block] = (rows, lone + [-1], heads)  # a blank mark alone: not sure
+            continue
+        labels = [i for i in idx if toks[i].kind == "label"]
+        if vals and labels and max(labels) < min(vals):
+            item = match_t2_item(_tail_item("".join(toks[i].text for i in labels)))
+            if item in layout:
+                rows.append(RowLine(ln, labels, vals, len(layout[item]), item))
+                kinds_in.setdefault(block, set()).add(layout[item])
+                continue
+        heads += [(i, k) for i in labels for k in [classify_t2_header(toks[i].text)] if k]
+        if raw is not None and heads and _pipe_cells(raw[starts[ln]:raw.find("\n", starts[ln])]):
+            pipe_head[block] = ln
+    placed_all: dict[int, tuple[RowLine, int]] = {}
+    for b, (rows, lone, heads) in blocks.items():
+        if not lone or -1 in lone or len(kinds_in.get(b, ())) != 1:
+            continue
+        kinds_of = next(iter(kinds_in[b]))
+        anchors = [(i, kinds_of.index(k)) for i, k in heads if k in kinds_of]
+        check = _t2_check(kinds_of)
+        placed = place_lone_numbers(region, toks, rows, lone, anchors, len(kinds_of),
+                                    lambda r, cols: check(toks, cols))
+        if placed is None and raw is not None:
+            placed = _t2_by_pipe_gaps(raw, starts, toks, rows, lone, kinds_of, pipe_head.get(b), check)
+        if placed is None:
+            continue
+        for t, (ri, j) in placed.items():
+            placed_all[t] = (rows[ri], j)
+    if not placed_all:
+        return None
+    rebuilt: dict[int, list[int]] = {}  # first value token of a row → the row's values in order
+    skip: set[int] = set(placed_all)
+    for r in {id(r): r for r, _ in placed_all.values()}.values():
+        mine = {t: (0, j) for t, (rr, j) in placed_all.items() if rr is r}
+        cols = row_columns(mine, 0, r, r.ncols)
+        if cols is None:
+            return None
+        rebuilt[r.values[0]] = cols
+        skip |= set(r.values)
+    out: list[Tok] = []
+    for i, t in enumerate(toks):
+        if i in rebuilt:
+            out += [toks[k] for k in rebuilt[i]]
+        elif i not in skip:
+            out.append(t)
+    cells = ", ".join(f"{_T2_NAMES[r.key]} / {_T2_KIND_LABELS[dict(T2_LAYOUT[form])[r.key][j]]} {toks[t].text}"
+                      for t, (r, j) in sorted(placed_all.items()))
+    note = Finding("cell_placed_by_column", "info",
+                   f"表二 (flattened text): {len(placed_all)} number(s) printed on a line of their own placed "
+                   f"in the only row and column they line up with ({cells})",
+                   sorted(T2_METRICS[(r.key, dict(T2_LAYOUT[form])[r.key][j])] for r, j in placed_all.values()))
+    return out, note
 
 
 def _by_header(vals: list[Tok], header: list[str], kinds_of: tuple[str, ...]) -> list[Tok] | None:

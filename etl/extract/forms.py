@@ -1174,14 +1174,19 @@ def _parse_forms(seg: Segment, doc: Document) -> tuple[list[Fact], str | None, l
     if groups["表二"]:
         found_any = True
         r2 = parse_t2_tables(groups["表二"], doc)
-        if r2.findings:
+        if r2.findings or any(f.value is None for f in r2.facts):
             # the grid lost its shape (a converter's Markdown): the text, read row by row by its
             # labels, replaces it when it reads whole and repeats every cell the grid gave
             f2, form2, fnd2, _ = flat_t2(seg, doc)
             flat = {f.key: f.value for f in f2}
             same_form = form2 == (t2_form(r2.kinds) or form2)
-            if f2 and not fnd2 and same_form and all(flat.get(f.key, object()) == f.value for f in r2.facts):
-                r2 = T2Result(facts=f2, findings=[], kinds=r2.kinds)
+            # a cell the grid left empty may hold the number the text printed on a line of its
+            # own beside the row (placed by its column, an info finding says which)
+            by_column = {m for f in fnd2 if f.rule == "cell_placed_by_column" for m in f.cells}
+            if f2 and not [f for f in fnd2 if f.severity != "info"] and same_form and all(
+                    flat.get(f.key, object()) == f.value or (f.value is None and f.metric in by_column)
+                    for f in r2.facts):
+                r2 = T2Result(facts=f2, findings=fnd2, kinds=r2.kinds)
         facts += r2.facts
         findings += r2.findings
         form_t2 = t2_form(r2.kinds) or form_t3

@@ -144,6 +144,14 @@ RULE_EXPLANATIONS: dict[str, tuple[str, str]] = {
                                 "A 表三 row in text lost its blank cells and shows fewer than 7 numbers; only one "
                                 "placement keeps the table's identities, so its numbers are stored there and "
                                 "the other columns as blank."),
+    "cell_placed_by_column": ("文本中表格某格的数字单独印在所在行的上一行或下一行。表二：它只与一列的表头和其他行的数字"
+                              "对齐，且相邻行中只有一行缺这一列，数字按此录入；表三：两行数字合起来恰为 7 个，"
+                              "按横向位置排成一行后表内勾稽关系全部成立，按此录入。",
+                              "A table cell's number is printed in text on a line of its own above or below its "
+                              "row. 表二: it lines up with one column only (its header and the other rows' "
+                              "numbers) and only one neighbouring row lacks that column, so it is stored there; "
+                              "表三: the two lines hold 7 numbers together, and put in one row by their horizontal "
+                              "position every identity of the table holds, so they are stored so."),
     "t3_columns_shifted": ("表三数字错入相邻列，未录入。",
                            "表三 numbers shifted into neighbouring columns; not stored."),
     "narrative_withheld": ("表格已印但未能读取，正文中对应的数字未经核对，不录入。",
@@ -310,6 +318,12 @@ _TEMPLATES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"表三 \(flattened text\): (.*); only the rows with exactly 7 numbers after their label were "
          r"stored; not stored: (.*)",
          r"表三（文本中的表格）：\1；只录入标签后恰有 7 个数字的行，未录入：\2"),
+        (r"(表.) \(flattened text\): (\d+) number\(s\) printed on a line of their own placed in the only "
+         r"row and column they line up with \((.*)\)",
+         r"\1（文本中的表格）：\2 个单独成行的数字按唯一与之对齐的行和列录入（\3）"),
+        (r"(表.) \(flattened text\): (\d+) row\(s\) printed over two lines read with their numbers in the "
+         r"order of their columns \((.*)\); the table's identities hold",
+         r"\1（文本中的表格）：\2 行分两行印出，按数字所在列的先后合为一行读取（\3）；表内勾稽关系均成立"),
         (r"表四: the header could not be read; the 15 numbers were placed in the form's order, "
          r"which each group's 总计 confirms",
          r"表四：表头无法读取，15 个数字按国家表格的顺序录入，各组总计均与之相符"),

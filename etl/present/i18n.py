@@ -343,6 +343,7 @@ RULE_LABELS: dict[str, tuple[str, str]] = {
     "t3_columns_shifted": ("表三数字错列（未录入）", "Table 3 numbers shifted into other columns (not stored)"),
     "t3_placed_by_identities": ("表三缺空格的行按勾稽关系定列", "Table 3 row with vanished blanks placed by the identities"),
     "t3_zero_rows_dealt": ("表三错行的全 0 行按 0 录入", "Table 3 all-zero rows with moved numbers stored as 0"),
+    "cell_placed_by_column": ("单独成行的数字按对齐的列录入", "Number on a line of its own placed by its aligned column"),
     "narrative_withheld": ("表格未能读取，正文中对应数字未录入", "Table unread: the text's numbers for it not stored"),
     "tables_as_images": ("表格为图片，未能读取", "Tables are pictures and could not be read"),
     "not_a_report": ("函件，不是年度报告（数字未录入）", "A letter, not a report (numbers not stored)"),

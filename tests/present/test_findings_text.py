@@ -123,6 +123,12 @@ EXTRACTOR_MESSAGES: list[tuple[str, str]] = [
     ("t3_placed_by_identities", "表三 (flattened text): row '（三）不予公开 3.危及“三安全一稳定”' has 5 "
                                 "numbers for the form's 7 columns; placed in the only columns where the "
                                 "table's identities hold (blank: 科研机构, 其他)"),
+    ("cell_placed_by_column", "表二 (flattened text): 2 number(s) printed on a line of their own placed in "
+                              "the only row and column they line up with (规章 / 本年新制作数量 0, "
+                              "其他对外管理服务事项 / 上一年项目数量 10)"),
+    ("cell_placed_by_column", "表三 (flattened text): 2 row(s) printed over two lines read with their numbers "
+                              "in the order of their columns (23 0 0 0 0 0 23; 0 0 0 0 0 0 0); the table's "
+                              "identities hold"),
     ("t3_zero_rows_dealt", "表三 (flattened text): rows '8.属于行政查询事项', '本机关不掌握相关政府信息' have "
                            "10/4 numbers, together 7 for each row and all 0; each of their cells stored as 0"),
     ("t3_columns_uncertain", "表三: row '（七）总计' has 18 cells under a header of 19 and text where a number "
