@@ -217,6 +217,9 @@ CLAUSE_RULES: list[Rule] = [
         "disclosure.interpretations",
         r"(?:政策)?解读{G}{0,8}?{N}" + r"(?P<u>篇|个|条|件|次|期|份)",
         r"{N}(?P<u>篇|个|条|件|期|份){G}{0,4}?(?:政策)?解读",
+        # 对29项涉及群众切身利益、…的重要政策文件进行解读: the documents interpreted, counted
+        r"(?:^|[，,])\s*对{N}(?P<u>项|个|件|份|篇|部)[^，,。；;\d]{0,40}?(?:政策|文件)[^，,。；;\d]{0,4}?"
+        r"(?:进行|开展|作出|作)了?(?:政策)?解读",
         # one form of interpretation is not all of them — unless the forms are listed as the
         # total's (发布文字、图解、H5等多形式政策解读82篇)
         exclude=r"申请|咨询|(?:图解|视频|动漫|漫画|H5|音频)(?![^，,。；;]{0,12}等[^，,。；;]{0,4}形式)"

@@ -555,6 +555,8 @@ def test_exports_in_yuan_give_their_change_but_no_dollar_amount() -> None:
     ("全年主动公开我区各级单位政府信息2645条，主要通过政府网站发布。", "disclosure.items", "", 2645),
     ("2025年我局共制发政府信息405条，其中主动公开政府信息140条、依申请公开177条。", "disclosure.items", "", 140),
     ("发布文字、图解、H5等多形式政策解读82篇。", "disclosure.interpretations", "", 82),
+    ("落实“同步起草、同步审签、同步发布”机制，对29项涉及群众切身利益、需广泛知晓的重要政策文件进行解读。",
+     "disclosure.interpretations", "", 29),
     ("2014年全区收到有关政府信息公开的信函申请1条，已受理回复。", "requests.channel_paper", "", 1),
     ("我区各部门共开设新媒体数量70个。", "operations.new_media_accounts", "", 70),
     ("全年共争取中央和省级预算内补助项目24个、共4.08亿元。", "investment.funds_secured_cny", "", 408000000),
@@ -568,6 +570,8 @@ def test_phrasings_of_real_reports(text: str, metric: str, breakdown: str, value
 @pytest.mark.parametrize("text, metric, breakdown", [
     ("本年共收到政府信息公开申请20件，其中主动公开政府信息5条。", "disclosure.items", ""),  # not of what was made
     ("发布图解解读12篇。", "disclosure.interpretations", ""),  # one form of interpretation
+    ("对12项政策文件进行合法性审查。", "disclosure.interpretations", ""),  # reviewed, not interpreted
+    ("对3项政策文件进行图解解读。", "disclosure.interpretations", ""),  # one form of interpretation
     ("新开设新媒体5个。", "operations.new_media_accounts", ""),
     ("主动公开政府信息117条、依申请公开信息3条、不予公开信息2条。", "disclosure.items", "依申请公开信息"),
 ])
