@@ -207,6 +207,9 @@ def main() -> int:
                   + f" (this client: {r['client_cpu']:.0%} of a core; load average "
                     f"{r['loadavg']:.1f})",
                   flush=True)
+            print("      per page (median / p95 s): " + ", ".join(
+                f"{pg} {statistics.median(ts):.2f}/{ts[int(0.95 * (len(ts) - 1))]:.2f}"
+                for pg, ts in sorted(r["by_page"].items()) if ts), flush=True)
             for e in r["errors"][:5]:
                 print("     ", e)
     for with_load in (False, True):
@@ -242,7 +245,7 @@ def _run_one(n: int, with_load: bool, args: argparse.Namespace, src: Path) -> di
 
     cpu0, wall0 = resource.getrusage(resource.RUSAGE_SELF), time.perf_counter()
     try:
-        times, errors, load, load_s = asyncio.run(
+        times, errors, load, load_s, by_page = asyncio.run(
             _drive(port, args, by_region, corpus, db, env, with_load))
     finally:
         _stop(server)
@@ -254,7 +257,8 @@ def _run_one(n: int, with_load: bool, args: argparse.Namespace, src: Path) -> di
             "p95": times[int(0.95 * (len(times) - 1))] if times else float("nan"),
             "median": statistics.median(times) if times else float("nan"),
             "errors": errors, "load_rc": load.returncode if load else 0, "load_s": load_s,
-            "client_cpu": client_cpu, "loadavg": os.getloadavg()[0]}
+            "client_cpu": client_cpu, "loadavg": os.getloadavg()[0],
+            "by_page": {pg: sorted(ts) for pg, ts in by_page.items()}}
 
 
 async def _drive(port: int, args: argparse.Namespace, by_region: dict[str, list[str]],
@@ -262,6 +266,7 @@ async def _drive(port: int, args: argparse.Namespace, by_region: dict[str, list[
     from urllib.parse import urlencode
 
     times: list[float] = []
+    by_page: dict[str, list[float]] = {p: [] for p in PAGES}
     errors: list[str] = []
     deadline = time.perf_counter() + args.seconds
     regions = sorted(by_region)
@@ -280,6 +285,7 @@ async def _drive(port: int, args: argparse.Namespace, by_region: dict[str, list[
                                       + [("year_from", y0), ("year_to", rng.randint(y0, 2024))])
                     dt, problems = await tab.rerun(page, query)
                     times.append(dt)
+                    by_page[page].append(dt)
                     errors.extend(problems)
                     await asyncio.sleep(rng.uniform(args.think_min, args.think_max))
         except Exception as exc:  # a dropped session is an error, not a crash of the bench
@@ -302,7 +308,7 @@ async def _drive(port: int, args: argparse.Namespace, by_region: dict[str, list[
     results = await asyncio.gather(load_files() if with_load else no_load(),
                                    *(session(k) for k in range(args.sessions)))
     load, load_s = results[0]
-    return times, errors, load, load_s
+    return times, errors, load, load_s, by_page
 
 
 if __name__ == "__main__":

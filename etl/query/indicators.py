@@ -180,6 +180,8 @@ def peer_ids(con: Con, agency_id: int, keys: Sequence[str] = ("level", "region")
 
 def _get(row: Mapping[str, Any], col: str) -> float | None:
     v = row.get(col)
+    if type(v) is float:  # the usual case (a float64 column): NaN is the only blank
+        return None if v != v else v
     return None if _nan(v) else float(v)  # type: ignore[arg-type]
 
 
@@ -247,16 +249,16 @@ def compute(inputs: pd.DataFrame, config: Mapping[str, Rule] | None = None) -> p
     rating from :func:`rate` with the indicator's rule.
     """
     config = config or load_config()
-    rows: list[dict[str, Any]] = []
+    rows: list[tuple[Any, ...]] = []  # (tuples: a province's 100,000 rows as dicts cost 0.1 s more)
     for rec in inputs.to_dict("records"):
+        aid, year = int(rec["agency_id"]), int(rec["year"])
         for ind, (num, den) in indicator_parts(rec).items():
             if den is None:
                 value, n = num, 1.0
             else:
                 value, n = (100.0 * num / den if den > 0 else None), den
-            rows.append({"agency_id": int(rec["agency_id"]), "year": int(rec["year"]),
-                         "indicator": ind, "num": num, "den": den, "value": value, "n": n,
-                         "rating": rate(value, n, config[ind]) if den is not None else None})
+            rows.append((aid, year, ind, num, den, value, n,
+                         rate(value, n, config[ind]) if den is not None else None))
     cols = ["agency_id", "year", "indicator", "num", "den", "value", "n", "rating"]
     return pd.DataFrame(rows, columns=cols)
 
