@@ -809,6 +809,13 @@ def sankey_chart(
     }
     if title:
         option["title"] = {"text": title, "left": 0, "textStyle": {"fontSize": 14}}
+    # what a screen reader says, in the view's language (ECharts' own text is English, with
+    # "NaN" for every node)
+    flows = [f"{names[s]} → {names[t_]} {value_text(v, unit, lang)}"
+             for s, t_, v in zip(links["source"], links["target"], links["value"])]
+    sep_ = "；" if lang == "zh" else "; "
+    option["aria"] = {"enabled": True, "label": {"description": (f"{title}{'：' if lang == 'zh' else ': '}"
+                                                                 if title else "") + sep_.join(flows)}}
     data = pd.DataFrame({"source": [names[s] for s in links["source"]],
                          "target": [names[t_] for t_ in links["target"]],
                          "value": links["value"].astype(float).tolist()})

@@ -410,6 +410,9 @@ def test_sankey_chart() -> None:
     assert chart.rows("anything")["value"].tolist() == [10.0, 6.0, 4.0]  # the flow has no series
     en = ch.sankey_chart(links, node_label=str.upper, lang="en")
     assert en.spec["series"][0]["tooltip"]["formatter"].endswith(" items")
+    # what a screen reader says, in the view's language, instead of ECharts' English "NaN"s
+    assert chart.spec["aria"]["label"]["description"] == "IN → MID 10 件；MID → A 6 件；MID → B 4 件"
+    assert en.spec["aria"]["label"]["description"].startswith("IN → MID 10 items; ")
 
 
 def test_sankey_node_names_are_unique() -> None:
