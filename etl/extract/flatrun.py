@@ -566,12 +566,7 @@ def _t3_merge_split_lines(region: str, toks: list[Tok]) -> tuple[list[Tok], Find
         anchor = min(vb) if lb else min(va)
         at[anchor] = order
         drop |= set(va) | set(vb)
-    out: list[Tok] = []
-    for i, t in enumerate(toks):
-        if i in at:
-            out += [toks[k] for k in at[i]]
-        if i not in drop:
-            out.append(t)
+    out = _reordered(toks, at, drop)
     rows = "; ".join(" ".join(toks[k].text for k in order) for _, _, order in pairs)
     return out, Finding("cell_placed_by_column", "info",
                         f"表三 (flattened text): {len(pairs)} row(s) printed over two lines read with their "
@@ -832,6 +827,18 @@ def _numbers_moved(groups: list[Group]) -> bool:
         if m.metric == "requests.carried_over_out":
             break
     return False
+
+
+def _reordered(toks: list[Tok], at: dict[int, list[int]], drop: set[int]) -> list[Tok]:
+    """``toks`` with the tokens ``at[i]`` (in that order) put in before token ``i`` and the
+    tokens in ``drop`` left out: numbers moved back to the row and column they belong to."""
+    out: list[Tok] = []
+    for i, t in enumerate(toks):
+        if i in at:
+            out += [toks[k] for k in at[i]]
+        if i not in drop:
+            out.append(t)
+    return out
 
 
 def _row_cells(metric: str) -> list[str]:
@@ -1668,12 +1675,7 @@ def _t2_lone_numbers(region: str, toks: list[Tok], form: str, raw: str | None = 
             return None
         rebuilt[r.values[0]] = cols
         skip |= set(r.values)
-    out: list[Tok] = []
-    for i, t in enumerate(toks):
-        if i in rebuilt:
-            out += [toks[k] for k in rebuilt[i]]
-        elif i not in skip:
-            out.append(t)
+    out = _reordered(toks, rebuilt, skip)  # (each rebuilt row's first token is in skip)
     cells = ", ".join(f"{_T2_NAMES[r.key]} / {_T2_KIND_LABELS[dict(T2_LAYOUT[form])[r.key][j]]} {toks[t].text}"
                       for t, (r, j) in sorted(placed_all.items()))
     note = Finding("cell_placed_by_column", "info",
