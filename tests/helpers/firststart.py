@@ -75,16 +75,19 @@ def first_start(work: Path, lang: str = "en", timeout: float = 180.0,
                     out.nav_after = nav.first.inner_text() if nav.count() else ""
                     break
                 if BUILDING_MARK[lang] in body:
-                    if out.building_s is None and page.locator(PROGRESS).count():
+                    # read at once: the bar goes away when the overview replaces the page, and
+                    # a count() then inner_text() waited 30 s for a bar that had just gone
+                    progress = _text_of(page, PROGRESS)
+                    if out.building_s is None and progress is not None:
                         out.building_s = now
-                    m = re.search(r"[^\n]*\d+[^\n]*\d+[^\n]*", page.locator(PROGRESS).first
-                                  .inner_text()) if page.locator(PROGRESS).count() else None
+                    m = re.search(r"[^\n]*\d+[^\n]*\d+[^\n]*", progress) if progress else None
                     if m and (not out.progress_texts or out.progress_texts[-1] != m.group(0)):
                         out.progress_texts.append(m.group(0))
                 if stop_at_progress and len(out.progress_texts) >= stop_at_progress:
                     break
-                if nav.count():  # any menu before the data is there (Streamlit's or ours)
-                    out.nav_during_build.append(nav.first.inner_text())
+                menu = _text_of(page, SIDEBAR_NAV)
+                if menu is not None:  # any menu before the data is there (Streamlit's or ours)
+                    out.nav_during_build.append(menu)
                 page.wait_for_timeout(250)
             out.exceptions = page.locator("[data-testid='stException']").count()
             browser.close()
@@ -92,3 +95,10 @@ def first_start(work: Path, lang: str = "en", timeout: float = 180.0,
         stop_dashboard(proc, grace=10)
         log.close()
     return out
+
+
+def _text_of(page, selector: str) -> str | None:  # noqa: ANN001 - a Playwright Page
+    """The text of the first element ``selector`` finds, read in one step (None if there is
+    none): the element may go away between a count() and an inner_text()."""
+    return page.evaluate("(sel) => { const e = document.querySelector(sel); return e ? e.innerText : null; }",
+                         selector)
