@@ -58,32 +58,36 @@ def test_header_names_wrapped_over_two_header_rows_name_their_columns(tmp_path: 
     assert got == expected(vals, T3_ROWS_2021)
 
 
-def test_two_cells_stacked_in_one_are_split_where_the_row_then_adds_up(tmp_path: Path) -> None:
-    vals = t3_values("2021", seed=8)
-    text = md_table(vals)
-    lines = text.split("\n")
+def _stacked(v: list[str], a: str, c: str) -> str:
+    """A 表三 row whose converter lost the boundary between 商业企业 and 科研机构: one cell
+    "n<br>n", one cell fewer."""
+    return "|" + "|".join([a, c, v[0], f"{v[1]}<br>{v[2]}"] + v[3:]) + "|"
+
+
+def _processed_row(seed: int) -> tuple[dict[str, list], list[str], int, str, str, str, list[str]]:
+    """A generated 表三 (values, Markdown lines) and its 办理结果总计 row: line index, metric,
+    label cells and values as text."""
+    vals = t3_values("2021", seed=seed)
+    lines = md_table(vals).split("\n")
     m = "requests.processed_total"
     a, c = _label(m)
-    v = [str(x) for x in vals[m]]
-    # the converter lost the boundary between 商业企业 and 科研机构: one cell "n<br>n", one cell fewer
     i = next(k for k, ln in enumerate(lines) if ln.startswith(f"|{a}|{c}|"))
-    lines[i] = "|" + "|".join([a, c, v[0], f"{v[1]}<br>{v[2]}"] + v[3:]) + "|"
+    return vals, lines, i, m, a, c, [str(x) for x in vals[m]]
+
+
+def test_two_cells_stacked_in_one_are_split_where_the_row_then_adds_up(tmp_path: Path) -> None:
+    vals, lines, i, m, a, c, v = _processed_row(8)
+    lines[i] = _stacked(v, a, c)
     got, _ = facts_of(PRE + "\n".join(lines) + POST, tmp_path)
     assert got == expected(vals, T3_ROWS_2021)
 
 
 def test_a_narrower_row_that_does_not_add_up_is_not_stored(tmp_path: Path) -> None:
-    vals = t3_values("2021", seed=8)
-    text = md_table(vals)
-    lines = text.split("\n")
-    m = "requests.processed_total"
-    a, c = _label(m)
-    v = [str(x) for x in vals[m]]
+    vals, lines, i, m, a, c, v = _processed_row(8)
     # a wrong 总计 printed: splitting the stacked cell would not make the row add up, and
     # counting from the right would put a word under 自然人: the row is left out with a finding
-    i = next(k for k, ln in enumerate(lines) if ln.startswith(f"|{a}|{c}|"))
     printed = v[:6] + [str(int(v[6]) + 1)]
-    lines[i] = "|" + "|".join([a, c, printed[0], f"{printed[1]}<br>{printed[2]}"] + printed[3:]) + "|"
+    lines[i] = _stacked(printed, a, c)
     doc = read_text(tmp_path / "g.md", (PRE + "\n".join(lines) + POST).encode())
     grid = parse_t3_tables(doc.tables, doc)
     assert not [f for f in grid.facts if f.metric == m]
