@@ -60,6 +60,10 @@ def test_parts_from_a_frame_written_here() -> None:
          "requests.received": 0, "requests.granted": 0, "requests.processed_total": 0},
         {"agency_id": 3, "year": 2015, "appeals.review_total": 5, "requests.received": 7,
          "requests.granted": 4},
+        # the 2019 form's one litigation row, and 无法提供 printed as a total
+        {"agency_id": 4, "year": 2020, "appeals.review_corrected": 1, "appeals.review_total": 3,
+         "appeals.suit_corrected": 2, "appeals.suit_total": 5, "appeals.suit_pending": 1,
+         "requests.processed_total": 10, "requests.unable": 4, "requests.unable_not_held": 1},
     ])
     df = ind.compute(inputs, CFG)
     corr = one(df, agency_id=1, indicator="correction_rate")
@@ -79,6 +83,12 @@ def test_parts_from_a_frame_written_here() -> None:
     assert df[(df["agency_id"] == 3) & (df["indicator"] == "correction_rate")].empty
     assert df[(df["agency_id"] == 3) & (df["indicator"] == "granted_share")].empty
     assert one(df, agency_id=3, indicator="requests_received")["value"] == 7
+    c4 = one(df, agency_id=4, indicator="correction_rate")
+    assert (c4["num"], c4["den"]) == (3, 3 + 4)  # review 1 of 3, suits 2 of 5 − 1 pending
+    assert one(df, agency_id=4, indicator="unable_share")["num"] == 4  # the printed total wins
+    # rows by agency-year as they come, each with its indicators in order
+    assert df["agency_id"].tolist() == sorted(df["agency_id"].tolist())
+    assert df[df["agency_id"] == 1]["indicator"].tolist() == list(ind.INDICATORS)
 
 
 def test_percentile_and_peer_groups() -> None:
