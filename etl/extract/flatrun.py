@@ -28,10 +28,12 @@ from etl.extract.formlabels import (
     T4_METRICS,
     TRAD_TO_SIMP,
     CellValue,
+    applicants_add_up,
     classify_t2_header,
     match_t2_item,
     match_t3_label,
     norm,
+    parse_cell,
 )
 from etl.extract.aligned import (
     RowLine,
@@ -175,8 +177,6 @@ def tokenize(region: str) -> list[Tok]:
     parenthesis right after a number is that number's note; list numbers ("1." "2、") belong to
     the label they start.
     """
-    from etl.extract.formlabels import parse_cell
-
     toks: list[Tok] = []
     for m in _TOKEN_RE.finditer(region):
         kind = m.lastgroup
@@ -864,7 +864,7 @@ def _adds_up(vals: list[Tok]) -> bool:
     nums = [_count(t) for t in vals]
     if any(n is None for n in nums):
         return False
-    return abs(sum(nums[:6]) - nums[6]) < 1e-9  # type: ignore[arg-type,operator]
+    return applicants_add_up(nums)  # type: ignore[arg-type]
 
 
 def _forced_placements(short: list[_Row], placed: dict[str, list[Tok]]
@@ -937,8 +937,6 @@ def _pinned(metric: str, toks: list[Tok], others: dict[tuple[str, str], float]) 
     and those identities fix each of its columns: its number in any applicant column moved
     (with its 总计, so that the row still adds up) would break one. A row shifted by a column
     (a neighbour's number in front, a blank of its own lost) would not keep them all."""
-    from etl.extract.checks import t3_errors
-
     own = _row_counts(metric, [_count(t) for t in toks])
     if len(own) != 7:
         return False
@@ -971,8 +969,6 @@ def _fits(values: dict[tuple[str, str], float], rows: list[tuple[str, list[float
           combos: list[list[tuple[int, ...]]]) -> list[list[tuple[int, ...]]]:
     """The placements ``combos`` of ``rows`` (one column tuple per row) that fail no identity
     involving one of those rows, given the known cells ``values``."""
-    from etl.extract.checks import t3_errors
-
     names = {c for m, _ in rows for c in _row_cells(m)}
     out = []
     for combo in combos:
@@ -1175,13 +1171,10 @@ def rejoin_split_digits(vals: list[Tok]) -> list[Tok] | None:
         texts = ["".join(t.text for t in p) for p in parts]
         if any(len(p) > 1 and t.startswith("0") for p, t in zip(parts, texts)):
             continue
-        nums = [int(t) for t in texts]
-        if sum(nums[:6]) == nums[6]:
+        if applicants_add_up([int(t) for t in texts]):
             found.append(parts)
     if len(found) != 1:
         return None
-    from etl.extract.formlabels import parse_cell
-
     out: list[Tok] = []
     for p in found[0]:
         digits = "".join(t.text for t in p)

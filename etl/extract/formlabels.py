@@ -13,6 +13,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from types import ModuleType
+from typing import Sequence
 
 from etl.read.recache import compile as _rx
 
@@ -195,6 +196,13 @@ def _note_start(s: str) -> int | None:
 APPLICANT_ORDER: tuple[str, ...] = (
     "natural_person", "commercial", "research", "public_welfare", "legal_services", "other_org", "",
 )
+
+
+def applicants_add_up(nums: Sequence[float]) -> bool:
+    """A 表三 row's six applicant columns sum to its 总计 (the seventh number, in
+    :data:`APPLICANT_ORDER`): the identity every reading of a row that converters garbled is
+    checked against before its numbers are placed."""
+    return abs(sum(nums[:6]) - nums[6]) < 1e-9
 
 SECTION_WORDS: dict[str, tuple[str, ...]] = {
     "granted": ("予以公开",),

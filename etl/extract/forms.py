@@ -28,6 +28,7 @@ from etl.extract.formlabels import (
     T4_METRICS,
     CellValue,
     applicant_hits,
+    applicants_add_up,
     classify_t2_header,
     classify_t4_header,
     match_t2_item,
@@ -530,8 +531,7 @@ def _split_stacked(row: list[str]) -> list[list[str]] | None:
     out = []
     for n in range(k):
         vals = [st[n] for st in stacks]
-        nums = [int(v) for v in vals]
-        if sum(nums[:6]) != nums[6]:
+        if not applicants_add_up([int(v) for v in vals]):
             return None
         out.append([prefix + label[bounds[n]:bounds[n + 1]].strip("\n")] + vals)
     return out
@@ -561,7 +561,7 @@ def _unstack(row: list[str], colmap: dict[str, int], width: int) -> list[str]:
     vals = [parse_cell(out[colmap[k]]) for k in APPLICANT_ORDER]
     if any(v.kind != "number" or v.value is None for v in vals):
         return row
-    if abs(sum(v.value for v in vals[:6]) - vals[6].value) > 1e-9:  # type: ignore[operator,misc]
+    if not applicants_add_up([v.value for v in vals]):  # type: ignore[misc]
         return row
     return out
 
