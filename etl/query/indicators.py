@@ -201,9 +201,8 @@ def _correction_parts(inputs: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.
     direct = ("appeals.suit_direct_corrected", "appeals.suit_direct_total", "appeals.suit_direct_pending")
     after = ("appeals.suit_after_review_corrected", "appeals.suit_after_review_total",
              "appeals.suit_after_review_pending")
-    split = np.zeros(len(inputs), dtype=bool)
-    for c in (*direct, *after):
-        split |= ~np.isnan(_col(inputs, c))
+    cols = {c: _col(inputs, c) for c in {*direct, *after}}
+    split = np.logical_or.reduce([~np.isnan(cols[c]) for c in (*direct, *after)])
     everywhere = np.ones(len(inputs), dtype=bool)
     parts = [(("appeals.review_corrected", "appeals.review_total", "appeals.review_pending"), everywhere),
              (direct, split), (after, split),
@@ -212,11 +211,11 @@ def _correction_parts(inputs: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.
     num = np.zeros(len(inputs))
     den = np.zeros(len(inputs))
     for (corrected, total, pending), applies in parts:
-        c, t = _col(inputs, corrected), _col(inputs, total)
+        c, t, p = (cols[k] if k in cols else _col(inputs, k) for k in (corrected, total, pending))
         ok = applies & ~np.isnan(c) & ~np.isnan(t)
         found |= ok
-        num = np.where(ok, num + np.where(ok, c, 0.0), num)
-        den = np.where(ok, den + np.where(ok, t - np.nan_to_num(_col(inputs, pending), nan=0.0), 0.0), den)
+        num = num + np.where(ok, c, 0.0)
+        den = den + np.where(ok, t - np.nan_to_num(p, nan=0.0), 0.0)
     return found, num, den
 
 
