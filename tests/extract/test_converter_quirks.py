@@ -197,9 +197,12 @@ def _narrative(text: str) -> dict:
     return {(f.metric, f.breakdown): f.value for f in extract_narrative(seg, doc)}
 
 
+#: three full lines of prose, which set how wide a full line of the page is (joined_view)
+FULL_LINES = "这是一行很长的正文，用来确定页面的整行宽度，共有三十多个字符。\n" * 3
+
+
 def test_justified_padding_and_wrapped_indent_around_numbers_are_soft() -> None:
-    line = "这是一行很长的正文，用来确定页面的整行宽度，共有三十多个字符。"
-    text = (f"{line}\n{line}\n{line}\n"
+    text = (FULL_LINES +
             " 2021      年，主动公开政府信息      125      条，涵盖政策及规范性文件类\n"
             " 5      条、其他应主动公开的政府信息      120      条。\n"
             "| 一 | 二 | 三 | 四 | 五 | 六 | 七 | 八 | 九 | 十 | 十一 | 十二 | 十三 | 十四 | 十五 | 十六 |\n")
@@ -231,8 +234,7 @@ def test_a_label_over_empty_cells_beside_a_line_of_bare_numbers_is_no_blank_row(
 
 
 def test_prose_set_as_a_markdown_table_reads_as_prose() -> None:
-    line = "这是一行很长的正文，用来确定页面的整行宽度，共有三十多个字符。"
-    text = (f"{line}\n{line}\n{line}\n全年共制发政府\n"
+    text = (FULL_LINES + "全年共制发政府\n"
             "| 信息 437 | 条，其中，主动公开政府信息 | | 55 | 条（涵盖政策及规范性文件类 | | 6 |\n"
             "| --- | --- | --- | --- | --- | --- | --- |\n"
             "| 条、其他应主动公开的政府信息 | | 49 | 条）。 |\n")
