@@ -17,11 +17,19 @@ from pages._ui.downloads import download_buttons, first_rows, show_chart, show_t
 from pages._ui.links import link_to, profile_link, profile_links
 from pages._ui.messages import empty_state, error_boundary
 from pages._ui.session import agency_label, lang, metric_label, t
-from pages._ui.state import page_setup, url_selectbox
+from pages._ui.state import page_setup, url_selectbox, url_tabs
 
 RANK_DEFAULT = "disclosure.items"
 
-i18n.register({"ov_n_error_findings": ("{n} 个错误", "{n} error finding(s)")})
+i18n.register({
+    "ov_n_error_findings": ("{n} 个错误", "{n} error finding(s)"),
+    "ov_tab_red_flags": ("风险提示", "Red flags"),
+    "ov_tab_ranking": ("排名", "Ranking"),
+    "ov_tab_coverage": ("报告覆盖", "Coverage"),
+    "ov_tab_indicators": ("标准指标", "Indicators"),
+    "ov_tab_timeliness": ("按时发布", "Timeliness"),
+    "ov_tab_trend": ("历年趋势", "Trend"),
+})
 COVERAGE_LIMIT = 200  # agencies in the matrix; pick agencies or a region to see others
 
 
@@ -138,23 +146,28 @@ def headline_section(con, ids, y0, y1) -> tuple[pd.DataFrame, int | None, dict]:
            _delta_pct(cur["correction_rate"], p("correction_rate")),
            help=t("correction_rate_help"), delta_color="inverse")
 
+    return df, year, statuses
+
+
+def trend_section(df: pd.DataFrame) -> None:
+    """Items disclosed and requests received per year of the selection (the headline's rows)."""
     trend = pd.concat([
         pd.DataFrame({"year": df["year"], "series": t("h_items_disclosed"),
                       "value": df["items_disclosed"]}),
         pd.DataFrame({"year": df["year"], "series": t("h_requests_received"),
                       "value": df["requests_received"]}),
     ]).dropna(subset=["value"])
-    if not trend.empty:
-        from etl.present import charts
+    if trend.empty:
+        empty_state()
+        return
+    from etl.present import charts
 
-        fig = charts.grouped_bar_chart(trend, group="series", value="value", unit="件",
-                                       lang=lang(), y_label=t("value"))
-        show_chart(fig, trend, "overview_headline")
-    return df, year, statuses
+    fig = charts.grouped_bar_chart(trend, group="series", value="value", unit="件",
+                                   lang=lang(), y_label=t("value"))
+    show_chart(fig, trend, "overview_headline")
 
 
 def coverage_section(con, ids, y0, y1) -> pd.DataFrame:  # type: ignore[no-untyped-def]
-    st.subheader(t("coverage"))
     cov = cached(overview.coverage, ids, y0, y1, limit_agencies=COVERAGE_LIMIT)
     if cov.empty:
         empty_state()
@@ -217,7 +230,6 @@ def display_unit(metric_id: str) -> tuple[str, float]:
 def ranking_section(con, ids, year: int | None, statuses: dict) -> None:  # type: ignore[no-untyped-def]
     """Agencies ranked in the headline year; a metric the year lacks falls back to the latest
     earlier year holding it (never to a newer, partial one)."""
-    st.subheader(t("ranking"))
     options = list(overview.RATE_METRICS) + list(load_metrics())
     labels = {"rate.disclosure": t("h_disclosure_rate") + " (%)",
               "rate.correction": t("h_correction_rate") + " (%)"}
@@ -271,7 +283,6 @@ def peer_selector() -> tuple[str, ...]:
 def indicators_section(con, ids, year: int | None) -> None:  # type: ignore[no-untyped-def]
     """The standard indicators of the headline year: the selection's ratio of sums with its N,
     then one indicator (URL ``ind``) per agency with its rating and percentile among peers."""
-    st.subheader(t("indicators"))
     if year is None:
         empty_state()
         return
@@ -348,7 +359,6 @@ def indicator_frames(con, year: int, _stamp: object, keys: tuple[str, ...],  # t
 
 def timeliness_section(con, ids, y0, y1, year: int | None) -> None:  # type: ignore[no-untyped-def]
     """On-time rate of the headline year and by year, and every late or missing report."""
-    st.subheader(t("timeliness"))
     st.caption(t("timeliness_help"))
     got = cached(timeliness_summary, ids, y0, y1, year)
     if got is None:
@@ -408,9 +418,10 @@ def timeliness_of(con, ids, y0, y1, agencies: tuple[str, ...]) -> pd.DataFrame: 
     return tdf[tdf["agency"].isin(set(agencies))] if not tdf.empty else tdf
 
 
-def red_flags_section(con, ids, y0, y1, cov: pd.DataFrame) -> None:  # type: ignore[no-untyped-def]
-    st.subheader(t("red_flags"))
+def red_flags_section(con, ids, y0, y1) -> None:  # type: ignore[no-untyped-def]
     flags = cached(overview.red_flags, ids, y0, y1)
+    # the coverage rows (the matrix's query, cached) give a flag without a report its first one
+    cov = cached(overview.coverage, ids, y0, y1, limit_agencies=COVERAGE_LIMIT)
     if flags.empty:
         if cov.empty:  # nothing in the selection: "no red flags" would read as an all-clear
             empty_state()
@@ -450,6 +461,9 @@ def red_flags_section(con, ids, y0, y1, cov: pd.DataFrame) -> None:  # type: ign
     })
 
 
+#: the overview's tabs (URL ``view``), the first the default: only the open one is drawn
+TABS = ("red_flags", "ranking", "coverage", "indicators", "timeliness", "trend")
+
 filters = page_setup("overview", "overview_title")
 with error_boundary():
     con = get_con()
@@ -457,11 +471,20 @@ with error_boundary():
         empty_state(t("no_reports"))
     else:
         ids, y0, y1 = selection(filters)
-        _, year, statuses = headline_section(con, ids, y0, y1)
-        cov = coverage_section(con, ids, y0, y1)
-        # one below the other: side by side, the red flags' detail and report link columns
-        # were cut off at the right edge of a half-width table
-        ranking_section(con, ids, year, statuses)
-        indicators_section(con, ids, year)
-        timeliness_section(con, ids, y0, y1, year)
-        red_flags_section(con, ids, y0, y1, cov)
+        df, year, statuses = headline_section(con, ids, y0, y1)
+        view, _tabs = url_tabs([(k, t(f"ov_tab_{k}")) for k in TABS])
+        with _tabs[view]:
+            if view == "red_flags":
+                red_flags_section(con, ids, y0, y1)
+            elif view == "ranking":
+                ranking_section(con, ids, year, statuses)
+            elif view == "coverage":
+                coverage_section(con, ids, y0, y1)
+            elif view == "indicators":
+                indicators_section(con, ids, year)
+            elif view == "timeliness":
+                timeliness_section(con, ids, y0, y1, year)
+            elif not df.empty:
+                trend_section(df)
+            else:
+                empty_state()

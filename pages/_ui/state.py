@@ -343,3 +343,37 @@ def url_multiselect(
     _sync_out(sync_id, param, vals)
     _update_params(param, vals)
     return chosen
+
+
+def url_tabs(tabs: Sequence[tuple[str, str]], param: str = "view") -> tuple[str, dict[str, Any]]:
+    """Tabs whose open tab lives in the URL parameter ``param`` (by id, so a link opens the
+    same tab in either language): (the open tab's id, {id: its container}).
+
+    Why: Streamlit draws every element it is sent, hidden tabs' included, and on a chart-heavy
+    page the browser's drawing was most of a new session's time (benchmarks/bench_browser.py).
+    These tabs rerun the page when another is chosen, so a page fills only the open one.
+    """
+    ids = [i for i, _ in tabs]
+    labels = dict(tabs)
+    by_label = {label: i for i, label in tabs}
+    default = ids[0]
+    page = st.session_state.get(_SS_PAGE, "")
+    sync_id = f"{page}:{param}"
+    wkey = f"qp_{page}_{param}"
+    raw = current_filters().get(param)
+    url_vals = (raw,) if raw is not None else ()
+    value = default
+    if raw is not None:
+        if raw in labels:
+            value = raw
+        elif _synced().get(sync_id) != url_vals:
+            st.warning(t("invalid_param", param=md_escape(param), value=md_escape(raw[:80])))
+    if (wkey not in st.session_state or _synced().get(sync_id) != url_vals
+            or st.session_state[wkey] not in by_label):  # a new session, link or language
+        st.session_state[wkey] = labels[value]
+    containers = st.tabs([label for _, label in tabs], key=wkey, on_change="rerun")
+    chosen = by_label.get(st.session_state.get(wkey), default)
+    vals = [] if chosen == default else [chosen]
+    _sync_out(sync_id, param, vals)
+    _update_params(param, vals)
+    return chosen, dict(zip(ids, containers))

@@ -77,9 +77,11 @@ def test_shared_links_on_every_page(server, browser) -> None:
     base = f"http://127.0.0.1:{server['port']}"
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     try:
-        # overview: filters from the URL in the widgets, headline chart drawn, full copy link
-        open_page(page, f"{base}/?agency={A1}&agency={A6}&year_from=2019&lang=en", "overview",
-              chart=True)
+        # overview: filters from the URL in the widgets, the trend tab's chart drawn, full copy
+        # link (with the open tab)
+        open_page(page, f"{base}/?agency={A1}&agency={A6}&year_from=2019&view=trend&lang=en",
+                  "overview", chart=True)
+        assert page.get_by_role("tab", name="Trend").get_attribute("aria-selected") == "true"
         side = _sidebar_text(page)
         assert "Agencies" in side and "甲市商务局" in side and "丙市教育局" in side
         year_from = page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").filter(
@@ -87,8 +89,14 @@ def test_shared_links_on_every_page(server, browser) -> None:
         assert year_from.locator("input").first.input_value() == "2019"
         code = share_link(page)
         assert code.strip().startswith(f"{base}/?agency=")
-        assert "year_from=2019" in code and "lang=en" in code
+        assert "year_from=2019" in code and "lang=en" in code and "view=trend" in code
         assert page.get_by_text("Agencies reporting").count() >= 1
+        # another tab: drawn on the click, and the URL names it
+        page.get_by_role("tab", name="Coverage").click()
+        page.wait_for_function("() => location.search.includes('view=coverage')", timeout=15_000)
+        page.wait_for_selector("[data-testid='stDataFrame']", timeout=30_000)
+        page.wait_for_selector(DONE, timeout=30_000)
+        assert page.locator("[data-testid='stVegaLiteChart']").count() == 0  # the trend's gone
 
         # moving to another page through the menu keeps the filters in the URL
         page.locator("[data-testid='stSidebarNav'] a[href$='/quality']").first.click()

@@ -67,11 +67,11 @@ def test_overview_link_with_headline_year_indicator_and_peers(server, browser) -
     base = f"http://127.0.0.1:{server['port']}"
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     try:
-        open_page(page, f"{base}/?year=2021&ind=granted_share&peers=level&lang=en",
-                  "overview_headline_year", chart=True)
+        open_page(page, f"{base}/?year=2021&ind=granted_share&peers=level&view=indicators&lang=en",
+                  "overview_headline_year", chart=False)
         main = page.locator("[data-testid='stMain']").inner_text()
         assert "2021: 6 of 6 agencies reported" in main
-        assert "Standard indicators" in main and "Timeliness of the annual reports" in main
+        assert "Selection total · 2021" in main
         selects = page.locator("[data-testid='stMain'] [data-testid='stSelectbox']")
         chosen = {}
         for i in range(selects.count()):
@@ -85,5 +85,11 @@ def test_overview_link_with_headline_year_indicator_and_peers(server, browser) -
         assert chosen["Peer group"] == "Same level", chosen
         code = share_link(page)
         assert "year=2021" in code and "ind=granted_share" in code and "peers=level" in code
+        assert "view=indicators" in code
+        # the timeliness tab, drawn on the click, of the same headline year
+        page.get_by_role("tab", name="Timeliness").click()
+        page.wait_for_function("() => location.search.includes('view=timeliness')", timeout=15_000)
+        page.get_by_text("On-time rate · 2021").first.wait_for(timeout=30_000)
+        assert "year=2021" in page.url
     finally:
         page.close()

@@ -109,16 +109,17 @@ def _value_columns(ranking) -> list[str]:
 def test_ranking_by_money_shows_ten_thousand_dollars(small_db_env) -> None:
     # agency 1 (甲市商务局) received US$45,000,000 in 2018: the ranking used to print the raw
     # dollar figure under a header without a unit
-    at = _run("overview", metric="investment.fdi_actual_usd", year_to="2018", lang="en")
-    ranking = at.dataframe[1].value
+    at = _run("overview", metric="investment.fdi_actual_usd", year_to="2018", lang="en",
+              view="ranking")
+    ranking = at.dataframe[0].value
     col = _value_columns(ranking)[-1]
     assert col == "Foreign investment actually received (10k US$)"
     assert ranking[col].tolist() == [4500.0]
 
 
 def test_ranking_header_names_the_count_unit_in_chinese(small_db_env) -> None:
-    at = _run("overview")
-    assert _value_columns(at.dataframe[1].value)[-1] == "主动公开政府信息数量（件）"
+    at = _run("overview", view="ranking")
+    assert _value_columns(at.dataframe[0].value)[-1] == "主动公开政府信息数量（件）"
 
 
 def test_year_range_without_data_says_which_years_exist(small_db_env) -> None:

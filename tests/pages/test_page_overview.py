@@ -55,7 +55,7 @@ def test_chinese_by_default(small_db_env) -> None:
 
 
 def test_coverage_matrix_links_open_reports(small_db_env) -> None:
-    at = run(agency=["甲市商务局", "甲市乙区商务局"], lang="en")
+    at = run(agency=["甲市商务局", "甲市乙区商务局"], lang="en", view="coverage")
     assert not at.exception
     matrix = at.dataframe[0].value
     # in English the agencies by their English labels (etl/present/agency_names.py)
@@ -71,10 +71,10 @@ def test_coverage_matrix_links_open_reports(small_db_env) -> None:
 
 
 def test_ranking_metric_from_url(small_db_env) -> None:
-    at = run(metric="requests.received", year_to="2019", lang="en")
+    at = run(metric="requests.received", year_to="2019", lang="en", view="ranking")
     assert not at.exception
     assert at.selectbox(key="qp_overview_metric").value == "requests.received"
-    ranking = by_chinese_name(at.dataframe[1].value)
+    ranking = by_chinese_name(at.dataframe[0].value)
     assert ranking.columns[-2] == "New requests received this year (items)"
     assert ranking["Agency"].tolist()[:2] == ["丙市教育局", "丙市丁县人民政府"]
     assert ranking.iloc[0, -2] == expected(6, 2019)["requests.received"]
@@ -95,7 +95,7 @@ def test_red_flags_listed(small_db_env) -> None:
 
 
 def test_invalid_params_give_messages_not_tracebacks(small_db_env) -> None:
-    at = run(year_from="zz", metric="no.such.metric", agency="不存在的机构")
+    at = run(year_from="zz", metric="no.such.metric", agency="不存在的机构", view="ranking")
     assert not at.exception
     warnings = plain(" ".join(w.value for w in at.warning))
     assert "year_from=zz" in warnings
@@ -229,3 +229,29 @@ def test_url_text_is_escaped_in_messages(small_db_env) -> None:
     text = " ".join(w.value for w in at.warning)
     assert r"\[click\]\(http://evil.example\)" in text
     assert r"\*\*x\*\*" in text and r"\<b\>1\</b\>" in text
+
+
+def test_only_the_open_tab_is_drawn_and_it_is_in_the_url(small_db_env) -> None:
+    """The sections are tabs (URL ``view``): a new session gets the red flags, nothing of the
+    other tabs is sent, and a link opens the tab it names, in either language."""
+    at = run(lang="en")
+    assert not at.exception
+    assert [tab.label for tab in at.tabs] == [
+        "Red flags", "Ranking", "Coverage", "Indicators", "Timeliness", "Trend"]
+    assert ["Flag" in d.value.columns for d in at.dataframe] == [True]  # the red flags only
+    assert not at.get("vega_lite_chart")
+    assert "view" not in at.query_params  # the default tab is not written to the URL
+    at = run(view="coverage")
+    assert not at.exception
+    assert at.tabs[2].label == "报告覆盖"
+    assert at.session_state["qp_overview_view"] == "报告覆盖"  # the open tab
+    assert list(at.dataframe[0].value.columns[:2]) == ["机构", "2017"]
+    at = run(view="trend", lang="en")
+    assert not at.exception and len(at.get("vega_lite_chart")) == 1 and not at.dataframe
+
+
+def test_unknown_tab_in_a_link_says_so_and_opens_the_first(small_db_env) -> None:
+    at = run(view="nosuch", lang="en")
+    assert not at.exception
+    assert any("view=nosuch" in plain(w.value) for w in at.warning)
+    assert ["Flag" in d.value.columns for d in at.dataframe] == [True]

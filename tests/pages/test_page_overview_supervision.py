@@ -66,7 +66,7 @@ def with_new_year(small_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatc
 
 
 def test_headline_stays_on_the_last_complete_year(with_new_year) -> None:
-    at = run(lang="en")
+    at = run(lang="en", view="ranking")
     assert at.selectbox(key="qp_overview_year").value == 2023
     n = len(AGENCIES)
     captions = " ".join(c.value for c in at.caption)
@@ -86,7 +86,7 @@ def test_headline_stays_on_the_last_complete_year(with_new_year) -> None:
 
 
 def test_a_partial_year_chosen_in_the_url_is_never_compared(with_new_year) -> None:
-    at = run(year="2024", lang="en")
+    at = run(year="2024", lang="en", view="ranking")
     n = len(AGENCIES)
     warnings = " ".join(w.value for w in at.warning)
     assert f"2024 is partial: 1 of {n} agencies reported" in warnings
@@ -96,12 +96,12 @@ def test_a_partial_year_chosen_in_the_url_is_never_compared(with_new_year) -> No
     assert m["Agencies reporting"] == ("1", "")
     ranking = frame_with(at, "Rank")
     assert ranking["Agency"].tolist() == [A1]
-    # the year is in the shared link
-    assert "year=2024" in at.code[0].value
+    # the year and the open tab are in the shared link
+    assert "year=2024" in at.code[0].value and "view=ranking" in at.code[0].value
 
 
 def test_indicators_of_the_headline_year(small_db_env) -> None:
-    at = run(ind="granted_share", year_to="2022", lang="en")
+    at = run(ind="granted_share", year_to="2022", lang="en", view="indicators")
     assert at.selectbox(key="qp_overview_year").value == 2022
     summary = frame_with(at, "Definition").set_index("Indicator")
     e = [expected(i, 2022) for i in range(1, len(AGENCIES) + 1)]
@@ -132,7 +132,7 @@ def test_indicators_of_the_headline_year(small_db_env) -> None:
 
 
 def test_correction_rate_small_n_is_not_rated(small_db_env) -> None:
-    at = run(year_to="2022", lang="en")  # default indicator: the correction rate
+    at = run(year_to="2022", lang="en", view="indicators")  # default indicator: the correction rate
     table = frame_with(at, "Percentile").set_index("Agency")
     # 4 reviews concluded, none corrected: below the minimum N of 5, shown but not rated
     assert table.loc["甲市商务局", "Value"] == "0.0%"
@@ -143,7 +143,7 @@ def test_correction_rate_small_n_is_not_rated(small_db_env) -> None:
 
 
 def test_timeliness_rate_and_missing_reports(small_db_env, downloads) -> None:
-    at = run(year="2020", lang="en")
+    at = run(year="2020", lang="en", view="timeliness")
     n = len(AGENCIES)
     m = metrics(at)
     # every report of the fixture is published on 31 January of the next year: on time;
@@ -165,7 +165,7 @@ def test_long_tables_show_their_first_rows_and_download_all(small_db_env, downlo
     import pages._ui.downloads as ui
 
     monkeypatch.setattr(ui, "TABLE_ROWS", 2)
-    at = run(ind="granted_share", year_to="2022", lang="en")
+    at = run(ind="granted_share", year_to="2022", lang="en", view="indicators")
     table = frame_with(at, "Percentile")
     assert len(table) == 2
     assert table["Profile"].str.startswith("/agency?agency=").all()
