@@ -1264,6 +1264,49 @@ def _run_stat_table(col: _Collector, text: str) -> None:
         col.add(metric, q, text[row.start: row.end], row.start, row.offset - row.start, raw=True)
 
 
+# a section mark: （四） or 四、 (not 十四、 read as 四、)
+_SECTION_MARK = _rx(r"[（(][一二三四五六七八九十]{1,3}[）)]|(?<![一二三四五六七八九十\d])[一二三四五六七八九十]{1,3}、")
+# the section's heading names 政策解读 itself: （四）开展政策解读工作情况 / （二）政策解读情况
+_INTERP_HEADING = _rx(r"[^。；;，,：:\n]{0,12}?政策解读(?:工作)?(?:情况|工作)")
+# the section's one count of what it published: 2017年，共公开发布信息82条
+_SECTION_TOTAL = _re(r"共(?:计)?(?:公开)?(?:发布|公开|公布)了?(?:各类|相关)?(?:政策)?(?:解读)?"
+                     r"(?:信息|稿件|材料|文章)?{N}(?P<u>条|篇|期|份|个)")
+_SECTION_VETO = _rx(r"申请|咨询|访谈|活动|培训|会议|讲座|图解|视频|动漫|漫画|音频|留言|舆情")
+
+
+def _section_interpretations(col: _Collector, text: str) -> None:
+    """（四）开展政策解读工作情况 … 2017年，共公开发布信息82条。（五）… → 82 interpretations.
+
+    Reports of the old form print each part's heading inline with its prose, and the part
+    about interpreting policies counts what it published without repeating 解读. Read only
+    when nothing else gave the figure, only under a heading that names 政策解读, and only when
+    the part holds exactly one such total (several would be its topics, not its total).
+    """
+    if col.has("disclosure.interpretations"):
+        return
+    marks = list(_SECTION_MARK.finditer(text))
+    for i, mark in enumerate(marks):
+        head = _INTERP_HEADING.match(text, mark.end())
+        if head is None:
+            continue
+        end = min(marks[i + 1].start() if i + 1 < len(marks) else len(text), head.end() + 800)
+        hits = list(_SECTION_TOTAL.finditer(text, head.end(), end))
+        if len(hits) != 1:
+            continue
+        m = hits[0]
+        ss = _sentence_start(text, m.start())
+        ss = max(ss, head.end())
+        sentence = text[ss: m.end()]
+        if _SECTION_VETO.search(sentence):
+            continue
+        got = _quantity(m, None)
+        if got is None:
+            continue
+        q, at = got  # ``at``: the number's position in ``text`` (the match ran on all of it)
+        if col.add("disclosure.interpretations", q, sentence, ss, at - ss):
+            return
+
+
 def extract_narrative(seg: Segment, doc: Document) -> list[Fact]:
     """All narrative facts of one report, in text order of first mention."""
     printed, breaks = joined_view(seg.text)
@@ -1306,6 +1349,7 @@ def extract_narrative(seg: Segment, doc: Document) -> list[Fact]:
         carried = _appeals(col, text, clauses, sentence, carried)
         _negations(col, text, clauses, sentence)
     _derived_received(col, text, sentences)
+    _section_interpretations(col, text)
     if not col.has("disclosure.items") and len(col.channel_items) == 1 and not col.channel_items[0][4]:
         col.add("disclosure.items", *col.channel_items[0][:4])
     return list(col.facts.values())

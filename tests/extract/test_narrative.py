@@ -591,3 +591,21 @@ def test_phrasings_of_a_bureau_report(text: str, metric: str, breakdown: str, va
 
 def test_what_applicants_paid_is_no_spending() -> None:
     assert ("operations.spending_cny", "") not in values("依申请公开政府信息收取费用0元。")
+
+
+@pytest.mark.parametrize("text, value", [
+    # pre-2019 reports print a part's heading inline with its prose; the part on interpreting
+    # policies counts what it published without repeating 解读
+    ("二、主动公开政府信息情况（三）主动公开政府信息的主要形式门户网站访问量达97402人次。"
+     "（四）开展政策解读工作情况按照“三同步”要求，专门设立了“政策解读”公开栏目。"
+     "2017年，共公开发布信息82条。（五）回应社会关切情况及时回复。", 82),
+    ("（二）政策解读情况\n全年共发布稿件15篇。\n（三）回应关切", 15),
+    # two totals in the part: its topics, not its total
+    ("（四）政策解读工作情况共发布信息8条，共公开材料12条。（五）其他", None),
+    # no 政策解读 in the heading: a count of something else
+    ("（四）回应社会关切情况全年共发布信息82条。（五）其他", None),
+    # the count is about something the part only mentions
+    ("（四）政策解读工作情况举办活动，共发布视频12个。（五）其他", None),
+])
+def test_interpretations_counted_under_their_inline_heading(text, value) -> None:
+    assert one(text, "disclosure.interpretations") == value
