@@ -1,10 +1,11 @@
 """Data quality (/quality): the consistency checks a supervisor reads and every stored finding
 of the selection, each with its reviewer's verdict; analysts give verdicts here.
 
-URL: ``rule`` / ``severity`` (repeatable) filter both tables besides the sidebar's agencies and
-years; ``reuse=1`` also checks reused text (reads the archived originals, slow the first time).
-Messages are written in the view's language (etl/present/findings_text.py); CSV/XLSX downloads
-give exactly the tables shown.
+URL: ``rule`` / ``severity`` (repeatable) filter every tab besides the sidebar's agencies and
+years; ``view`` is the open tab (:data:`TABS`; only that one is run and drawn): ``findings``
+(the default), ``consistency`` or ``reuse`` (reused text: reads the archived originals, slow the
+first time). An older link's ``reuse=1`` opens the reuse tab. Messages are written in the view's
+language (etl/present/findings_text.py); CSV/XLSX downloads give exactly the tables shown.
 """
 from __future__ import annotations
 
@@ -23,11 +24,22 @@ from pages._ui.downloads import show_table
 from pages._ui.links import nav_link, report_link
 from pages._ui.messages import empty_state, error_boundary
 from pages._ui.session import lang, t
-from pages._ui.state import page_setup, set_url_param, url_multiselect, url_param
+from pages._ui.state import page_setup, set_url_param, url_multiselect, url_param, url_tabs
 
 LIMIT = 5000
 _SS_SAVED = "_gk_verdict_saved"
 COMPUTED_RULES = (*consistency.RULES, *reuse.RULES)
+#: the page's tabs (URL ``view``), the first the default: only the open one is run and drawn
+TABS = ("findings", "consistency", "reuse")
+
+i18n.register({
+    "q_tab_findings": ("问题清单", "Findings"),
+    "q_tab_consistency": ("一致性检查", "Consistency"),
+    "q_tab_reuse": ("重复文本", "Reused text"),
+    "q_no_stored": ("所选范围内没有提取和跨年核对发现的问题；一致性检查的结果见“一致性检查”标签页。",
+                    "No extraction or cross-year findings in this selection; the consistency "
+                    "checks' findings are in the Consistency tab."),
+})
 
 
 def _link_col() -> dict[str, Any]:
@@ -169,6 +181,103 @@ def verdict_controls(con: Any, candidates: pd.DataFrame) -> None:
         }), hide_index=True)
 
 
+def level_section(con: Any, ids: Any, y0: Any, y1: Any, rules: list[str],
+                  severities: list[str], current: Any) -> pd.DataFrame:
+    """The consistency checks' tab: printed changes and plan completions against the levels."""
+    lg = lang()
+    st.caption(t("cs_help"))
+    nav_link("glossary", t("gl_link"), view="checks")  # the checks explained
+    levels_all = cached(consistency.level_findings, ids, y0, y1, consistency.config_stamp())
+    levels = consistency.with_verdicts(_filter(levels_all, rules, severities), current)
+    if levels.empty:
+        st.info(t("cs_none"))
+        if overview.findings_by_rule(con, ids, y0, y1, rules or None, severities or None).empty:
+            empty_state()  # nothing at all in the selection: say what would help
+        return levels
+    n_all = consistency.total(levels_all)
+    st.caption(t("n_shown", n=len(levels)) if n_all <= len(levels_all)
+               else t("cs_n_of", n=len(levels), total=n_all))
+    show_table(level_table(levels, lg), name="consistency", column_config={
+        **_link_col(),
+        t("cs_printed"): st.column_config.NumberColumn(t("cs_printed"), format="%.2f"),
+        t("cs_computed"): st.column_config.NumberColumn(t("cs_computed"), format="%+.1f"),
+        t("cs_prev_level"): st.column_config.NumberColumn(t("cs_prev_level"), format="%,d"),
+        t("cs_cur_level"): st.column_config.NumberColumn(t("cs_cur_level"), format="%,d"),
+    })
+    return levels
+
+
+def reuse_section(ids: Any, y0: Any, y1: Any, rules: list[str], severities: list[str],
+                  current: Any) -> pd.DataFrame:
+    """The reused text's tab (reads the archived originals: slow the first time)."""
+    st.caption(t("cs_reuse_help"))
+    with st.spinner(t("cs_reuse_title")):
+        reused = cached(reuse.reuse_findings, ids, y0, y1, consistency.config_stamp())
+    too_many = reused.attrs.get("too_many")
+    reused = consistency.with_verdicts(_filter(reused, rules, severities), current)
+    if too_many:
+        st.info(t("cs_reuse_too_many", n=too_many, max=reuse.MAX_REPORTS))
+    elif reused.empty:
+        st.info(t("cs_reuse_none"))
+    else:
+        show_table(reuse_table(reused, lang()), name="reused_text", column_config=_link_col())
+    return reused
+
+
+def findings_section(con: Any, ids: Any, y0: Any, y1: Any, rules: list[str],
+                     severities: list[str], current: Any) -> pd.DataFrame:
+    """The stored findings' tab (extraction and cross-year identities): counts by rule, then
+    every finding of the selection (up to :data:`LIMIT`)."""
+    lg = lang()
+    counts = overview.findings_by_rule(con, ids, y0, y1, rules or None, severities or None)
+    if counts.empty:
+        levels = cached(consistency.level_findings, ids, y0, y1, consistency.config_stamp())
+        if _filter(levels, rules, severities).empty:
+            empty_state()  # nothing at all in the selection (reused text aside: it is slow)
+        else:
+            st.info(t("q_no_stored"))
+        return pd.DataFrame()
+    st.subheader(t("counts_by_rule"))
+    counts_out = counts.assign(
+        severity=[i18n.severity_label(s, lg) for s in counts["severity"]])
+    counts_out.insert(0, "rule_desc", [i18n.rule_label(r, lg) for r in counts["rule"]])
+    show_table(
+        counts_out.rename(columns={"rule_desc": t("rule_desc"), "rule": t("rule"),
+                                   "severity": t("severity"), "count": t("count")}),
+        name="findings_by_rule",
+    )
+    st.subheader(t("all_findings"))
+    fd = overview.findings(con, ids, y0, y1, rules or None, severities or None, limit=LIMIT)
+    stored = consistency.with_verdicts(consistency.with_keys(con, fd), current)
+    st.caption(t("n_shown", n=len(stored)))
+    out = pd.DataFrame({
+        t("agency"): [ft.text_or_blank(a) if isinstance(a, str) else t("unknown")
+                      for a in stored["agency"]],
+        t("year"): [ft.BLANK if pd.isna(y) else int(y) for y in stored["year"]],
+        t("rule_desc"): [i18n.rule_label(r, lg) for r in stored["rule"]],
+        t("rule"): stored["rule"],
+        t("severity"): [i18n.severity_label(s, lg) for s in stored["severity"]],
+        t("message"): [ft.finding_message(r, m, None, lg)
+                       for r, m in zip(stored["rule"], stored["message"])],
+        t("cells"): [ft.text_or_blank(c) for c in stored["cells"]],
+        **_verdict_cols(stored, lg),
+        "report_id": stored["report_id"],
+        t("open_report"): [report_link(int(r)) for r in stored["report_id"]],
+    })
+    show_table(out, name="findings", column_config=_link_col())
+    return stored
+
+
+def _reuse_link_opens_its_tab() -> None:
+    """``reuse=1`` (the old checkbox's parameter, in links made before the tabs) becomes
+    ``view=reuse``, unless the link names a tab itself; the URL keeps only ``view``."""
+    if url_param("reuse") is None:
+        return
+    if url_param("reuse") == "1" and url_param("view") is None:
+        set_url_param("view", "reuse")
+    set_url_param("reuse", None)
+
+
 filters = page_setup("quality", "quality_title")
 with error_boundary():
     con = get_con()
@@ -184,81 +293,14 @@ with error_boundary():
                                  format_func=lambda s, _lg=lg: i18n.severity_label(s, _lg))
     current = vstore.current(con)  # never cached: a verdict does not change the data stamp
 
-    # --- consistency checks: printed changes and plan completions against the levels
-    st.subheader(t("cs_title"))
-    st.caption(t("cs_help"))
-    nav_link("glossary", t("gl_link"))
-    levels_all = cached(consistency.level_findings, ids, y0, y1, consistency.config_stamp())
-    levels = consistency.with_verdicts(_filter(levels_all, rules, severities), current)
-    if levels.empty:
-        st.info(t("cs_none"))
-    else:
-        n_all = consistency.total(levels_all)
-        st.caption(t("n_shown", n=len(levels)) if n_all <= len(levels_all)
-                   else t("cs_n_of", n=len(levels), total=n_all))
-        show_table(level_table(levels, lg), name="consistency", column_config={
-            **_link_col(),
-            t("cs_printed"): st.column_config.NumberColumn(t("cs_printed"), format="%.2f"),
-            t("cs_computed"): st.column_config.NumberColumn(t("cs_computed"), format="%+.1f"),
-            t("cs_prev_level"): st.column_config.NumberColumn(t("cs_prev_level"), format="%,d"),
-            t("cs_cur_level"): st.column_config.NumberColumn(t("cs_cur_level"), format="%,d"),
-        })
-
-    want_reuse = url_param("reuse") == "1"
-    on = st.checkbox(t("cs_reuse_toggle"), value=want_reuse, key="q_reuse")
-    if on != want_reuse:
-        set_url_param("reuse", "1" if on else None)
-    reused = pd.DataFrame(columns=[*consistency.FINDING_COLUMNS])
-    if on:
-        st.subheader(t("cs_reuse_title"))
-        st.caption(t("cs_reuse_help"))
-        with st.spinner(t("cs_reuse_title")):
-            reused = cached(reuse.reuse_findings, ids, y0, y1, consistency.config_stamp())
-        too_many = reused.attrs.get("too_many")
-        reused = consistency.with_verdicts(_filter(reused, rules, severities), current)
-        if too_many:
-            st.info(t("cs_reuse_too_many", n=too_many, max=reuse.MAX_REPORTS))
-        elif reused.empty:
-            st.info(t("cs_reuse_none"))
+    _reuse_link_opens_its_tab()
+    view, _tabs = url_tabs([(k, t(f"q_tab_{k}")) for k in TABS])
+    with _tabs[view]:
+        if view == "consistency":
+            shown = level_section(con, ids, y0, y1, rules, severities, current)
+        elif view == "reuse":
+            shown = reuse_section(ids, y0, y1, rules, severities, current)
         else:
-            show_table(reuse_table(reused, lg), name="reused_text", column_config=_link_col())
-
-    # --- stored findings (extraction and cross-year identities)
-    counts = overview.findings_by_rule(con, ids, y0, y1, rules or None, severities or None)
-    stored = pd.DataFrame()
-    if counts.empty:
-        if levels.empty and reused.empty:
-            empty_state()
-    else:
-        st.subheader(t("counts_by_rule"))
-        counts_out = counts.assign(
-            severity=[i18n.severity_label(s, lg) for s in counts["severity"]])
-        counts_out.insert(0, "rule_desc", [i18n.rule_label(r, lg) for r in counts["rule"]])
-        show_table(
-            counts_out.rename(columns={"rule_desc": t("rule_desc"), "rule": t("rule"),
-                                       "severity": t("severity"), "count": t("count")}),
-            name="findings_by_rule",
-        )
-        st.subheader(t("all_findings"))
-        fd = overview.findings(con, ids, y0, y1, rules or None, severities or None, limit=LIMIT)
-        stored = consistency.with_verdicts(consistency.with_keys(con, fd), current)
-        st.caption(t("n_shown", n=len(stored)))
-        out = pd.DataFrame({
-            t("agency"): [ft.text_or_blank(a) if isinstance(a, str) else t("unknown")
-                          for a in stored["agency"]],
-            t("year"): [ft.BLANK if pd.isna(y) else int(y) for y in stored["year"]],
-            t("rule_desc"): [i18n.rule_label(r, lg) for r in stored["rule"]],
-            t("rule"): stored["rule"],
-            t("severity"): [i18n.severity_label(s, lg) for s in stored["severity"]],
-            t("message"): [ft.finding_message(r, m, None, lg)
-                           for r, m in zip(stored["rule"], stored["message"])],
-            t("cells"): [ft.text_or_blank(c) for c in stored["cells"]],
-            **_verdict_cols(stored, lg),
-            "report_id": stored["report_id"],
-            t("open_report"): [report_link(int(r)) for r in stored["report_id"]],
-        })
-        show_table(out, name="findings", column_config=_link_col())
-
-    parts = [df for df in (levels, reused, stored) if not df.empty]
-    if parts:
-        verdict_controls(con, pd.concat(parts, ignore_index=True))
+            shown = findings_section(con, ids, y0, y1, rules, severities, current)
+        if not shown.empty:  # the reviewer's verdict on a finding of this tab
+            verdict_controls(con, shown)

@@ -33,8 +33,6 @@ i18n.register({
                 "The printed changes and plan completions of the selection agree with the levels."),
     "cs_n_of": ("显示前 {n} 条，共 {total} 条；请缩小机构或年份范围。",
                 "The first {n} of {total} shown; narrow the agencies or years."),
-    "cs_reuse_toggle": ("检查重复文本（读取原始文件，首次较慢）",
-                        "Check reused text (reads the original files; slow the first time)"),
     "cs_reuse_title": ("重复文本", "Reused text"),
     "cs_reuse_help": (
         "报告与本机构上年报告、或同年其他机构报告相同的句子所占比例（不计标题、表格行和多个机构共用的套话），"

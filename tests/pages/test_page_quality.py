@@ -60,3 +60,56 @@ def test_empty_selection_and_bad_params(small_db_env) -> None:
     assert any("severity=bogus" in plain(w.value) for w in at.warning)
     assert any("没有数据" in i.value for i in at.info)
     assert not at.dataframe
+
+
+def test_only_the_open_tab_is_drawn_and_it_is_in_the_url(small_db_env) -> None:
+    """The sections are tabs (URL ``view``) below the rule/severity filters: a new session gets
+    the stored findings, nothing of the other tabs is sent, and a link opens the tab it names,
+    in either language."""
+    at = run(lang="en")
+    assert not at.exception
+    assert [tab.label for tab in at.tabs] == ["Findings", "Consistency", "Reused text"]
+    assert [list(d.value.columns[:2]) for d in at.dataframe] == [
+        ["Check", "Rule"], ["Agency", "Chinese name"]]  # the counts and the findings only
+    assert not any("Printed (%)" in d.value.columns or "Share reused" in d.value.columns
+                   for d in at.dataframe)
+    assert "view" not in at.query_params  # the default tab is not written to the URL
+    # the filters stay above the tabs, the verdicts come at the end of the open one
+    assert [m.key for m in at.main.multiselect] == ["qp_quality_rule", "qp_quality_severity"]
+    assert at.subheader[-1].value == "Reviewer's verdict (analysts)"
+    at = run(view="consistency")
+    assert not at.exception
+    assert at.tabs[1].label == "一致性检查"
+    assert at.session_state["qp_quality_view"] == "一致性检查"  # the open tab
+    assert at.query_params["view"] == "consistency"
+    assert not at.dataframe  # the small database prints no changes against its levels
+    assert any("两年数字一致" in i.value for i in at.info)
+    at = run(view="reuse", lang="en")
+    assert not at.exception
+    assert at.session_state["qp_quality_view"] == "Reused text"
+    assert [i.value for i in at.info] == ["No reused text above the threshold."]
+    assert not at.dataframe
+
+
+def test_unknown_tab_in_a_link_says_so_and_opens_the_first(small_db_env) -> None:
+    at = run(view="nosuch", lang="en")
+    assert not at.exception
+    assert any("view=nosuch" in plain(w.value) for w in at.warning)
+    assert at.session_state["qp_quality_view"] == "Findings"
+    assert [list(d.value.columns[:2]) for d in at.dataframe] == [
+        ["Check", "Rule"], ["Agency", "Chinese name"]]
+
+
+def test_old_reuse_link_opens_the_reuse_tab(small_db_env) -> None:
+    """``reuse=1`` was the reused-text checkbox: such a link opens that tab (and the URL says
+    ``view=reuse`` instead); a link naming a tab keeps it."""
+    at = run(reuse="1", lang="en")
+    assert not at.exception
+    assert at.session_state["qp_quality_view"] == "Reused text"
+    assert at.query_params["view"] == "reuse" and "reuse" not in at.query_params
+    assert not at.checkbox  # no checkbox any more: opening the tab runs the check
+    assert [i.value for i in at.info] == ["No reused text above the threshold."]
+    at = run(reuse="1", view="consistency", lang="en")
+    assert not at.exception
+    assert at.session_state["qp_quality_view"] == "Consistency"
+    assert "reuse" not in at.query_params

@@ -80,6 +80,8 @@ def run(**params: str) -> AppTest:
 
 
 def consistency_table(at: AppTest):
+    """The consistency tab's table (open it with ``view="consistency"``)."""
+    assert at.session_state["qp_quality_view"] in ("Consistency", "一致性检查")
     return by_chinese_name(at.dataframe[0].value)
 
 
@@ -91,7 +93,7 @@ def fdi_row(table):
 
 
 def test_printed_change_against_both_levels_with_both_numbers(loaded_db) -> None:
-    at = run(lang="en")
+    at = run(lang="en", view="consistency")
     table = consistency_table(at)
     row = fdi_row(table)
     assert row["Printed (%)"] == 28.57
@@ -105,24 +107,52 @@ def test_printed_change_against_both_levels_with_both_numbers(loaded_db) -> None
     plan = table[table["Metric"] == "Foreign investment received: share of annual plan"]
     assert len(plan) == 1 and "0.46×" in plan.iloc[0]["Message"]
     # in Chinese the message is written from its numbers
-    zh = consistency_table(run(lang="zh"))
+    zh = consistency_table(run(lang="zh", view="consistency"))
     msg = zh[zh["指标"] == "实际到资 比增"].iloc[0]["说明"]
     assert "28.57%" in msg and "-44.7%" in msg and "8,295" in msg and "4,588" in msg
 
 
 def test_reused_text_on_request(loaded_db) -> None:
-    at = run(lang="en")
-    assert not any("Reused text" == s.value for s in at.subheader)
-    at = run(lang="en", reuse="1")
-    assert at.checkbox(key="q_reuse").value is True
-    assert any("Reused text" == s.value for s in at.subheader)
-    reused = by_chinese_name(at.dataframe[1].value)
+    # the reused text is its own tab: neither the findings nor the consistency tab runs it
+    for view in ("findings", "consistency"):
+        at = run(lang="en", view=view)
+        assert not any("Share reused" in d.value.columns for d in at.dataframe), view
+    assert any("Printed (%)" in d.value.columns for d in at.dataframe)
+    at = run(lang="en", view="reuse")
+    assert at.session_state["qp_quality_view"] == "Reused text"
+    assert ["Share reused" in d.value.columns for d in at.dataframe] == [True]  # it alone
+    reused = by_chinese_name(at.dataframe[0].value)
     assert reused["Check"].tolist() == ["Text repeats last year's report"]
     row = reused.iloc[0]
     assert (row["Agency"], row["Year"]) == ("甲市商务局", 2023)
     assert row["Share reused"] == f"{5 / 6 * 100:.0f} %" == "83 %"
     assert row["Compared with"] == "甲市商务局 2022"
     assert "(5 of 6)" in row["Message"]
+    # a link of the old checkbox (reuse=1) opens the same tab
+    old = run(lang="en", reuse="1")
+    assert old.session_state["qp_quality_view"] == "Reused text"
+    assert by_chinese_name(old.dataframe[0].value).equals(reused)
+    # the verdicts at the end of the tab take its findings
+    assert [o for o in old.selectbox(key="vd_pick").options] == [
+        "甲市商务局 2023 · Text repeats last year's report · 2022"]
+
+
+def test_only_the_open_tab_is_drawn(loaded_db) -> None:
+    """The default tab (stored findings) sends none of the consistency table, whose verdicts
+    are given in their own tab; a selection holding consistency findings but no stored one
+    says where they are rather than "no data"."""
+    at = run(lang="en")
+    assert at.session_state["qp_quality_view"] == "Findings" and "view" not in at.query_params
+    assert [list(d.value.columns[:1]) for d in at.dataframe] == [["Check"], ["Agency"]]
+    assert not any("Printed (%)" in d.value.columns for d in at.dataframe)
+    assert not any("Foreign investment received" in o for o in at.selectbox(key="vd_pick").options)
+    at = run(lang="en", rule="yoy_vs_levels")
+    assert not at.dataframe
+    assert [i.value for i in at.info] == [
+        "No extraction or cross-year findings in this selection; the consistency checks' "
+        "findings are in the Consistency tab."]
+    at = run(lang="en", rule="yoy_vs_levels", view="consistency")
+    assert fdi_row(consistency_table(at))["Severity"] == "Error"
 
 
 def test_verdict_survives_loading_the_file_again(loaded_db) -> None:
@@ -131,7 +161,7 @@ def test_verdict_survives_loading_the_file_again(loaded_db) -> None:
     from etl.store.loader import load_paths
 
     db, files = loaded_db
-    at = run(lang="en")
+    at = run(lang="en", view="consistency")
     box = at.selectbox(key="vd_pick")
     label = next(o for o in box.options if "Foreign investment received: year-on-year" in o)
     box.select_index(box.options.index(label)).run()
@@ -157,7 +187,7 @@ def test_verdict_survives_loading_the_file_again(loaded_db) -> None:
         assert after > before  # the report got a new id: the verdict is not keyed by it
     finally:
         con.close()
-    at2 = run(lang="en")
+    at2 = run(lang="en", view="consistency")
     row = fdi_row(consistency_table(at2))
     assert (row["Verdict"], row["Reviewed by"], row["Why"]) == (
         "Dismissed", "王审核", "报告口径为人民币折算，已核实")
