@@ -1,7 +1,8 @@
 """Disclosure volumes (/disclosure): items disclosed and the 表二 items per agency over years,
 their year-on-year change, and the peer group's median and interquartile band.
 
-Page choices in the URL: ``series`` (items, regulations, normative_docs, licensing, penalty,
+Page choices in the URL: ``view`` (the open tab: ``lines`` or ``yoy``; only it is run and
+drawn), ``series`` (items, regulations, normative_docs, licensing, penalty,
 coercion, fees) and ``peer`` (``selection`` or ``all`` agencies in the database).
 With no agency selected the largest agencies (by the chosen series) are drawn.
 """
@@ -18,9 +19,11 @@ from pages._ui.data import agencies_df, get_con, selection, shown_agencies
 from pages._ui.downloads import show_chart
 from pages._ui.messages import empty_state, error_boundary
 from pages._ui.session import lang, t
-from pages._ui.state import page_setup, url_selectbox
+from pages._ui.state import page_setup, url_selectbox, url_tabs
 
 TOP_N = 10
+#: the page's tabs (URL ``view``), the first the default: only the open one is run and drawn
+TABS = ("lines", "yoy")
 
 i18n.register({
     "dis_series": ("指标", "Series"),
@@ -28,7 +31,8 @@ i18n.register({
     "dis_peer_selection": ("所选机构", "Selected agencies"),
     "dis_peer_all": ("全部机构", "All agencies"),
     "dis_lines": ("各机构逐年变化与同组中位数", "Per agency over years, with the peer median"),
-    "dis_yoy": ("同比变化", "Year-on-year change"),
+    "dis_tab_lines": ("逐年变化", "Over years"),
+    "dis_tab_yoy": ("同比变化", "Year on year"),
     "dis_top_note": (
         "未选择机构：显示该指标合计最大的 {n} 个机构，同组范围为全部机构。可在侧栏选择机构。",
         "No agency selected: showing the {n} largest agencies for this series; the peer group is "
@@ -75,28 +79,30 @@ with error_boundary():
     label = an.series_label(series, L)
     shown = shown_agencies(con, ids, series.metrics, y0, y1, "dis_top_note", n=TOP_N)
     df = an.series_values(con, series, shown, y0, y1)
-    if df.empty:
-        empty_state()
-    else:
-        peer_scope = None if (peer == "all" or ids is None) else ids
-        band = an.peer_band(con, series, peer_scope, y0, y1)
+    view, _tabs = url_tabs([(k, t(f"dis_tab_{k}")) for k in TABS])
+    with _tabs[view]:
         colors = ch.stable_colors(
             agencies_df()["name"].tolist(), df["agency"].unique().tolist(), filters.agencies
-        )
-        st.subheader(t("dis_lines"))
-        fig = ch.band_chart(df, band, unit=series.unit, lang=L, y_label=label, colors=colors)
-        show_chart(
-            fig, _download_frame(df, band, label, ch.tr("an_peer_median", L)),
-            safe_filename(f"disclosure_{key}"), key=f"disclosure_{key}_lines",
-        )
-        st.caption(t("dis_band_note"))
-        st.subheader(t("dis_yoy"))
-        yoy = df.dropna(subset=["yoy_pct"])[["agency", "year", "series", "value", "yoy_pct", "unit"]]
-        if yoy.empty:
-            empty_state(t("dis_no_yoy"))
+        ) if not df.empty else {}
+        if df.empty:
+            empty_state()
+        elif view == "yoy":
+            yoy = df.dropna(subset=["yoy_pct"])[["agency", "year", "series", "value", "yoy_pct", "unit"]]
+            if yoy.empty:
+                empty_state(t("dis_no_yoy"))
+            else:
+                show_chart(
+                    ch.yoy_chart(yoy, lang=L, colors=colors, value_unit=series.unit),
+                    yoy.reset_index(drop=True), safe_filename(f"disclosure_{key}_yoy"),
+                    key=f"disclosure_{key}_yoy",
+                )
         else:
+            peer_scope = None if (peer == "all" or ids is None) else ids
+            band = an.peer_band(con, series, peer_scope, y0, y1)
+            st.caption(t("dis_lines"))
+            fig = ch.band_chart(df, band, unit=series.unit, lang=L, y_label=label, colors=colors)
             show_chart(
-                ch.yoy_chart(yoy, lang=L, colors=colors, value_unit=series.unit),
-                yoy.reset_index(drop=True), safe_filename(f"disclosure_{key}_yoy"),
-                key=f"disclosure_{key}_yoy",
+                fig, _download_frame(df, band, label, ch.tr("an_peer_median", L)),
+                safe_filename(f"disclosure_{key}"), key=f"disclosure_{key}_lines",
             )
+            st.caption(t("dis_band_note"))

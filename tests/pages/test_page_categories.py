@@ -20,7 +20,7 @@ def run(**query: Any) -> AppTest:
 
 def test_stacked_bars_trend_and_gap_note(small_db_env: Path, downloads: dict) -> None:
     at = run(agency=["甲市商务局", "甲市财政局"])
-    bars, trend = charts(at)
+    (bars,) = charts(at)  # the default tab: the mix only (the tabs are lazy)
     assert encoding(bars)["y"]["stack"] == "zero"
     assert bars.spec["facet"]["column"]["field"] == "x"  # one panel per agency, years inside
     jg = trace(bars, "机构设置")
@@ -30,18 +30,38 @@ def test_stacked_bars_trend_and_gap_note(small_db_env: Path, downloads: dict) ->
     assert jg["y"][0] == pytest.approx(10.0) and jg["y"][3] == pytest.approx(5.0)
     assert bars.rows("机构设置")["count_text"].tolist() == ["10 件"] * 4
     assert "件" in jg["text"] and "%" in jg["text"]
+    assert set(downloads["categories_by_agency_year"]["category"]) == {"机构设置", "行政执法"}
+    # the gap is announced above the tabs, on every tab
+    notes = [w.value for w in at.warning]
+    assert len(notes) == 1 and "1 个机构年度" in notes[0] and "合计不符" in notes[0]
     # trend: both agencies summed per year — 2017: 20 of 300
+    at = run(agency=["甲市商务局", "甲市财政局"], view="trend")
+    (trend,) = charts(at)
     assert encoding(trend)["x"]["type"] == "ordinal"
     assert trace(trend, "机构设置")["y"][0] == pytest.approx(100 * 20 / 300)
-    notes = [w.value for w in at.warning]
-    assert len(notes) == 1 and "甲市财政局 2018" in notes[0] and "210" in notes[0]
+    assert len(at.warning) == 1
+    # the gaps' tab lists each with its figures
+    at = run(agency=["甲市商务局", "甲市财政局"], view="gaps")
+    assert not charts(at)
+    gaps = " ".join(m.value for m in at.markdown)
+    assert "甲市财政局 2018" in gaps and "210" in gaps
     assert downloads["categories_gaps"]["difference"].tolist() == [-10]
-    assert set(downloads["categories_by_agency_year"]["category"]) == {"机构设置", "行政执法"}
+
+
+def test_tabs_are_lazy_and_in_the_url(small_db_env: Path) -> None:
+    at = run(agency="甲市商务局", lang="en")
+    assert [tab.label for tab in at.tabs] == ["Category mix", "Trend of shares", "Sums that differ"]
+    assert "view" not in at.query_params
+    at = run(agency="甲市商务局", view="gaps", lang="en")
+    assert not charts(at) and at.query_params["view"] in ("gaps", ["gaps"])
+    assert any("add up to the stated totals" in s.value for s in at.success)  # no gap here
+    at = run(agency="甲市商务局", view="nosuch")
+    assert any("view=nosuch" in w.value for w in at.warning) and len(charts(at)) == 1
 
 
 def test_trend_for_one_agency_from_url(small_db_env: Path) -> None:
-    at = run(agency=["甲市商务局", "甲市财政局"], trend_agency="甲市商务局")
-    trend = charts(at)[1]
+    at = run(agency=["甲市商务局", "甲市财政局"], trend_agency="甲市商务局", view="trend")
+    (trend,) = charts(at)
     assert trace(trend, "机构设置")["y"] == pytest.approx([10.0, 100 * 10 / 110])
 
 
@@ -65,7 +85,9 @@ def test_english_labels(small_db_env: Path) -> None:
     # categories by their English labels (etl/present/category_names.py), in the legend too
     assert set(series_names(bars)) == {"Organisational set-up", "Law enforcement"}
     assert "items" in trace(bars, "Organisational set-up")["text"]
-    assert "categories sum to 200" in at.warning[0].value
+    assert "do not add up to the stated total" in at.warning[0].value
+    at = run(lang="en", agency="甲市财政局", view="gaps")
+    assert any("categories sum to 200" in m.value for m in at.markdown)
 
 
 def test_empty_database(empty_db_env: Path) -> None:

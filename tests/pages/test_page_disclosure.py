@@ -19,7 +19,9 @@ def run(**query: Any) -> AppTest:
 
 def test_items_with_peer_band_and_yoy(small_db_env: Path, downloads: dict) -> None:
     at = run(agency=["甲市商务局", "甲市财政局"], year_from="2020", year_to="2021")
-    lines, yoy = charts(at)
+    (lines,) = charts(at)  # the default tab (the tabs are lazy); the change in its own
+    yoy_at = run(agency=["甲市商务局", "甲市财政局"], year_from="2020", year_to="2021", view="yoy")
+    (yoy,) = charts(yoy_at)
     assert encoding(lines)["x"]["type"] == "ordinal"
     assert "件" in axis_title(lines, "y")
     jia = trace(lines, "甲市商务局")
@@ -103,3 +105,11 @@ def test_empty_database(empty_db_env: Path) -> None:
     at = run()
     assert not charts(at)
     assert at.info
+
+
+def test_tabs_are_lazy_and_in_the_url(small_db_env: Path) -> None:
+    at = run(agency="甲市商务局", lang="en")
+    assert [tab.label for tab in at.tabs] == ["Over years", "Year on year"]
+    assert len(charts(at)) == 1 and "view" not in at.query_params
+    at = run(agency="甲市商务局", view="nosuch")
+    assert any("view=nosuch" in w.value for w in at.warning) and len(charts(at)) == 1
