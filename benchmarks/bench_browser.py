@@ -10,7 +10,8 @@ Chromium through Playwright, 1400 px wide. The server is warmed first (every pag
 as a running server is. A *new session* is a new browser context (no cache, no cookies) that
 opens the page's URL; it counts until the page is drawn: the script run over, no element still
 a loading placeholder, every chart drawn. *Moving* is a click on the page's entry in the sidebar
-menu of an open session, until the new page is drawn the same way.
+menu of an open session, until the new page is drawn the same way; a *tab switch* is a click on
+another tab of a page in lazy tabs, timed the same way (target as for a move).
 
     .venv/bin/python benchmarks/bench_browser.py [--db PATH] [--repeat 5] [--pages overview,agency]
 """
@@ -100,6 +101,30 @@ def _move(page, path: str, title: str) -> float:  # noqa: ANN001 - a Playwright 
     return time.perf_counter() - t0
 
 
+#: a tab switch is over when its run was seen or the URL's ``view`` changed (a run too short
+#: to show 'running'), and the page is drawn
+SWITCHED_JS = ("() => (window.__states.includes('running') || location.search !== window.__search)"
+               " && (" + DRAWN_JS + ")()")
+
+
+def _tab_switches(page, repeat: int) -> dict[str, list[float]]:  # noqa: ANN001 - a Playwright Page
+    """Click each tab of the open page in turn, ending on the first, ``repeat`` times:
+    seconds per switch by tab label. Pages in lazy tabs (pages/_ui/state.py: url_tabs) run
+    the page again for the tab clicked, so a switch is timed as a move is."""
+    page.wait_for_timeout(500)  # the moved-to page's elements all in place before counting
+    tabs = page.locator("[data-testid='stMain'] [role='tab']")
+    labels = [tabs.nth(i).inner_text().strip() for i in range(tabs.count())]
+    out: dict[str, list[float]] = {label: [] for label in labels}
+    for _ in range(repeat):
+        for label in [*labels[1:], *labels[:1]]:
+            page.evaluate(WATCH_JS + "; window.__search = location.search;")
+            t0 = time.perf_counter()
+            page.get_by_role("tab", name=label, exact=True).first.click()
+            page.wait_for_function(SWITCHED_JS, timeout=60_000, polling=20)
+            out[label].append(time.perf_counter() - t0)
+    return out
+
+
 def _menu_titles(lang: str) -> dict[str, str]:
     """Each page's menu title, from ``dashboard.PAGES`` (read, not imported: importing the
     script would make a Streamlit app)."""
@@ -158,6 +183,12 @@ def main() -> int:
                     for _ in range(args.repeat):
                         for p in order:
                             moves[p].append(_move(page, p, titles[p]))
+                    switches: dict[str, dict[str, list[float]]] = {}
+                    for p in order:  # every tab of each page in lazy tabs
+                        _move(page, p, titles[p])
+                        got = _tab_switches(page, args.repeat)
+                        if len(got) > 1:
+                            switches[p] = got
                     ctx.close()
             finally:
                 stop_dashboard(proc, grace=10)
@@ -176,6 +207,15 @@ def main() -> int:
               f"{'' if m is None else f'{m:12.2f}s'}")
     print(f"worst new session {worst[0]:.2f}× the bare page on a first visit, {worst[1]:.2f}× in "
           f"a new tab (target ≤ 1.5×); worst move {worst[2]:.2f} s (target ≤ 0.5 s)")
+    if switches:
+        print("switching tabs (a click on a tab of the open page, until it is drawn), medians:")
+        worst_tab = 0.0
+        for p, got in switches.items():
+            meds = {label: statistics.median(ts) for label, ts in got.items()}
+            slowest = max(meds, key=meds.get)
+            worst_tab = max(worst_tab, meds[slowest])
+            print(f"  {p or 'overview':12} " + ", ".join(f"{k} {v:.2f}s" for k, v in meds.items()))
+        print(f"worst tab switch {worst_tab:.2f} s (target as for a move: ≤ 0.5 s)")
     return 0
 
 

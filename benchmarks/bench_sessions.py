@@ -10,8 +10,8 @@ Set-up, as in production: real ``streamlit run dashboard.py`` servers on a copy 
 Debian's nginx (``deploy/serve.sh N``; ``--processes 1,2`` measures both in one run). They read
 published snapshots (``etl/store/snapshot.py``). Twenty sessions talk to the server over
 Streamlit's own websocket protocol, exactly what a browser tab sends (a ``rerun_script`` message
-with the page and its query string), without a browser: each loops over random pages with random
-agencies of one region and year ranges — pausing between reruns for a think time, as a person
+with the page and its query string), without a browser: each loops over random pages (and a random tab
+of the page's lazy tabs) with random agencies of one region and year ranges — pausing between reruns for a think time, as a person
 reading the page does (``--think-min/--think-max``, 0 for a saturation test) — and times each
 rerun from request to ``script_finished``; an exception element in a rerun, a failed rerun or a
 dropped connection counts as an error. Meanwhile ``python -m etl load`` runs in another process
@@ -43,6 +43,18 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 PAGES = ["overview", "disclosure", "categories", "requests", "investment", "quality"]
+
+
+def page_tabs(page: str) -> list[str]:
+    """The ``view`` values of a page in lazy tabs (its ``TABS``, read from the source: importing a
+    page would run it), "" for its default tab; [""] for a page without tabs."""
+    import ast
+
+    tree = ast.parse((ROOT / "pages" / f"{page}.py").read_text(encoding="utf-8"))
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(getattr(t, "id", "") == "TABS" for t in node.targets):
+            return ["", *ast.literal_eval(node.value)[1:]]
+    return [""]
 
 
 def make_corpus(folder: Path, n: int) -> list[Path]:
@@ -270,6 +282,7 @@ async def _drive(port: int, args: argparse.Namespace, by_region: dict[str, list[
     errors: list[str] = []
     deadline = time.perf_counter() + args.seconds
     regions = sorted(by_region)
+    tabs = {p: page_tabs(p) for p in PAGES}
 
     async def session(k: int) -> None:
         rng = random.Random(k)
@@ -281,8 +294,10 @@ async def _drive(port: int, args: argparse.Namespace, by_region: dict[str, list[
                     region = rng.choice(regions)
                     agencies = rng.sample(by_region[region], k=min(5, len(by_region[region])))
                     y0 = rng.randint(2008, 2018)
+                    view = rng.choice(tabs[page])  # a person opens a page, then its tabs
                     query = urlencode([("agency", a) for a in agencies]
-                                      + [("year_from", y0), ("year_to", rng.randint(y0, 2024))])
+                                      + [("year_from", y0), ("year_to", rng.randint(y0, 2024))]
+                                      + ([("view", view)] if view else []))
                     dt, problems = await tab.rerun(page, query)
                     times.append(dt)
                     by_page[page].append(dt)
