@@ -196,6 +196,8 @@ class _T3Row:
     #: a line of numbers without any label stood right above / below it (a split tall row)
     bare_before: bool = False
     bare_after: bool = False
+    #: the label's cells (section, row label …), as read into ``label``
+    label_parts: tuple[str, ...] = ()
 
 
 def parse_t3_tables(tables: list[Table], doc: Document) -> T3Result:
@@ -296,7 +298,8 @@ def parse_t3_tables(tables: list[Table], doc: Document) -> T3Result:
                 context = m.section
             if m.kind == "none":
                 if has_number and not has_text:
-                    records.append(_T3Row(None, parsed, ctx, label, row_label, before))
+                    records.append(_T3Row(None, parsed, ctx, label, row_label, before,
+                                          label_parts=tuple(label_raw)))
                 continue
             if has_text and not has_number:
                 continue  # a title or header line that spans the value columns
@@ -310,6 +313,7 @@ def parse_t3_tables(tables: list[Table], doc: Document) -> T3Result:
         if n < len(records):
             records[n].bare_before = True
     records = _join_wrapped_labels(records)
+    records = _join_repeated_fragments(records)
     _place_by_order(records)
     records = _drop_blank_fragments(records)
     seen: dict[str, list[float | None]] = {}
@@ -393,6 +397,45 @@ def _join_wrapped_labels(records: list[_T3Row]) -> list[_T3Row]:
                                   _clean_label(rec.row_label + nxt.row_label), rec.context,
                                   rec.bare_before, nxt.bare_after))
                 i += 2
+                continue
+        out.append(rec)
+        i += 1
+    return out
+
+
+def _join_repeated_fragments(records: list[_T3Row]) -> list[_T3Row]:
+    """One row whose label cell wrapped into several grid rows, its numbers repeated on each.
+
+    A PDF that draws a rule under every line of a tall label cell gives one grid row per line
+    ("5. 要求行政机" / "关确认或重新" / "出具已获取信" / "息"), and the numbers, one merged cell
+    beside them, are repeated on each. Consecutive rows whose labels match no form row and
+    whose cells hold exactly the same numbers are read as one row when their labels, joined
+    line by line (a cell shared by all, the section's, kept once), name a form row.
+    """
+    out: list[_T3Row] = []
+    i = 0
+    while i < len(records):
+        rec = records[i]
+        j = i + 1
+        if rec.metric is None and rec.label_parts:
+            raws = [raw for _k, _c, raw, _l, _o in rec.parsed]
+            while (j < len(records) and records[j].metric is None
+                   and len(records[j].label_parts) == len(rec.label_parts)
+                   and records[j].context == rec.context
+                   and [raw for _k, _c, raw, _l, _o in records[j].parsed] == raws):
+                j += 1
+        if j - i >= 2:
+            run = records[i:j]
+            parts = []
+            for col in zip(*(r.label_parts for r in run)):
+                parts.append(col[0] if len(set(col)) == 1 else "".join(col))
+            label = "".join(parts)
+            m = match_t3_label(label, rec.context)
+            if m.kind == "row" and m.metric is not None:
+                out.append(_T3Row(m.metric, rec.parsed, rec.ctx, label,
+                                  _clean_label(" ".join(parts)), rec.context,
+                                  rec.bare_before, run[-1].bare_after, tuple(parts)))
+                i = j
                 continue
         out.append(rec)
         i += 1

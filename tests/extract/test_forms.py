@@ -735,3 +735,45 @@ def test_header_on_the_page_before_with_overlapping_merges_names_the_columns_in_
             for m in T3_ROWS_2021]
     facts, form, findings = parse_forms(*seg_doc([Table(rows=header, page=4), Table(rows=data, page=5)]))
     assert_t3(facts, vals, "2021")
+
+
+def _split_label_rows(grid: list[list[str]], metric: str, pieces: list[str],
+                      values: list[list[str]] | None = None) -> list[list[str]]:
+    """``grid`` with ``metric``'s row printed as one grid row per line of its label (a PDF
+    that rules every line of a tall cell), its numbers repeated on each (or ``values``)."""
+    label = T3_LABELS[metric][2]
+    assert "".join(pieces) == label
+    out = []
+    for r in grid:
+        if r[2] != label:
+            out.append(r)
+            continue
+        for n, piece in enumerate(pieces):
+            out.append(r[:2] + [piece] + (values[n] if values else r[3:]))
+    return out
+
+
+def test_t3_label_wrapped_into_grid_rows_with_repeated_numbers():
+    vals = t3_values("2021", seed=11)
+    grid = t3_grid(vals)
+    grid = _split_label_rows(grid, "requests.rejected_confirm",
+                             ["5.要求行政机", "关确认或重新", "出具已获取信", "息"])
+    grid = _split_label_rows(grid, "requests.other_no_correction",
+                             ["1.申请人无正", "当理由逾期不", "补正、行政机", "关不再处理其", "政府信息公开", "申请"])
+    seg, doc = seg_doc([Table(rows=grid)])
+    facts, form, findings = parse_forms(seg, doc)
+    assert_t3(facts, vals, "2021")
+    assert findings == []
+
+
+def test_t3_label_fragments_with_different_numbers_are_not_joined():
+    vals = t3_values("2021", seed=12)
+    grid = t3_grid(vals)
+    row = [str(v) for v in vals["requests.rejected_confirm"]]
+    other = [str(int(v) + 1) for v in row]
+    grid = _split_label_rows(grid, "requests.rejected_confirm", ["5.要求行政机", "关确认或重新", "出具已获取信息"],
+                             values=[row, other, row])
+    seg, doc = seg_doc([Table(rows=grid)])
+    facts, _form, findings = parse_forms(seg, doc)
+    assert not [f for f in facts if f.metric == "requests.rejected_confirm"]
+    assert sum(f.rule == "t3_unknown_row" for f in findings) == 3
