@@ -246,11 +246,13 @@ def _fix_wu(toks: list[Tok]) -> list[Tok]:
     return toks
 
 
-def tokenize_cells_per_line(region: str) -> list[Tok]:
+def tokenize_cells_per_line(region: str, nbsp_cells: bool = False) -> list[Tok]:
     """Like :func:`tokenize`, but every empty line is kept as a possible blank cell.
 
     Used for one-cell-per-line dumps, where an empty cell leaves an empty line. A masked
     page-number line takes one empty line on each side with it (the page-break spacing).
+    With ``nbsp_cells`` a line of only ``&nbsp;`` is a blank cell for certain (表三, whose
+    rows have exactly the form's cells; 表二's rows may carry padding cells of their own).
     """
     lines: list[tuple[int, str]] = []
     pos = 0
@@ -265,12 +267,24 @@ def tokenize_cells_per_line(region: str) -> list[Tok]:
                 if 0 <= j < len(lines) and not lines[j][1].strip():
                     drop.add(j)
     toks: list[Tok] = []
+    after_tab = False  # the last line with anything on it was a browser's cell separator (a tab)
     for i, (start, line) in enumerate(lines):
         if i in drop:
             continue
         if not line.strip():
+            if (nbsp_cells and after_tab and line.strip(" \t\r")
+                    and not line.strip("\xa0\u3000 \t\r")):
+                # a cell holding only &nbsp; right after a tab (a web page's table copied from
+                # the browser): a cell that is there and blank, not the empty line any cell may
+                # leave (an &nbsp; paragraph after the table is no cell: no tab before it)
+                toks.append(Tok("value", line, start, CellValue("blank")))
+                after_tab = False
+                continue
+            if line.strip(" \r"):
+                after_tab = line.strip(" \r") == "\t"
             toks.append(Tok("value", "", start, CellValue("blank"), empty=True))
             continue
+        after_tab = False
         for t in tokenize(line):
             t.start += start
             toks.append(t)
@@ -453,7 +467,7 @@ def flat_t3(seg: Segment, doc: Document) -> tuple[list[Fact], str | None, list[F
         # 150-odd cells; a paragraph about requests has a handful of numbers)
         return [], None, [], False  # a sentence about requests, not the form
     cpl = looks_cell_per_line(region)
-    toks = tokenize_cells_per_line(region) if cpl else tokenize(region)
+    toks = tokenize_cells_per_line(region, nbsp_cells=True) if cpl else tokenize(region)
     got = _t3_read(toks, region, base, doc, nreg)
     merged = None if cpl else _t3_merge_split_lines(region, toks)
     if merged is not None:
@@ -999,7 +1013,8 @@ def flat_t3_rows(seg: Segment, doc: Document, wanted: set[str],
         return [], []
     region, base = reg
     cpl = looks_cell_per_line(region)
-    groups, dealt = deal_zero_runs(group_tokens(tokenize_cells_per_line(region) if cpl else tokenize(region),
+    groups, dealt = deal_zero_runs(group_tokens(tokenize_cells_per_line(region, nbsp_cells=True) if cpl
+                                                else tokenize(region),
                                                 _T3_BOUNDARY))
     context: str | None = None
     facts: list[Fact] = []
