@@ -19,7 +19,7 @@
 # Environment: GONGKAI_DB, GONGKAI_ARCHIVE (the database, as for `streamlit run`),
 # GONGKAI_RUN_DIR (nginx config, logs, pid files; default data/serve), GONGKAI_LISTEN (address
 # nginx listens on, default 127.0.0.1; 0.0.0.0 for everyone), PYTHON (default .venv/bin/python),
-# NGINX (default nginx).
+# NGINX (default nginx), GONGKAI_DUCKDB_THREADS (DuckDB threads per process; default cores / N).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${1:-2}
@@ -36,6 +36,10 @@ if [ -z "${GONGKAI_COOKIE_SECRET:-}" ]; then
   GONGKAI_COOKIE_SECRET=$(cat "$RUN/cookie_secret")
 fi
 export STREAMLIT_SERVER_COOKIE_SECRET="$GONGKAI_COOKIE_SECRET"
+# DuckDB starts one query thread per core in every process: N processes share the cores instead
+CORES=$(nproc 2>/dev/null || echo 1)
+THREADS=$(( CORES / N )); [ "$THREADS" -ge 1 ] || THREADS=1
+export GONGKAI_DUCKDB_THREADS=${GONGKAI_DUCKDB_THREADS:-$THREADS}
 
 pids=()
 stop() {

@@ -71,7 +71,7 @@ def _open_snapshot(key: str) -> tuple[str, duckdb.DuckDBPyConnection]:
             if con is not None:
                 return snap.name, con
         try:
-            con = duckdb.connect(str(snap.path), read_only=True)
+            con = duckdb.connect(str(snap.path), read_only=True, config=reader_config())
         except duckdb.IOException:
             if not snap.path.exists():  # collected between reading the pointer and opening
                 time.sleep(0.01)
@@ -195,6 +195,15 @@ def close_all() -> None:
     """Close every connection of this process (end of a test)."""
     for key in list(_connections):
         close(key)
+
+
+def reader_config() -> dict[str, object]:
+    """DuckDB settings of a dashboard's snapshot connections: ``GONGKAI_DUCKDB_THREADS`` caps
+    each process's query threads. Why: N dashboard processes on C cores each start C DuckDB
+    threads by default, and the N×C threads contend for the same cores (deploy/serve.sh sets
+    C/N)."""
+    raw = os.environ.get("GONGKAI_DUCKDB_THREADS", "").strip()
+    return {"threads": int(raw)} if raw.isdigit() and int(raw) > 0 else {}
 
 
 def shared_connection(path: Path | str | None = None) -> duckdb.DuckDBPyConnection:

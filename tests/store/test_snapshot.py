@@ -157,3 +157,17 @@ def test_a_copy_left_half_made_by_a_killed_publisher_is_never_read_and_is_remove
     with connection.writing(db) as w:
         w.execute("INSERT INTO meta VALUES ('next', '1')")
     assert not half.exists() and _count(connection.cursor(db)) == n + 1
+
+
+def test_reader_threads_follow_the_environment(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """deploy/serve.sh gives each of N processes cores/N DuckDB threads (GONGKAI_DUCKDB_THREADS);
+    the snapshot connections a page reads take it, and anything but a positive count is ignored."""
+    for raw, want in (("", {}), ("0", {}), ("two", {}), ("1", {"threads": 1}), (" 3 ", {"threads": 3})):
+        monkeypatch.setenv("GONGKAI_DUCKDB_THREADS", raw)
+        assert connection.reader_config() == want, raw
+    monkeypatch.setenv("GONGKAI_DUCKDB_THREADS", "1")
+    with connection.writing(db) as w:
+        w.execute("INSERT INTO meta VALUES ('y', '1')")
+    connection.new_run(db)
+    threads = connection.run_cursor(db).execute("SELECT current_setting('threads')").fetchone()[0]
+    assert int(threads) == 1
