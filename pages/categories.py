@@ -23,6 +23,7 @@ from pages._ui.state import page_setup, url_selectbox, url_tabs
 TOP_N = 10
 #: the page's tabs (URL ``view``), the first the default: only the open one is run and drawn
 TABS = ("bars", "trend", "gaps")
+TOP_CATEGORIES = 8  # categories shown before the rest is merged, unless the URL's ``top`` says
 
 i18n.register({
     "cat_top": ("显示类别数", "Categories shown"),
@@ -92,9 +93,9 @@ with error_boundary():
     if not gaps.empty:  # above the tabs: every view of the mix should know it does not add up
         st.warning(t("cat_gaps_note", n=len(gaps), tab=t("cat_tab_gaps")))
     other = ch.tr("an_other", L)
-    top = 8
+    top = TOP_CATEGORIES
     if not shares.empty:
-        top = url_selectbox(t("cat_top"), [5, 8, 10, 15, 20], "top", default=8)
+        top = url_selectbox(t("cat_top"), [5, 8, 10, 15, 20], "top", default=TOP_CATEGORIES)
     view, _tabs = url_tabs([(k, t(f"cat_tab_{k}")) for k in TABS])
     with _tabs[view]:
         if view == "gaps":

@@ -289,11 +289,23 @@ def url_selectbox(
         return None
     if default is None or default not in options:
         default = options[0]
+    sync_id, wkey, url_vals, value = _url_choice(param, {str(o): o for o in options}, default)
+    _sync_in(sync_id, wkey, url_vals, value)
+    if st.session_state.get(wkey) not in options:
+        st.session_state[wkey] = default
+    (container or st).selectbox(label, options, key=wkey, format_func=format_func, help=help)
+    chosen = st.session_state.get(wkey)
+    _choice_out(sync_id, param, [] if chosen == default else [str(chosen)])
+    return chosen
+
+
+def _url_choice(param: str, by_str: dict[str, Any], default: Any) -> tuple[str, str, tuple[str, ...], Any]:
+    """(sync id, widget key, the URL's values, the option they ask for) of a page parameter
+    with one value; a URL value that is no option says so (once per link) and asks for
+    ``default``."""
     page = st.session_state.get(_SS_PAGE, "")
     sync_id = f"{page}:{param}"
-    wkey = f"qp_{page}_{param}"
     raw = current_filters().get(param)
-    by_str = {str(o): o for o in options}
     url_vals = (raw,) if raw is not None else ()
     value = default
     if raw is not None:
@@ -301,15 +313,13 @@ def url_selectbox(
             value = by_str[raw]
         elif _synced().get(sync_id) != url_vals:
             st.warning(t("invalid_param", param=md_escape(param), value=md_escape(raw[:80])))
-    _sync_in(sync_id, wkey, url_vals, value)
-    if st.session_state.get(wkey) not in options:
-        st.session_state[wkey] = default
-    (container or st).selectbox(label, options, key=wkey, format_func=format_func, help=help)
-    chosen = st.session_state.get(wkey)
-    vals = [] if chosen == default else [str(chosen)]
+    return sync_id, f"qp_{page}_{param}", url_vals, value
+
+
+def _choice_out(sync_id: str, param: str, vals: Sequence[str]) -> None:
+    """The widget's choice written to the URL and to this run's Filters."""
     _sync_out(sync_id, param, vals)
     _update_params(param, vals)
-    return chosen
 
 
 def url_multiselect(
@@ -339,9 +349,7 @@ def url_multiselect(
     (container or st).multiselect(label, options, key=wkey, format_func=format_func, help=help,
                                   placeholder=t("all"))
     chosen = list(st.session_state.get(wkey) or [])
-    vals = [str(v) for v in chosen]
-    _sync_out(sync_id, param, vals)
-    _update_params(param, vals)
+    _choice_out(sync_id, param, [str(v) for v in chosen])
     return chosen
 
 
@@ -357,23 +365,11 @@ def url_tabs(tabs: Sequence[tuple[str, str]], param: str = "view") -> tuple[str,
     labels = dict(tabs)
     by_label = {label: i for i, label in tabs}
     default = ids[0]
-    page = st.session_state.get(_SS_PAGE, "")
-    sync_id = f"{page}:{param}"
-    wkey = f"qp_{page}_{param}"
-    raw = current_filters().get(param)
-    url_vals = (raw,) if raw is not None else ()
-    value = default
-    if raw is not None:
-        if raw in labels:
-            value = raw
-        elif _synced().get(sync_id) != url_vals:
-            st.warning(t("invalid_param", param=md_escape(param), value=md_escape(raw[:80])))
+    sync_id, wkey, url_vals, value = _url_choice(param, {i: i for i in ids}, default)
     if (wkey not in st.session_state or _synced().get(sync_id) != url_vals
             or st.session_state[wkey] not in by_label):  # a new session, link or language
         st.session_state[wkey] = labels[value]
     containers = st.tabs([label for _, label in tabs], key=wkey, on_change="rerun")
     chosen = by_label.get(st.session_state.get(wkey), default)
-    vals = [] if chosen == default else [chosen]
-    _sync_out(sync_id, param, vals)
-    _update_params(param, vals)
+    _choice_out(sync_id, param, [] if chosen == default else [chosen])
     return chosen, dict(zip(ids, containers))
