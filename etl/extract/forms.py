@@ -497,11 +497,13 @@ def _label_order(cells: list[str]) -> list[str]:
 
     A wrong rowspan in the page can leave a section cell (（四）无法提供) to the right of the
     item it heads ("2.没有现成信息…"); read in grid order the label would end in the section
-    word and name the section's subtotal instead of the item.
+    word and name the section's subtotal instead of the item. The top level is also the tail
+    of its own label cut by a page break ("三、本" | "年度办理结果" on the next page), which
+    carries no number of its own.
     """
     def rank(c: str) -> int:
         n = norm(c)
-        return 0 if _TOP_RE.match(n) else 1 if _SEC_RE.match(n) else 2
+        return 0 if _TOP_RE.match(n) or "办理结果" in n else 1 if _SEC_RE.match(n) else 2
 
     ranks = [rank(c) for c in cells]
     if ranks == sorted(ranks):

@@ -1012,8 +1012,10 @@ def joined_view(text: str) -> tuple[str, list[int]]:
     ``_Ctx.original``), so evidence still points into the original text.
     """
     lines = text.split("\n")
-    # (a Markdown table's rows are not prose: their width says nothing about the page's)
-    lengths = sorted(len(ln.strip()) for ln in lines if len(ln.strip()) >= 10 and not ln.lstrip().startswith("|"))
+    # (a table's rows, Markdown or the readers' tab-separated ones, are not prose: their width
+    # says nothing about the page's)
+    lengths = sorted(len(ln.strip()) for ln in lines
+                     if len(ln.strip()) >= 10 and not ln.lstrip().startswith("|") and "\t" not in ln)
     # PDF text puts a space between Chinese and a number (实际利用外资 1.37 亿美元): not a word gap
     spaces = [m.start() for m in _SOFT_SPACE.finditer(text)]
     # justified PDF lines pad the gap around a number with a run of spaces (markitdown:

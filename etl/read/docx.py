@@ -11,7 +11,9 @@ faster than opening the whole package with python-docx, and indifferent to odd c
 written by WPS); python-docx is used only for packages whose main part has another name.
 Automatic list numbers ("一、", "（一）") are rendered from numbering.xml.
 Tables that contain tables are layout: their cells' content flows as text and only the inner
-tables become Tables, as in the HTML reader.
+tables become Tables, as in the HTML reader. A text box (``w:txbxContent``, how LibreOffice and
+WPS save a floating frame) is a block of its own after its anchor paragraph: a form table put in
+a frame is still a table, not its cells' texts run together into the paragraph.
 """
 from __future__ import annotations
 
@@ -34,6 +36,7 @@ _P, _TBL, _TR, _TC, _SDT, _SDT_CONTENT = (_W + t for t in ("p", "tbl", "tr", "tc
 _SKIP_TEXT_UNDER = {_W + t for t in ("del", "moveFrom", "instrText", "delText")} | {
     "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 }
+_TXBX = _W + "txbxContent"
 _TEXT_TAGS = {_W + "t": None, _W + "tab": " ", _W + "br": "\n", _W + "cr": "\n", _W + "noBreakHyphen": "-"}
 
 
@@ -44,14 +47,15 @@ def _val(el: etree._Element | None, default: int = 1) -> int:
     return int(raw[:6]) if raw.isdigit() else default
 
 
-def _paragraph_text(p: etree._Element) -> str:
-    """A paragraph's visible text: runs, tabs as spaces, breaks as newlines; deletions skipped."""
+def _paragraph_text(p: etree._Element, skip: frozenset[str] | set[str] = _SKIP_TEXT_UNDER) -> str:
+    """A paragraph's visible text: runs, tabs as spaces, breaks as newlines; deletions skipped
+    (and, with ``skip`` naming ``w:txbxContent``, the text boxes anchored in it)."""
     parts: list[str] = []
     for el in p.iter(*_TEXT_TAGS):
         parent = el.getparent()
         skipped = False
         while parent is not None and parent is not p:
-            if parent.tag in _SKIP_TEXT_UNDER:
+            if parent.tag in skip:
                 skipped = True
                 break
             parent = parent.getparent()
@@ -60,6 +64,18 @@ def _paragraph_text(p: etree._Element) -> str:
         fixed = _TEXT_TAGS[el.tag]
         parts.append(el.text or "" if fixed is None else fixed)
     return "".join(parts)
+
+
+def _text_boxes(p: etree._Element) -> list[etree._Element]:
+    """The outermost text boxes anchored in a paragraph, without mc:Fallback's VML copies."""
+    boxes = []
+    for box in p.iter(_TXBX):
+        parent = box.getparent()
+        while parent is not None and parent is not p and parent.tag not in _SKIP_TEXT_UNDER and parent.tag != _TXBX:
+            parent = parent.getparent()
+        if parent is p:
+            boxes.append(box)
+    return boxes
 
 
 def _children(el: etree._Element, tag: str) -> list[etree._Element]:
@@ -275,6 +291,15 @@ class _Walker:
         prefix = self.numbering.prefix(p) if self.numbering else ""
         return prefix + _paragraph_text(p)
 
+    def boxed_paragraph(self, p: etree._Element, depth: int) -> None:
+        """A paragraph with text boxes: its own text, then each box's content as blocks."""
+        prefix = self.numbering.prefix(p) if self.numbering else ""
+        for line in (prefix + _paragraph_text(p, _SKIP_TEXT_UNDER | {_TXBX})).split("\n"):
+            self.out.text(line)
+            self.out.newline()
+        for box in _text_boxes(p):
+            self.block(box, depth + 1)
+
     def cell_text(self, tc: etree._Element) -> str:
         return clean_cell("\n".join(self.paragraph(p) for p in _children(tc, _P)))
 
@@ -282,7 +307,9 @@ class _Walker:
         if depth > 50:
             raise InputError(self.name, "tables nested more than 50 levels deep", "word/document.xml")
         for child in container:
-            if child.tag == _P:
+            if child.tag == _P and _text_boxes(child):
+                self.boxed_paragraph(child, depth)
+            elif child.tag == _P:
                 for line in self.paragraph(child).split("\n"):
                     self.out.text(line)
                     self.out.newline()

@@ -213,6 +213,17 @@ def test_justified_padding_and_wrapped_indent_around_numbers_are_soft() -> None:
     assert "政府信息125条" in view
 
 
+def test_long_tab_separated_table_rows_do_not_set_the_width_of_a_full_line() -> None:
+    """A PDF read with its tables written out as tab-separated rows: those rows are far wider
+    than the page's prose lines and must not make a full prose line look short."""
+    row = "\t".join(["（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"] * 2 + ["0"] * 7)
+    text = (FULL_LINES +
+            " 2021 年，本机关主动公开政府信息 125 条，涵盖政策及规范性文件类\n"
+            " 5 条、其他应主动公开的政府信息 120 条。\n" + (row + "\n") * 12)
+    got = _narrative(text)
+    assert got[("disclosure.items", "政策及规范性文件")] == 5
+
+
 def test_padding_between_columns_of_a_table_line_stays() -> None:
     view, _ = joined_view("行政许可      0\n行政处罚      12\n")
     assert "行政许可      0" in view and "行政处罚      12" in view

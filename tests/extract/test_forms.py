@@ -237,6 +237,26 @@ def test_t3_pdf_style_merges_blank_and_page_break_continuation():
     assert not [f for f in findings if f.rule.startswith("t3_")]
 
 
+def test_t3_top_label_cut_by_a_page_break_heads_the_rows_of_the_next_page():
+    """Writer's PDF of a DOCX: "三、本年度办理结果" breaks into "三、本" on one page and
+    "年度办理结果" on the next, whose rows then start with that tail; the rows under it are
+    still the items, not the heading (the tail carries no numbering of its own)."""
+    vals = t3_values("2021", seed=8)
+    grid = t3_grid(vals)
+    head, tail = grid[:6], grid[6:]  # the page breaks after 予以公开
+    for r in head[3:]:
+        if r[0] == TOP3:
+            r[0] = "三、本"
+    for r in tail:
+        if r[0] == TOP3:
+            r[0] = "年度办理结果"
+    seg, doc = seg_doc([Table(rows=head, page=5), Table(rows=tail, page=6)])
+    facts, form, findings = parse_forms(seg, doc)
+    assert form == "2021"
+    assert_t3(facts, vals, "2021")
+    assert not [f for f in findings if f.rule.startswith("t3_")]
+
+
 def test_t3_continuation_without_header_and_few_keywords():
     vals = t3_values("2021", seed=7)
     grid = t3_grid(vals)

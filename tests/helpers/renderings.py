@@ -2,7 +2,9 @@
 agencies and readers use, cached between runs.
 
 A report reaches users as the agency's PDF (LibreOffice from Debian turning the HTML into PDF,
-as many agencies make theirs), as text pulled out of that PDF (``pdftotext`` raw and
+as many agencies make theirs), as the agency's DOCX (the page saved by Writer as Word) and the
+PDF made from that DOCX (Writer's own PDF export, not the web-page one), as text pulled out of
+the first PDF (``pdftotext`` raw and
 ``-layout``), as Markdown made from it (``markitdown``, ``pymupdf4llm``), or as text copied from
 the web page (``inscriptis``, ``html2text``, a browser's ``innerText`` through Playwright). Each
 tool garbles tables its own way; the gold answers stay the same.
@@ -48,6 +50,35 @@ def _pdf(html: Path, out: Path) -> None:
             check=True, capture_output=True, timeout=180,
         )
         shutil.move(str(Path(tmp) / "page.pdf"), out)
+
+
+def _soffice(src: Path, out: Path, how: list[str]) -> None:
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if not soffice:
+        raise Unavailable("LibreOffice (Debian libreoffice-writer-nogui) is not installed")
+    with tempfile.TemporaryDirectory() as tmp:
+        page = Path(tmp) / f"page{src.suffix}"
+        shutil.copyfile(src, page)
+        subprocess.run(
+            [soffice, f"-env:UserInstallation=file://{Path(tmp) / 'profile'}", "--headless", *how,
+             "--outdir", str(Path(tmp) / "out"), str(page)],
+            check=True, capture_output=True, timeout=180,
+        )
+        made = list((Path(tmp) / "out").iterdir())
+        if len(made) != 1:
+            raise RuntimeError(f"LibreOffice made {len(made)} files from {src.name}")
+        shutil.move(str(made[0]), out)
+
+
+def _docx(src: Path, out: Path) -> None:
+    """The page (or text report) saved by Writer as a Word document; a web page's frames become
+    text boxes, as in DOCX files agencies publish."""
+    infilter = "HTML (StarWriter)" if src.suffix == ".html" else "Text (encoded):UTF8,LF,,,"
+    _soffice(src, out, [f"--infilter={infilter}", "--convert-to", "docx:MS Word 2007 XML"])
+
+
+def _docx_pdf(docx: Path, out: Path) -> None:
+    _soffice(docx, out, ["--convert-to", "pdf:writer_pdf_Export"])
 
 
 def _pdftotext(args: list[str]) -> Callable[[Path, Path], None]:
@@ -122,13 +153,16 @@ def _browser(html: Path, out: Path) -> None:
             browser.close()
 
 
-#: rendering name → (what it is made from: "html" or "pdf", file suffix, maker)
+#: rendering name → (what it is made from: "html" (the source) or another rendering, file
+#: suffix, maker)
 RENDERINGS: dict[str, tuple[str, str, Callable[[Path, Path], None]]] = {
     "pdf-libreoffice": ("html", ".pdf", _pdf),
-    "pdftotext-raw": ("pdf", ".txt", _pdftotext(["-raw"])),
-    "pdftotext-layout": ("pdf", ".txt", _pdftotext(["-layout"])),
-    "markitdown": ("pdf", ".md", _markitdown),
-    "pymupdf4llm": ("pdf", ".md", _pymupdf4llm),
+    "docx": ("html", ".docx", _docx),
+    "docx-pdf": ("docx", ".pdf", _docx_pdf),
+    "pdftotext-raw": ("pdf-libreoffice", ".txt", _pdftotext(["-raw"])),
+    "pdftotext-layout": ("pdf-libreoffice", ".txt", _pdftotext(["-layout"])),
+    "markitdown": ("pdf-libreoffice", ".md", _markitdown),
+    "pymupdf4llm": ("pdf-libreoffice", ".md", _pymupdf4llm),
     "inscriptis": ("html", ".txt", _inscriptis),
     "html2text": ("html", ".md", _html2text),
     "browser-copy": ("html", ".txt", _browser),
@@ -137,11 +171,12 @@ RENDERINGS: dict[str, tuple[str, str, Callable[[Path, Path], None]]] = {
 
 def renderings_for(source: Path) -> list[str]:
     """The renderings a corpus document reaches people in: a web page in all of them, a text
-    report (the archive's page.txt of a narrative report) as the PDF an office makes of it in
-    Writer and what PDF tools make of that PDF."""
+    report (the archive's page.txt of a narrative report) as the PDF and the DOCX an office makes
+    of it in Writer and what PDF tools make of that PDF."""
     if source.suffix == ".html":
         return list(RENDERINGS)
-    return [name for name, (kind, _s, _m) in RENDERINGS.items() if kind == "pdf" or name == "pdf-libreoffice"]
+    return [name for name, (base, _s, _m) in RENDERINGS.items()
+            if base == "pdf-libreoffice" or name in ("pdf-libreoffice", "docx")]
 
 
 def render(html: Path, name: str) -> Path:
@@ -152,7 +187,7 @@ def render(html: Path, name: str) -> Path:
     if out.exists() and out.stat().st_size:
         return out
     out.parent.mkdir(parents=True, exist_ok=True)
-    src = render(html, "pdf-libreoffice") if source_kind == "pdf" else html
+    src = html if source_kind == "html" else render(html, source_kind)
     tmp = out.with_suffix(out.suffix + ".tmp")
     make(src, tmp)
     tmp.replace(out)

@@ -248,3 +248,31 @@ def test_text_box_alternate_content_is_read_once() -> None:
     doc = read_data(buf.getvalue(), "box.docx")
     assert doc.text.count("框内文字") == 2  # once in the body paragraph, once in the cell
     assert doc.tables[0].rows == [["框内文字", ""]]
+
+
+def test_table_in_a_text_box_is_a_table() -> None:
+    """LibreOffice and WPS save a floating frame as a text box; a form table inside it stays a
+    table (rows and cells), not its cells' texts run together into the anchor paragraph."""
+    from docx.oxml import parse_xml
+
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    mc = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+    cells = "".join(f"<w:tc><w:p><w:r><w:t>{t}</w:t></w:r></w:p></w:tc>" for t in ("规章", "0", "3"))
+    table = f"<w:tbl><w:tr>{cells}</w:tr></w:tbl>"
+    box = (
+        f'<w:r xmlns:w="{w}" xmlns:mc="{mc}"><mc:AlternateContent>'
+        f"<mc:Choice Requires=\"wps\"><w:drawing><w:txbxContent><w:p><w:r><w:t>框内标题</w:t></w:r></w:p>{table}"
+        "</w:txbxContent></w:drawing></mc:Choice>"
+        f"<mc:Fallback><w:pict><w:txbxContent>{table}</w:txbxContent></w:pict></mc:Fallback>"
+        "</mc:AlternateContent></w:r>"
+    )
+    d = docx.Document()
+    d.add_paragraph("锚定段落")._p.append(parse_xml(box))
+    d.add_paragraph("其后段落")
+    buf = io.BytesIO()
+    d.save(buf)
+    doc = read_data(buf.getvalue(), "frame.docx")
+    assert [t.rows for t in doc.tables] == [[["规章", "0", "3"]]]  # the VML copy is not a second table
+    assert "规章03" not in doc.text
+    lines = [line for line in doc.text.split("\n") if line.strip()]
+    assert lines[:2] == ["锚定段落", "框内标题"] and lines[-1] == "其后段落"
