@@ -1000,6 +1000,7 @@ def _derived_received(col: _Collector, text: str, sentences: list[tuple[int, int
 
 
 _SOFT_BREAK_END = _rx(r"[。；;！？!?：:]\s*$")
+_SPACED_COLUMNS = _rx(r"\S {3,}\S")
 
 
 def joined_view(text: str) -> tuple[str, list[int]]:
@@ -1012,10 +1013,12 @@ def joined_view(text: str) -> tuple[str, list[int]]:
     ``_Ctx.original``), so evidence still points into the original text.
     """
     lines = text.split("\n")
-    # (a table's rows, Markdown or the readers' tab-separated ones, are not prose: their width
-    # says nothing about the page's)
+    # (a table's rows — Markdown, the readers' tab-separated ones, or columns set apart by runs
+    # of spaces as ``pdftotext -layout`` prints them — are not prose: their width says nothing
+    # about the page's)
     lengths = sorted(len(ln.strip()) for ln in lines
-                     if len(ln.strip()) >= 10 and not ln.lstrip().startswith("|") and "\t" not in ln)
+                     if len(ln.strip()) >= 10 and not ln.lstrip().startswith("|") and "\t" not in ln
+                     and not (_SPACED_COLUMNS.search(ln) and not _PROSE_PUNCT.search(ln)))
     # PDF text puts a space between Chinese and a number (实际利用外资 1.37 亿美元): not a word gap
     spaces = [m.start() for m in _SOFT_SPACE.finditer(text)]
     # justified PDF lines pad the gap around a number with a run of spaces (markitdown:

@@ -224,6 +224,17 @@ def test_long_tab_separated_table_rows_do_not_set_the_width_of_a_full_line() -> 
     assert got[("disclosure.items", "政策及规范性文件")] == 5
 
 
+def test_table_rows_set_out_in_space_runs_do_not_set_the_width_of_a_full_line() -> None:
+    """``pdftotext -layout`` prints a table's columns set apart by runs of spaces, lines wider
+    than the page's prose; a full prose line beside them still wraps into the next."""
+    row = "    信息内容    本年制发件数      本年废止件数    现行有效件数      备注说明"
+    text = (FULL_LINES +
+            " 2021 年，本机关主动公开政府信息 125 条，涵盖政策及规范性文件类\n"
+            " 5 条、其他应主动公开的政府信息 120 条。\n" + (row + "\n") * 12)
+    got = _narrative(text)
+    assert got[("disclosure.items", "政策及规范性文件")] == 5
+
+
 def test_padding_between_columns_of_a_table_line_stays() -> None:
     view, _ = joined_view("行政许可      0\n行政处罚      12\n")
     assert "行政许可      0" in view and "行政处罚      12" in view
