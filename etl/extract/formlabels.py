@@ -328,6 +328,26 @@ def _strip_item_number(s: str) -> tuple[int | None, str]:
     return int(m.group(1) or m.group(2)), s[m.end():]
 
 
+def item_by_head(label: str, context_section: str | None) -> str | None:
+    """The numbered item whose label starts with this one's item words, its number agreeing
+    ("（六）其他处理 2.申请人逾期" → other_fee_unpaid): a label cut off by a page break. Only
+    the caller knows whether the rest of the label is elsewhere in the grid."""
+    s = norm(label)
+    for head in ("本年度办理结果", "本年办理结果", "办理结果"):
+        i = s.find(head)
+        if i >= 0:
+            s = s[i + len(head):]
+            break
+    sec, end = _find_section(s)
+    num, body = _strip_item_number(s[end:] if sec else s)
+    sec = sec or context_section
+    if num is None or len(body) < 4 or sec not in T3_OUTCOME_SECTIONS:
+        return None
+    hits = [metric for isec, inum, words, metric in T3_ITEMS
+            if isec == sec and inum == num and norm(words).startswith(body)]
+    return hits[0] if len(hits) == 1 else None
+
+
 def match_t3_label(label: str, context_section: str | None) -> RowMatch:
     """Identify a 表三 row from its label (cached; see :func:`_match_t3_label`)."""
     return _match_t3_label(label, context_section)

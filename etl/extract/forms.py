@@ -25,11 +25,14 @@ from etl.extract.formlabels import (
     T3_ROWS_2019,
     T3_ROWS_2021,
     T2_MONEY_KINDS,
+    T3_ITEMS,
     T4_METRICS,
+    SECTION_METRIC,
     CellValue,
     applicant_hits,
     applicants_add_up,
     classify_t2_header,
+    item_by_head,
     classify_t4_header,
     match_t2_item,
     match_by_order,
@@ -314,6 +317,8 @@ def parse_t3_tables(tables: list[Table], doc: Document) -> T3Result:
             records[n].bare_before = True
     records = _join_wrapped_labels(records)
     records = _join_repeated_fragments(records)
+    _name_by_item_head(records)
+    records = _drop_item_repeats(records)
     _place_by_order(records)
     records = _drop_blank_fragments(records)
     seen: dict[str, list[float | None]] = {}
@@ -439,6 +444,39 @@ def _join_repeated_fragments(records: list[_T3Row]) -> list[_T3Row]:
                 continue
         out.append(rec)
         i += 1
+    return out
+
+
+def _name_by_item_head(records: list[_T3Row]) -> None:
+    """Name an unrecognised row by the head of its label ("2.申请人逾期"), the rest cut off by
+    a page break — only when no other unrecognised row follows it, which could hold the rest
+    of the label and numbers of its own."""
+    for i, rec in enumerate(records):
+        nxt = records[i + 1] if i + 1 < len(records) else None
+        if rec.metric is None and (nxt is None or nxt.metric is not None):
+            metric = item_by_head(rec.label, rec.context)
+            if metric is not None and not any(r.metric == metric for r in records):
+                rec.metric = metric
+
+
+_ITEM_SECTION = {metric: sec for sec, _n, _w, metric in T3_ITEMS}
+
+
+def _drop_item_repeats(records: list[_T3Row]) -> list[_T3Row]:
+    """A section's label alone between two of its items, repeating the numbers above: the
+    second grid line of the item above (its label cell wrapped, or ran on to the next page),
+    not the section's subtotal, which the form never prints between its own items."""
+    out: list[_T3Row] = []
+    for i, rec in enumerate(records):
+        prev = out[-1] if out else None
+        nxt = records[i + 1] if i + 1 < len(records) else None
+        sec = next((s for s, m in SECTION_METRIC.items() if m == rec.metric), None)
+        if (sec is not None and prev is not None and nxt is not None
+                and _ITEM_SECTION.get(prev.metric or "") == sec == _ITEM_SECTION.get(nxt.metric or "")
+                and any(p[1].kind == "number" for p in rec.parsed)
+                and [p[2] for p in rec.parsed] == [p[2] for p in prev.parsed]):
+            continue
+        out.append(rec)
     return out
 
 

@@ -797,3 +797,20 @@ def test_t3_label_fragments_with_different_numbers_are_not_joined():
     facts, _form, findings = parse_forms(seg, doc)
     assert not [f for f in facts if f.metric == "requests.rejected_confirm"]
     assert sum(f.rule == "t3_unknown_row" for f in findings) == 3
+
+
+def test_t3_item_label_cut_off_by_a_page_break_is_read_by_its_number_and_head():
+    """LibreOffice's PDF: "2.申请人逾期" ends the page (the rest of the label runs on to the
+    next page, outside the grid) and its numbers repeat on a second grid line that shows only
+    the section; the row is the numbered item, and that line is no subtotal."""
+    vals = t3_values("2021", seed=13)
+    grid = t3_grid(vals)
+    m = "requests.other_fee_unpaid"
+    i = next(k for k, r in enumerate(grid) if r[2] == T3_LABELS[m][2])
+    numbers = grid[i][3:]
+    grid[i:i + 1] = [[TOP3, "（六）其他处理", "2.申请人逾期"] + numbers, [TOP3, "（六）其他处理", ""] + numbers]
+    seg, doc = seg_doc([Table(rows=grid)])
+    facts, form, findings = parse_forms(seg, doc)
+    assert form == "2021"
+    assert_t3(facts, vals, "2021")  # and no requests.other_handling
+    assert not [f for f in findings if f.rule.startswith("t3_")]
