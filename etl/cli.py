@@ -10,13 +10,15 @@ bar go to stderr, so ``python -m etl extract x.txt --json > out.json`` gives cle
 """
 from __future__ import annotations
 
-import argparse
 import json
 import re
 import sys
-import time
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from types import SimpleNamespace
+from typing import TYPE_CHECKING, Any, Callable, Sequence
+
+if TYPE_CHECKING:  # argparse is imported where a parser is built: see _plain_extract
+    import argparse
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -363,7 +365,22 @@ def cmd_bench(args: argparse.Namespace) -> int:
 # ---------------------------------------------------------------------------- parser
 
 
-def build_parser() -> argparse.ArgumentParser:
+#: The sub-commands, in the order ``--help`` lists them (``build_parser`` adds them in this order).
+COMMANDS = ("extract", "load", "export", "demo", "synth", "bench", "check-archive")
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The command line's parser; with ``command``, holding only that sub-command.
+
+    Why: argparse makes a help formatter for every argument it is given, so the whole parser
+    costs milliseconds of every run; a command's arguments, usage and messages need only its
+    own sub-parser (the top-level usage names no sub-command: ``COMMAND ...``).
+    """
+    import argparse
+
+    def wanted(name: str) -> bool:
+        return command is None or command == name
+
     p = argparse.ArgumentParser(
         prog="python -m etl",
         description="Gongkai ETL: extract numbers from government information-disclosure annual "
@@ -385,80 +402,89 @@ def build_parser() -> argparse.ArgumentParser:
         sp.add_argument("--wait", type=float, default=DEFAULT_WAIT_S, metavar="SECONDS",
                         help=f"how long to wait for a locked database (default {DEFAULT_WAIT_S:g})")
 
-    sp = sub.add_parser("extract", help="print the reports found in files (no database)",
-                        description="Read files (or folders) and print the reports, facts and "
-                                    "findings found, without touching the database.")
-    sp.add_argument("paths", nargs="+", metavar="PATH", help="report files or folders")
-    sp.add_argument("--json", action="store_true",
-                    help="print a JSON array, one object per report (stable interface)")
-    sp.set_defaults(func=cmd_extract)
+    if wanted("extract"):
+        sp = sub.add_parser("extract", help="print the reports found in files (no database)",
+                            description="Read files (or folders) and print the reports, facts and "
+                                        "findings found, without touching the database.")
+        sp.add_argument("paths", nargs="+", metavar="PATH", help="report files or folders")
+        sp.add_argument("--json", action="store_true",
+                        help="print a JSON array, one object per report (stable interface)")
+        sp.set_defaults(func=cmd_extract)
 
-    sp = sub.add_parser("load", help="load files or folders into the database",
-                        description="Load report files, spreadsheets or folders of them, one "
-                                    "transaction per file. Re-loading a file replaces what it "
-                                    "gave before. Writers (loads, uploads, corrections) take "
-                                    "turns; running dashboards see the files when it is done.")
-    sp.add_argument("paths", nargs="+", metavar="PATH", help="files or folders (recursive)")
-    db_opt(sp)
-    wait_opt(sp)
-    sp.add_argument("--force", action="store_true",
-                    help="rewrite files even when their extraction is unchanged")
-    sp.add_argument("--valid-rows-only", action="store_true",
-                    help="spreadsheets with bad rows: load the valid rows and list the skipped "
-                         "ones (default: refuse the whole file)")
-    sp.add_argument("--json", action="store_true", help="print the per-file result as JSON")
-    sp.set_defaults(func=cmd_load)
+    if wanted("load"):
+        sp = sub.add_parser("load", help="load files or folders into the database",
+                            description="Load report files, spreadsheets or folders of them, one "
+                                        "transaction per file. Re-loading a file replaces what it "
+                                        "gave before. Writers (loads, uploads, corrections) take "
+                                        "turns; running dashboards see the files when it is done.")
+        sp.add_argument("paths", nargs="+", metavar="PATH", help="files or folders (recursive)")
+        db_opt(sp)
+        wait_opt(sp)
+        sp.add_argument("--force", action="store_true",
+                        help="rewrite files even when their extraction is unchanged")
+        sp.add_argument("--valid-rows-only", action="store_true",
+                        help="spreadsheets with bad rows: load the valid rows and list the skipped "
+                             "ones (default: refuse the whole file)")
+        sp.add_argument("--json", action="store_true", help="print the per-file result as JSON")
+        sp.set_defaults(func=cmd_load)
 
-    sp = sub.add_parser("export", help="export facts to csv, xlsx or parquet",
-                        description="Write agency, year, metric, breakdown, value, unit, kind and "
-                                    "source of every fact; the format follows the extension.")
-    sp.add_argument("--out", required=True, metavar="FILE", help="output file (.csv/.xlsx/.parquet)")
-    sp.add_argument("--agency", metavar="NAME", help="only this agency (name or alias)")
-    sp.add_argument("--year-from", type=int, metavar="Y", help="first reporting year")
-    sp.add_argument("--year-to", type=int, metavar="Y", help="last reporting year")
-    db_opt(sp)
-    wait_opt(sp)
-    sp.set_defaults(func=cmd_export)
+    if wanted("export"):
+        sp = sub.add_parser("export", help="export facts to csv, xlsx or parquet",
+                            description="Write agency, year, metric, breakdown, value, unit, kind and "
+                                        "source of every fact; the format follows the extension.")
+        sp.add_argument("--out", required=True, metavar="FILE", help="output file (.csv/.xlsx/.parquet)")
+        sp.add_argument("--agency", metavar="NAME", help="only this agency (name or alias)")
+        sp.add_argument("--year-from", type=int, metavar="Y", help="first reporting year")
+        sp.add_argument("--year-to", type=int, metavar="Y", help="last reporting year")
+        db_opt(sp)
+        wait_opt(sp)
+        sp.set_defaults(func=cmd_export)
 
-    sp = sub.add_parser("demo", help="build the bundled demo database",
-                        description="Build the demo database from the bundled demo corpus "
-                                    "through the real ETL path.")
-    db_opt(sp)
-    sp.add_argument("--force", action="store_true", help="rebuild even if it exists")
-    sp.set_defaults(func=cmd_demo)
+    if wanted("demo"):
+        sp = sub.add_parser("demo", help="build the bundled demo database",
+                            description="Build the demo database from the bundled demo corpus "
+                                        "through the real ETL path.")
+        db_opt(sp)
+        sp.add_argument("--force", action="store_true", help="rebuild even if it exists")
+        sp.set_defaults(func=cmd_demo)
 
-    sp = sub.add_parser("synth", help="build a province-scale synthetic database",
-                        description="Generate a synthetic database (default 20,000 agencies × "
-                                    "2008–2024) for benchmarks. Replaces the file.")
-    synth_db_opt(sp)
-    sp.add_argument("--agencies", type=int, default=20_000, metavar="N")
-    sp.add_argument("--year-from", type=int, default=2008, metavar="Y")
-    sp.add_argument("--year-to", type=int, default=2024, metavar="Y")
-    sp.add_argument("--seed", type=int, default=0, metavar="S")
-    sp.set_defaults(func=cmd_synth)
+    if wanted("synth"):
+        sp = sub.add_parser("synth", help="build a province-scale synthetic database",
+                            description="Generate a synthetic database (default 20,000 agencies × "
+                                        "2008–2024) for benchmarks. Replaces the file.")
+        synth_db_opt(sp)
+        sp.add_argument("--agencies", type=int, default=20_000, metavar="N")
+        sp.add_argument("--year-from", type=int, default=2008, metavar="Y")
+        sp.add_argument("--year-to", type=int, default=2024, metavar="Y")
+        sp.add_argument("--seed", type=int, default=0, metavar="S")
+        sp.set_defaults(func=cmd_synth)
 
-    sp = sub.add_parser("bench", help="benchmark pages and queries at province scale",
-                        description="Time every page and query against the synthetic province "
-                                    "database (medians, with a pandas baseline in the same run).")
-    synth_db_opt(sp)
-    sp.add_argument("--repeat", type=int, default=5, metavar="N")
-    sp.set_defaults(func=cmd_bench)
+    if wanted("bench"):
+        sp = sub.add_parser("bench", help="benchmark pages and queries at province scale",
+                            description="Time every page and query against the synthetic province "
+                                        "database (medians, with a pandas baseline in the same run).")
+        synth_db_opt(sp)
+        sp.add_argument("--repeat", type=int, default=5, metavar="N")
+        sp.set_defaults(func=cmd_bench)
 
-    sp = sub.add_parser("check-archive", help="compare the raw-file archive with the database",
-                        description="List archived files no source references (harmless; "
-                                    "left by interrupted loads) and sources whose archived file "
-                                    "is missing (load the file again to restore it).")
-    db_opt(sp)
-    wait_opt(sp)
-    sp.add_argument("--prune", action="store_true", help="delete unreferenced archive files")
-    sp.add_argument("--min-age", type=float, default=600.0, metavar="SECONDS",
-                    help="only prune files older than this (default 600)")
-    sp.set_defaults(func=cmd_check_archive)
+    if wanted("check-archive"):
+        sp = sub.add_parser("check-archive", help="compare the raw-file archive with the database",
+                            description="List archived files no source references (harmless; "
+                                        "left by interrupted loads) and sources whose archived file "
+                                        "is missing (load the file again to restore it).")
+        db_opt(sp)
+        wait_opt(sp)
+        sp.add_argument("--prune", action="store_true", help="delete unreferenced archive files")
+        sp.add_argument("--min-age", type=float, default=600.0, metavar="SECONDS",
+                        help="only prune files older than this (default 600)")
+        sp.set_defaults(func=cmd_check_archive)
     return p
 
 
 def command_names(parser: argparse.ArgumentParser | None = None) -> list[str]:
     """The sub-command names (used by the test that keeps README in step with the CLI)."""
+    import argparse
+
     parser = parser or build_parser()
     for action in parser._actions:  # noqa: SLF001 - argparse has no public accessor
         if isinstance(action, argparse._SubParsersAction):  # noqa: SLF001
@@ -470,9 +496,28 @@ def _one_line(exc: BaseException) -> str:
     return " ".join(str(exc).split())[:400]
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    _utf8_stdout()
-    parser = build_parser()
+def _plain_extract(argv: list[str]) -> SimpleNamespace | None:
+    """``extract PATH… [--json]`` parsed as argparse parses it, without argparse; else None.
+
+    Why: importing argparse and building even one sub-parser costs ~5 ms of a ~0.2 s extract
+    process (issue 12: ≤ 2× reading the text with pypdfium2). Only that plain form: paths not
+    starting with "-" and the exact flag ``--json`` anywhere among them (argparse leaves paths
+    after the flag over, and ``_parse`` joins them, so the paths keep their order). Anything
+    else — help, an abbreviated or unknown option, ``--``, no path — goes to argparse and its
+    messages.
+    """
+    if len(argv) < 2 or argv[0] != "extract":
+        return None
+    paths = [a for a in argv[1:] if a != "--json"]
+    if not paths or any(a.startswith("-") for a in paths):
+        return None
+    return SimpleNamespace(command="extract", paths=paths, json=len(paths) < len(argv) - 1,
+                           func=cmd_extract)
+
+
+def _parse(argv: list[str]) -> argparse.Namespace:
+    """The arguments as argparse reads them (exits with a usage message when they are wrong)."""
+    parser = build_parser(argv[0] if argv and argv[0] in COMMANDS else None)
     # Paths after an option (`load a.txt --force b.txt`) are still paths: argparse alone would
     # refuse them as "unrecognized arguments" (intermixed parsing does not work with sub-commands).
     args, extra = parser.parse_known_args(argv)
@@ -481,6 +526,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             args.paths.extend(extra)
         else:
             parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    return args
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    _utf8_stdout()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    args = _plain_extract(argv) or _parse(argv)
     try:
         return int(args.func(args))
     except BrokenPipeError:  # e.g. `… extract --json | head`

@@ -32,6 +32,7 @@ import re
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+from types import SimpleNamespace
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
@@ -55,6 +56,28 @@ _PUA = _rx("[\ue000-\uf8ff\ufffd]")
 # pdfium is not thread-safe: two threads inside it at once can crash the process. The
 # dashboard may read uploads from several sessions' threads, so every read holds this lock.
 _PDFIUM_LOCK = threading.RLock()
+
+def _unchecked(fn: ctypes._CFuncPtr) -> ctypes._CFuncPtr:
+    """The same C function with the same result type, but no ``argtypes``.
+
+    Why: ctypes converts every argument through ``argtypes`` on each call, half the cost of a
+    call; the loops over every object, path segment or character of a page make thousands of
+    calls per page (~5 ms of a 9-page report). They pass only pdfium handles, ``int`` indexes
+    and ``byref`` pointers, which ctypes passes unconverted just the same.
+    """
+    bare = type(fn)(ctypes.cast(fn, ctypes.c_void_p).value)
+    bare.restype = fn.restype
+    return bare
+
+
+#: The functions of those loops (same names as in ``pypdfium2.raw``), called without conversion.
+_fast = SimpleNamespace(**{name: _unchecked(getattr(pdfium_c, name)) for name in (
+    "FPDFPage_GetObject", "FPDFPageObj_GetType", "FPDFPath_CountSegments", "FPDFPageObj_GetBounds",
+    "FPDFTextObj_GetFont", "FPDFFont_GetIsEmbedded", "FPDFPath_GetDrawMode", "FPDFPageObj_GetMatrix",
+    "FPDFPath_GetPathSegment", "FPDFPathSegment_GetPoint", "FPDFPathSegment_GetType",
+    "FPDFPathSegment_GetClose", "FPDFText_GetUnicode", "FPDFText_IsGenerated",
+    "FPDFText_GetLooseCharBox",
+)})
 
 # pdfminer (under pdfplumber) logs a warning for every quirk of a damaged file; the reader
 # reports what matters as findings, so keep the console of the CLI and dashboard quiet.
@@ -124,12 +147,13 @@ def _count_objects(page: pdfium.PdfPage) -> tuple[int, int, int]:
     if n > limits.MAX_PDF_PAGE_OBJECTS:
         return n, 0, 0
     paths = images = 0
+    raw = page.raw
     for j in range(n):
-        obj = pdfium_c.FPDFPage_GetObject(page.raw, j)
-        kind = pdfium_c.FPDFPageObj_GetType(obj)
+        obj = _fast.FPDFPage_GetObject(raw, j)
+        kind = _fast.FPDFPageObj_GetType(obj)
         if kind == pdfium_c.FPDF_PAGEOBJ_PATH:
             # One path may draw a whole grid: weigh it by its segments (two per rule).
-            paths += max(1, pdfium_c.FPDFPath_CountSegments(obj) // 2)
+            paths += max(1, _fast.FPDFPath_CountSegments(obj) // 2)
         elif kind == pdfium_c.FPDF_PAGEOBJ_IMAGE:
             images += 1
         elif kind == pdfium_c.FPDF_PAGEOBJ_FORM:
@@ -147,13 +171,15 @@ def _drops_glyphs(page: pdfium.PdfPage) -> bool:
     object, which costs as much as counting all objects.
     """
     left, bottom, right, top = (ctypes.c_float() for _ in range(4))
-    for j in range(pdfium_c.FPDFPage_CountObjects(page.raw)):
-        obj = pdfium_c.FPDFPage_GetObject(page.raw, j)
-        if pdfium_c.FPDFPageObj_GetType(obj) == pdfium_c.FPDF_PAGEOBJ_TEXT and pdfium_c.FPDFPageObj_GetBounds(
-            obj, ctypes.byref(left), ctypes.byref(bottom), ctypes.byref(right), ctypes.byref(top)
+    refs = (ctypes.byref(left), ctypes.byref(bottom), ctypes.byref(right), ctypes.byref(top))
+    raw = page.raw
+    for j in range(pdfium_c.FPDFPage_CountObjects(raw)):
+        obj = _fast.FPDFPage_GetObject(raw, j)
+        if _fast.FPDFPageObj_GetType(obj) == pdfium_c.FPDF_PAGEOBJ_TEXT and _fast.FPDFPageObj_GetBounds(
+            obj, *refs
         ) and right.value - left.value < 0.01:
             # Only fonts pdfium must substitute lose glyphs (spaces are zero-width anywhere).
-            if pdfium_c.FPDFFont_GetIsEmbedded(pdfium_c.FPDFTextObj_GetFont(obj)) != 1:
+            if _fast.FPDFFont_GetIsEmbedded(_fast.FPDFTextObj_GetFont(obj)) != 1:
                 return True
     return False
 
@@ -338,6 +364,8 @@ def _page_rules(page: pdfium.PdfPage, top: float) -> tuple[list, list, bool] | N
     matrix = pdfium_c.FS_MATRIX()
     fx, fy = ctypes.c_float(), ctypes.c_float()
     fill, stroke = ctypes.c_int(), ctypes.c_int()
+    matrix_ref, fx_ref, fy_ref = ctypes.byref(matrix), ctypes.byref(fx), ctypes.byref(fy)
+    fill_ref, stroke_ref = ctypes.byref(fill), ctypes.byref(stroke)
     exact = True
 
     def add(p: tuple[float, float], q: tuple[float, float]) -> None:
@@ -348,30 +376,30 @@ def _page_rules(page: pdfium.PdfPage, top: float) -> tuple[list, list, bool] | N
             vs.append(((x0 + x1) / 2, top - max(y0, y1), top - min(y0, y1)))
 
     for j in range(pdfium_c.FPDFPage_CountObjects(raw)):
-        obj = pdfium_c.FPDFPage_GetObject(raw, j)
-        kind = pdfium_c.FPDFPageObj_GetType(obj)
+        obj = _fast.FPDFPage_GetObject(raw, j)
+        kind = _fast.FPDFPageObj_GetType(obj)
         if kind == pdfium_c.FPDF_PAGEOBJ_FORM:
             return None
         if kind != pdfium_c.FPDF_PAGEOBJ_PATH:
             continue
-        if pdfium_c.FPDFPath_GetDrawMode(obj, ctypes.byref(fill), ctypes.byref(stroke)):
+        if _fast.FPDFPath_GetDrawMode(obj, fill_ref, stroke_ref):
             if fill.value == pdfium_c.FPDF_FILLMODE_NONE and not stroke.value:
                 continue  # an invisible path draws no rule
-        if pdfium_c.FPDFPageObj_GetMatrix(obj, ctypes.byref(matrix)):
+        if _fast.FPDFPageObj_GetMatrix(obj, matrix_ref):
             a, b, c, d, e, f = matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f
         else:
             a, b, c, d, e, f = 1.0, 0.0, 0.0, 1.0, 0.0, 0.0
-        n_segments = pdfium_c.FPDFPath_CountSegments(obj)
+        n_segments = _fast.FPDFPath_CountSegments(obj)
         if n_segments > 20_000:
             exact = False
             continue
         start = prev = None
         for k in range(n_segments):
-            seg = pdfium_c.FPDFPath_GetPathSegment(obj, k)
-            if not pdfium_c.FPDFPathSegment_GetPoint(seg, ctypes.byref(fx), ctypes.byref(fy)):
+            seg = _fast.FPDFPath_GetPathSegment(obj, k)
+            if not _fast.FPDFPathSegment_GetPoint(seg, fx_ref, fy_ref):
                 continue
             point = (a * fx.value + c * fy.value + e, b * fx.value + d * fy.value + f)
-            kind_seg = pdfium_c.FPDFPathSegment_GetType(seg)
+            kind_seg = _fast.FPDFPathSegment_GetType(seg)
             if kind_seg == pdfium_c.FPDF_SEGMENT_MOVETO:
                 start = prev = point
                 continue
@@ -380,7 +408,7 @@ def _page_rules(page: pdfium.PdfPage, top: float) -> tuple[list, list, bool] | N
             elif kind_seg == pdfium_c.FPDF_SEGMENT_BEZIERTO:
                 exact = False  # pdfplumber turns curves into edges; this finder does not
             prev = point
-            if pdfium_c.FPDFPathSegment_GetClose(seg) and start is not None:
+            if _fast.FPDFPathSegment_GetClose(seg) and start is not None:
                 add(point, start)
                 prev = start
     return _merge_edges(hs), _merge_edges(vs), exact
@@ -526,11 +554,13 @@ def _page_chars(textpage: pdfium.PdfTextPage, top: float) -> list[tuple[float, f
     """
     raw = textpage.raw
     box = pdfium_c.FS_RECTF()
+    box_ref = ctypes.byref(box)
+    get_unicode, is_generated = _fast.FPDFText_GetUnicode, _fast.FPDFText_IsGenerated
     chars: list[tuple[float, float, float, float, str]] = []
     pending_high: int | None = None
     for i in range(pdfium_c.FPDFText_CountChars(raw)):
-        code = pdfium_c.FPDFText_GetUnicode(raw, i)
-        if pdfium_c.FPDFText_IsGenerated(raw, i) == 1 or code in (0, 0x0D, 0x0A, 0xFFFE, 0xFFFF):
+        code = get_unicode(raw, i)
+        if is_generated(raw, i) == 1 or code in (0, 0x0D, 0x0A, 0xFFFE, 0xFFFF):
             continue
         if 0xD800 <= code < 0xDC00:
             pending_high = code
@@ -540,10 +570,11 @@ def _page_chars(textpage: pdfium.PdfTextPage, top: float) -> list[tuple[float, f
                 continue
             code = 0x10000 + ((pending_high - 0xD800) << 10) + (code - 0xDC00)
         pending_high = None
-        if not pdfium_c.FPDFText_GetLooseCharBox(raw, i, ctypes.byref(box)):
+        if not _fast.FPDFText_GetLooseCharBox(raw, i, box_ref):
             continue
-        height = abs(box.top - box.bottom)
-        chars.append((min(box.left, box.right), max(box.left, box.right), top - (box.bottom + box.top) / 2, height, chr(code)))
+        left, right, b_bottom, b_top = box.left, box.right, box.bottom, box.top
+        chars.append((min(left, right), max(left, right), top - (b_bottom + b_top) / 2, abs(b_top - b_bottom),
+                      chr(code)))
     return chars
 
 

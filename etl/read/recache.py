@@ -22,6 +22,7 @@ import re
 import sys
 from array import array
 from pathlib import Path
+from typing import Any, AnyStr
 
 try:  # CPython's own pattern compiler (stable within one interpreter version)
     import _sre
@@ -29,9 +30,9 @@ try:  # CPython's own pattern compiler (stable within one interpreter version)
 except ImportError:  # pragma: no cover - another implementation: plain re.compile
     _sre = None  # type: ignore[assignment]
 
-_entries: dict[tuple[str, int], tuple] | None = None
+_entries: dict[tuple[str | bytes, int], tuple] | None = None
 _path: Path | None = None  # cache_file() as of the first _load()
-_compiled: dict[tuple[str, int], re.Pattern[str]] = {}  # this process's patterns
+_compiled: dict[tuple[str | bytes, int], re.Pattern[Any]] = {}  # this process's patterns
 _dirty = False
 
 
@@ -45,7 +46,7 @@ def cache_file() -> Path | None:
     return Path(base) / "gongkai" / f"regex-{tag}-{_sre.MAGIC}-packed.marshal"
 
 
-def _load() -> dict[tuple[str, int], tuple] | None:
+def _load() -> dict[tuple[str | bytes, int], tuple] | None:
     """This process's cache entries (read once), None when caching is off.
 
     The cache file's name is worked out here, once: ``compile`` runs a few hundred times at
@@ -64,8 +65,9 @@ def _load() -> dict[tuple[str, int], tuple] | None:
     return _entries if _path is not None else None
 
 
-def compile(pattern: str, flags: int = 0) -> re.Pattern[str]:  # noqa: A001 - re.compile's twin
-    """``re.compile(pattern, flags)``, from the cache when this interpreter compiled it before.
+def compile(pattern: AnyStr, flags: int = 0) -> re.Pattern[AnyStr]:  # noqa: A001 - re.compile's twin
+    """``re.compile(pattern, flags)``, from the cache when this interpreter compiled it before
+    (text or bytes patterns, as ``re.compile`` takes).
 
     Kept for the process too, so a rule may say ``_rx(r"…").search(s)`` where it uses the
     pattern: after the first call that costs a dict lookup, as ``re.search`` does.
@@ -77,7 +79,7 @@ def compile(pattern: str, flags: int = 0) -> re.Pattern[str]:  # noqa: A001 - re
     return found
 
 
-def _build(pattern: str, flags: int) -> re.Pattern[str]:
+def _build(pattern: AnyStr, flags: int) -> re.Pattern[AnyStr]:
     global _dirty
     entries = _load()
     if entries is None:

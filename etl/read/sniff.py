@@ -14,6 +14,7 @@ import io
 import re
 
 from etl.read import limits
+from etl.read.recache import compile as _rx
 from etl.model import InputError
 
 PDF_MAGIC = b"%PDF-"
@@ -34,14 +35,14 @@ _OTHER_FORMATS: tuple[tuple[bytes, str], ...] = (
     (b"7z\xbc\xaf\x27\x1c", _ARCHIVE),
 )
 _TEXT_BOMS = (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
-_HTML_START = re.compile(
+_HTML_START = _rx(
     rb"^(?:\s|<!--.*?-->|<\?xml[^>]*>)*<(?:!doctype\s+html|html|head|body|meta|title|table|div|p|"
     rb"span|center|font|br|style|script|link|h[1-6])[\s>/]",
     re.IGNORECASE | re.DOTALL,
 )
-_HTML_ANYWHERE = re.compile(rb"<(?:!doctype\s+html|html[\s>]|body[\s>]|table[\s>])", re.IGNORECASE)
-_MHTML = re.compile(rb"^(?:[\x21-\x7e]+:[^\r\n]*\r?\n(?:[ \t][^\r\n]*\r?\n)*)*?(?:MIME-Version|Content-Type):", re.IGNORECASE)
-_BLANK = re.compile(rb"[ \t\r\n\x00]*")
+_HTML_ANYWHERE = _rx(rb"<(?:!doctype\s+html|html[\s>]|body[\s>]|table[\s>])", re.IGNORECASE)
+_MHTML = _rx(rb"^(?:[\x21-\x7e]+:[^\r\n]*\r?\n(?:[ \t][^\r\n]*\r?\n)*)*?(?:MIME-Version|Content-Type):", re.IGNORECASE)
+_BLANK = _rx(rb"[ \t\r\n\x00]*")
 _HTML_EXTS = (".html", ".htm", ".shtml", ".xhtml", ".jsp", ".asp", ".aspx", ".php")
 _BINARY_EXTS = (".pdf", ".docx", ".xlsx", ".doc", ".xls", ".wps", ".et", ".zip")
 _CONTROL = bytes(b for b in range(32) if b not in (9, 10, 12, 13, 27)) + b"\x7f"

@@ -24,14 +24,14 @@ _CODE = (
     "out = io.StringIO()\n"
     "with contextlib.redirect_stdout(out):\n"
     "    rc = main(['extract', sys.argv[1], '--json'])\n"
-    f"print(json.dumps([rc, len(json.loads(out.getvalue())), [m for m in {WATCHED!r} if m in sys.modules]]))\n"
+    "print(json.dumps([rc, len(json.loads(out.getvalue())), [m for m in json.loads(sys.argv[2]) if m in sys.modules]]))\n"
 )
 
 
-def _extract_imports(path: Path) -> tuple[int, int, list[str]]:
+def _extract_imports(path: Path, watched: tuple[str, ...] = WATCHED) -> tuple[int, int, list[str]]:
     """(exit code, reports found, watched modules imported) of one extract in a new process."""
-    done = subprocess.run([sys.executable, "-c", _CODE, str(path)], cwd=ROOT, check=True,
-                          capture_output=True, text=True)
+    done = subprocess.run([sys.executable, "-c", _CODE, str(path), json.dumps(watched)], cwd=ROOT,
+                          check=True, capture_output=True, text=True)
     rc, n_reports, modules = json.loads(done.stdout.strip().splitlines()[-1])
     return rc, n_reports, modules
 
@@ -48,3 +48,19 @@ def test_a_pdf_with_ruled_tables_imports_no_pdfplumber_zip_or_duckdb(tmp_path: P
     path = tmp_path / "report.pdf"
     path.write_bytes(render(spec, "pdf"))
     assert _extract_imports(path) == (0, 1, ["pypdfium2", "rapidfuzz"])
+
+
+def test_a_plain_extract_builds_no_argparse_parser(tmp_path: Path) -> None:
+    """``extract PATH --json`` is parsed without argparse (~5 ms with its sub-parsers; pypdfium2
+    imports argparse itself, so this is watched on a text file)."""
+    path = tmp_path / "narrative.txt"
+    path.write_text(fx.render_narrative_txt(fx.make_narrative_report(3, "青川市民政局", 2011)),
+                    encoding="utf-8")
+    assert _extract_imports(path, ("argparse", "gettext")) == (0, 1, [])
+
+
+def test_the_command_list_matches_the_parser() -> None:
+    """``main`` builds only the named command's sub-parser when the name is in COMMANDS."""
+    from etl import cli
+
+    assert cli.command_names() == list(cli.COMMANDS)
