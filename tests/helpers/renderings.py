@@ -34,22 +34,11 @@ class Unavailable(RuntimeError):
 
 
 def _pdf(html: Path, out: Path) -> None:
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if not soffice:
-        raise Unavailable("LibreOffice (Debian libreoffice-writer-nogui) is not installed")
-    with tempfile.TemporaryDirectory() as tmp:
-        src = Path(tmp) / f"page{html.suffix}"
-        shutil.copyfile(html, src)
-        profile = Path(tmp) / "profile"
-        if html.suffix == ".html":
-            how = ["--convert-to", "pdf:writer_web_pdf_Export"]
-        else:  # a text report typed into Writer and saved as PDF, as an office would
-            how = ["--infilter=Text (encoded):UTF8,LF,,,", "--convert-to", "pdf:writer_pdf_Export"]
-        subprocess.run(
-            [soffice, f"-env:UserInstallation=file://{profile}", "--headless", *how, "--outdir", tmp, str(src)],
-            check=True, capture_output=True, timeout=180,
-        )
-        shutil.move(str(Path(tmp) / "page.pdf"), out)
+    if html.suffix == ".html":
+        how = ["--convert-to", "pdf:writer_web_pdf_Export"]
+    else:  # a text report typed into Writer and saved as PDF, as an office would
+        how = ["--infilter=Text (encoded):UTF8,LF,,,", "--convert-to", "pdf:writer_pdf_Export"]
+    _soffice(html, out, how)
 
 
 def _soffice(src: Path, out: Path, how: list[str]) -> None:
