@@ -51,6 +51,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     # sidebar filters
     "filters": ("筛选", "Filters"),
     "language": ("语言 / Language", "语言 / Language"),
+    "other_language": ("English", "中文"),
+    "change_filters": ("更改筛选", "Change filters"),
+    "summary_agencies_all": ("机构：全部（{n} 个）", "Agencies: all ({n})"),
+    "summary_agencies": ("机构：{names}", "Agencies: {names}"),
+    "summary_agencies_more": ("机构：{names} 等 {n} 个", "Agencies: {names} and {more} more ({n})"),
+    "summary_years": ("年份：{years}", "Years: {years}"),
     "agencies": ("机构", "Agencies"),
     "agencies_help": (
         "不选择表示全部机构", "Leave empty for all agencies",

@@ -76,6 +76,37 @@ def _add_matching(column: str, widget_key: str) -> None:
     st.session_state[widget_key] = []
 
 
+def _switch_language() -> None:
+    st.session_state["qp_lang"] = "en" if lang() == "zh" else "zh"
+
+
+#: agencies named in the sidebar's filter summary before "and n more"
+SUMMARY_NAMES = 3
+
+
+def filter_summary(f: Filters, n_agencies: int, data_years: tuple[int | None, int | None]) -> str:
+    """The filters in force as two lines of text, so the sidebar says what a view shows without
+    drawing its widgets (they open in a popover)."""
+    lg = f.lang
+    if not f.agencies:
+        who = t("summary_agencies_all", n=f"{n_agencies:,}")
+    else:
+        shown = [md_escape(agency_names.agency_option(a, lg)) for a in f.agencies[:SUMMARY_NAMES]]
+        sep = "、" if lg == "zh" else ", "
+        if len(f.agencies) <= SUMMARY_NAMES:
+            who = t("summary_agencies", names=sep.join(shown))
+        else:
+            who = t("summary_agencies_more", names=sep.join(shown), n=len(f.agencies),
+                    more=len(f.agencies) - SUMMARY_NAMES)
+    y0 = f.year_from if f.year_from is not None else data_years[0]
+    y1 = f.year_to if f.year_to is not None else data_years[1]
+    if f.year_from is None and f.year_to is None:
+        span = t("all") + (f"（{y0}–{y1}）" if lg == "zh" else f" ({y0}–{y1})") if y0 else t("all")
+    else:
+        span = f"{y0 if y0 is not None else '…'}–{y1 if y1 is not None else '…'}"
+    return f"{who}  \n{t('summary_years', years=span)}"
+
+
 def _leave_pages_directory_mode() -> None:
     """Route through ``dashboard.py`` even when a server's first visitor opens a sub-page.
 
@@ -140,12 +171,15 @@ def _page_setup(page_id: str, title_key: str | None) -> Filters:
     if ss.get("qp_lang") not in i18n.LANGS:
         ss["qp_lang"] = "zh"
 
-    sb = st.sidebar
-    sb.selectbox(
-        i18n.t("language"), list(i18n.LANGS), key="qp_lang",
-        format_func=lambda x: {"zh": "中文", "en": "English"}[x],
-    )
+    # The sidebar draws only buttons and text on arrival: the filter widgets sit in a popover,
+    # whose contents the browser renders (and whose JS chunks it loads) only when opened. The
+    # seven widgets drawn openly cost 0.3-0.6 s of every new session's first page
+    # (benchmarks/bench_browser.py).
+    st.sidebar.button(t("other_language"), key="lang_switch", help=i18n.t("language"),
+                      on_click=_switch_language)
     _sync_out("lang", "lang", [] if lang() == "zh" else [lang()])
+    summary = st.sidebar.empty()
+    sb = st.sidebar.popover(t("change_filters"), icon=":material/filter_list:", width="stretch")
 
     if title_key:
         st.title(t(title_key))
@@ -168,7 +202,6 @@ def _page_setup(page_id: str, title_key: str | None) -> Filters:
     )
     ss["qp_agency"] = [a for a in ss.get("qp_agency") or [] if a in known]
 
-    sb.header(t("filters"))
     sb.multiselect(t("agencies"), agency_options(sb, names, ss["qp_agency"]), key="qp_agency",
                    help=t("agencies_help"), placeholder=t("all"),
                    # the language read once: Streamlit formats every option (20,000 in a province)
@@ -217,7 +250,8 @@ def _page_setup(page_id: str, title_key: str | None) -> Filters:
     )
     ss[_SS_FILTERS] = filters
     ss[_SS_COMMON] = urlstate.to_dict(filters, include_params=False)
-    with sb:
+    summary.markdown(filter_summary(filters, len(names), (y_min, y_max)))
+    with st.sidebar:
         ss[_SS_LINK_SLOT] = st.empty()
     _refresh_link()
     return filters

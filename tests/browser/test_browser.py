@@ -83,10 +83,14 @@ def test_shared_links_on_every_page(server, browser) -> None:
                   "overview", chart=True)
         assert page.get_by_role("tab", name="Trend").get_attribute("aria-selected") == "true"
         side = _sidebar_text(page)
-        assert "Agencies" in side and "甲市商务局" in side and "丙市教育局" in side
-        year_from = page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").filter(
-            has_text="From year").first
+        assert "Agencies: " in side and "甲市商务局" in side and "丙市教育局" in side
+        assert "Years: 2019–" in side
+        # the filter widgets are drawn when their popover opens
+        assert page.locator("[data-testid='stSidebar'] [data-testid='stMultiSelect']").count() == 0
+        page.get_by_role("button", name="Change filters").click()
+        year_from = page.locator("[data-testid='stSelectbox']").filter(has_text="From year").first
         assert year_from.locator("input").first.input_value() == "2019"
+        page.keyboard.press("Escape")
         code = share_link(page)
         assert code.strip().startswith(f"{base}/?agency=")
         assert "year_from=2019" in code and "lang=en" in code and "view=trend" in code

@@ -157,7 +157,8 @@ def share_link(page) -> str:  # noqa: ANN001 - a Playwright Page
     code box, close it again (Escape)."""
     box = page.locator("[data-testid='stPopoverBody'] [data-testid='stCode']")
     if not box.count() or not box.first.is_visible():
-        page.locator("[data-testid='stSidebar'] [data-testid='stPopover'] button").first.click()
+        # the sidebar's last popover (the first holds the filter widgets)
+        page.locator("[data-testid='stSidebar'] [data-testid='stPopover'] button").last.click()
         box.first.wait_for(state="visible", timeout=15_000)
     text = box.first.inner_text()
     page.keyboard.press("Escape")

@@ -37,8 +37,13 @@ def test_headline_figures_for_selection_in_english(small_db_env) -> None:
     # the sidebar shows the URL's filters
     assert at.multiselect(key="qp_agency").value == ["甲市商务局", "丙市丁县人民政府"]
     assert at.selectbox(key="qp_year_to").value == 2022
-    assert at.selectbox(key="qp_lang").value == "en"
+    assert at.session_state["qp_lang"] == "en"
+    assert at.button(key="lang_switch").label == "中文"  # the way back, in its own language
     assert at.multiselect(key="qp_agency").label == "Agencies"
+    # ... and says them as text, the widgets being in a popover
+    summary = at.sidebar.markdown[0].value
+    assert "Agencies: " in summary and "甲市商务局" in summary and "丙市丁县人民政府" in summary
+    assert "Years: " in summary and summary.endswith("–2022")  # from the first year with data
     # the copy link carries the whole view
     link = at.code[0].value
     assert link.startswith("/?") and "year_to=2022" in link and "lang=en" in link
@@ -145,7 +150,7 @@ def test_router_keeps_filters_across_pages(small_db_env) -> None:
     at = run("../dashboard.py", agency="丙市教育局", year_from="2019")
     assert not at.exception
     assert metrics(at)["报告机构数"][0] == "1"
-    at.selectbox(key="qp_lang").set_value("en").run()
+    at.button(key="lang_switch").click().run()
     # the sidebar menu drops the query string: the session restores the filters
     at.query_params.clear()
     at.switch_page("pages/quality.py").run()
@@ -168,6 +173,13 @@ def test_router_lists_existing_pages_only(small_db_env) -> None:
 def test_sidebar_language(small_db_env, lang, label) -> None:
     at = run(lang=lang)
     assert at.multiselect(key="qp_agency").label == label
+    n = len(at.multiselect(key="qp_agency").options)
+    summary = at.sidebar.markdown[0].value
+    assert (f"机构：全部（{n} 个）" if lang == "zh" else f"Agencies: all ({n})") in summary
+    # the button switches to the other language and back, and the URL follows
+    at.button(key="lang_switch").click().run()
+    assert at.multiselect(key="qp_agency").label == ("Agencies" if lang == "zh" else "机构")
+    assert at.query_params.get("lang") == ("en" if lang == "zh" else None)
 
 
 def test_first_start_builds_the_demo(empty_db_env, monkeypatch) -> None:
