@@ -129,7 +129,7 @@ def save_verdict(con: Any, key: vstore.FindingKey, verdict: str, who: str, why: 
 
 def verdict_controls(con: Any, candidates: pd.DataFrame) -> None:
     """Analysts pick a finding of the tables above and confirm or dismiss it, saying why."""
-    from pages._corrections import analyst_gate, who_default
+    from pages._corrections import analyst_gate
 
     st.subheader(t("vd_title"))
     st.caption(t("vd_help"))
@@ -144,6 +144,15 @@ def verdict_controls(con: Any, candidates: pd.DataFrame) -> None:
     if not decision.is_analyst:
         st.caption(t("vd_viewer"))
         return
+    # In a popover: the browser draws the picker, the form and its widgets only when an
+    # analyst opens it, not on every visit of the page (benchmarks/bench_browser.py).
+    with st.popover(t("vd_open"), icon=":material/rate_review:"):
+        _verdict_form(con, cand, decision)
+
+
+def _verdict_form(con: Any, cand: pd.DataFrame, decision: Any) -> None:
+    from pages._corrections import who_default
+
     lg = lang()
     recs = {f"{r['source_sha256']}|{int(r['position'])}|{r['rule']}|{r.get('cell') or ''}": r
             for r in cand.to_dict("records")}

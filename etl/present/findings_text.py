@@ -71,6 +71,7 @@ i18n.register({
         "cell, so they stay when the same file is loaded again.",
     ),
     "vd_pick": ("发现", "Finding"),
+    "vd_open": ("给出审核结论…", "Give a verdict…"),
     "vd_choice": ("结论", "Verdict"),
     "vd_save": ("保存结论", "Save verdict"),
     "vd_saved": ("结论已保存。", "Verdict saved."),

@@ -167,8 +167,11 @@ def test_quality_verdict_is_kept_when_the_page_opens_again(server, browser) -> N
         assert (fdi[0]["Last year (万美元)"], fdi[0]["This year (万美元)"]) == ("8295", "4588")
         assert all(r["Verdict"] == "Not reviewed" for r in rows)
 
-        # the first finding is preselected; dismiss it with a name and a reason
+        # the form opens in a popover (not drawn before); the first finding is preselected;
+        # dismiss it with a name and a reason
         form = page.locator("[data-testid='stForm']")
+        assert form.count() == 0
+        page.get_by_role("button", name="Give a verdict…").click()
         form.get_by_text("Dismissed", exact=True).click()
         form.get_by_label("Reviewed by").fill("王审核")
         form.get_by_label("Why").fill("报告以人民币口径计算")
