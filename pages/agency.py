@@ -17,7 +17,7 @@ from etl.present.findings_text import finding_message
 from etl.query import indicators, overview, timeliness
 from pages._ui.data import agencies_df, cached, get_con
 from pages._ui.downloads import download_buttons, show_chart
-from pages._ui.links import profile_link, report_link
+from pages._ui.links import profile_link, report_links
 from pages._ui.messages import empty_state, error_boundary
 from pages._ui.session import agency_label, agency_option, lang, t
 from pages._ui.state import agency_options, page_setup, url_selectbox
@@ -177,7 +177,7 @@ def findings_block(agency_id: int) -> None:
         t("rule"): [i18n.rule_label(r, lg) for r in df["rule"]],
         t("message"): [finding_message(r, m, None, lg) if isinstance(m, str) and m else sv.BLANK
                        for r, m in zip(df["rule"], df["message"])],
-        t("open_report"): [report_link(int(r)) for r in df["report_id"]],
+        t("open_report"): report_links(df["report_id"]),
     })
     st.dataframe(out, hide_index=True, column_config={
         t("open_report"): st.column_config.LinkColumn(t("open_report"),
@@ -212,7 +212,7 @@ def consistency_block(agency_id: int) -> None:
                        for r, m, p in zip(df["rule"], df["message"], df["params"])],
         t("vd_verdict"): [ft.verdict_label(v, lg) for v in df["verdict"]],
         t("vd_why"): [ft.text_or_blank(v) for v in df["why"]],
-        t("open_report"): [report_link(int(r)) for r in df["report_id"]],
+        t("open_report"): report_links(df["report_id"]),
     })
     # the brief prints a count per year; the table with its verdicts is for the screen
     years = ", ".join(f"{y} ({n})" for y, n in out[t("year")].value_counts().sort_index().items())
@@ -237,7 +237,7 @@ def reports_block(agency_id: int) -> None:
         t("year"): [sv.BLANK if pd.isna(y) else int(y) for y in df["year"]],
         t("kind"): [i18n.kind_label(k, lg) for k in df["kind"]],
         t("title"): [x if isinstance(x, str) and x else sv.BLANK for x in df["title"]],
-        t("open_report"): [report_link(int(r)) for r in df["report_id"]],
+        t("open_report"): report_links(df["report_id"]),
     }).iloc[::-1]
     with st.container(key="noprint_reports"):
         st.dataframe(out, hide_index=True, column_config={

@@ -20,8 +20,8 @@ from etl.present import i18n
 from etl.query import consistency, overview, reuse
 from etl.store import verdicts as vstore
 from pages._ui.data import cached, get_con, selection
-from pages._ui.downloads import show_table
-from pages._ui.links import nav_link, report_link
+from pages._ui.downloads import TABLE_ROWS, show_table
+from pages._ui.links import nav_link, report_links
 from pages._ui.messages import empty_state, error_boundary
 from pages._ui.session import lang, t
 from pages._ui.state import page_setup, set_url_param, url_multiselect, url_param, url_tabs
@@ -83,7 +83,7 @@ def level_table(df: pd.DataFrame, lg: str) -> pd.DataFrame:
         t("cs_prev_level"): [round(float(p(r, "prev")) / 10000) for r in recs],
         t("cs_cur_level"): [round(float(p(r, "cur")) / 10000) for r in recs],
         **_verdict_cols(df, lg),
-        t("open_report"): [report_link(int(r["report_id"])) for r in recs],
+        t("open_report"): report_links(r["report_id"] for r in recs),
         t("severity"): [i18n.severity_label(r["severity"], lg) for r in recs],
         t("rule_desc"): [i18n.rule_label(r["rule"], lg) for r in recs],
         t("message"): [ft.finding_message(r["rule"], r["message"], r.get("params"), lg)
@@ -103,7 +103,7 @@ def reuse_table(df: pd.DataFrame, lg: str) -> pd.DataFrame:
         t("message"): [ft.finding_message(r["rule"], r["message"], r.get("params"), lg)
                        for r in recs],
         **_verdict_cols(df, lg),
-        t("open_report"): [report_link(int(r["report_id"])) for r in recs],
+        t("open_report"): report_links(r["report_id"] for r in recs),
     })
 
 
@@ -136,7 +136,9 @@ def verdict_controls(con: Any, candidates: pd.DataFrame) -> None:
     saved = st.session_state.pop(_SS_SAVED, None)
     if saved:
         st.success(t("vd_saved"))
-    cand = candidates.dropna(subset=["source_sha256", "position"])
+    # the findings the table above shows (its first TABLE_ROWS): a province's 5,000 would be
+    # 5,000 labels made and sent on every run for a picker inside a closed popover
+    cand = candidates.head(TABLE_ROWS).dropna(subset=["source_sha256", "position"])
     if cand.empty:
         empty_state(t("vd_nothing"))
         return
@@ -271,7 +273,7 @@ def findings_section(con: Any, ids: Any, y0: Any, y1: Any, rules: list[str],
         t("cells"): [ft.text_or_blank(c) for c in stored["cells"]],
         **_verdict_cols(stored, lg),
         "report_id": stored["report_id"],
-        t("open_report"): [report_link(int(r)) for r in stored["report_id"]],
+        t("open_report"): report_links(stored["report_id"]),
     })
     show_table(out, name="findings", column_config=_link_col())
     return stored

@@ -12,7 +12,7 @@ from etl.present.findings_text import text_or_blank
 from etl.store.corrections import review_queue
 from pages._ui.data import get_con
 from pages._ui.downloads import first_rows
-from pages._ui.links import nav_link, report_link
+from pages._ui.links import nav_link, report_links
 from pages._ui.messages import empty_state, error_boundary
 from pages._ui.session import agency_option, lang, t
 from pages._ui.state import page_setup
@@ -63,7 +63,7 @@ def main() -> None:
         lg = lang()
         total = len(df)
         df = first_rows(df, note="rv_rows_shown").copy()  # a province's queue: the first rows
-        df["link"] = [report_link(int(r), filters) for r in df["report_id"]]
+        df["link"] = report_links(df["report_id"], filters)
         df["kind"] = [i18n.kind_label(k, lg) for k in df["kind"]]
         df["reason_text"] = [reason_text(r, lg) for r in df["reasons"]]
         # an agency not recognised is "unknown", other blanks "—", never "None"

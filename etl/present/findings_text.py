@@ -10,6 +10,7 @@ explanation, with the stored text after it.
 """
 from __future__ import annotations
 
+import functools
 import math
 import re
 from typing import Any, Mapping
@@ -465,7 +466,13 @@ def finding_message(rule: str | None, message: Any, params: Mapping[str, Any] | 
         got = _from_params(rule or "", params, lg)
         if got:
             return got
-    msg = message if isinstance(message, str) else ""
+    return _stored_message(rule, message if isinstance(message, str) else "", lg)
+
+
+@functools.lru_cache(maxsize=65536)
+def _stored_message(rule: str | None, msg: str, lg: str) -> str:
+    """A finding's stored message in ``lg`` (cached: a province's findings tab renders 5,000
+    messages on every run, most of them alike, each matched against every template)."""
     if lg == "en":
         return msg or rule_explanation(rule, lg)
     if not msg:

@@ -18,7 +18,7 @@ Indicators (ids are stable, used in URLs and downloads):
 * ``granted_share`` — requests granted in full or in part ÷ requests concluded (办理结果总计).
 * ``unable_share`` — requests answered 无法提供 (the subtotal, else its three rows) ÷ concluded.
 * ``natural_person_share`` — applicant mix: requests from natural persons ÷ requests received;
-  the full mix is :func:`applicant_mix`.
+  the full mix is :func:`etl.query.analysis.applicant_mix`.
 * ``requests_received`` — requests received (a count; across a group: per agency).
 """
 from __future__ import annotations
@@ -178,13 +178,6 @@ def peer_ids(con: Con, agency_id: int, keys: Sequence[str] = ("level", "region")
 
 
 # ----------------------------------------------------------------------------- pure rules
-
-def _get(row: Mapping[str, Any], col: str) -> float | None:
-    v = row.get(col)
-    if type(v) is float:  # the usual case (a float64 column): NaN is the only blank
-        return None if v != v else v
-    return None if _nan(v) else float(v)  # type: ignore[arg-type]
-
 
 def _col(inputs: pd.DataFrame, col: str) -> np.ndarray:
     """A printed figure of every agency-year as floats, NaN where it was not printed."""
@@ -354,27 +347,3 @@ def aggregate(ind: pd.DataFrame, config: Mapping[str, Rule] | None = None) -> pd
                      "den": den, "value": value, "n": den,
                      "rating": rate(value, den, config[name])})
     return pd.DataFrame(rows, columns=cols)
-
-
-def applicant_mix(inputs: pd.DataFrame) -> pd.DataFrame:
-    """Per agency-year with an applicant split: received, and for each applicant type its
-    count and share (%) of the requests received (share None when nothing was received)."""
-    cols = [f"received.{a}" for a in APPLICANTS]
-    have = [c for c in cols if c in inputs.columns]
-    if inputs.empty or not have:
-        return pd.DataFrame(columns=["agency_id", "year", "applicant", "count", "received",
-                                     "share"])
-    rows = []
-    for rec in inputs.to_dict("records"):
-        received = _get(rec, "requests.received")
-        if received is None or all(_get(rec, c) is None for c in have):
-            continue
-        for a in APPLICANTS:
-            c = _get(rec, f"received.{a}")
-            if c is None:
-                continue
-            rows.append({"agency_id": int(rec["agency_id"]), "year": int(rec["year"]),
-                         "applicant": a, "count": c, "received": received,
-                         "share": 100.0 * c / received if received > 0 else None})
-    return pd.DataFrame(rows, columns=["agency_id", "year", "applicant", "count", "received",
-                                       "share"])

@@ -21,3 +21,14 @@ def test_profile_links_built_once_equal_each_link_built_alone() -> None:
     names = ["甲市商务局", "A&B 局", "x/y?z=1", "50% 局", "甲市商务局", ""]
     for f in (Filters(), Filters(("乙局",), 2019, 2022, "en", {"metric": ("requests.received",)})):
         assert profile_links(names, f) == [profile_link(n, f) for n in names]
+
+
+def test_report_links_built_once_equal_each_link_built_alone() -> None:
+    from etl.present.urlstate import Filters
+    from pages._ui.links import report_link, report_links
+
+    ids = [1, 42, 1, 9_999_999]
+    for f in (Filters(), Filters(("乙局", "A&B 局"), 2019, 2022, "en", {"metric": ("x",)}),
+              Filters((), None, 2020)):
+        assert report_links(ids, f) == [report_link(i, f) for i in ids]
+    assert report_links([], Filters()) == []
