@@ -14,7 +14,7 @@ from etl.query import analysis as an
 from etl.present import charts as ch
 from etl.present import i18n
 from etl.present.exports import safe_filename
-from pages._ui.data import get_con, selection, shown_agencies
+from pages._ui.data import cached, get_con, selection, shown_agencies
 from pages._ui.downloads import show_chart, show_table
 from pages._ui.messages import empty_state, error_boundary
 from pages._ui.session import agency_label, agency_option, lang, t
@@ -85,11 +85,11 @@ def gaps_section(gaps) -> None:  # type: ignore[no-untyped-def]
 filters = page_setup("categories", "page_categories")
 with error_boundary():
     L = lang()
-    con = get_con()
+    get_con()  # a database that cannot be opened stops the page here, with a message
     ids, y0, y1 = selection(filters)
-    shown = shown_agencies(con, ids, ("disclosure.items",), y0, y1, "cat_top_note", n=TOP_N)
-    shares = an.category_shares(con, shown, y0, y1)
-    gaps = an.category_gaps(con, shown, y0, y1)
+    shown = shown_agencies(ids, ("disclosure.items",), y0, y1, "cat_top_note", n=TOP_N)
+    shares = cached(an.category_shares, shown, y0, y1)
+    gaps = cached(an.category_gaps, shown, y0, y1)
     if not gaps.empty:  # above the tabs: every view of the mix should know it does not add up
         st.warning(t("cat_gaps_note", n=len(gaps), tab=t("cat_tab_gaps")))
     other = ch.tr("an_other", L)

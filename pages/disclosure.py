@@ -15,7 +15,7 @@ from etl.query import analysis as an
 from etl.present import charts as ch
 from etl.present import i18n
 from etl.present.exports import safe_filename
-from pages._ui.data import agencies_df, get_con, selection, shown_agencies
+from pages._ui.data import agencies_df, cached, get_con, selection, shown_agencies
 from pages._ui.downloads import show_chart
 from pages._ui.messages import empty_state, error_boundary
 from pages._ui.session import lang, t
@@ -64,7 +64,7 @@ def _download_frame(df: pd.DataFrame, band: pd.DataFrame, label: str, peer_label
 filters = page_setup("disclosure", "page_disclosure")
 with error_boundary():
     L = lang()
-    con = get_con()
+    get_con()  # a database that cannot be opened stops the page here, with a message
     ids, y0, y1 = selection(filters)
     c0, c1 = st.columns(2)
     key = url_selectbox(
@@ -77,8 +77,8 @@ with error_boundary():
     )
     series = an.DISCLOSURE_SERIES[key]
     label = an.series_label(series, L)
-    shown = shown_agencies(con, ids, series.metrics, y0, y1, "dis_top_note", n=TOP_N)
-    df = an.series_values(con, series, shown, y0, y1)
+    shown = shown_agencies(ids, series.metrics, y0, y1, "dis_top_note", n=TOP_N)
+    df = cached(an.series_values, key, shown, y0, y1)
     view, _tabs = url_tabs([(k, t(f"dis_tab_{k}")) for k in TABS])
     with _tabs[view]:
         colors = ch.stable_colors(
@@ -98,7 +98,7 @@ with error_boundary():
                 )
         else:
             peer_scope = None if (peer == "all" or ids is None) else ids
-            band = an.peer_band(con, series, peer_scope, y0, y1)
+            band = cached(an.peer_band, key, peer_scope, y0, y1)
             st.caption(t("dis_lines"))
             fig = ch.band_chart(df, band, unit=series.unit, lang=L, y_label=label, colors=colors)
             show_chart(

@@ -15,7 +15,7 @@ import streamlit as st
 from etl.query import analysis as an
 from etl.present import charts as ch
 from etl.present import i18n
-from pages._ui.data import agencies_df, get_con, selection, shown_agencies
+from pages._ui.data import agencies_df, cached, get_con, selection, shown_agencies
 from pages._ui.downloads import show_chart
 from pages._ui.messages import empty_state, error_boundary
 from pages._ui.session import lang, t
@@ -137,12 +137,12 @@ TABS = ("fdi", "enterprises", "exports", "yoy", "plan")
 filters = page_setup("investment", "page_investment")
 with error_boundary():
     L = lang()
-    con = get_con()
+    get_con()  # a database that cannot be opened stops the page here, with a message
     ids, y0, y1 = selection(filters)
     shown = shown_agencies(
-        con, ids, AMOUNT_METRICS + ("investment.fdi_new_enterprises",), y0, y1, "inv_top_note", n=TOP_N
+        ids, AMOUNT_METRICS + ("investment.fdi_new_enterprises",), y0, y1, "inv_top_note", n=TOP_N
     )
-    inv = an.investment(con, shown, y0, y1)
+    inv = cached(an.investment, shown, y0, y1)
     if inv.empty:
         empty_state(t("inv_empty"))
         st.stop()

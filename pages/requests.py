@@ -16,7 +16,7 @@ from etl.query import analysis as an
 from etl.present import charts as ch
 from etl.present import i18n
 from etl.present.exports import safe_filename
-from pages._ui.data import agencies_df, get_con, selection, shown_agencies
+from pages._ui.data import agencies_df, cached, get_con, selection, shown_agencies
 from pages._ui.downloads import show_chart
 from pages._ui.messages import empty_state, error_boundary
 from pages._ui.session import agency_label, agency_option, lang, t
@@ -223,13 +223,13 @@ TABS = ("volumes", "outcomes", "flow", "applicants", "appeals")
 filters = page_setup("requests", "page_requests")
 with error_boundary():
     L = lang()
-    con = get_con()
+    get_con()  # a database that cannot be opened stops the page here, with a message
     ids, y0, y1 = selection(filters)
-    shown = shown_agencies(con, ids, ("requests.received",), y0, y1, "req_top_note", n=TOP_N)
-    volumes = an.request_volumes(con, shown, y0, y1)
-    outcomes = an.request_outcomes(con, shown, y0, y1)
-    applicants = an.applicant_mix(con, shown, y0, y1)
-    ap = an.appeals(con, shown, y0, y1)
+    shown = shown_agencies(ids, ("requests.received",), y0, y1, "req_top_note", n=TOP_N)
+    volumes = cached(an.request_volumes, shown, y0, y1)
+    outcomes = cached(an.request_outcomes, shown, y0, y1)
+    applicants = cached(an.applicant_mix, shown, y0, y1)
+    ap = cached(an.appeals, shown, y0, y1)
     if volumes.empty and outcomes.empty and applicants.empty and ap.empty:
         empty_state()
         st.stop()

@@ -100,7 +100,7 @@ def selection(filters: Filters) -> tuple[list[int] | None, int | None, int | Non
 
 
 def shown_agencies(
-    con: Any, ids: list[int] | None, metrics: Sequence[str], year_from: int | None,
+    ids: list[int] | None, metrics: Sequence[str], year_from: int | None,
     year_to: int | None, note_key: str, n: int = 10,
 ) -> list[int]:
     """The agencies a page charts: the selected ``ids``, or with nothing selected the ``n`` largest
@@ -110,6 +110,6 @@ def shown_agencies(
         return ids
     from etl.query import analysis as an  # only the chart pages need it
 
-    shown = an.top_agencies(con, metrics, None, year_from, year_to, n=n)
+    shown = list(cached(an.top_agencies, tuple(metrics), None, year_from, year_to, n=n))
     st.caption(t(note_key, n=n))
     return shown
