@@ -52,7 +52,7 @@ def _tx(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
     if in_transaction(con):
         yield  # the caller commits or rolls back
         return
-    with WRITE_LOCK:  # analysts' writes and inbox loads take turns
+    with WRITE_LOCK:  # analysts' writes and uploads take turns
         con.execute("BEGIN TRANSACTION")
         try:
             yield

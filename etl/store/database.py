@@ -29,8 +29,8 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_DB = PROJECT_ROOT / "data" / "gongkai.duckdb"
 SCHEMA_VERSION = "1"
 
-#: Serialises the writes made inside one process (the loader, the dashboard's inbox writer and
-#: upload page, analysts' corrections): two concurrent DuckDB transactions both allocating
+#: Serialises the writes made inside one process (the loader, the dashboard's upload page,
+#: analysts' corrections): two concurrent DuckDB transactions both allocating
 #: ``max(id)+1`` would conflict at commit.
 WRITE_LOCK = threading.RLock()
 

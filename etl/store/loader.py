@@ -1,8 +1,7 @@
 """The one write path for files: hash, extract, archive, store — one transaction per file.
 
-Every way a file reaches the database (``python -m etl load``, the dashboard's upload page, the
-dashboard's inbox writer serving command-line loads) calls :func:`load_paths`, so the rules below
-hold everywhere:
+Every way a file reaches the database (``python -m etl load``, the dashboard's upload page)
+calls :func:`load_paths`, so the rules below hold everywhere:
 
 * **All or nothing per file.** A file's reports, facts, findings, cross-year findings and load
   fingerprint are written in one DuckDB transaction. A reader on another cursor sees the file
@@ -27,7 +26,7 @@ hold everywhere:
 * **User file names never become paths.** The archive name is the sha256; the stored file
   name is a sanitised display name (:func:`display_name`).
 
-In-process writers (the inbox thread and upload page of the dashboard) are serialised by
+In-process writers (the dashboard's upload page and analysts' corrections) are serialised by
 :data:`WRITE_LOCK`, because two concurrent DuckDB transactions both allocating ``max(id)+1``
 would conflict at commit.
 """
@@ -629,6 +628,7 @@ def _without_own_files(
             db = Path(row[0][0]).resolve()
             skip_files = {db, db.with_name(db.name + ".wal"), db.with_name(db.name + ".tmp"),
                           db.with_name(db.name + ".lock")}
+            # "inbox": the folder through which older versions handed loads to the dashboard
             skip_dirs += [db.parent / "inbox", db.with_name(db.name + ".snapshots")]
     except duckdb.Error:
         pass

@@ -37,7 +37,6 @@ class WriteTarget:
     writers' lock) or a snapshot read-only. :meth:`close` publishes, closes and unlocks."""
 
     con: duckdb.DuckDBPyConnection | None = None
-    inbox: Path | None = None  # always None (kept for callers written for the old inbox)
     _stack: contextlib.ExitStack | None = field(default=None, repr=False)
 
     def close(self) -> None:
@@ -64,7 +63,6 @@ def open_for_write(
     db: Path | None = None,
     timeout: float = 30.0,
     *,
-    inbox: Path | None = None,  # unused; the inbox is gone
     read_only: bool = False,
     sleep: Callable[[float], None] = time.sleep,
 ) -> WriteTarget:

@@ -113,7 +113,7 @@ def _leave_pages_directory_mode() -> None:
     Streamlit 1.67 starts every server in its old "pages directory" mode because a ``pages/``
     folder exists, and leaves it only once ``st.navigation`` has run. Until then a shared link
     such as ``/requests?…`` runs ``pages/requests.py`` directly: no router (so no demo build,
-    no inbox writer, no wide layout) and a menu listing every file of ``pages/``. Here, in that
+    no wide layout) and a menu listing every file of ``pages/``. Here, in that
     mode, the mode is switched off and the run restarted, so the router handles the link.
     """
     from streamlit.runtime.pages_manager import PagesManager

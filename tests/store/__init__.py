@@ -1,2 +1,2 @@
-"""Tests of :mod:`etl.store`: schema and writes, the loader, the inbox writer, corrections, access,
+"""Tests of :mod:`etl.store`: schema and writes, the loader, the writers' lock, corrections, access,
 crash safety and concurrency."""
