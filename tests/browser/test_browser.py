@@ -113,8 +113,14 @@ def test_shared_links_on_every_page(server, browser) -> None:
 
         # data quality with page filters
         open_page(page, f"{base}/quality?severity=error&lang=en", "quality", chart=False)
-        main = page.locator("[data-testid='stMain'] [data-testid='stMultiSelect']")
-        assert "Error" in main.nth(1).inner_text()
+        main = page.locator("[data-testid='stMain']")
+        assert main.get_by_text("Rules: All · Severity: Error").count() == 1
+        # the filters are drawn when their popover opens, with the URL's choice in them
+        assert main.locator("[data-testid='stMultiSelect']").count() == 0
+        main.get_by_role("button", name="Filter findings").click()
+        picker = page.locator("[data-testid='stMultiSelect']").filter(has_text="Severity").first
+        assert "Error" in picker.inner_text()
+        page.keyboard.press("Escape")
 
         # report page: evidence table and the original's download
         rid = server["report_id"]

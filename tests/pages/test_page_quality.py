@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
 
+from etl.present import i18n
 from tests.helpers.pages import by_chinese_name, plain, run_app
 
 TIMEOUT = 30
@@ -32,6 +33,8 @@ def test_filters_from_url(small_db_env) -> None:
     at = run(severity="warning", year_from="2021", lang="en")
     assert not at.exception
     assert at.multiselect(key="qp_quality_severity").value == ["warning"]
+    # the filters sit in a popover under a line saying which are in force
+    assert "Rules: All · Severity: Warning" in [c.value for c in at.caption]
     table = by_chinese_name(at.dataframe[1].value)
     assert table["Rule"].tolist() == ["narrative_vs_table"]
     assert table["Agency"].tolist() == ["甲市财政局"]
@@ -40,6 +43,9 @@ def test_filters_from_url(small_db_env) -> None:
 def test_rule_and_agency_filters(small_db_env) -> None:
     at = run(rule=["table3_identity", "note_in_cell"], agency="甲市商务局")
     assert not at.exception
+    summary = [c.value for c in at.caption if c.value.startswith("规则：")]
+    assert summary == [f"规则：{i18n.rule_label('table3_identity', 'zh')}、"
+                       f"{i18n.rule_label('note_in_cell', 'zh')}　严重程度：全部"]
     table = by_chinese_name(at.dataframe[1].value)
     assert table["规则"].tolist() == ["note_in_cell"]
     assert table["严重程度"].tolist() == ["提示"]
