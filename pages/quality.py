@@ -9,7 +9,7 @@ language (etl/present/findings_text.py); CSV/XLSX downloads give exactly the tab
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
 import pandas as pd
 import streamlit as st
@@ -24,7 +24,8 @@ from pages._ui.downloads import TABLE_ROWS, show_table
 from pages._ui.links import nav_link, report_links
 from pages._ui.messages import empty_state, error_boundary
 from pages._ui.session import lang, t
-from pages._ui.state import page_setup, set_url_param, url_multiselect, url_param, url_tabs
+from pages._ui.state import (first_names, page_setup, set_url_param, url_multiselect, url_param,
+                             url_tabs)
 
 LIMIT = 5000
 _SS_SAVED = "_gk_verdict_saved"
@@ -58,14 +59,12 @@ def _verdict_cols(df: pd.DataFrame, lg: str) -> dict[str, list[str]]:
     }
 
 
-def _picked(labels: list[str]) -> str:
+def _picked(picks: list[str], label: Callable[[str], str]) -> str:
     """The summary's words for one filter: all, or the first picks (and how many more)."""
-    if not labels:
+    if not picks:
         return t("all")
-    sep = "、" if lang() == "zh" else ", "
-    if len(labels) <= 3:
-        return sep.join(labels)
-    return t("q_filter_more", names=sep.join(labels[:3]), n=len(labels), more=len(labels) - 3)
+    names, more = first_names(picks, lang(), label)
+    return t("q_filter_more", names=names, n=len(picks), more=more) if more else names
 
 
 def _filter(df: pd.DataFrame, rules: list[str], severities: list[str]) -> pd.DataFrame:
@@ -319,8 +318,8 @@ with error_boundary():
                             if i18n.rule_label(r, _lg) != r else r)
     severities = url_multiselect(t("severity"), list(SEVERITIES), "severity", container=box,
                                  format_func=lambda s, _lg=lg: i18n.severity_label(s, _lg))
-    summary.caption(t("q_filter_summary", rules=_picked([i18n.rule_label(r, lg) for r in rules]),
-                      severities=_picked([i18n.severity_label(v, lg) for v in severities])))
+    summary.caption(t("q_filter_summary", rules=_picked(rules, lambda r: i18n.rule_label(r, lg)),
+                      severities=_picked(severities, lambda v: i18n.severity_label(v, lg))))
     current = vstore.current(con)  # never cached: a verdict does not change the data stamp
 
     _reuse_link_opens_its_tab()

@@ -84,6 +84,13 @@ def _switch_language() -> None:
 SUMMARY_NAMES = 3
 
 
+def first_names(items: Sequence[Any], lg: str, label: Callable[[Any], str] = str) -> tuple[str, int]:
+    """A summary's list of picks: the first :data:`SUMMARY_NAMES` of ``items`` by their
+    ``label``, joined as ``lg`` lists them, and how many more there are."""
+    shown = [label(x) for x in items[:SUMMARY_NAMES]]
+    return ("、" if lg == "zh" else ", ").join(shown), max(0, len(items) - SUMMARY_NAMES)
+
+
 def filter_summary(f: Filters, n_agencies: int, data_years: tuple[int | None, int | None]) -> str:
     """The filters in force as two lines of text, so the sidebar says what a view shows without
     drawing its widgets (they open in a popover)."""
@@ -91,13 +98,9 @@ def filter_summary(f: Filters, n_agencies: int, data_years: tuple[int | None, in
     if not f.agencies:
         who = t("summary_agencies_all", n=f"{n_agencies:,}")
     else:
-        shown = [md_escape(agency_names.agency_option(a, lg)) for a in f.agencies[:SUMMARY_NAMES]]
-        sep = "、" if lg == "zh" else ", "
-        if len(f.agencies) <= SUMMARY_NAMES:
-            who = t("summary_agencies", names=sep.join(shown))
-        else:
-            who = t("summary_agencies_more", names=sep.join(shown), n=len(f.agencies),
-                    more=len(f.agencies) - SUMMARY_NAMES)
+        names, more = first_names(f.agencies, lg, lambda a: md_escape(agency_names.agency_option(a, lg)))
+        who = (t("summary_agencies_more", names=names, n=len(f.agencies), more=more) if more
+               else t("summary_agencies", names=names))
     y0 = f.year_from if f.year_from is not None else data_years[0]
     y1 = f.year_to if f.year_to is not None else data_years[1]
     if f.year_from is None and f.year_to is None:
