@@ -37,7 +37,8 @@ PAGES = {
 def _drawn_js() -> str:
     """A JS predicate: the run is over, no element is still a loading placeholder (the browser
     tests' :func:`tests.helpers.server.wait_drawn`), a title is drawn and every chart has drawn
-    its SVG or canvas."""
+    its SVG or canvas (the Vega-Lite charts are SVG from the server, ``etl/present/chart_svg.py``;
+    the predicate still waits for any chart Vega would draw in the browser)."""
     from tests.helpers.server import DONE, SKELETON
 
     return f"""() => {{

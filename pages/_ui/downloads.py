@@ -75,7 +75,9 @@ def download_buttons(df: pd.DataFrame, name: str, key: str | None = None) -> Non
 
 def show_chart(chart: Any, df: pd.DataFrame, name: str, key: str | None = None) -> None:
     """A chart (``etl.present.charts.Chart``) plus CSV/XLSX downloads of exactly the data it
-    shows. Vega-Lite draws every chart but the flow, which ECharts draws (a Sankey)."""
+    shows. Vega-Lite charts are drawn on the server as SVG (``etl/present/chart_svg.py``: on a
+    first visit Vega in the browser was most of a chart page's time), the flow by ECharts (a
+    Sankey) in the browser."""
     k = f"chart_{key or name}"
     if lang() == "en":  # agencies by their English labels where known (etl/present/agency_names.py)
         from etl.present import agency_names, category_names, charts
@@ -89,7 +91,9 @@ def show_chart(chart: Any, df: pd.DataFrame, name: str, key: str | None = None) 
     if chart.library == "echarts":
         st.echarts_chart(chart.spec, key=k, height=440)
     else:
-        st.vega_lite_chart(chart.data, chart.spec, key=k)
+        from etl.present import chart_svg
+
+        st.html(chart_svg.to_html(chart.spec, chart.data))  # its texts escaped, then sanitised
     download_buttons(df, name, key=key)
 
 

@@ -7,9 +7,9 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from streamlit import dataframe_util
 from streamlit.testing.v1 import AppTest
 
+from etl.present import chart_svg
 from etl.present.charts import Chart
 
 TESTS_DIR = Path(__file__).resolve().parents[1]
@@ -40,18 +40,32 @@ def run_page(page: str, **query: Any) -> AppTest:
     return at
 
 
+#: every Vega-Lite chart a page has drawn as SVG in this test process, by its ``data-chart`` id
+DRAWN: dict[str, Chart] = {}
+_to_html = chart_svg.to_html
+
+
+def _recording_to_html(spec: Any, data: pd.DataFrame, width: int = chart_svg.WIDTH) -> str:
+    out = _to_html(spec, data, width)
+    DRAWN[chart_svg.chart_key(spec, data, width)] = Chart(json.loads(json.dumps(spec)), data.copy())
+    return out
+
+
+chart_svg.to_html = _recording_to_html  # type: ignore[assignment]
+_CHART_ID = re.compile(r'<div class="gk-chart" data-chart="([0-9a-f]{40})"')
+
+
 def charts(at: AppTest) -> list[Chart]:
-    """The charts of a run in page order, as the browser gets them: the Vega-Lite spec with the
-    table Streamlit sends along (Arrow), and the flow's ECharts option with its links."""
+    """The charts of a run in page order: each Vega-Lite chart's spec and table (looked up by
+    the ``data-chart`` id of the chart HTML the page sent), and the flow's ECharts option with
+    its links."""
     out: list[Chart] = []
 
     def walk(node: Any) -> None:
         for child in getattr(node, "children", {}).values():
             kind = getattr(child, "type", None)
-            if kind == "vega_lite_chart":
-                data = child.proto.data.data
-                frame = dataframe_util.convert_arrow_bytes_to_pandas_df(data) if data else pd.DataFrame()
-                out.append(Chart(json.loads(child.proto.spec), frame))
+            if kind == "html" and (m := _CHART_ID.match(child.proto.body)):
+                out.append(DRAWN[m.group(1)])
             elif kind == "echarts_chart":
                 option = json.loads(child.proto.spec)
                 links = pd.DataFrame(option["series"][0]["links"], columns=["source", "target", "value"])
@@ -118,3 +132,8 @@ def by_chinese_name(df: pd.DataFrame) -> pd.DataFrame:
     if CHINESE_COLUMN not in df.columns:
         return df
     return df.assign(Agency=df[CHINESE_COLUMN]).drop(columns=[CHINESE_COLUMN])
+
+
+def vega_charts(at: AppTest) -> list[Chart]:
+    """The run's Vega-Lite charts (drawn on the server as SVG), in page order."""
+    return [c for c in charts(at) if c.library != "echarts"]

@@ -127,9 +127,10 @@ def chromium() -> Iterator["object"]:
             b.close()
 
 
-#: a chart that has drawn: Vega-Lite's SVG or canvas, or the flow's ECharts canvas
-CHART_DRAWN = ("[data-testid='stVegaLiteChart'] svg, [data-testid='stVegaLiteChart'] canvas, "
-               "[data-testid='stEChartsChart'] canvas")
+#: a chart that has drawn: a Vega-Lite chart's image (SVG drawn on the server,
+#: ``etl/present/chart_svg.py``) or the flow's ECharts canvas
+CHART_SVG = ".gk-chart img"
+CHART_DRAWN = f"{CHART_SVG}, [data-testid='stEChartsChart'] canvas"
 
 ARTIFACTS = ROOT / "test-artifacts"  # screenshots and PDFs of the browser tests (gitignored)
 

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.helpers.pages import axis_title, charts, encoding, plain, run_page, trace
+from tests.helpers.pages import axis_title, charts, encoding, plain, run_page, trace, vega_charts
 
 
 def run(**query: Any) -> AppTest:
@@ -57,7 +57,7 @@ def test_only_the_open_tab_is_drawn_and_it_is_in_the_url(small_db_env: Path) -> 
     at = run(lang="en", agency="甲市商务局")
     assert [tab.label for tab in at.tabs] == [
         "Foreign investment", "New enterprises", "Exports", "Year on year", "Plan completion"]
-    assert len(at.get("vega_lite_chart")) == 1
+    assert len(vega_charts(at)) == 1
     assert trace(charts(at)[0], "甲市商务局 · Foreign investment received")
     assert "view" not in at.query_params  # the default tab is not written to the URL
     assert not at.main.selectbox  # the indicator belongs to the change and plan tabs
@@ -71,8 +71,8 @@ def test_only_the_open_tab_is_drawn_and_it_is_in_the_url(small_db_env: Path) -> 
         assert at.query_params["view"] == view
         assert [s.key for s in at.main.selectbox] == ["qp_investment_indicator"]
         assert at.main.selectbox[0].value == "exports"
-    assert len(at.get("vega_lite_chart")) == 0  # no plan figures for exports
-    assert len(run(view="yoy", agency="甲市商务局").get("vega_lite_chart")) == 1
+    assert len(vega_charts(at)) == 0  # no plan figures for exports
+    assert len(vega_charts(run(view="yoy", agency="甲市商务局"))) == 1
 
 
 def test_unknown_tab_in_a_link_says_so_and_opens_the_first(small_db_env: Path) -> None:

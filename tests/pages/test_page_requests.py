@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.helpers.pages import PAGES_DIR, axis_title, charts, encoding, plain, run_page, trace
+from tests.helpers.pages import PAGES_DIR, axis_title, charts, encoding, plain, run_page, trace, vega_charts
 
 
 def run(**query: Any) -> AppTest:
@@ -60,18 +60,18 @@ def test_only_the_open_tab_is_drawn_and_it_is_in_the_url(small_db_env: Path) -> 
     at = run(lang="en", **query)
     assert [tab.label for tab in at.tabs] == [
         "Volumes", "Outcomes", "Flow", "Applicants", "Review & litigation"]
-    assert len(at.get("vega_lite_chart")) == 1 and not at.get("echarts_chart")
+    assert len(vega_charts(at)) == 1 and not at.get("echarts_chart")
     assert trace(charts(at)[0], "New requests received this year")
     assert "view" not in at.query_params  # the default tab is not written to the URL
     assert not at.main.selectbox  # the pickers of the other tabs are not drawn either
     at = run(view="flow", **query)
     assert at.tabs[2].label == "办理流向"
     assert at.session_state["qp_requests_view"] == "办理流向"  # the open tab
-    assert len(at.get("echarts_chart")) == 1 and not at.get("vega_lite_chart")
+    assert len(at.get("echarts_chart")) == 1 and not vega_charts(at)
     assert [s.label for s in at.main.selectbox] == ["机构", "年份"]
     assert at.query_params["view"] == "flow"
     at = run(view="appeals", **query)  # the rate and the review mix; no lawsuits in 2019–20
-    assert len(at.get("vega_lite_chart")) == 2 and not at.get("echarts_chart")
+    assert len(vega_charts(at)) == 2 and not at.get("echarts_chart")
     assert [m.value for m in at.main.markdown] == [
         "**复议纠错率**", "**行政复议结果**", "**行政诉讼结果**"]
     assert len(at.info) == 1  # the lawsuits' empty state
@@ -83,10 +83,10 @@ def test_mix_year_picker_in_both_mix_tabs(small_db_env: Path, downloads: dict) -
     query = dict(agency=["甲市商务局", "丙市丁县人民政府"], mix_year="2019")
     at = run(view="applicants", **query)
     assert at.selectbox(key="qp_requests_mix_year").value == 2019
-    assert len(at.get("vega_lite_chart")) == 1 and "requests_applicants_2019" in downloads
+    assert len(vega_charts(at)) == 1 and "requests_applicants_2019" in downloads
     at = run(view="outcomes", **query)
     assert at.selectbox(key="qp_requests_mix_year").value == 2019
-    assert len(at.get("vega_lite_chart")) == 1 and "requests_outcomes_2019" in downloads
+    assert len(vega_charts(at)) == 1 and "requests_outcomes_2019" in downloads
     downloads.clear()
     at.session_state["qp_requests_view"] = "申请人"  # a click on the applicants' tab
     at.run()
