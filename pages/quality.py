@@ -267,7 +267,7 @@ def findings_section(con: Any, ids: Any, y0: Any, y1: Any, rules: list[str],
     show_table(
         counts_out.rename(columns={"rule_desc": t("rule_desc"), "rule": t("rule"),
                                    "severity": t("severity"), "count": t("count")}),
-        name="findings_by_rule",
+        name="findings_by_rule", light=True,
     )
     st.subheader(t("all_findings"))
     fd = overview.findings(con, ids, y0, y1, rules or None, severities or None, limit=LIMIT)
@@ -287,7 +287,7 @@ def findings_section(con: Any, ids: Any, y0: Any, y1: Any, rules: list[str],
         "report_id": stored["report_id"],
         t("open_report"): report_links(stored["report_id"]),
     })
-    show_table(out, name="findings", column_config=_link_col())
+    show_table(out, name="findings", column_config=_link_col(), light=True)
     return stored
 
 

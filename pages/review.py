@@ -11,7 +11,7 @@ from etl.present import i18n
 from etl.present.findings_text import text_or_blank
 from etl.store.corrections import review_queue
 from pages._ui.data import get_con
-from pages._ui.downloads import first_rows
+from pages._ui.downloads import first_rows, table
 from pages._ui.links import nav_link, report_links
 from pages._ui.messages import empty_state, error_boundary
 from pages._ui.session import agency_option, lang, t
@@ -73,8 +73,8 @@ def main() -> None:
         st.write(t("rv_count", n=total))
         nav_link("quality", t("rv_verdicts"))
         label = st.column_config.Column
-        st.dataframe(
-            df, hide_index=True,
+        table(
+            df, light=True,
             # the link first: at the end it was cut off at the right edge of the table
             column_order=["link", "report_id", "agency", "year", "kind", "errors", "reason_text",
                           "printed_agency", "file", "position", "reasons"],

@@ -113,11 +113,23 @@ def first_rows(df: pd.DataFrame, n: int | None = None, note: str = "table_rows_s
     return df.head(n)
 
 
-def show_table(df: pd.DataFrame, name: str | None = None, **kwargs: Any) -> None:
-    """A dataframe (escaped: document text is never rendered as HTML/markdown), with
-    downloads when ``name`` is given; in English, agencies by their English labels with the
-    Chinese name beside them."""
+def table(df: pd.DataFrame, *, light: bool = False, **kwargs: Any) -> None:
+    """``df`` as Streamlit's data grid or, ``light`` and short enough, as a plain HTML table
+    (``etl/present/html_table.py``: the grid's code was 0.4 s of a first visit); both escape
+    every text (document text is never rendered as HTML/markdown). ``kwargs``: the grid's
+    ``column_config`` / ``column_order`` (the HTML table reads them too) and its own options."""
+    from etl.present import html_table
+
+    if light and len(df) <= html_table.MAX_ROWS:
+        st.html(html_table.table_html(df, kwargs.get("column_config"), kwargs.get("column_order")))
+    else:
+        st.dataframe(df, hide_index=True, **kwargs)
+
+
+def show_table(df: pd.DataFrame, name: str | None = None, *, light: bool = False, **kwargs: Any) -> None:
+    """A table (see :func:`table`), with downloads when ``name`` is given; in English,
+    agencies by their English labels with the Chinese name beside them."""
     df = _named(df)
-    st.dataframe(first_rows(df), hide_index=True, **kwargs)
+    table(first_rows(df), light=light, **kwargs)
     if name:
         download_buttons(df, name)

@@ -3,13 +3,14 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 from streamlit.testing.v1 import AppTest
 
-from etl.present import chart_svg
+from etl.present import chart_svg, html_table
 from etl.present.charts import Chart
 
 TESTS_DIR = Path(__file__).resolve().parents[1]
@@ -137,3 +138,41 @@ def by_chinese_name(df: pd.DataFrame) -> pd.DataFrame:
 def vega_charts(at: AppTest) -> list[Chart]:
     """The run's Vega-Lite charts (drawn on the server as SVG), in page order."""
     return [c for c in charts(at) if c.library != "echarts"]
+
+
+#: every table a page has drawn as HTML in this test process, by its ``data-table`` id
+DRAWN_TABLES: dict[str, pd.DataFrame] = {}
+_table_html = html_table.table_html
+
+
+def _recording_table_html(df: pd.DataFrame, *args: Any, **kwargs: Any) -> str:
+    DRAWN_TABLES[html_table.table_key(df)] = df.copy()
+    return _table_html(df, *args, **kwargs)
+
+
+html_table.table_html = _recording_table_html  # type: ignore[assignment]
+_TABLE_ID = re.compile(r'<div class="gk-table" data-table="([0-9a-f]{40})"')
+
+
+@dataclass
+class Table:
+    """A table of a run, as ``at.dataframe``'s elements give it: its frame in ``value``."""
+
+    value: pd.DataFrame
+
+
+def tables(at: AppTest) -> list[Table]:
+    """The tables of a run in page order: the data grids and the short tables drawn as HTML."""
+    out: list[Table] = []
+
+    def walk(node: Any) -> None:
+        for child in getattr(node, "children", {}).values():
+            kind = getattr(child, "type", None)
+            if kind == "dataframe":
+                out.append(Table(child.value))
+            elif kind == "html" and (m := _TABLE_ID.search(child.proto.body)):
+                out.append(Table(DRAWN_TABLES[m.group(1)]))
+            walk(child)
+
+    walk(at.main)
+    return out

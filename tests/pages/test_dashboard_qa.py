@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from etl.present import charts as ch
+from tests.helpers.pages import tables
 
 
 def test_stacked_bars_keep_years_in_order_when_first_part_misses_a_year() -> None:
@@ -138,7 +139,7 @@ def test_empty_selection_of_agencies_suggests_widening(small_db_env) -> None:
 
 def test_quality_page_names_rules_in_words(small_db_env) -> None:
     at = _run("quality", lang="en")
-    counts = at.dataframe[0].value
+    counts = tables(at)[0].value
     assert "Check" in counts.columns and "Rule" in counts.columns
     words = dict(zip(counts["Rule"], counts["Check"]))
     assert words["narrative_vs_table"] == "Text and table disagree"
@@ -147,7 +148,7 @@ def test_quality_page_names_rules_in_words(small_db_env) -> None:
 
 def test_review_queue_translates_kind_and_reasons(small_db_env) -> None:
     at = _run("review", lang="en")
-    df = at.dataframe[0].value
+    df = tables(at)[0].value
     assert set(df["kind"]) <= {"Disclosure report", "Work summary", "Template", "Unknown"}
     assert any("Agency unknown" in r for r in df["reason_text"])
 
@@ -223,7 +224,7 @@ def test_correction_history_in_words(small_db_env) -> None:
                          LIMIT 1""").fetchone()[0]
     con.close()
     at = _run("report", report=str(rid), lang="en")
-    hist = next(d.value for d in at.dataframe if "Who" in d.value.columns)
+    hist = next(d.value for d in tables(at) if "Who" in d.value.columns)
     assert "#" in hist.columns and "correction_id" not in hist.columns
     assert hist["Corrected"].tolist() == ["Value"]
     assert hist["Metric"].iloc[0].endswith(")") and "(" in hist["Metric"].iloc[0]

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.helpers.pages import by_chinese_name, plain, run_app, vega_charts
+from tests.helpers.pages import by_chinese_name, plain, run_app, tables, vega_charts
 from tests.conftest import expected
 
 TIMEOUT = 30
@@ -62,7 +62,7 @@ def test_chinese_by_default(small_db_env) -> None:
 def test_coverage_matrix_links_open_reports(small_db_env) -> None:
     at = run(agency=["甲市商务局", "甲市乙区商务局"], lang="en", view="coverage")
     assert not at.exception
-    matrix = at.dataframe[0].value
+    matrix = tables(at)[0].value
     # in English the agencies by their English labels (etl/present/agency_names.py)
     assert list(matrix["Agency"]) == ["Jia City Yi District Commerce Bureau", "Jia City Commerce Bureau"]
     matrix["Agency"] = ["甲市乙区商务局", "甲市商务局"]
@@ -79,7 +79,7 @@ def test_ranking_metric_from_url(small_db_env) -> None:
     at = run(metric="requests.received", year_to="2019", lang="en", view="ranking")
     assert not at.exception
     assert at.selectbox(key="qp_overview_metric").value == "requests.received"
-    ranking = by_chinese_name(at.dataframe[0].value)
+    ranking = by_chinese_name(tables(at)[0].value)
     assert ranking.columns[-2] == "New requests received this year (items)"
     assert ranking["Agency"].tolist()[:2] == ["丙市教育局", "丙市丁县人民政府"]
     assert ranking.iloc[0, -2] == expected(6, 2019)["requests.received"]
@@ -91,7 +91,7 @@ def test_ranking_metric_from_url(small_db_env) -> None:
 def test_red_flags_listed(small_db_env) -> None:
     at = run(lang="en")
     assert not at.exception
-    flags = next(by_chinese_name(d.value) for d in at.dataframe if "Flag" in d.value.columns)
+    flags = next(by_chinese_name(d.value) for d in tables(at) if "Flag" in d.value.columns)
     pairs = {(a, f) for a, f in zip(flags["Agency"], flags["Flag"])}
     assert ("丙市商务局", "Error findings") in pairs
     assert ("甲市乙区商务局", "Report missing for a year") in pairs
@@ -250,20 +250,20 @@ def test_only_the_open_tab_is_drawn_and_it_is_in_the_url(small_db_env) -> None:
     assert not at.exception
     assert [tab.label for tab in at.tabs] == [
         "Red flags", "Ranking", "Coverage", "Indicators", "Timeliness", "Trend"]
-    assert ["Flag" in d.value.columns for d in at.dataframe] == [True]  # the red flags only
+    assert ["Flag" in d.value.columns for d in tables(at)] == [True]  # the red flags only
     assert not vega_charts(at)
     assert "view" not in at.query_params  # the default tab is not written to the URL
     at = run(view="coverage")
     assert not at.exception
     assert at.tabs[2].label == "报告覆盖"
     assert at.session_state["qp_overview_view"] == "报告覆盖"  # the open tab
-    assert list(at.dataframe[0].value.columns[:2]) == ["机构", "2017"]
+    assert list(tables(at)[0].value.columns[:2]) == ["机构", "2017"]
     at = run(view="trend", lang="en")
-    assert not at.exception and len(vega_charts(at)) == 1 and not at.dataframe
+    assert not at.exception and len(vega_charts(at)) == 1 and not tables(at)
 
 
 def test_unknown_tab_in_a_link_says_so_and_opens_the_first(small_db_env) -> None:
     at = run(view="nosuch", lang="en")
     assert not at.exception
     assert any("view=nosuch" in plain(w.value) for w in at.warning)
-    assert ["Flag" in d.value.columns for d in at.dataframe] == [True]
+    assert ["Flag" in d.value.columns for d in tables(at)] == [True]

@@ -4,7 +4,7 @@ from __future__ import annotations
 from streamlit.testing.v1 import AppTest
 
 from etl.present import i18n
-from tests.helpers.pages import by_chinese_name, plain, run_app
+from tests.helpers.pages import by_chinese_name, plain, run_app, tables
 
 TIMEOUT = 30
 
@@ -16,10 +16,10 @@ def run(**params: str | list[str]) -> AppTest:
 def test_all_findings_and_counts(small_db_env) -> None:
     at = run(lang="en")
     assert not at.exception
-    counts = at.dataframe[0].value
+    counts = tables(at)[0].value
     assert dict(zip(counts["Rule"], counts["Count"])) == {
         "anonymised_agency": 1, "narrative_vs_table": 1, "note_in_cell": 1, "table3_identity": 1}
-    table = by_chinese_name(at.dataframe[1].value)
+    table = by_chinese_name(tables(at)[1].value)
     assert len(table) == 4
     assert set(table["Severity"]) == {"Error", "Warning", "Info"}
     assert "Unknown" in set(table["Agency"])
@@ -35,7 +35,7 @@ def test_filters_from_url(small_db_env) -> None:
     assert at.multiselect(key="qp_quality_severity").value == ["warning"]
     # the filters sit in a popover under a line saying which are in force
     assert "Rules: All · Severity: Warning" in [c.value for c in at.caption]
-    table = by_chinese_name(at.dataframe[1].value)
+    table = by_chinese_name(tables(at)[1].value)
     assert table["Rule"].tolist() == ["narrative_vs_table"]
     assert table["Agency"].tolist() == ["甲市财政局"]
 
@@ -46,7 +46,7 @@ def test_rule_and_agency_filters(small_db_env) -> None:
     summary = [c.value for c in at.caption if c.value.startswith("规则：")]
     assert summary == [f"规则：{i18n.rule_label('table3_identity', 'zh')}、"
                        f"{i18n.rule_label('note_in_cell', 'zh')}　严重程度：全部"]
-    table = by_chinese_name(at.dataframe[1].value)
+    table = by_chinese_name(tables(at)[1].value)
     assert table["规则"].tolist() == ["note_in_cell"]
     assert table["严重程度"].tolist() == ["提示"]
 
@@ -56,7 +56,7 @@ def test_widget_change_updates_url(small_db_env) -> None:
     at.multiselect(key="qp_quality_severity").select("error").run()
     assert not at.exception
     assert at.query_params["severity"] == "error"
-    assert at.dataframe[1].value["规则"].tolist() == ["table3_identity"]
+    assert tables(at)[1].value["规则"].tolist() == ["table3_identity"]
     assert "severity=error" in at.code[0].value
 
 
@@ -65,7 +65,7 @@ def test_empty_selection_and_bad_params(small_db_env) -> None:
     assert not at.exception
     assert any("severity=bogus" in plain(w.value) for w in at.warning)
     assert any("没有数据" in i.value for i in at.info)
-    assert not at.dataframe
+    assert not tables(at)
 
 
 def test_only_the_open_tab_is_drawn_and_it_is_in_the_url(small_db_env) -> None:
@@ -75,10 +75,10 @@ def test_only_the_open_tab_is_drawn_and_it_is_in_the_url(small_db_env) -> None:
     at = run(lang="en")
     assert not at.exception
     assert [tab.label for tab in at.tabs] == ["Findings", "Consistency", "Reused text"]
-    assert [list(d.value.columns[:2]) for d in at.dataframe] == [
+    assert [list(d.value.columns[:2]) for d in tables(at)] == [
         ["Check", "Rule"], ["Agency", "Chinese name"]]  # the counts and the findings only
     assert not any("Printed (%)" in d.value.columns or "Share reused" in d.value.columns
-                   for d in at.dataframe)
+                   for d in tables(at))
     assert "view" not in at.query_params  # the default tab is not written to the URL
     # the filters stay above the tabs, the verdicts come at the end of the open one
     assert [m.key for m in at.main.multiselect] == ["qp_quality_rule", "qp_quality_severity"]
@@ -88,13 +88,13 @@ def test_only_the_open_tab_is_drawn_and_it_is_in_the_url(small_db_env) -> None:
     assert at.tabs[1].label == "一致性检查"
     assert at.session_state["qp_quality_view"] == "一致性检查"  # the open tab
     assert at.query_params["view"] == "consistency"
-    assert not at.dataframe  # the small database prints no changes against its levels
+    assert not tables(at)  # the small database prints no changes against its levels
     assert any("两年数字一致" in i.value for i in at.info)
     at = run(view="reuse", lang="en")
     assert not at.exception
     assert at.session_state["qp_quality_view"] == "Reused text"
     assert [i.value for i in at.info] == ["No reused text above the threshold."]
-    assert not at.dataframe
+    assert not tables(at)
 
 
 def test_unknown_tab_in_a_link_says_so_and_opens_the_first(small_db_env) -> None:
@@ -102,7 +102,7 @@ def test_unknown_tab_in_a_link_says_so_and_opens_the_first(small_db_env) -> None
     assert not at.exception
     assert any("view=nosuch" in plain(w.value) for w in at.warning)
     assert at.session_state["qp_quality_view"] == "Findings"
-    assert [list(d.value.columns[:2]) for d in at.dataframe] == [
+    assert [list(d.value.columns[:2]) for d in tables(at)] == [
         ["Check", "Rule"], ["Agency", "Chinese name"]]
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.helpers.pages import by_chinese_name, run_app
+from tests.helpers.pages import by_chinese_name, run_app, tables
 
 TIMEOUT = 60
 KEY = "review-key"
@@ -82,7 +82,7 @@ def run(**params: str) -> AppTest:
 def consistency_table(at: AppTest):
     """The consistency tab's table (open it with ``view="consistency"``)."""
     assert at.session_state["qp_quality_view"] in ("Consistency", "一致性检查")
-    return by_chinese_name(at.dataframe[0].value)
+    return by_chinese_name(tables(at)[0].value)
 
 
 def fdi_row(table):
@@ -116,12 +116,12 @@ def test_reused_text_on_request(loaded_db) -> None:
     # the reused text is its own tab: neither the findings nor the consistency tab runs it
     for view in ("findings", "consistency"):
         at = run(lang="en", view=view)
-        assert not any("Share reused" in d.value.columns for d in at.dataframe), view
-    assert any("Printed (%)" in d.value.columns for d in at.dataframe)
+        assert not any("Share reused" in d.value.columns for d in tables(at)), view
+    assert any("Printed (%)" in d.value.columns for d in tables(at))
     at = run(lang="en", view="reuse")
     assert at.session_state["qp_quality_view"] == "Reused text"
-    assert ["Share reused" in d.value.columns for d in at.dataframe] == [True]  # it alone
-    reused = by_chinese_name(at.dataframe[0].value)
+    assert ["Share reused" in d.value.columns for d in tables(at)] == [True]  # it alone
+    reused = by_chinese_name(tables(at)[0].value)
     assert reused["Check"].tolist() == ["Text repeats last year's report"]
     row = reused.iloc[0]
     assert (row["Agency"], row["Year"]) == ("甲市商务局", 2023)
@@ -131,7 +131,7 @@ def test_reused_text_on_request(loaded_db) -> None:
     # a link of the old checkbox (reuse=1) opens the same tab
     old = run(lang="en", reuse="1")
     assert old.session_state["qp_quality_view"] == "Reused text"
-    assert by_chinese_name(old.dataframe[0].value).equals(reused)
+    assert by_chinese_name(tables(old)[0].value).equals(reused)
     # the verdicts at the end of the tab take its findings
     assert [o for o in old.selectbox(key="vd_pick").options] == [
         "甲市商务局 2023 · Text repeats last year's report · 2022"]
@@ -143,11 +143,11 @@ def test_only_the_open_tab_is_drawn(loaded_db) -> None:
     says where they are rather than "no data"."""
     at = run(lang="en")
     assert at.session_state["qp_quality_view"] == "Findings" and "view" not in at.query_params
-    assert [list(d.value.columns[:1]) for d in at.dataframe] == [["Check"], ["Agency"]]
-    assert not any("Printed (%)" in d.value.columns for d in at.dataframe)
+    assert [list(d.value.columns[:1]) for d in tables(at)] == [["Check"], ["Agency"]]
+    assert not any("Printed (%)" in d.value.columns for d in tables(at))
     assert not any("Foreign investment received" in o for o in at.selectbox(key="vd_pick").options)
     at = run(lang="en", rule="yoy_vs_levels")
-    assert not at.dataframe
+    assert not tables(at)
     assert [i.value for i in at.info] == [
         "No extraction or cross-year findings in this selection; the consistency checks' "
         "findings are in the Consistency tab."]
@@ -216,7 +216,7 @@ def test_agency_profile_shows_the_consistency_findings_with_verdicts(loaded_db) 
     at = run_app("../pages/agency.py", TIMEOUT, agency="甲市商务局", lang="zh", reuse="1")
     assert not at.exception, [e.value for e in at.exception]
     assert any(s.value == "一致性检查" for s in at.subheader)
-    table = next(d.value for d in at.dataframe if "审核结论" in d.value.columns)
+    table = next(d.value for d in tables(at) if "审核结论" in d.value.columns)
     yoy = table[table["说明"].str.contains("实际到资 比增")].iloc[0]
     assert "-44.7%" in yoy["说明"] and yoy["审核结论"] == "已确认"
     assert yoy["理由"] == "两年数字无误，报告增幅印错"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
 
+from tests.helpers.pages import tables
+
 PAGE = "../../pages/review.py"
 
 
@@ -11,7 +13,7 @@ def test_review_queue_lists_reports_needing_review(small_db_env):
     at = AppTest.from_file(PAGE, default_timeout=60)
     at.run()
     assert not at.exception, at.exception
-    df = at.dataframe[0].value
+    df = tables(at)[0].value
     assert len(df) == 2
     by_agency = {a: row for a, row in zip(df["agency"], df.itertuples())}
     assert by_agency["丙市商务局"].year == 2022 and "table3_identity" in by_agency["丙市商务局"].reasons
@@ -27,7 +29,7 @@ def test_review_queue_keeps_filters_in_links(small_db_env):
     at.query_params["lang"] = "en"
     at.run()
     assert not at.exception, at.exception
-    assert all("lang=en" in link for link in at.dataframe[0].value["link"])
+    assert all("lang=en" in link for link in tables(at)[0].value["link"])
 
 
 def test_empty_queue(empty_db_env):
@@ -35,4 +37,4 @@ def test_empty_queue(empty_db_env):
     at.run()
     assert not at.exception, at.exception
     assert any("没有需要审核的报告" in i.value for i in at.info)
-    assert len(at.dataframe) == 0
+    assert len(tables(at)) == 0
