@@ -456,7 +456,7 @@ def red_flags_section(con, ids, y0, y1) -> None:  # type: ignore[no-untyped-def]
             else _with_report(base, int(rid)),
         })
     out = pd.DataFrame(rows)
-    show_table(out, light=True, column_config={
+    show_table(out, name="red_flags", light=True, column_config={
         t("open_report"): st.column_config.LinkColumn(t("open_report"), display_text=r"report=(\d+)"),
     })
 

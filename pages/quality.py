@@ -20,7 +20,7 @@ from etl.present import i18n
 from etl.query import consistency, overview, reuse
 from etl.store import verdicts as vstore
 from pages._ui.data import cached, get_con, selection
-from pages._ui.downloads import TABLE_ROWS, show_table
+from pages._ui.downloads import show_table, shown_rows
 from pages._ui.links import nav_link, report_links
 from pages._ui.messages import empty_state, error_boundary
 from pages._ui.session import lang, t
@@ -148,9 +148,9 @@ def verdict_controls(con: Any, candidates: pd.DataFrame) -> None:
     saved = st.session_state.pop(_SS_SAVED, None)
     if saved:
         st.success(t("vd_saved"))
-    # the findings the table above shows (its first TABLE_ROWS): a province's 5,000 would be
+    # the findings the table above shows (its first rows): a province's 5,000 would be
     # 5,000 labels made and sent on every run for a picker inside a closed popover
-    cand = candidates.head(TABLE_ROWS).dropna(subset=["source_sha256", "position"])
+    cand = candidates.head(shown_rows(light=True)).dropna(subset=["source_sha256", "position"])
     if cand.empty:
         empty_state(t("vd_nothing"))
         return

@@ -11,7 +11,7 @@ from etl.present import i18n
 from etl.present.findings_text import text_or_blank
 from etl.store.corrections import review_queue
 from pages._ui.data import get_con
-from pages._ui.downloads import first_rows, table
+from pages._ui.downloads import first_rows, shown_rows, table
 from pages._ui.links import nav_link, report_links
 from pages._ui.messages import empty_state, error_boundary
 from pages._ui.session import agency_option, lang, t
@@ -62,7 +62,8 @@ def main() -> None:
             return
         lg = lang()
         total = len(df)
-        df = first_rows(df, note="rv_rows_shown").copy()  # a province's queue: the first rows
+        # a province's queue: the first rows, as a light table
+        df = first_rows(df, shown_rows(light=True), note="rv_rows_shown").copy()
         df["link"] = report_links(df["report_id"], filters)
         df["kind"] = [i18n.kind_label(k, lg) for k in df["kind"]]
         df["reason_text"] = [reason_text(r, lg) for r in df["reasons"]]

@@ -103,6 +103,14 @@ def show_chart(chart: Any, df: pd.DataFrame, name: str, key: str | None = None) 
 TABLE_ROWS = 1000
 
 
+def shown_rows(light: bool = False) -> int:
+    """How many rows a table shows: a light one (plain HTML, drawn at once) its first
+    ``html_table.MAX_ROWS``, the data grid (which draws only the rows in view) :data:`TABLE_ROWS`."""
+    from etl.present import html_table
+
+    return html_table.MAX_ROWS if light else TABLE_ROWS
+
+
 def first_rows(df: pd.DataFrame, n: int | None = None, note: str = "table_rows_shown") -> pd.DataFrame:
     """The rows of ``df`` a page shows (the first :data:`TABLE_ROWS`, in the table's own order),
     with a caption (text key ``note``) saying how many there are when that is not all of them."""
@@ -130,6 +138,6 @@ def show_table(df: pd.DataFrame, name: str | None = None, *, light: bool = False
     """A table (see :func:`table`), with downloads when ``name`` is given; in English,
     agencies by their English labels with the Chinese name beside them."""
     df = _named(df)
-    table(first_rows(df), light=light, **kwargs)
+    table(first_rows(df, shown_rows(light)), light=light, **kwargs)
     if name:
         download_buttons(df, name)

@@ -38,3 +38,16 @@ def test_empty_queue(empty_db_env):
     assert not at.exception, at.exception
     assert any("没有需要审核的报告" in i.value for i in at.info)
     assert len(tables(at)) == 0
+
+
+def test_a_long_queue_shows_its_first_rows_as_a_light_table(small_db_env, monkeypatch):
+    """A province's queue: the first html_table.MAX_ROWS reports, drawn as plain HTML (no data
+    grid), and a caption saying how many there are."""
+    from etl.present import html_table
+
+    monkeypatch.setattr(html_table, "MAX_ROWS", 1)
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    at.run()
+    assert not at.exception, at.exception
+    assert [len(t.value) for t in tables(at)] == [1] and not at.dataframe
+    assert any("显示队列中的前 1 份（共 2 份）" in c.value for c in at.caption)
