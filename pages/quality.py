@@ -20,7 +20,8 @@ from etl.present import i18n
 from etl.query import consistency, overview, reuse
 from etl.store import verdicts as vstore
 from pages._ui.data import cached, get_con, selection
-from pages._ui.downloads import show_table, shown_rows
+from pages._ui import downloads
+from pages._ui.downloads import first_rows, show_table, shown_rows
 from pages._ui.links import nav_link, report_links
 from pages._ui.messages import empty_state, error_boundary
 from pages._ui.session import lang, t
@@ -51,11 +52,11 @@ def _link_col() -> dict[str, Any]:
         t("open_report"), display_text=r"report=(\d+)")}
 
 
-def _verdict_cols(df: pd.DataFrame, lg: str) -> dict[str, list[str]]:
+def _verdict_cols(df: pd.DataFrame, lg: str, label: Callable[[str], str] = t) -> dict[str, list[str]]:
     return {
-        t("vd_verdict"): [ft.verdict_label(v, lg) for v in df["verdict"]],
-        t("vd_who"): [ft.text_or_blank(v) for v in df["who"]],
-        t("vd_why"): [ft.text_or_blank(v) for v in df["why"]],
+        label("vd_verdict"): [ft.verdict_label(v, lg) for v in df["verdict"]],
+        label("vd_who"): [ft.text_or_blank(v) for v in df["who"]],
+        label("vd_why"): [ft.text_or_blank(v) for v in df["why"]],
     }
 
 
@@ -273,21 +274,33 @@ def findings_section(con: Any, ids: Any, y0: Any, y1: Any, rules: list[str],
     fd = overview.findings(con, ids, y0, y1, rules or None, severities or None, limit=LIMIT)
     stored = consistency.with_verdicts(consistency.with_keys(con, fd), current)
     st.caption(t("n_shown", n=len(stored)))
-    out = pd.DataFrame({
-        t("agency"): [ft.text_or_blank(a) if isinstance(a, str) else t("unknown")
-                      for a in stored["agency"]],
-        t("year"): [ft.BLANK if pd.isna(y) else int(y) for y in stored["year"]],
-        t("rule_desc"): [i18n.rule_label(r, lg) for r in stored["rule"]],
-        t("rule"): stored["rule"],
-        t("severity"): [i18n.severity_label(s, lg) for s in stored["severity"]],
-        t("message"): [ft.finding_message(r, m, None, lg)
-                       for r, m in zip(stored["rule"], stored["message"])],
-        t("cells"): [ft.text_or_blank(c) for c in stored["cells"]],
-        **_verdict_cols(stored, lg),
-        "report_id": stored["report_id"],
-        t("open_report"): report_links(stored["report_id"]),
-    })
-    show_table(out, name="findings", column_config=_link_col(), light=True)
+
+    # everything in_words needs from this run (the language, the labels, the links' view),
+    # taken now: the download's frame is made later, when it is clicked, outside the run
+    name = {k: t(k) for k in ("agency", "year", "rule_desc", "rule", "severity", "message",
+                              "cells", "open_report", "unknown", "vd_verdict", "vd_who", "vd_why")}
+    link_head = report_links([0])[0].removesuffix("0")
+
+    def in_words(rows: pd.DataFrame) -> pd.DataFrame:
+        return pd.DataFrame({
+            name["agency"]: [ft.text_or_blank(a) if isinstance(a, str) else name["unknown"]
+                             for a in rows["agency"]],
+            name["year"]: [ft.BLANK if pd.isna(y) else int(y) for y in rows["year"]],
+            name["rule_desc"]: [i18n.rule_label(r, lg) for r in rows["rule"]],
+            name["rule"]: rows["rule"],
+            name["severity"]: [i18n.severity_label(s, lg) for s in rows["severity"]],
+            name["message"]: [ft.finding_message(r, m, None, lg)
+                              for r, m in zip(rows["rule"], rows["message"])],
+            name["cells"]: [ft.text_or_blank(c) for c in rows["cells"]],
+            **_verdict_cols(rows, lg, name.__getitem__),
+            "report_id": rows["report_id"],
+            name["open_report"]: [f"{link_head}{int(r)}" for r in rows["report_id"]],
+        })
+
+    # the rows shown are put in words on every run, the download's only when it is clicked
+    shown = first_rows(stored, shown_rows(light=True))
+    show_table(in_words(shown), column_config=_link_col(), light=True)
+    downloads.download_buttons(lambda: in_words(stored), "findings")
     return stored
 
 

@@ -259,7 +259,7 @@ def downloads(monkeypatch: pytest.MonkeyPatch) -> dict:
     original = ui.download_buttons
 
     def spy(df, name: str, key: str | None = None) -> None:
-        seen[name] = df.copy()
+        seen[name] = df() if callable(df) else df.copy()  # a frame made on the click: made now
         original(df, name, key=key)
 
     monkeypatch.setattr(ui, "download_buttons", spy)

@@ -3,7 +3,7 @@ cells made inert); the bytes are made when the user clicks."""
 from __future__ import annotations
 
 import io
-from typing import Any
+from typing import Any, Callable
 
 import pandas as pd
 import streamlit as st
@@ -42,32 +42,46 @@ def _inert(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _named(df: pd.DataFrame) -> pd.DataFrame:
-    """In English, a table's agencies by their English labels with the Chinese names beside
-    (``etl/present/agency_names.py``); applying it twice changes nothing more."""
-    if lang() != "en":
+def _named(df: pd.DataFrame, lg: str | None = None) -> pd.DataFrame:
+    """In English (``lg``, by default this run's language), a table's agencies by their
+    English labels with the Chinese names beside (``etl/present/agency_names.py``); applying it
+    twice changes nothing more."""
+    lg = lg or lang()
+    if lg != "en":
         return df
-    from etl.present import agency_names, category_names
+    from etl.present import agency_names, category_names, i18n
 
-    out = agency_names.relabel_frame(df, "en", ("agency", t("agency")))
+    out = agency_names.relabel_frame(df, "en", ("agency", i18n.t("agency", "en")))
     return category_names.relabel_frame(out, "en", "category")
 
 
-def download_buttons(df: pd.DataFrame, name: str, key: str | None = None) -> None:
-    """CSV and XLSX downloads of exactly ``df`` (formula-like cells made inert)."""
+def download_buttons(df: pd.DataFrame | Callable[[], pd.DataFrame], name: str,
+                     key: str | None = None) -> None:
+    """CSV and XLSX downloads of exactly ``df`` (formula-like cells made inert); ``df`` may be
+    a function that makes the frame, called only when a download is clicked (a province's
+    5,000 findings in words are not made on every run to show 200 of them)."""
     k = key or name
     from etl.present.exports import rounded_for_download
 
-    frame = rounded_for_download(_named(df))  # 28.57, not 28.570000000000004
+    made: list[pd.DataFrame] = []
+    lg = lang()  # a frame made on the click is made outside this run: its language taken now
+
+    def frame() -> pd.DataFrame:
+        if not made:
+            made.append(rounded_for_download(_named(df() if callable(df) else df, lg)))  # 28.57
+        return made[0]
+
+    if not callable(df):
+        frame()  # the frame the page shows now, not as it may be when the click comes
     row = st.container(horizontal=True)
     c0 = c1 = row
     # deferred: the bytes are made when the user clicks, not on every run of the page
     c0.download_button(
-        t("download_csv"), lambda: _csv_bytes(frame), file_name=f"{name}.csv", mime="text/csv",
+        t("download_csv"), lambda: _csv_bytes(frame()), file_name=f"{name}.csv", mime="text/csv",
         key=f"dl_csv_{k}", on_click="ignore",
     )
     c1.download_button(
-        t("download_xlsx"), lambda: _xlsx_bytes(frame, name), file_name=f"{name}.xlsx",
+        t("download_xlsx"), lambda: _xlsx_bytes(frame(), name), file_name=f"{name}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=f"dl_xlsx_{k}", on_click="ignore",
     )

@@ -119,3 +119,22 @@ def test_old_reuse_link_opens_the_reuse_tab(small_db_env) -> None:
     assert not at.exception
     assert at.session_state["qp_quality_view"] == "Consistency"
     assert "reuse" not in at.query_params
+
+
+def test_long_findings_show_their_first_rows_and_download_all(small_db_env, downloads,
+                                                              monkeypatch) -> None:
+    """A province's findings: the first rows shown as a light table, put in words; the
+    download (made when clicked) holds every finding, in the same words."""
+    from etl.present import html_table
+
+    monkeypatch.setattr(html_table, "MAX_ROWS", 1)
+    at = run(lang="en")
+    assert not at.exception
+    shown = tables(at)[1].value
+    full = downloads["findings"]
+    assert len(shown) == 1 and len(full) == 4 and not at.dataframe
+    # the same columns (the English view adds the Chinese names to both, on their way out)
+    assert list(full.columns) == [c for c in shown.columns if c != "Chinese name"]
+    assert full.iloc[0]["Rule"] == shown.iloc[0]["Rule"]
+    assert all(link.endswith(f"report={rid}") for link, rid in zip(full["Open report"], full["report_id"]))
+    assert any("Showing the first 1 of 4 rows" in c.value for c in at.caption)
