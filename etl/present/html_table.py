@@ -34,14 +34,17 @@ _STYLE = (
     ".gk-table th,.gk-table td{padding:.3rem .6rem;border-bottom:1px solid rgba(49,51,63,.08);"
     "vertical-align:top;overflow-wrap:break-word;min-width:4.5rem;max-width:22rem}"
     ".gk-table td.n{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}"
+    ".gk-pin td:first-child,.gk-pin th:first-child{position:sticky;left:0;background:#fff;z-index:2;"
+    "min-width:9rem}"
+    ".gk-pin th:first-child{background:#f8f9fb;z-index:3}"
     "</style>"
 ) % MAX_HEIGHT
 
 
-def _text(value: Any, fmt: str | None) -> tuple[str, bool]:
+def _text(value: Any, fmt: str | None, blank: str = BLANK) -> tuple[str, bool]:
     """(the cell's text, whether it is a number)."""
     if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
-        return BLANK, False
+        return blank, False
     if isinstance(value, bool):
         return str(value), False
     if isinstance(value, (int, float)) or hasattr(value, "dtype"):
@@ -58,12 +61,12 @@ def _text(value: Any, fmt: str | None) -> tuple[str, bool]:
             return str(int(num)), True
         return f"{num:.4f}".rstrip("0").rstrip("."), True
     text = str(value)
-    return (text if text.strip() else BLANK), False
+    return (text if text.strip() else blank), False
 
 
-def _link(value: Any, display: str | None) -> str:
+def _link(value: Any, display: str | None, blank: str = BLANK) -> str:
     if not isinstance(value, str) or not value:
-        return BLANK
+        return html.escape(blank)
     shown = value
     if display:
         m = re.search(display, value) if any(c in display for c in "()\\[]") else None
@@ -82,8 +85,16 @@ def table_html(
     df: pd.DataFrame,
     column_config: Mapping[str, Mapping[str, Any] | str | None] | None = None,
     column_order: Sequence[str] | None = None,
+    *,
+    cell_styles: pd.DataFrame | None = None,
+    pin_first: bool = False,
+    max_height: int = MAX_HEIGHT,
+    blank: str = BLANK,
 ) -> str:
-    """``df`` (without its index) as an HTML table; every text escaped."""
+    """``df`` (without its index) as an HTML table; every text escaped. ``cell_styles``: a
+    frame like ``df`` of CSS declarations per cell (a matrix's colours); ``pin_first`` keeps
+    the first column in view when the table scrolls sideways; ``blank``: what an empty cell
+    shows (a matrix whose legend gives blank cells a meaning keeps them blank)."""
     config = dict(column_config or {})
     columns = [c for c in (column_order or df.columns) if c in df.columns and config.get(c, 0) is not None]
     head, kinds = [], []
@@ -95,16 +106,22 @@ def table_html(
         type_config = cfg.get("type_config") or {}
         head.append(f"<th>{html.escape(str(cfg.get('label') or col))}</th>")
         kinds.append((type_config.get("type"), type_config.get("display_text"), type_config.get("format")))
+    styles = (cell_styles[columns].itertuples(index=False, name=None) if cell_styles is not None
+              else iter(lambda: (), None))
     body = []
     for row in df[columns].itertuples(index=False, name=None):
+        css = next(styles, ())
         cells = []
-        for value, (kind, display, fmt) in zip(row, kinds):
+        for i, (value, (kind, display, fmt)) in enumerate(zip(row, kinds)):
+            style = f' style="{html.escape(css[i], quote=True)}"' if i < len(css) and css[i] else ""
             if kind == "link":
-                cells.append(f"<td>{_link(value, display)}</td>")
+                cells.append(f"<td{style}>{_link(value, display, blank)}</td>")
             else:
-                text, numeric = _text(value, fmt)
+                text, numeric = _text(value, fmt, blank)
                 cls = ' class="n"' if numeric else ""
-                cells.append(f"<td{cls}>{html.escape(text)}</td>")
+                cells.append(f"<td{cls}{style}>{html.escape(text)}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
-    return (f'{_STYLE}<div class="gk-table" data-table="{table_key(df)}"><table><thead><tr>'
+    classes = "gk-table gk-pin" if pin_first else "gk-table"
+    return (f'{_STYLE}<div class="{classes}" data-table="{table_key(df)}" '
+            f'style="max-height:{int(max_height)}px"><table><thead><tr>'
             f'{"".join(head)}</tr></thead><tbody>{"".join(body)}</tbody></table></div>')

@@ -99,7 +99,7 @@ def test_shared_links_on_every_page(server, browser) -> None:
         # another tab: drawn on the click, and the URL names it
         page.get_by_role("tab", name="Coverage").click()
         page.wait_for_function("() => location.search.includes('view=coverage')", timeout=15_000)
-        page.wait_for_selector("[data-testid='stDataFrame']", timeout=30_000)
+        page.wait_for_selector(".gk-table", timeout=30_000)  # the coverage matrix
         page.wait_for_selector(DONE, timeout=30_000)
         assert page.locator(CHART_SVG).count() == 0  # the trend's gone
 

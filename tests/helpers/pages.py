@@ -151,7 +151,7 @@ def _recording_table_html(df: pd.DataFrame, *args: Any, **kwargs: Any) -> str:
 
 
 html_table.table_html = _recording_table_html  # type: ignore[assignment]
-_TABLE_ID = re.compile(r'<div class="gk-table" data-table="([0-9a-f]{40})"')
+_TABLE_ID = re.compile(r'<div class="gk-table[^"]*" data-table="([0-9a-f]{40})"')
 
 
 @dataclass

@@ -42,3 +42,17 @@ def test_integers_stay_plain_and_decimals_are_trimmed() -> None:
     df = pd.DataFrame({"n": [1234567, 3], "x": [0.5, 2.0]})
     _head, rows, _doc = _cells(html_table.table_html(df))
     assert rows == [["1234567", "0.5"], ["3", "2"]]
+
+
+def test_a_matrix_keeps_its_colours_and_first_column() -> None:
+    df = pd.DataFrame({"机构": ["甲局"], "2023": ["/report?report=3#按时"], "2024": [""]})
+    styles = pd.DataFrame({"机构": [""], "2023": ["background-color: #e8f5e9"], "2024": ['"><b>']})
+    markup = html_table.table_html(df, {"2023": st.column_config.LinkColumn("2023", display_text=r"#(.*)$")},
+                                   cell_styles=styles, pin_first=True, max_height=300, blank="")
+    _head, rows, doc = _cells(markup)
+    assert rows == [["甲局", "按时", ""]]  # blank as the matrix's legend has it
+    tds = doc.xpath(".//tbody//td")
+    assert tds[0].get("style") is None and tds[1].get("style") == "background-color: #e8f5e9"
+    assert tds[2].get("style") == '"><b>' and not doc.xpath(".//b")  # a style is an attribute only
+    box = doc.xpath(".//div[contains(@class, 'gk-table')]")[0]
+    assert box.get("class") == "gk-table gk-pin" and "max-height:300px" in box.get("style")
