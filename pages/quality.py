@@ -248,12 +248,21 @@ def reuse_section(ids: Any, y0: Any, y1: Any, rules: list[str], severities: list
     return reused
 
 
+def _keyed_findings(con: Any, ids: Any, y0: Any, y1: Any, rules: Any, severities: Any) -> pd.DataFrame:
+    """The selection's stored findings (up to :data:`LIMIT`) with the keys verdicts are kept by."""
+    fd = overview.findings(con, ids, y0, y1, list(rules) if rules else None,
+                           list(severities) if severities else None, limit=LIMIT)
+    return consistency.with_keys(con, fd)
+
+
 def findings_section(con: Any, ids: Any, y0: Any, y1: Any, rules: list[str],
                      severities: list[str], current: Any) -> pd.DataFrame:
     """The stored findings' tab (extraction and cross-year identities): counts by rule, then
     every finding of the selection (up to :data:`LIMIT`)."""
     lg = lang()
-    counts = overview.findings_by_rule(con, ids, y0, y1, rules or None, severities or None)
+    # the stored findings change only with a load (a new snapshot): cached per snapshot, as
+    # the other pages' queries are; the verdicts (``current``) are read on every run
+    counts = cached(overview.findings_by_rule, ids, y0, y1, rules or None, severities or None)
     if counts.empty:
         levels = cached(consistency.level_findings, ids, y0, y1, consistency.config_stamp())
         if _filter(levels, rules, severities).empty:
@@ -271,8 +280,8 @@ def findings_section(con: Any, ids: Any, y0: Any, y1: Any, rules: list[str],
         name="findings_by_rule", light=True,
     )
     st.subheader(t("all_findings"))
-    fd = overview.findings(con, ids, y0, y1, rules or None, severities or None, limit=LIMIT)
-    stored = consistency.with_verdicts(consistency.with_keys(con, fd), current)
+    keyed = cached(_keyed_findings, ids, y0, y1, rules or None, severities or None)
+    stored = consistency.with_verdicts(keyed, current)
     st.caption(t("n_shown", n=len(stored)))
 
     # everything in_words needs from this run (the language, the labels, the links' view),

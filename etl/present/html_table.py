@@ -2,10 +2,11 @@
 
 Why: the grid (``st.dataframe``) is a canvas component whose code the browser loads and runs
 on a first visit: about 0.4 s of the overview's 2.2 s on the 2-core benchmark machine, against
-about 0.15 s for the same rows as an HTML table (``benchmarks/bench_browser.py``). Long tables
-keep the grid, which draws only the rows in view. The column settings are Streamlit's own
-``st.column_config`` dicts, read here: a column's label, a link column's display text (fixed,
-or a regex whose group is shown), a number column's printf format.
+about 0.15 s for the same rows as an HTML table (``benchmarks/bench_browser.py``). A page shows
+a light table's first :data:`MAX_ROWS` rows (and says so; the downloads hold them all); a longer
+table handed over whole goes to the grid, which draws only the rows in view. The column
+settings are Streamlit's own ``st.column_config`` dicts, read here: a column's label, a link
+column's display text (fixed, or a regex whose group is shown), a number column's printf format.
 """
 from __future__ import annotations
 
