@@ -22,7 +22,7 @@ from etl.store import verdicts as vstore
 from pages._ui.data import cached, get_con, selection
 from pages._ui import downloads
 from pages._ui.downloads import first_rows, show_table, shown_rows
-from pages._ui.links import nav_link, report_links
+from pages._ui.links import nav_link, report_link_maker, report_links
 from pages._ui.messages import empty_state, error_boundary
 from pages._ui.session import lang, t
 from pages._ui.state import (first_names, page_setup, set_url_param, url_multiselect, url_param,
@@ -288,7 +288,7 @@ def findings_section(con: Any, ids: Any, y0: Any, y1: Any, rules: list[str],
     # taken now: the download's frame is made later, when it is clicked, outside the run
     name = {k: t(k) for k in ("agency", "year", "rule_desc", "rule", "severity", "message",
                               "cells", "open_report", "unknown", "vd_verdict", "vd_who", "vd_why")}
-    link_head = report_links([0])[0].removesuffix("0")
+    link = report_link_maker()
 
     def in_words(rows: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame({
@@ -303,7 +303,7 @@ def findings_section(con: Any, ids: Any, y0: Any, y1: Any, rules: list[str],
             name["cells"]: [ft.text_or_blank(c) for c in rows["cells"]],
             **_verdict_cols(rows, lg, name.__getitem__),
             "report_id": rows["report_id"],
-            name["open_report"]: [f"{link_head}{int(r)}" for r in rows["report_id"]],
+            name["open_report"]: [link(r) for r in rows["report_id"]],
         })
 
     # the rows shown are put in words on every run, the download's only when it is clicked

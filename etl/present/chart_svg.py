@@ -5,9 +5,10 @@ Why: a chart page's first visit was most of its time in the browser loading and 
 Vega (its chunks, the Vega-Lite compiler, the dataflow and the canvas): 0.5–0.75 s of a 2.3 s
 page on the 2-core benchmark machine, against 0.05 s for the same chart as inline SVG
 (``benchmarks/bench_browser.py``). Shown as an image: the same SVG inline, through
-Streamlit's Markdown, cost as much as Vega did (its Markdown parser on 100 KB of markup). The specs stay Vega-Lite (``etl/present/charts.py``, their
-tests, their downloads); only where they are drawn moves. The same Vega and Vega-Lite draw
-them, in ``vl-convert``, so what a chart shows is what Vega draws.
+Streamlit's Markdown, cost as much as Vega did (its Markdown parser on 100 KB of markup).
+The specs stay Vega-Lite (``etl/present/charts.py``, their tests, their downloads); only
+where they are drawn moves. The same Vega and Vega-Lite draw them, in ``vl-convert``, so
+what a chart shows is what Vega draws.
 """
 from __future__ import annotations
 
@@ -27,8 +28,8 @@ import pandas as pd
 #: then scales to its column (``width: 100%``), text with it
 WIDTH = 940
 
-#: marks whose items are one datum each: these carry the tooltip as their <title>. A line or
-#: an area is one shape for a whole series, so it keeps none (its points carry theirs).
+#: marks whose items are one datum each: each gets a hover box with its tooltip. A line or an
+#: area is one shape for a whole series, so it gets none (its points carry theirs).
 _ITEM_ROLES = frozenset({"point", "bar", "rect", "circle", "square", "tick", "text", "arc"})
 
 #: close to Streamlit's own chart theme, so the drawn charts look like the rest of the page

@@ -20,16 +20,16 @@ import pandas as pd
 
 #: the most rows drawn as HTML; a longer table goes to the grid
 MAX_ROWS = 200
-#: the table scrolls inside this height (px), its header kept in view
+#: by default a table scrolls inside this height (px), its header kept in view
 MAX_HEIGHT = 420
 
 BLANK = "—"
 
 _STYLE = (
     "<style>"
-    ".gk-table{max-height:%dpx;overflow:auto;border:1px solid rgba(49,51,63,.1);"
+    ".gk-table{overflow:auto;border:1px solid rgba(49,51,63,.1);"
     "border-radius:.5rem;margin-bottom:1rem}"
-    ".gk-table table{border-collapse:collapse;width:100%%;font-size:.875rem;line-height:1.4}"
+    ".gk-table table{border-collapse:collapse;width:100%;font-size:.875rem;line-height:1.4}"
     ".gk-table th{position:sticky;top:0;background:#f8f9fb;color:#31333f;font-weight:600;"
     "text-align:left;z-index:1}"
     ".gk-table th,.gk-table td{padding:.3rem .6rem;border-bottom:1px solid rgba(49,51,63,.08);"
@@ -39,7 +39,7 @@ _STYLE = (
     "min-width:9rem}"
     ".gk-pin th:first-child{background:#f8f9fb;z-index:3}"
     "</style>"
-) % MAX_HEIGHT
+)  # each table's own height is on its box (``max_height``)
 
 
 def _text(value: Any, fmt: str | None, blank: str = BLANK) -> tuple[str, bool]:

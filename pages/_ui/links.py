@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import sys
 import traceback
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 from urllib.parse import quote_plus
 
 import streamlit as st
@@ -54,14 +54,21 @@ def report_link(report_id: int, filters: Filters | None = None) -> str:
     return urlstate.build_url("", "report", f)
 
 
-def report_links(report_ids: Iterable[Any], filters: Filters | None = None) -> list[str]:
-    """:func:`report_link` of each report, the view's part of the link built once (a province's
-    findings tab built 5,000 links from the filters on every run)."""
+def report_link_maker(filters: Filters | None = None) -> Callable[[Any], str]:
+    """``report id -> :func:`report_link``` with the view's part of the link built once, now
+    (a province's findings tab built 5,000 links from the filters on every run); the function
+    needs nothing of this run when it is called later (a download made on its click)."""
     template = report_link(0, filters)
     if not template.endswith("report=0"):  # cannot happen: ``report`` is its only page parameter
-        return [report_link(int(r), filters) for r in report_ids]
+        return lambda r: report_link(int(r), filters)
     head = template.removesuffix("0")
-    return [f"{head}{int(r)}" for r in report_ids]
+    return lambda r: f"{head}{int(r)}"
+
+
+def report_links(report_ids: Iterable[Any], filters: Filters | None = None) -> list[str]:
+    """:func:`report_link` of each report (see :func:`report_link_maker`)."""
+    link = report_link_maker(filters)
+    return [link(r) for r in report_ids]
 
 
 def current_url() -> str:

@@ -5,7 +5,7 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 import pandas as pd
 from streamlit.testing.v1 import AppTest
@@ -61,20 +61,21 @@ def charts(at: AppTest) -> list[Chart]:
     the ``data-chart`` id of the chart HTML the page sent), and the flow's ECharts option with
     its links."""
     out: list[Chart] = []
-
-    def walk(node: Any) -> None:
-        for child in getattr(node, "children", {}).values():
-            kind = getattr(child, "type", None)
-            if kind == "html" and (m := _CHART_ID.match(child.proto.body)):
-                out.append(DRAWN[m.group(1)])
-            elif kind == "echarts_chart":
-                option = json.loads(child.proto.spec)
-                links = pd.DataFrame(option["series"][0]["links"], columns=["source", "target", "value"])
-                out.append(Chart(option, links, library="echarts"))
-            walk(child)
-
-    walk(at.main)
+    for kind, child in _elements(at.main):
+        if kind == "html" and (m := _CHART_ID.match(child.proto.body)):
+            out.append(DRAWN[m.group(1)])
+        elif kind == "echarts_chart":
+            option = json.loads(child.proto.spec)
+            links = pd.DataFrame(option["series"][0]["links"], columns=["source", "target", "value"])
+            out.append(Chart(option, links, library="echarts"))
     return out
+
+
+def _elements(node: Any) -> Iterator[tuple[Any, Any]]:
+    """(type, element) of every element under ``node``, in page order."""
+    for child in getattr(node, "children", {}).values():
+        yield getattr(child, "type", None), child
+        yield from _elements(child)
 
 
 def layers(chart: Chart) -> list[dict]:
@@ -164,15 +165,9 @@ class Table:
 def tables(at: AppTest) -> list[Table]:
     """The tables of a run in page order: the data grids and the short tables drawn as HTML."""
     out: list[Table] = []
-
-    def walk(node: Any) -> None:
-        for child in getattr(node, "children", {}).values():
-            kind = getattr(child, "type", None)
-            if kind == "dataframe":
-                out.append(Table(child.value))
-            elif kind == "html" and (m := _TABLE_ID.search(child.proto.body)):
-                out.append(Table(DRAWN_TABLES[m.group(1)]))
-            walk(child)
-
-    walk(at.main)
+    for kind, child in _elements(at.main):
+        if kind == "dataframe":
+            out.append(Table(child.value))
+        elif kind == "html" and (m := _TABLE_ID.search(child.proto.body)):
+            out.append(Table(DRAWN_TABLES[m.group(1)]))
     return out
